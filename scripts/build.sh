@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the optimised page into dist/ (wasm-opt, LTO) and prints what it ships, gzipped.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+"$ROOT/scripts/setup.sh"
+wasm_env
+cd "$ROOT"
+# Trunk runs offline (no tool downloads) and passes --offline to cargo, so fetch the crates
+# first, including std's own dependencies when std is built from source.
+cargo fetch --target wasm32-unknown-unknown --quiet
+trunk build --release --offline "$@"
+say "shipped files (raw -> gzipped):"
+for f in dist/*.wasm dist/*.js dist/*.css; do
+  [ -e "$f" ] || continue
+  printf '  %-40s %8d B -> %7d B\n' "$(basename "$f")" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)" >&2
+done

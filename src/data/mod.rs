@@ -1,0 +1,4 @@
+//! Data: generated signals, and later CSV parsing, normalisation, windows and splits.
+//! Plain Rust; knows nothing of `nn` or of the browser.
+
+pub mod signals;

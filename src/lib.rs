@@ -1,0 +1,19 @@
+//! RNN Lab: a recurrent-network lab that trains RNN, LSTM and GRU live in the browser.
+//!
+//! Everything in this crate except [`ui`] is plain Rust that builds and tests natively.
+//! Dependencies point one way (see ARCHITECTURE.md):
+//!
+//! ```text
+//! ui  ->  charts  ->  data
+//!     ->  (train) ->  nn, data
+//! ```
+//!
+//! `nn` and `data` do not know each other; nothing below `ui` touches the browser.
+
+pub mod charts;
+pub mod data;
+pub mod nn;
+
+/// The browser UI (yew). Compiled for wasm32 only.
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

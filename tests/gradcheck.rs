@@ -1,0 +1,131 @@
+//! Finite-difference checks of backpropagation through time, in f64, for every cell, variant,
+//! layer count, direction setting, head, loss, and with dropout: the analytic gradient of every
+//! parameter must match the central difference to a relative error of 1e-6.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use rand::Rng;
+use rnn_lab::nn::loss::{loss_and_grad, Loss, Targets};
+use rnn_lab::nn::{Activation, CellKind, Head, LstmVariant, Mat, Network, NetworkConfig};
+
+const CELLS: [CellKind; 6] = [
+    CellKind::Rnn(Activation::Tanh),
+    CellKind::Rnn(Activation::Relu),
+    CellKind::Lstm(LstmVariant::Standard),
+    CellKind::Lstm(LstmVariant::Peephole),
+    CellKind::Lstm(LstmVariant::Coupled),
+    CellKind::Gru,
+];
+
+/// Loss with dropout masks drawn from a fresh RNG seeded `mask_seed` (so every evaluation
+/// sees the same masks).
+fn loss_at(net: &Network<f64>, xs: &[Mat<f64>], t: &Targets<f64>, mask_seed: u64) -> f64 {
+    let mut r = common::rng(mask_seed);
+    let trace = net.forward(xs, Some(&mut r));
+    loss_and_grad(net.config.loss, &trace.outputs, t).0
+}
+
+/// Relative error ||a - n|| / (||a|| + ||n||) between analytic and numeric gradients of one
+/// tensor, over all its entries (CS231n's measure; robust to tiny individual entries).
+fn check(config: NetworkConfig, seed: u64) {
+    let mut r = common::rng(seed);
+    let batch = r.random_range(1..=3);
+    let steps = r.random_range(2..=5);
+    let net = common::network(config, seed);
+    let xs = common::inputs(config.input_size, batch, steps, &mut r);
+    let t = common::targets(&config, batch, steps, &mut r);
+    let mask_seed = seed ^ 0xABCD;
+    let eval = net.evaluate(&xs, &t, Some(&mut common::rng(mask_seed)), None);
+    assert!((eval.loss - loss_at(&net, &xs, &t, mask_seed)).abs() < 1e-12);
+
+    let eps = 1e-5;
+    let names: Vec<String> = net.named_tensors().into_iter().map(|(n, _)| n).collect();
+    let analytic: Vec<Mat<f64>> = eval
+        .grads
+        .named_tensors()
+        .into_iter()
+        .map(|(_, m)| m.clone())
+        .collect();
+    let mut probe = net.clone();
+    for (k, name) in names.iter().enumerate() {
+        let len = analytic[k].len();
+        let mut numeric = Mat::zeros(analytic[k].nrows(), analytic[k].ncols());
+        for i in 0..len {
+            let orig = probe.tensors_mut()[k][i];
+            probe.tensors_mut()[k][i] = orig + eps;
+            let up = loss_at(&probe, &xs, &t, mask_seed);
+            probe.tensors_mut()[k][i] = orig - eps;
+            let down = loss_at(&probe, &xs, &t, mask_seed);
+            probe.tensors_mut()[k][i] = orig;
+            numeric[i] = (up - down) / (2.0 * eps);
+        }
+        let diff = (&analytic[k] - &numeric).norm();
+        let scale = analytic[k].norm() + numeric.norm();
+        let rel = if scale == 0.0 { 0.0 } else { diff / scale };
+        assert!(
+            rel <= 1e-6,
+            "{config:?}\n{name}: relative error {rel:e} (abs {diff:e})\nanalytic {}\nnumeric {}",
+            analytic[k],
+            numeric
+        );
+    }
+}
+
+fn config(
+    cell: CellKind,
+    layers: usize,
+    bidirectional: bool,
+    head: Head,
+    loss: Loss,
+    dropout: f64,
+) -> NetworkConfig {
+    NetworkConfig {
+        cell,
+        input_size: 2,
+        hidden_size: 3,
+        layers,
+        bidirectional,
+        dropout,
+        output_size: if loss == Loss::CrossEntropy { 3 } else { 2 },
+        head,
+        loss,
+    }
+}
+
+#[test]
+fn every_cell_layer_direction_head_and_loss() {
+    let mut seed = 1;
+    for cell in CELLS {
+        for layers in [1, 2] {
+            for bidirectional in [false, true] {
+                for head in [Head::ManyToMany, Head::ManyToOne] {
+                    for loss in [Loss::Mse, Loss::CrossEntropy] {
+                        seed += 1;
+                        check(config(cell, layers, bidirectional, head, loss, 0.0), seed);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn with_dropout_between_layers() {
+    for (k, cell) in CELLS.into_iter().enumerate() {
+        check(
+            config(cell, 3, true, Head::ManyToMany, Loss::Mse, 0.3),
+            100 + k as u64,
+        );
+    }
+}
+
+#[test]
+fn larger_random_sizes() {
+    for (k, cell) in CELLS.into_iter().enumerate() {
+        let mut c = config(cell, 2, k % 2 == 0, Head::ManyToOne, Loss::Mse, 0.0);
+        c.input_size = 4;
+        c.hidden_size = 5;
+        check(c, 200 + k as u64);
+    }
+}
