@@ -20,7 +20,9 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Fails if any file of `module` mentions one of `forbidden` (as a path or crate name).
 fn assert_no_use(module: &str, forbidden: &[&str]) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(module);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join(module);
     if !dir.exists() {
         return;
     }
@@ -42,17 +44,29 @@ fn assert_no_use(module: &str, forbidden: &[&str]) {
     }
 }
 
-const BROWSER: [&str; 5] = ["web_sys", "js_sys", "wasm_bindgen", "yew", "plotters_canvas"];
+const BROWSER: [&str; 5] = [
+    "web_sys",
+    "js_sys",
+    "wasm_bindgen",
+    "yew",
+    "plotters_canvas",
+];
 
 #[test]
 fn nn_depends_on_nothing_above_or_beside_it() {
-    assert_no_use("nn", &["crate::data", "crate::charts", "crate::train", "crate::ui"]);
+    assert_no_use(
+        "nn",
+        &["crate::data", "crate::charts", "crate::train", "crate::ui"],
+    );
     assert_no_use("nn", &BROWSER);
 }
 
 #[test]
 fn data_depends_on_nothing_above_or_beside_it() {
-    assert_no_use("data", &["crate::nn", "crate::charts", "crate::train", "crate::ui"]);
+    assert_no_use(
+        "data",
+        &["crate::nn", "crate::charts", "crate::train", "crate::ui"],
+    );
     assert_no_use("data", &BROWSER);
 }
 
