@@ -474,3 +474,102 @@ pub fn backward_step<T: Real>(
         dc: dc_full,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(rows: usize, cols: usize, v: &[f64]) -> Mat<f64> {
+        Mat::from_row_slice(rows, cols, v)
+    }
+
+    fn close(got: f64, want: f64, tol: f64) {
+        assert!((got - want).abs() < tol, "{got} vs {want}");
+    }
+
+    /// The course notes' worked example, two steps of a tanh RNN with x_1 = x_2 = [1, 1]:
+    /// W_ih = [[0.2, 0.4], [0.3, 0.2]], W_hh = [[0.6, 0.8], [1.0, 0.768]], no bias.
+    /// h_1 = tanh(W_ih x_1) = tanh([0.6, 0.5]) = [0.537, 0.462]
+    /// h_2 = tanh(W_ih x_2 + W_hh h_1) = tanh([0.6 + 0.6*0.537 + 0.8*0.462, 0.5 + 0.537 + 0.768*0.462])
+    ///     = tanh([1.292, 1.392]) = [0.860, 0.884]
+    #[test]
+    fn rnn_two_steps_from_the_course_notes() {
+        let kind = CellKind::Rnn(Activation::Tanh);
+        let mut p = CellParams::zeros(kind, 2, 2);
+        p.w_ih = m(2, 2, &[0.2, 0.4, 0.3, 0.2]);
+        p.w_hh = m(2, 2, &[0.6, 0.8, 1.0, 0.768]);
+        let x = m(2, 1, &[1.0, 1.0]);
+        let s1 = forward_step(kind, &p, &x, &Mat::zeros(2, 1), None);
+        close(s1.pre[(0, 0)], 0.6, 1e-15);
+        close(s1.pre[(1, 0)], 0.5, 1e-15);
+        close(s1.hidden[(0, 0)], 0.537, 5e-4);
+        close(s1.hidden[(1, 0)], 0.462, 5e-4);
+        let s2 = forward_step(kind, &p, &x, &s1.hidden, None);
+        close(s2.pre[(0, 0)], 1.292, 5e-4);
+        close(s2.pre[(1, 0)], 1.392, 5e-4);
+        close(s2.hidden[(0, 0)], 0.860, 5e-4);
+        close(s2.hidden[(1, 0)], 0.884, 5e-4);
+    }
+
+    /// One LSTM step, input 0.1, hidden 1, h_0 = c_0 = 0, W_ih = [0.5, 0.7, 0.9, 1.1]ᵀ, rest 0:
+    /// i = σ(0.5*0.1) = σ(0.05) = 0.5124974
+    /// f = σ(0.07) = 0.5174929 (multiplies c_0 = 0, so it does not matter yet)
+    /// g = tanh(0.09) = 0.0897578
+    /// o = σ(0.11) = 0.5274723
+    /// c = f*0 + i*g = 0.5124974 * 0.0897578 = 0.0460006
+    /// h = o * tanh(c) = 0.5274723 * 0.0459682 = 0.0242470
+    #[test]
+    fn lstm_single_step_by_hand() {
+        let kind = CellKind::Lstm(LstmVariant::Standard);
+        let mut p = CellParams::zeros(kind, 1, 1);
+        p.w_ih = m(4, 1, &[0.5, 0.7, 0.9, 1.1]);
+        let zero = Mat::zeros(1, 1);
+        let s = forward_step(kind, &p, &m(1, 1, &[0.1]), &zero, Some(&zero));
+        let want = [
+            0.512_497_396_484_210_3,
+            0.517_492_857_666_389_7,
+            0.089_757_784_747_160_1,
+            0.527_472_304_344_593_7,
+        ];
+        for (k, w) in want.iter().enumerate() {
+            close(s.gates[(k, 0)], *w, 1e-15);
+        }
+        close(
+            s.cell.as_ref().unwrap()[(0, 0)],
+            0.046_000_630_997_109_72,
+            1e-15,
+        );
+        close(s.hidden[(0, 0)], 0.024_246_958_588_225_627, 1e-15);
+    }
+
+    /// One GRU step, input 0.1, hidden 1, h_0 = 0, W_ih = [0.5, 0.7, 0.9]ᵀ, b_hn = 0.2:
+    /// r = σ(0.05) = 0.5124974, z = σ(0.07) = 0.5174929
+    /// n = tanh(0.09 + r*(W_hn h_0 + b_hn)) = tanh(0.09 + 0.5124974*0.2) = tanh(0.1924995) = 0.1901564
+    /// h' = (1 - z)*n + z*h_0 = 0.4825071 * 0.1901564 = 0.0917518
+    #[test]
+    fn gru_single_step_by_hand_applies_reset_after_the_hidden_matmul() {
+        let kind = CellKind::Gru;
+        let mut p = CellParams::zeros(kind, 1, 1);
+        p.w_ih = m(3, 1, &[0.5, 0.7, 0.9]);
+        p.b_hh = m(3, 1, &[0.0, 0.0, 0.2]);
+        let s = forward_step(kind, &p, &m(1, 1, &[0.1]), &Mat::zeros(1, 1), None);
+        close(s.gates[(2, 0)], 0.190_156_445_857_512_04, 1e-15);
+        close(s.hidden[(0, 0)], 0.091_751_843_287_024_02, 1e-15);
+    }
+
+    /// Coupled gates: the trace exposes i = 1 - f.
+    #[test]
+    fn coupled_lstm_derives_its_input_gate() {
+        let kind = CellKind::Lstm(LstmVariant::Coupled);
+        let mut p = CellParams::zeros(kind, 1, 1);
+        p.w_ih = m(3, 1, &[2.0, 1.0, 1.0]);
+        let zero = Mat::zeros(1, 1);
+        let s = forward_step(kind, &p, &m(1, 1, &[1.0]), &zero, Some(&zero));
+        let f = s.gate(kind, Gate::Forget).unwrap()[(0, 0)];
+        let i = s.gate(kind, Gate::Input).unwrap()[(0, 0)];
+        close(f, sigmoid(2.0), 1e-15);
+        close(i + f, 1.0, 1e-15);
+        close(s.cell.as_ref().unwrap()[(0, 0)], i * 1f64.tanh(), 1e-15);
+        assert!(s.gate(kind, Gate::Reset).is_none());
+    }
+}
