@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gates::Gate;
-use super::{sigmoid, Mat, Real};
+use super::{Mat, Real};
 
 /// Nonlinearity of the vanilla RNN (the notes use both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -192,31 +192,15 @@ impl<T: Real> StepTrace<T> {
 }
 
 /// Adds the column vector `b` to every column of `m`.
-fn add_bias<T: Real>(m: &mut Mat<T>, b: &Mat<T>) {
-    for mut col in m.column_iter_mut() {
-        col += b.column(0);
-    }
-}
-
-/// Adds `p ⊙ c` to the rows of `m` (p is `hidden x 1`, broadcast over columns).
-fn add_diag<T: Real>(m: &mut Mat<T>, p: &Mat<T>, c: &Mat<T>) {
-    for j in 0..m.ncols() {
-        for i in 0..m.nrows() {
-            m[(i, j)] += p[(i, 0)] * c[(i, j)];
+pub(crate) fn add_bias<T: Real>(m: &mut Mat<T>, b: &Mat<T>) {
+    let rows = m.nrows();
+    let b = b.as_slice();
+    for col in m.as_mut_slice().chunks_exact_mut(rows) {
+        for (v, &bi) in col.iter_mut().zip(b) {
+            *v += bi;
         }
     }
 }
-
-/// Row sums of `m` as a `rows x 1` matrix (a bias gradient over the batch).
-fn row_sums<T: Real>(m: &Mat<T>) -> Mat<T> {
-    let mut s = Mat::zeros(m.nrows(), 1);
-    for col in m.column_iter() {
-        s.column_mut(0).add_assign(&col);
-    }
-    s
-}
-
-use std::ops::AddAssign;
 
 fn tanh_prime_from_value<T: Real>(y: T) -> T {
     T::one() - y * y
@@ -226,24 +210,41 @@ fn sigmoid_prime_from_value<T: Real>(y: T) -> T {
     y * (T::one() - y)
 }
 
-/// One forward step. `c_prev` is required for LSTMs and ignored otherwise.
+/// The input side of the pre-activations for many steps at once: `W_ih x + b_ih` for every
+/// column of `x_all` (`input x (steps*batch)`, step t in columns `t*batch..(t+1)*batch`).
+/// One large matrix product instead of one small one per step.
+pub fn input_projection<T: Real>(p: &CellParams<T>, x_all: &Mat<T>) -> Mat<T> {
+    let mut ax = &p.w_ih * x_all;
+    add_bias(&mut ax, &p.b_ih);
+    ax
+}
+
+/// One forward step from the projected input `ax` (`W_ih x_t + b_ih`, column-major
+/// `gates*hidden x batch`, see [`input_projection`]). `c_prev` is required for LSTMs and
+/// ignored otherwise.
 pub fn forward_step<T: Real>(
     kind: CellKind,
     p: &CellParams<T>,
-    x: &Mat<T>,
+    ax: &[T],
     h_prev: &Mat<T>,
     c_prev: Option<&Mat<T>>,
 ) -> StepTrace<T> {
     let h = p.hidden_size();
-    let mut ax = &p.w_ih * x;
-    add_bias(&mut ax, &p.b_ih);
+    let batch = h_prev.ncols();
+    let rows = kind.gates().len() * h;
+    debug_assert_eq!(ax.len(), rows * batch, "projected input shape");
+    // ah = W_hh h_{t-1} + b_hh
     let mut ah = &p.w_hh * h_prev;
     add_bias(&mut ah, &p.b_hh);
+    let one = T::one();
     match kind {
         CellKind::Rnn(act) => {
-            let pre = ax + ah;
+            let mut pre = ah;
+            for (a, &x) in pre.as_mut_slice().iter_mut().zip(ax) {
+                *a += x;
+            }
             let hidden = match act {
-                Activation::Tanh => pre.map(|v| v.tanh()),
+                Activation::Tanh => pre.map(|v| v.tanh_fast()),
                 Activation::Relu => pre.map(|v| if v > T::zero() { v } else { T::zero() }),
             };
             StepTrace {
@@ -255,21 +256,31 @@ pub fn forward_step<T: Real>(
             }
         }
         CellKind::Gru => {
-            let mut pre = ax;
-            pre.rows_mut(0, 2 * h).add_assign(&ah.rows(0, 2 * h));
-            let mut gates = pre.clone();
-            gates.rows_mut(0, 2 * h).apply(|v| *v = sigmoid(*v));
-            let hn = ah.rows(2 * h, h).into_owned();
-            let r = gates.rows(0, h).into_owned();
-            let mut pre_n = pre.rows_mut(2 * h, h);
-            pre_n.add_assign(&r.component_mul(&hn));
-            let n = pre_n.map(|v| v.tanh());
-            gates.rows_mut(2 * h, h).copy_from(&n);
-            let z = gates.rows(h, h);
-            // h' = (1 - z) * n + z * h_prev
-            let hidden = n.zip_zip_map(&z.into_owned(), h_prev, |n, z, hp| {
-                (T::one() - z) * n + z * hp
-            });
+            let mut pre = Mat::zeros(rows, batch);
+            let mut gates = Mat::zeros(rows, batch);
+            let mut hn = Mat::zeros(h, batch);
+            let mut hidden = Mat::zeros(h, batch);
+            let ahs = ah.as_slice();
+            for j in 0..batch {
+                let o = j * rows;
+                for k in 0..h {
+                    let (ir, iz, inn) = (o + k, o + h + k, o + 2 * h + k);
+                    let ar = ax[ir] + ahs[ir];
+                    let az = ax[iz] + ahs[iz];
+                    let (r, z) = (ar.sigmoid_fast(), az.sigmoid_fast());
+                    let hn_v = ahs[inn];
+                    let an = ax[inn] + r * hn_v;
+                    let n = an.tanh_fast();
+                    pre[ir] = ar;
+                    pre[iz] = az;
+                    pre[inn] = an;
+                    gates[ir] = r;
+                    gates[iz] = z;
+                    gates[inn] = n;
+                    hn[j * h + k] = hn_v;
+                    hidden[j * h + k] = (one - z) * n + z * h_prev[j * h + k];
+                }
+            }
             StepTrace {
                 pre,
                 gates,
@@ -280,42 +291,75 @@ pub fn forward_step<T: Real>(
         }
         CellKind::Lstm(variant) => {
             let c_prev = c_prev.expect("an LSTM step needs the previous cell state");
-            let mut pre = ax + ah;
+            let mut pre = ah;
+            let mut gates = Mat::zeros(rows, batch);
+            let mut cell = Mat::zeros(h, batch);
+            let mut hidden = Mat::zeros(h, batch);
+            let peep = p.peephole.as_ref().map(|m| m.as_slice());
             // Block offsets of (i, f, g, o); the coupled LSTM has no i block.
             let (fi, gi, oi) = match variant {
                 LstmVariant::Coupled => (0, h, 2 * h),
                 _ => (h, 2 * h, 3 * h),
             };
-            if let (LstmVariant::Peephole, Some(peep)) = (variant, &p.peephole) {
-                let (pi, pf) = (peep.rows(0, h).into_owned(), peep.rows(h, h).into_owned());
-                let mut block = pre.rows(0, h).into_owned();
-                add_diag(&mut block, &pi, c_prev);
-                pre.rows_mut(0, h).copy_from(&block);
-                let mut block = pre.rows(fi, h).into_owned();
-                add_diag(&mut block, &pf, c_prev);
-                pre.rows_mut(fi, h).copy_from(&block);
+            let coupled = variant == LstmVariant::Coupled;
+            let (pre_s, gates_s) = (pre.as_mut_slice(), gates.as_mut_slice());
+            let (cell_s, hidden_s, cprev_s) = (
+                cell.as_mut_slice(),
+                hidden.as_mut_slice(),
+                c_prev.as_slice(),
+            );
+            for j in 0..batch {
+                // This sample's column: gate blocks of `pre`, `gates` and `ax`, and its states.
+                let col = j * rows..(j + 1) * rows;
+                let (pre_c, gates_c, ax_c) =
+                    (&mut pre_s[col.clone()], &mut gates_s[col.clone()], &ax[col]);
+                let st = j * h..(j + 1) * h;
+                let (cp_c, c_c, h_c) = (
+                    &cprev_s[st.clone()],
+                    &mut cell_s[st.clone()],
+                    &mut hidden_s[st],
+                );
+                if variant == LstmVariant::Standard {
+                    lstm_forward_column(h, pre_c, gates_c, ax_c, cp_c, c_c, h_c);
+                    continue;
+                }
+                for k in 0..h {
+                    let cp = cp_c[k];
+                    let mut af = pre_c[fi + k] + ax_c[fi + k];
+                    let ag = pre_c[gi + k] + ax_c[gi + k];
+                    let mut ao = pre_c[oi + k] + ax_c[oi + k];
+                    let i = if coupled {
+                        None
+                    } else {
+                        let mut ai = pre_c[k] + ax_c[k];
+                        if let Some(pp) = peep {
+                            ai += pp[k] * cp;
+                            af += pp[h + k] * cp;
+                        }
+                        pre_c[k] = ai;
+                        Some(ai.sigmoid_fast())
+                    };
+                    let f = af.sigmoid_fast();
+                    let i = i.unwrap_or(one - f);
+                    let g = ag.tanh_fast();
+                    let c = f * cp + i * g;
+                    if let Some(pp) = peep {
+                        ao += pp[2 * h + k] * c;
+                    }
+                    let og = ao.sigmoid_fast();
+                    pre_c[fi + k] = af;
+                    pre_c[gi + k] = ag;
+                    pre_c[oi + k] = ao;
+                    if !coupled {
+                        gates_c[k] = i;
+                    }
+                    gates_c[fi + k] = f;
+                    gates_c[gi + k] = g;
+                    gates_c[oi + k] = og;
+                    c_c[k] = c;
+                    h_c[k] = og * c.tanh_fast();
+                }
             }
-            let mut gates = pre.clone();
-            gates.apply(|v| *v = sigmoid(*v));
-            gates
-                .rows_mut(gi, h)
-                .copy_from(&pre.rows(gi, h).map(|v| v.tanh()));
-            let f = gates.rows(fi, h).into_owned();
-            let i = match variant {
-                LstmVariant::Coupled => f.map(|f| T::one() - f),
-                _ => gates.rows(0, h).into_owned(),
-            };
-            let g = gates.rows(gi, h).into_owned();
-            let cell = f.component_mul(c_prev) + i.component_mul(&g);
-            if let (LstmVariant::Peephole, Some(peep)) = (variant, &p.peephole) {
-                let po = peep.rows(2 * h, h).into_owned();
-                let mut block = pre.rows(oi, h).into_owned();
-                add_diag(&mut block, &po, &cell);
-                pre.rows_mut(oi, h).copy_from(&block);
-                gates.rows_mut(oi, h).copy_from(&block.map(sigmoid));
-            }
-            let o = gates.rows(oi, h);
-            let hidden = cell.zip_map(&o.into_owned(), |c, o| o * c.tanh());
             StepTrace {
                 pre,
                 gates,
@@ -327,10 +371,95 @@ pub fn forward_step<T: Real>(
     }
 }
 
+/// The standard LSTM's pointwise work for one sample (one column): straight-line code over
+/// equal-length slices, so the compiler drops bounds checks and vectorises it.
+fn lstm_forward_column<T: Real>(
+    h: usize,
+    pre: &mut [T],
+    gates: &mut [T],
+    ax: &[T],
+    c_prev: &[T],
+    cell: &mut [T],
+    hidden: &mut [T],
+) {
+    let (pre, gates, ax) = (&mut pre[..4 * h], &mut gates[..4 * h], &ax[..4 * h]);
+    let (c_prev, cell, hidden) = (&c_prev[..h], &mut cell[..h], &mut hidden[..h]);
+    for k in 0..4 * h {
+        pre[k] += ax[k];
+    }
+    for k in 0..4 * h {
+        let v = pre[k];
+        gates[k] = if (2 * h..3 * h).contains(&k) {
+            v.tanh_fast()
+        } else {
+            v.sigmoid_fast()
+        };
+    }
+    let (i, rest) = gates.split_at(h);
+    let (f, rest) = rest.split_at(h);
+    let (g, o) = rest.split_at(h);
+    for k in 0..h {
+        let c = f[k] * c_prev[k] + i[k] * g[k];
+        cell[k] = c;
+        hidden[k] = o[k] * c.tanh_fast();
+    }
+}
+
+/// Inputs of [`lstm_backward_column`] for one sample.
+struct LstmBackColumn<'a, T> {
+    gates: &'a [T],
+    cell: &'a [T],
+    c_prev: &'a [T],
+    dh: &'a [T],
+    dc_next: Option<&'a [T]>,
+}
+
+/// The standard LSTM's pointwise backward for one sample, beside [`lstm_forward_column`].
+fn lstm_backward_column<T: Real>(
+    h: usize,
+    x: &LstmBackColumn<'_, T>,
+    dax: &mut [T],
+    dc_prev: &mut [T],
+    dc_full: &mut [T],
+) {
+    let one = T::one();
+    let gates = &x.gates[..4 * h];
+    let (i, rest) = gates.split_at(h);
+    let (f, rest) = rest.split_at(h);
+    let (g, o) = rest.split_at(h);
+    let (cell, c_prev, dh) = (&x.cell[..h], &x.c_prev[..h], &x.dh[..h]);
+    let (da_i, rest) = dax[..4 * h].split_at_mut(h);
+    let (da_f, rest) = rest.split_at_mut(h);
+    let (da_g, da_o) = rest.split_at_mut(h);
+    let (dc_prev, dc_full) = (&mut dc_prev[..h], &mut dc_full[..h]);
+    for k in 0..h {
+        let tc = cell[k].tanh_fast();
+        let d = dh[k];
+        let dcn = x.dc_next.map_or(T::zero(), |m| m[k]);
+        let dc = dcn + d * o[k] * (one - tc * tc);
+        dc_full[k] = dc;
+        da_o[k] = d * tc * o[k] * (one - o[k]);
+        da_i[k] = dc * g[k] * i[k] * (one - i[k]);
+        da_f[k] = dc * c_prev[k] * f[k] * (one - f[k]);
+        da_g[k] = dc * i[k] * (one - g[k] * g[k]);
+        dc_prev[k] = dc * f[k];
+    }
+}
+
+/// Convenience for one step straight from the input `x` (projects it first). The networks
+/// project all steps at once with [`input_projection`] instead.
+pub fn step_from_input<T: Real>(
+    kind: CellKind,
+    p: &CellParams<T>,
+    x: &Mat<T>,
+    h_prev: &Mat<T>,
+    c_prev: Option<&Mat<T>>,
+) -> StepTrace<T> {
+    forward_step(kind, p, input_projection(p, x).as_slice(), h_prev, c_prev)
+}
+
 /// Gradients flowing out of one backward step.
 pub struct StepGrads<T: Real> {
-    /// dL/dx_t, `input x batch`.
-    pub dx: Mat<T>,
     /// dL/dh_{t-1} through this step.
     pub dh_prev: Mat<T>,
     /// dL/dc_{t-1} through this step (LSTM only).
@@ -339,60 +468,71 @@ pub struct StepGrads<T: Real> {
     pub dc: Option<Mat<T>>,
 }
 
-/// The backward step beside [`forward_step`]: given dL/dh_t (`dh`, everything that reaches
-/// h_t) and dL/dc_t from the next step (`dc`, LSTM only), accumulates parameter gradients
-/// into `grad` and returns the gradients for x_t, h_{t-1} and c_{t-1}.
+/// The backward step beside [`forward_step`]. Given dL/dh_t (`dh`, everything that reaches
+/// h_t) and dL/dc_t from the next step (`dc`, LSTM only), it writes the gradients of the two
+/// pre-activation halves into `dax` (of `W_ih x + b_ih`) and `dah` (of `W_hh h + b_hh`), both
+/// column-major `gates*hidden x batch`, accumulates peephole gradients into `dpeep`, and
+/// returns the gradients for h_{t-1} and c_{t-1}. `w_hh_t` is W_hhᵀ (transposed once per
+/// backward pass). The weight gradients themselves are formed for all steps at once by the
+/// caller: `dW_ih = Σ_t dax_t x_tᵀ`, `dW_hh = Σ_t dah_t h_{t-1}ᵀ`.
 #[allow(clippy::too_many_arguments)]
 pub fn backward_step<T: Real>(
     kind: CellKind,
     p: &CellParams<T>,
-    grad: &mut CellParams<T>,
-    x: &Mat<T>,
+    w_hh_t: &Mat<T>,
     h_prev: &Mat<T>,
     c_prev: Option<&Mat<T>>,
     step: &StepTrace<T>,
     dh: &Mat<T>,
     dc: Option<&Mat<T>>,
+    dax: &mut [T],
+    dah: &mut [T],
+    dpeep: Option<&mut Mat<T>>,
 ) -> StepGrads<T> {
     let h = p.hidden_size();
+    let batch = dh.ncols();
+    let rows = kind.gates().len() * h;
     let one = T::one();
-    // dax: gradient of W_ih x + b_ih; dah: gradient of W_hh h + b_hh.
-    let (dax, dah, dh_direct, dc_prev, dc_full) = match kind {
+    let gates = step.gates.as_slice();
+    let mut dh_direct = None;
+    let mut dc_prev = None;
+    let mut dc_full = None;
+    match kind {
         CellKind::Rnn(act) => {
-            let da = match act {
-                Activation::Tanh => dh.zip_map(&step.hidden, |d, y| d * tanh_prime_from_value(y)),
-                Activation::Relu => {
-                    dh.zip_map(&step.pre, |d, a| if a > T::zero() { d } else { T::zero() })
-                }
-            };
-            (da.clone(), da, None, None, None)
+            for (s, d) in dax.iter_mut().enumerate() {
+                *d = match act {
+                    Activation::Tanh => dh[s] * tanh_prime_from_value(gates[s]),
+                    Activation::Relu if step.pre[s] > T::zero() => dh[s],
+                    Activation::Relu => T::zero(),
+                };
+            }
+            dah.copy_from_slice(dax);
         }
         CellKind::Gru => {
-            let r = step.gates.rows(0, h);
-            let z = step.gates.rows(h, h);
-            let n = step.gates.rows(2 * h, h);
             let hn = step
                 .hidden_new
                 .as_ref()
                 .expect("GRU trace has W_hn h + b_hn");
-            let mut dax = Mat::zeros(3 * h, dh.ncols());
-            let mut dah = Mat::zeros(3 * h, dh.ncols());
-            for j in 0..dh.ncols() {
+            let mut direct = Mat::zeros(h, batch);
+            for j in 0..batch {
+                let o = j * rows;
                 for k in 0..h {
-                    let (rv, zv, nv, d) = (r[(k, j)], z[(k, j)], n[(k, j)], dh[(k, j)]);
-                    let da_n = d * (one - zv) * tanh_prime_from_value(nv);
-                    let da_z = d * (h_prev[(k, j)] - nv) * sigmoid_prime_from_value(zv);
-                    let da_r = da_n * hn[(k, j)] * sigmoid_prime_from_value(rv);
-                    dax[(k, j)] = da_r;
-                    dax[(h + k, j)] = da_z;
-                    dax[(2 * h + k, j)] = da_n;
-                    dah[(k, j)] = da_r;
-                    dah[(h + k, j)] = da_z;
-                    dah[(2 * h + k, j)] = da_n * rv;
+                    let s = j * h + k;
+                    let (r, z, n) = (gates[o + k], gates[o + h + k], gates[o + 2 * h + k]);
+                    let d = dh[s];
+                    let da_n = d * (one - z) * tanh_prime_from_value(n);
+                    let da_z = d * (h_prev[s] - n) * sigmoid_prime_from_value(z);
+                    let da_r = da_n * hn[s] * sigmoid_prime_from_value(r);
+                    dax[o + k] = da_r;
+                    dax[o + h + k] = da_z;
+                    dax[o + 2 * h + k] = da_n;
+                    dah[o + k] = da_r;
+                    dah[o + h + k] = da_z;
+                    dah[o + 2 * h + k] = da_n * r;
+                    direct[s] = d * z;
                 }
             }
-            let direct = dh.zip_map(&z.into_owned(), |d, z| d * z);
-            (dax, dah, Some(direct), None, None)
+            dh_direct = Some(direct);
         }
         CellKind::Lstm(variant) => {
             let c_prev = c_prev.expect("an LSTM step needs the previous cell state");
@@ -401,74 +541,77 @@ pub fn backward_step<T: Real>(
                 LstmVariant::Coupled => (0, h, 2 * h),
                 _ => (h, 2 * h, 3 * h),
             };
-            let f = step.gates.rows(fi, h);
-            let g = step.gates.rows(gi, h);
-            let o = step.gates.rows(oi, h);
-            let rows = step.gates.nrows();
-            let mut da = Mat::zeros(rows, dh.ncols());
-            let mut dc_prev = Mat::zeros(h, dh.ncols());
-            let mut dc_full = Mat::zeros(h, dh.ncols());
-            let peep = p.peephole.as_ref();
-            let mut dpeep = Mat::<T>::zeros(3 * h, 1);
-            for j in 0..dh.ncols() {
-                for k in 0..h {
-                    let (fv, gv, ov) = (f[(k, j)], g[(k, j)], o[(k, j)]);
-                    let iv = match variant {
-                        LstmVariant::Coupled => one - fv,
-                        _ => step.gates[(k, j)],
+            let mut dcp_m = Mat::zeros(h, batch);
+            let mut dcf_m = Mat::zeros(h, batch);
+            let peep = p.peephole.as_ref().map(|m| m.as_slice());
+            let mut dpeep = dpeep;
+            let coupled = variant == LstmVariant::Coupled;
+            let (cell_s, cprev_s, dh_s) = (cell.as_slice(), c_prev.as_slice(), dh.as_slice());
+            let dc_s = dc.map(|m| m.as_slice());
+            let (dcp_s, dcf_s) = (dcp_m.as_mut_slice(), dcf_m.as_mut_slice());
+            for j in 0..batch {
+                let col = j * rows..(j + 1) * rows;
+                let (g_c, dax_c) = (&gates[col.clone()], &mut dax[col]);
+                let st = j * h..(j + 1) * h;
+                let (c_c, cp_c, dh_c) =
+                    (&cell_s[st.clone()], &cprev_s[st.clone()], &dh_s[st.clone()]);
+                let dcn_c = dc_s.map(|d| &d[st.clone()]);
+                let (dcp_c, dcf_c) = (&mut dcp_s[st.clone()], &mut dcf_s[st]);
+                if variant == LstmVariant::Standard {
+                    let cols = LstmBackColumn {
+                        gates: g_c,
+                        cell: c_c,
+                        c_prev: cp_c,
+                        dh: dh_c,
+                        dc_next: dcn_c,
                     };
-                    let tc = cell[(k, j)].tanh();
-                    let d = dh[(k, j)];
+                    lstm_backward_column(h, &cols, dax_c, dcp_c, dcf_c);
+                    continue;
+                }
+                for k in 0..h {
+                    let (fv, gv, ov) = (g_c[fi + k], g_c[gi + k], g_c[oi + k]);
+                    let iv = if coupled { one - fv } else { g_c[k] };
+                    let c = c_c[k];
+                    let tc = c.tanh_fast();
+                    let d = dh_c[k];
                     let da_o = d * tc * sigmoid_prime_from_value(ov);
                     let mut dcv =
-                        dc.map_or(T::zero(), |m| m[(k, j)]) + d * ov * tanh_prime_from_value(tc);
-                    if let Some(pp) = peep {
-                        dcv += pp[(2 * h + k, 0)] * da_o;
-                        dpeep[(2 * h + k, 0)] += da_o * cell[(k, j)];
+                        dcn_c.map_or(T::zero(), |m| m[k]) + d * ov * tanh_prime_from_value(tc);
+                    if let (Some(pp), Some(dp)) = (peep, dpeep.as_deref_mut()) {
+                        dcv += pp[2 * h + k] * da_o;
+                        dp[2 * h + k] += da_o * c;
                     }
-                    dc_full[(k, j)] = dcv;
-                    let cp = c_prev[(k, j)];
+                    dcf_c[k] = dcv;
+                    let cp = cp_c[k];
                     let di = dcv * gv;
-                    let da_g = dcv * iv * tanh_prime_from_value(gv);
                     let mut dcp = dcv * fv;
-                    match variant {
-                        LstmVariant::Coupled => {
-                            da[(fi + k, j)] = (dcv * cp - di) * sigmoid_prime_from_value(fv);
-                        }
-                        _ => {
-                            let da_i = di * sigmoid_prime_from_value(iv);
-                            let da_f = dcv * cp * sigmoid_prime_from_value(fv);
-                            da[(k, j)] = da_i;
-                            da[(fi + k, j)] = da_f;
-                            if let Some(pp) = peep {
-                                dcp += pp[(k, 0)] * da_i + pp[(h + k, 0)] * da_f;
-                                dpeep[(k, 0)] += da_i * cp;
-                                dpeep[(h + k, 0)] += da_f * cp;
-                            }
+                    if coupled {
+                        dax_c[fi + k] = (dcv * cp - di) * sigmoid_prime_from_value(fv);
+                    } else {
+                        let da_i = di * sigmoid_prime_from_value(iv);
+                        let da_f = dcv * cp * sigmoid_prime_from_value(fv);
+                        dax_c[k] = da_i;
+                        dax_c[fi + k] = da_f;
+                        if let (Some(pp), Some(dp)) = (peep, dpeep.as_deref_mut()) {
+                            dcp += pp[k] * da_i + pp[h + k] * da_f;
+                            dp[k] += da_i * cp;
+                            dp[h + k] += da_f * cp;
                         }
                     }
-                    da[(gi + k, j)] = da_g;
-                    da[(oi + k, j)] = da_o;
-                    dc_prev[(k, j)] = dcp;
+                    dax_c[gi + k] = dcv * iv * tanh_prime_from_value(gv);
+                    dax_c[oi + k] = da_o;
+                    dcp_c[k] = dcp;
                 }
             }
-            if let Some(gp) = &mut grad.peephole {
-                *gp += dpeep;
-            }
-            (da.clone(), da, None, Some(dc_prev), Some(dc_full))
+            dah.copy_from_slice(dax);
+            dc_prev = Some(dcp_m);
+            dc_full = Some(dcf_m);
         }
-    };
-    grad.w_ih.gemm(one, &dax, &x.transpose(), one);
-    grad.w_hh.gemm(one, &dah, &h_prev.transpose(), one);
-    grad.b_ih += row_sums(&dax);
-    grad.b_hh += row_sums(&dah);
-    let dx = p.w_ih.tr_mul(&dax);
-    let mut dh_prev = p.w_hh.tr_mul(&dah);
-    if let Some(direct) = dh_direct {
-        dh_prev += direct;
     }
+    let dah_m = nalgebra::DMatrixView::from_slice(dah, rows, batch);
+    let mut dh_prev = dh_direct.unwrap_or_else(|| Mat::zeros(h, batch));
+    dh_prev.gemm(one, w_hh_t, &dah_m, one);
     StepGrads {
-        dx,
         dh_prev,
         dc_prev,
         dc: dc_full,
@@ -499,12 +642,12 @@ mod tests {
         p.w_ih = m(2, 2, &[0.2, 0.4, 0.3, 0.2]);
         p.w_hh = m(2, 2, &[0.6, 0.8, 1.0, 0.768]);
         let x = m(2, 1, &[1.0, 1.0]);
-        let s1 = forward_step(kind, &p, &x, &Mat::zeros(2, 1), None);
+        let s1 = step_from_input(kind, &p, &x, &Mat::zeros(2, 1), None);
         close(s1.pre[(0, 0)], 0.6, 1e-15);
         close(s1.pre[(1, 0)], 0.5, 1e-15);
         close(s1.hidden[(0, 0)], 0.537, 5e-4);
         close(s1.hidden[(1, 0)], 0.462, 5e-4);
-        let s2 = forward_step(kind, &p, &x, &s1.hidden, None);
+        let s2 = step_from_input(kind, &p, &x, &s1.hidden, None);
         close(s2.pre[(0, 0)], 1.292, 5e-4);
         close(s2.pre[(1, 0)], 1.392, 5e-4);
         close(s2.hidden[(0, 0)], 0.860, 5e-4);
@@ -524,7 +667,7 @@ mod tests {
         let mut p = CellParams::zeros(kind, 1, 1);
         p.w_ih = m(4, 1, &[0.5, 0.7, 0.9, 1.1]);
         let zero = Mat::zeros(1, 1);
-        let s = forward_step(kind, &p, &m(1, 1, &[0.1]), &zero, Some(&zero));
+        let s = step_from_input(kind, &p, &m(1, 1, &[0.1]), &zero, Some(&zero));
         let want = [
             0.512_497_396_484_210_3,
             0.517_492_857_666_389_7,
@@ -552,7 +695,7 @@ mod tests {
         let mut p = CellParams::zeros(kind, 1, 1);
         p.w_ih = m(3, 1, &[0.5, 0.7, 0.9]);
         p.b_hh = m(3, 1, &[0.0, 0.0, 0.2]);
-        let s = forward_step(kind, &p, &m(1, 1, &[0.1]), &Mat::zeros(1, 1), None);
+        let s = step_from_input(kind, &p, &m(1, 1, &[0.1]), &Mat::zeros(1, 1), None);
         close(s.gates[(2, 0)], 0.190_156_445_857_512_04, 1e-15);
         close(s.hidden[(0, 0)], 0.091_751_843_287_024_02, 1e-15);
     }
@@ -564,10 +707,10 @@ mod tests {
         let mut p = CellParams::zeros(kind, 1, 1);
         p.w_ih = m(3, 1, &[2.0, 1.0, 1.0]);
         let zero = Mat::zeros(1, 1);
-        let s = forward_step(kind, &p, &m(1, 1, &[1.0]), &zero, Some(&zero));
+        let s = step_from_input(kind, &p, &m(1, 1, &[1.0]), &zero, Some(&zero));
         let f = s.gate(kind, Gate::Forget).unwrap()[(0, 0)];
         let i = s.gate(kind, Gate::Input).unwrap()[(0, 0)];
-        close(f, sigmoid(2.0), 1e-15);
+        close(f, crate::nn::sigmoid(2.0), 1e-15);
         close(i + f, 1.0, 1e-15);
         close(s.cell.as_ref().unwrap()[(0, 0)], i * 1f64.tanh(), 1e-15);
         assert!(s.gate(kind, Gate::Reset).is_none());

@@ -4,7 +4,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::cell::{backward_step, forward_step, CellKind, CellParams, StepTrace};
+use super::cell::{backward_step, forward_step, input_projection, CellKind, CellParams, StepTrace};
 use super::loss::{loss_and_grad, Loss, Targets};
 use super::{norm, Mat, Real};
 
@@ -246,9 +246,14 @@ impl<T: Real> Network<T> {
                     mask = Some(m);
                 }
             }
+            let x_all = concat_columns(&input);
+            let rows = cfg.cell.gates().len() * hidden;
+            let block = rows * batch;
             let mut dirs = Vec::with_capacity(cfg.directions());
             for dir in 0..cfg.directions() {
                 let p = self.cell(layer, dir);
+                let ax_all = input_projection(p, &x_all);
+                let ax = ax_all.as_slice();
                 let zeros = Mat::zeros(hidden, batch);
                 let mut trace: Vec<StepTrace<T>> = Vec::with_capacity(steps);
                 for k in 0..steps {
@@ -262,7 +267,8 @@ impl<T: Real> Network<T> {
                     } else {
                         None
                     };
-                    trace.push(forward_step(cfg.cell, p, &input[t], h_prev, c_prev));
+                    let ax_t = &ax[t * block..(t + 1) * block];
+                    trace.push(forward_step(cfg.cell, p, ax_t, h_prev, c_prev));
                 }
                 if dir == 1 {
                     trace.reverse();
@@ -322,31 +328,36 @@ impl<T: Real> Network<T> {
         let mut grads = Network::zeros(*cfg);
         let mut flow = GradientFlow::default();
 
-        // Head: y_s = W h_t + b.
-        let mut d_top: Vec<Mat<T>> = (0..steps)
-            .map(|_| Mat::zeros(cfg.layer_output_size(), batch))
-            .collect();
+        // Head: y_s = W h_t + b. d_out holds dL/d(layer output) for all steps, step t in
+        // columns t*batch..(t+1)*batch.
+        let mut d_out = Mat::zeros(cfg.layer_output_size(), steps * batch);
         for (dy, t) in d_outputs.iter().zip(self.scored_steps(steps)) {
             let h_top = Self::top_output(trace, t);
             grads.head_w.gemm(one, dy, &h_top.transpose(), one);
-            for col in dy.column_iter() {
-                grads.head_b.column_mut(0).add_assign(&col);
-            }
-            d_top[t] += self.head_w.tr_mul(dy);
+            add_row_sums(&mut grads.head_b, dy);
+            d_out
+                .columns_mut(t * batch, batch)
+                .gemm_tr(one, &self.head_w, dy, one);
         }
 
-        let mut d_out = d_top;
+        let rows = cfg.cell.gates().len() * hidden;
+        let block = rows * batch;
         for layer in (0..cfg.layers).rev() {
             let lt = &trace.layers[layer];
-            let in_size = lt.input[0].nrows();
-            let mut d_in: Vec<Mat<T>> = (0..steps).map(|_| Mat::zeros(in_size, batch)).collect();
+            let x_all = concat_columns(&lt.input);
+            let x_all_t = x_all.transpose();
+            let mut d_in = Mat::zeros(x_all.nrows(), steps * batch);
             let mut dh_layer = Vec::new();
             let mut dc_layer = Vec::new();
             for dir in 0..cfg.directions() {
                 let idx = layer * cfg.directions() + dir;
                 let p = &self.cells[idx];
                 let g = &mut grads.cells[idx];
+                let w_hh_t = p.w_hh.transpose();
                 let zeros = Mat::zeros(hidden, batch);
+                let mut dax_all = Mat::zeros(rows, steps * batch);
+                let mut dah_all = Mat::zeros(rows, steps * batch);
+                let mut hp_all = Mat::zeros(hidden, steps * batch);
                 let mut dh_next = Mat::zeros(hidden, batch);
                 let mut dc_next = cfg.cell.has_cell_state().then(|| Mat::zeros(hidden, batch));
                 let mut dh_norm = vec![0.0; steps];
@@ -367,23 +378,26 @@ impl<T: Real> Network<T> {
                             lt.steps[dir][u].cell.as_ref().expect("LSTM cell")
                         })
                     });
-                    let dh = d_out[t].rows(dir * hidden, hidden) + &dh_next;
+                    let dh = d_out.view((dir * hidden, t * batch), (hidden, batch)) + &dh_next;
                     dh_norm[t] = norm(&dh);
+                    let range = t * block..(t + 1) * block;
                     let sg = backward_step(
                         cfg.cell,
                         p,
-                        g,
-                        &lt.input[t],
+                        &w_hh_t,
                         h_prev,
                         c_prev,
                         step,
                         &dh,
                         dc_next.as_ref(),
+                        &mut dax_all.as_mut_slice()[range.clone()],
+                        &mut dah_all.as_mut_slice()[range],
+                        g.peephole.as_mut(),
                     );
+                    hp_all.columns_mut(t * batch, batch).copy_from(h_prev);
                     if let Some(dc) = &sg.dc {
                         dc_norm[t] = norm(dc);
                     }
-                    d_in[t] += sg.dx;
                     let cut = truncate.is_some_and(|kk| kk > 0 && k % kk == 0);
                     if cut {
                         dh_next.fill(T::zero());
@@ -395,6 +409,12 @@ impl<T: Real> Network<T> {
                         dc_next = sg.dc_prev;
                     }
                 }
+                // Weight gradients for all steps at once: dW_ih = Σ dax_t x_tᵀ, dW_hh = Σ dah_t h_{t-1}ᵀ.
+                g.w_ih.gemm(one, &dax_all, &x_all_t, one);
+                g.w_hh.gemm(one, &dah_all, &hp_all.transpose(), one);
+                add_row_sums(&mut g.b_ih, &dax_all);
+                add_row_sums(&mut g.b_hh, &dah_all);
+                d_in.gemm_tr(one, &p.w_ih, &dax_all, one);
                 dh_layer.push(dh_norm);
                 if cfg.cell.has_cell_state() {
                     dc_layer.push(dc_norm);
@@ -405,8 +425,8 @@ impl<T: Real> Network<T> {
                 flow.dc_norm.push(dc_layer);
             }
             if let Some(mask) = &lt.dropout_mask {
-                for (d, m) in d_in.iter_mut().zip(mask) {
-                    d.component_mul_assign(m);
+                for (t, m) in mask.iter().enumerate() {
+                    d_in.columns_mut(t * batch, batch).component_mul_assign(m);
                 }
             }
             d_out = d_in;
@@ -442,6 +462,27 @@ impl<T: Real> Network<T> {
     }
 }
 
+/// Places matrices with the same row count side by side (step t in columns t*cols..).
+fn concat_columns<T: Real>(parts: &[Mat<T>]) -> Mat<T> {
+    let rows = parts.first().map_or(0, |m| m.nrows());
+    let mut data = Vec::with_capacity(parts.iter().map(|m| m.len()).sum());
+    for m in parts {
+        data.extend_from_slice(m.as_slice());
+    }
+    Mat::from_vec(rows, data.len() / rows.max(1), data)
+}
+
+/// Adds the row sums of `m` (a gradient summed over the batch) to the column `acc`.
+fn add_row_sums<T: Real>(acc: &mut Mat<T>, m: &Mat<T>) {
+    let rows = m.nrows();
+    let acc = acc.as_mut_slice();
+    for col in m.as_slice().chunks_exact(rows) {
+        for (a, &v) in acc.iter_mut().zip(col) {
+            *a += v;
+        }
+    }
+}
+
 /// Stacks matrices with the same column count on top of each other.
 fn concat_rows<'a, T: Real + 'a>(parts: impl Iterator<Item = &'a Mat<T>> + Clone) -> Mat<T> {
     let rows: usize = parts.clone().map(|m| m.nrows()).sum();
@@ -454,5 +495,3 @@ fn concat_rows<'a, T: Real + 'a>(parts: impl Iterator<Item = &'a Mat<T>> + Clone
     }
     out
 }
-
-use std::ops::AddAssign;

@@ -26,3 +26,35 @@ pub fn start() {
 pub fn self_test_panic() {
     panic!("self-test panic requested by rnnLabSelfTestPanic()");
 }
+
+/// Benchmark hook: names of the training-step benchmarks, comma-separated.
+#[wasm_bindgen(js_name = rnnLabBenchmarkNames)]
+pub fn benchmark_names() -> String {
+    crate::nn::benchmark::CONFIGS
+        .iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Benchmark hook: runs the named training-step benchmark (the same work as `cargo bench`)
+/// for about `seconds` after a short warm-up and returns steps per second. Blocks the page
+/// while it runs; used by `scripts/bench_browser.mjs`, not by the app.
+#[wasm_bindgen(js_name = rnnLabBenchmark)]
+pub fn benchmark(name: &str, seconds: f64) -> Result<f64, JsValue> {
+    let config = crate::nn::benchmark::CONFIGS
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| JsValue::from_str(&format!("no benchmark named {name:?}")))?;
+    let mut bench = crate::nn::benchmark::TrainBench::new(config);
+    for _ in 0..5 {
+        bench.step();
+    }
+    let start = js_sys::Date::now();
+    let mut steps = 0u32;
+    while js_sys::Date::now() - start < seconds * 1000.0 {
+        bench.step();
+        steps += 1;
+    }
+    Ok(f64::from(steps) / ((js_sys::Date::now() - start) / 1000.0))
+}
