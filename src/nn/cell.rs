@@ -411,7 +411,8 @@ struct LstmBackColumn<'a, T> {
     cell: &'a [T],
     c_prev: &'a [T],
     dh: &'a [T],
-    dc_next: Option<&'a [T]>,
+    /// dL/dc_t from the next step (zeros on the last step).
+    dc_next: &'a [T],
 }
 
 /// The standard LSTM's pointwise backward for one sample, beside [`lstm_forward_column`].
@@ -427,7 +428,7 @@ fn lstm_backward_column<T: Real>(
     let (i, rest) = gates.split_at(h);
     let (f, rest) = rest.split_at(h);
     let (g, o) = rest.split_at(h);
-    let (cell, c_prev, dh) = (&x.cell[..h], &x.c_prev[..h], &x.dh[..h]);
+    let (cell, c_prev, dh, dc_next) = (&x.cell[..h], &x.c_prev[..h], &x.dh[..h], &x.dc_next[..h]);
     let (da_i, rest) = dax[..4 * h].split_at_mut(h);
     let (da_f, rest) = rest.split_at_mut(h);
     let (da_g, da_o) = rest.split_at_mut(h);
@@ -435,8 +436,7 @@ fn lstm_backward_column<T: Real>(
     for k in 0..h {
         let tc = cell[k].tanh_fast();
         let d = dh[k];
-        let dcn = x.dc_next.map_or(T::zero(), |m| m[k]);
-        let dc = dcn + d * o[k] * (one - tc * tc);
+        let dc = dc_next[k] + d * o[k] * (one - tc * tc);
         dc_full[k] = dc;
         da_o[k] = d * tc * o[k] * (one - o[k]);
         da_i[k] = dc * g[k] * i[k] * (one - i[k]);
@@ -546,6 +546,11 @@ pub fn backward_step<T: Real>(
             let peep = p.peephole.as_ref().map(|m| m.as_slice());
             let mut dpeep = dpeep;
             let coupled = variant == LstmVariant::Coupled;
+            let zeros = if dc.is_none() {
+                vec![T::zero(); h]
+            } else {
+                Vec::new()
+            };
             let (cell_s, cprev_s, dh_s) = (cell.as_slice(), c_prev.as_slice(), dh.as_slice());
             let dc_s = dc.map(|m| m.as_slice());
             let (dcp_s, dcf_s) = (dcp_m.as_mut_slice(), dcf_m.as_mut_slice());
@@ -563,7 +568,7 @@ pub fn backward_step<T: Real>(
                         cell: c_c,
                         c_prev: cp_c,
                         dh: dh_c,
-                        dc_next: dcn_c,
+                        dc_next: dcn_c.unwrap_or_else(|| &zeros[..h]),
                     };
                     lstm_backward_column(h, &cols, dax_c, dcp_c, dcf_c);
                     continue;
