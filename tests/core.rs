@@ -31,6 +31,29 @@ fn cfg(
 }
 
 #[test]
+fn gradient_norms_by_parameter_group_add_up_to_the_global_norm() {
+    let c = cfg(
+        CellKind::Lstm(LstmVariant::Standard),
+        4,
+        2,
+        true,
+        Head::ManyToMany,
+    );
+    let net = common::network(c, 8);
+    let mut r = common::rng(9);
+    let xs = common::inputs(1, 3, 7, &mut r);
+    let t = common::targets(&c, 3, 7, &mut r);
+    let e = net.evaluate::<rand_pcg::Pcg64Mcg>(&xs, &t, None, None);
+    let norms = e.grads.tensor_norms();
+    assert_eq!(norms.len(), 4 * 4 + 2);
+    assert_eq!(norms[0].0, "weight_ih_l0");
+    assert!(norms.iter().all(|(_, n)| n.is_finite() && *n > 0.0));
+    let total: f64 = norms.iter().map(|(_, n)| n * n).sum::<f64>().sqrt();
+    let global = rnn_lab::nn::optim::global_norm(&e.grads.tensors());
+    assert!((total - global).abs() < 1e-12 * global);
+}
+
+#[test]
 fn weights_round_trip_for_every_cell() {
     for cell in [
         CellKind::Rnn(Activation::Relu),

@@ -1,5 +1,6 @@
 //! wasm-bindgen tests that run inside headless Chromium (`scripts/test.sh` runs them).
-//! They check what only a browser can: that the shared chart code really paints a canvas.
+//! They check what only a browser can: that the shared chart code really paints a canvas, and
+//! that the core's numbers survive the trip to wasm.
 #![cfg(target_arch = "wasm32")]
 
 use plotters::prelude::*;
@@ -10,7 +11,38 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+#[path = "common/reference.rs"]
+mod reference;
+
+use reference::Tolerance;
+
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// The recurrent core compiled to wasm (simd128) agrees with PyTorch like the native build:
+/// 1e-9 absolute in f64, 1e-4 relative on the f32 hot path.
+#[wasm_bindgen_test]
+fn core_matches_pytorch_in_the_browser() {
+    for (name, text) in [
+        (
+            "lstm_bi2_m2m_mse",
+            include_str!("reference/fixtures/lstm_bi2_m2m_mse.json"),
+        ),
+        (
+            "gru_2_m2m_ce",
+            include_str!("reference/fixtures/gru_2_m2m_ce.json"),
+        ),
+        (
+            "rnn_relu_bi2_m2o_ce",
+            include_str!("reference/fixtures/rnn_relu_bi2_m2o_ce.json"),
+        ),
+    ] {
+        let fx = reference::parse(text);
+        reference::check_forward_backward::<f64>(name, &fx, Tolerance::Absolute(1e-9));
+        reference::check_forward_backward::<f32>(name, &fx, Tolerance::Relative(1e-4));
+    }
+    let fx = reference::parse(include_str!("reference/fixtures/train_adam_clip_norm.json"));
+    reference::check_training("train_adam_clip_norm", &fx, Tolerance::Absolute(1e-9));
+}
 
 fn new_canvas(w: u32, h: u32) -> HtmlCanvasElement {
     let doc = web_sys::window().unwrap().document().unwrap();

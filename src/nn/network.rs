@@ -196,6 +196,15 @@ impl<T: Real> Network<T> {
         v
     }
 
+    /// The L2 norm of every tensor, by name. On a gradient network these are the
+    /// per-parameter-group gradient norms the page shows (`weight_hh_l0` vs `weight_ih_l0` ...).
+    pub fn tensor_norms(&self) -> Vec<(String, f64)> {
+        self.named_tensors()
+            .into_iter()
+            .map(|(n, m)| (n, norm(m)))
+            .collect()
+    }
+
     /// Total number of scalar parameters.
     pub fn parameter_count(&self) -> usize {
         self.named_tensors().iter().map(|(_, m)| m.len()).sum()

@@ -1,6 +1,8 @@
 //! Helpers shared by the native integration tests.
 #![allow(dead_code)]
 
+pub mod reference;
+
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use rnn_lab::nn::init::{initialise, Init};

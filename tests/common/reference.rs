@@ -1,0 +1,181 @@
+//! Comparison with the PyTorch fixtures (tests/reference/fixtures), shared by the native tests
+//! (which read the files) and the wasm tests (which embed one with `include_str!`).
+#![allow(dead_code)]
+
+use rnn_lab::nn::loss::{Loss, Targets};
+use rnn_lab::nn::optim::{clip, Clip, Optimizer, OptimizerKind};
+use rnn_lab::nn::weights::from_json;
+use rnn_lab::nn::{Mat, Network, Real};
+use serde_json::Value;
+
+/// How close our numbers must be: absolute, or relative to the tensor's largest magnitude.
+#[derive(Clone, Copy, Debug)]
+pub enum Tolerance {
+    Absolute(f64),
+    Relative(f64),
+}
+
+impl Tolerance {
+    fn check(self, what: &str, got: &[f64], want: &[f64]) {
+        assert_eq!(got.len(), want.len(), "{what}: size");
+        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+        for (k, (g, w)) in got.iter().zip(want).enumerate() {
+            let ok = match self {
+                Tolerance::Absolute(t) => (g - w).abs() <= t,
+                Tolerance::Relative(t) => (g - w).abs() <= t * scale,
+            };
+            assert!(ok, "{what}[{k}]: ours {g}, PyTorch {w} ({self:?})");
+        }
+    }
+}
+
+pub fn parse(text: &str) -> Value {
+    serde_json::from_str(text).expect("fixture is JSON")
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().expect("number")
+}
+
+fn arr(v: &Value) -> &Vec<Value> {
+    v.as_array().expect("array")
+}
+
+/// Every number of a nested list, in row-major order.
+fn flat(v: &Value) -> Vec<f64> {
+    match v.as_array() {
+        Some(a) => a.iter().flat_map(flat).collect(),
+        None => vec![f(v)],
+    }
+}
+
+/// A matrix's entries in row-major order (the order of PyTorch's nested lists).
+fn row_major<T: Real>(m: &Mat<T>) -> Vec<f64> {
+    m.transpose().iter().map(|v| v.to_f64()).collect()
+}
+
+/// (T, B, I) nested lists -> one I x B matrix per step.
+pub fn inputs<T: Real>(v: &Value) -> Vec<Mat<T>> {
+    arr(v)
+        .iter()
+        .map(|step| {
+            let rows = arr(step);
+            let width = arr(&rows[0]).len();
+            Mat::from_fn(width, rows.len(), |i, b| T::of(f(&rows[b][i])))
+        })
+        .collect()
+}
+
+pub fn targets<T: Real>(net: &Network<T>, v: &Value) -> Targets<T> {
+    match net.config.loss {
+        Loss::Mse => Targets::Values(inputs(v)),
+        Loss::CrossEntropy => Targets::Classes(
+            arr(v)
+                .iter()
+                .map(|s| {
+                    arr(s)
+                        .iter()
+                        .map(|c| c.as_u64().unwrap() as usize)
+                        .collect()
+                })
+                .collect(),
+        ),
+    }
+}
+
+pub fn load<T: Real>(fx: &Value) -> Network<T> {
+    from_json(&fx["weights"].to_string(), None).expect("fixture weights load")
+}
+
+/// Outputs, loss, final states and every gradient against PyTorch's.
+pub fn check_forward_backward<T: Real>(name: &str, fx: &Value, tol: Tolerance) {
+    let net: Network<T> = load(fx);
+    let xs = inputs::<T>(&fx["inputs"]);
+    let t = targets(&net, &fx["targets"]);
+    let eval = net.evaluate::<rand_pcg::Pcg64Mcg>(&xs, &t, None, None);
+    tol.check(&format!("{name}: loss"), &[eval.loss], &[f(&fx["loss"])]);
+    // Outputs: (S, B, O) in PyTorch, O x B per scored step here.
+    for (s, y) in arr(&fx["outputs"]).iter().enumerate() {
+        tol.check(
+            &format!("{name}: output {s}"),
+            &row_major(&eval.trace.outputs[s].transpose()),
+            &flat(y),
+        );
+    }
+    // Final states h_n (and c_n): (layers*dirs, B, H).
+    let steps = xs.len();
+    let dirs = net.config.directions();
+    for (k, h) in arr(&fx["h_n"]).iter().enumerate() {
+        let (layer, dir) = (k / dirs, k % dirs);
+        let last = if dir == 0 { steps - 1 } else { 0 };
+        let step = &eval.trace.layers[layer].steps[dir][last];
+        tol.check(
+            &format!("{name}: h_n[{k}]"),
+            &row_major(&step.hidden.transpose()),
+            &flat(h),
+        );
+        if let Some(c_n) = fx["c_n"].as_array() {
+            let c = step.cell.as_ref().expect("LSTM cell state");
+            tol.check(
+                &format!("{name}: c_n[{k}]"),
+                &row_major(&c.transpose()),
+                &flat(&c_n[k]),
+            );
+        }
+    }
+    // Every gradient, by PyTorch name.
+    let grads = &fx["grads"];
+    let ours = eval.grads.named_tensors();
+    assert_eq!(
+        ours.len(),
+        grads.as_object().unwrap().len(),
+        "{name}: gradient count"
+    );
+    for (tensor, m) in ours {
+        tol.check(
+            &format!("{name}: d{tensor}"),
+            &row_major(m),
+            &flat(&grads[&tensor]),
+        );
+    }
+}
+
+/// A few optimiser steps (with clipping) against PyTorch's weights after the same steps.
+pub fn check_training(name: &str, fx: &Value, tol: Tolerance) {
+    let mut net: Network<f64> = load(fx);
+    let xs = inputs::<f64>(&fx["inputs"]);
+    let t = targets(&net, &fx["targets"]);
+    let kind: OptimizerKind = serde_json::from_value(fx["optimizer"].clone()).expect("optimizer");
+    let how: Clip = serde_json::from_value(fx["clip"].clone()).expect("clip");
+    let mut opt = Optimizer::new(kind, f(&fx["lr"]));
+    let norms = arr(&fx["grad_norms_before_clip"]);
+    for (step, want_loss) in arr(&fx["losses"]).iter().enumerate() {
+        let mut eval = net.evaluate::<rand_pcg::Pcg64Mcg>(&xs, &t, None, None);
+        tol.check(
+            &format!("{name}: loss at step {step}"),
+            &[eval.loss],
+            &[f(want_loss)],
+        );
+        let report = clip(eval.grads.tensors_mut(), how);
+        if let Some(n) = norms.get(step) {
+            tol.check(
+                &format!("{name}: gradient norm at step {step}"),
+                &[report.norm_before],
+                &[f(n)],
+            );
+            assert!(
+                report.clipped,
+                "{name}: clipping should fire at this threshold"
+            );
+        }
+        opt.step(net.tensors_mut(), eval.grads.tensors());
+    }
+    let want = &fx["final_state_dict"];
+    for (tensor, m) in net.named_tensors() {
+        tol.check(
+            &format!("{name}: {tensor} after training"),
+            &row_major(m),
+            &flat(&want[&tensor]),
+        );
+    }
+}
