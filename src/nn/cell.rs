@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gates::Gate;
-use super::{Mat, Real};
+use super::{add_mul, Mat, Real};
 
 /// Nonlinearity of the vanilla RNN (the notes use both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -214,7 +214,8 @@ fn sigmoid_prime_from_value<T: Real>(y: T) -> T {
 /// column of `x_all` (`input x (steps*batch)`, step t in columns `t*batch..(t+1)*batch`).
 /// One large matrix product instead of one small one per step.
 pub fn input_projection<T: Real>(p: &CellParams<T>, x_all: &Mat<T>) -> Mat<T> {
-    let mut ax = &p.w_ih * x_all;
+    let mut ax = Mat::zeros(p.w_ih.nrows(), x_all.ncols());
+    add_mul(&mut ax, &p.w_ih, x_all);
     add_bias(&mut ax, &p.b_ih);
     ax
 }

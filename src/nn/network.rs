@@ -4,9 +4,12 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::cell::{backward_step, forward_step, input_projection, CellKind, CellParams, StepTrace};
+use super::cell::{
+    add_bias, backward_step, forward_step, input_projection, CellKind, CellParams, StepTrace,
+};
 use super::loss::{loss_and_grad, Loss, Targets};
-use super::{norm, Mat, Real};
+use super::{add_mul, add_mul_tr_b, norm, Mat, Real};
+use std::ops::AddAssign;
 
 /// Which time steps the linear head reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -296,10 +299,9 @@ impl<T: Real> Network<T> {
         let outputs = self
             .scored_steps(steps)
             .map(|t| {
-                let mut y = &self.head_w * &input[t];
-                for mut col in y.column_iter_mut() {
-                    col += self.head_b.column(0);
-                }
+                let mut y = Mat::zeros(cfg.output_size, batch);
+                add_mul(&mut y, &self.head_w, &input[t]);
+                add_bias(&mut y, &self.head_b);
                 y
             })
             .collect();
@@ -340,13 +342,14 @@ impl<T: Real> Network<T> {
         // Head: y_s = W h_t + b. d_out holds dL/d(layer output) for all steps, step t in
         // columns t*batch..(t+1)*batch.
         let mut d_out = Mat::zeros(cfg.layer_output_size(), steps * batch);
+        let head_w_t = self.head_w.transpose();
         for (dy, t) in d_outputs.iter().zip(self.scored_steps(steps)) {
             let h_top = Self::top_output(trace, t);
-            grads.head_w.gemm(one, dy, &h_top.transpose(), one);
+            add_mul_tr_b(&mut grads.head_w, dy, &h_top);
             add_row_sums(&mut grads.head_b, dy);
-            d_out
-                .columns_mut(t * batch, batch)
-                .gemm_tr(one, &self.head_w, dy, one);
+            let mut dh_top = Mat::zeros(h_top.nrows(), batch);
+            add_mul(&mut dh_top, &head_w_t, dy);
+            d_out.columns_mut(t * batch, batch).add_assign(&dh_top);
         }
 
         let rows = cfg.cell.gates().len() * hidden;
@@ -354,7 +357,6 @@ impl<T: Real> Network<T> {
         for layer in (0..cfg.layers).rev() {
             let lt = &trace.layers[layer];
             let x_all = concat_columns(&lt.input);
-            let x_all_t = x_all.transpose();
             let mut d_in = Mat::zeros(x_all.nrows(), steps * batch);
             let mut dh_layer = Vec::new();
             let mut dc_layer = Vec::new();
@@ -419,8 +421,8 @@ impl<T: Real> Network<T> {
                     }
                 }
                 // Weight gradients for all steps at once: dW_ih = Σ dax_t x_tᵀ, dW_hh = Σ dah_t h_{t-1}ᵀ.
-                g.w_ih.gemm(one, &dax_all, &x_all_t, one);
-                g.w_hh.gemm(one, &dah_all, &hp_all.transpose(), one);
+                add_mul_tr_b(&mut g.w_ih, &dax_all, &x_all);
+                add_mul_tr_b(&mut g.w_hh, &dah_all, &hp_all);
                 add_row_sums(&mut g.b_ih, &dax_all);
                 add_row_sums(&mut g.b_hh, &dah_all);
                 d_in.gemm_tr(one, &p.w_ih, &dax_all, one);
