@@ -6,7 +6,7 @@
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use rnn_lab::charts::draw_signal;
-use rnn_lab::data::signals::{sine, SineParams};
+use rnn_lab::data::signals::{generate, SignalParams};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -66,16 +66,16 @@ fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
 }
 
 fn draw(canvas: &HtmlCanvasElement, frequency: f64) {
-    let p = SineParams {
+    let p = SignalParams {
         points: 300,
         frequency,
         x_end: 20.0,
-        ..SineParams::default()
+        ..SignalParams::default()
     };
     let root = CanvasBackend::with_canvas_object(canvas.clone())
         .unwrap()
         .into_drawing_area();
-    draw_signal(&root, &sine(&p), "test").unwrap();
+    draw_signal(&root, &generate(&p), "test").unwrap();
 }
 
 /// The signal colour must appear on the canvas (the line was painted, not just the background).

@@ -75,7 +75,7 @@ pub fn draw_signal<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::signals::{sine, SineParams};
+    use crate::data::signals::{generate, SignalParams};
 
     fn render(series: &Series) -> String {
         let mut svg = String::new();
@@ -88,9 +88,9 @@ mod tests {
 
     #[test]
     fn svg_contains_title_and_one_vertex_per_sample() {
-        let s = sine(&SineParams {
+        let s = generate(&SignalParams {
             points: 50,
-            ..SineParams::default()
+            ..SignalParams::default()
         });
         let svg = render(&s);
         assert!(svg.contains("\nsine\n</text>"), "title missing");
@@ -110,14 +110,14 @@ mod tests {
 
     #[test]
     fn different_frequency_draws_a_different_curve() {
-        let a = render(&sine(&SineParams {
+        let a = render(&generate(&SignalParams {
             points: 200,
-            ..SineParams::default()
+            ..SignalParams::default()
         }));
-        let b = render(&sine(&SineParams {
+        let b = render(&generate(&SignalParams {
             points: 200,
             frequency: 2.0,
-            ..SineParams::default()
+            ..SignalParams::default()
         }));
         assert_ne!(a, b);
     }

@@ -2,6 +2,7 @@
 //! recurrent weights, zero biases), and Keras' `unit_forget_bias`.
 
 use rand::Rng;
+use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 use super::cell::CellKind;
@@ -52,19 +53,12 @@ fn glorot<T: Real, R: Rng>(rows: usize, cols: usize, rng: &mut R) -> Mat<T> {
     uniform(rows, cols, (6.0 / (rows + cols) as f64).sqrt(), rng)
 }
 
-/// A standard normal sample (Box-Muller).
-fn normal<R: Rng>(rng: &mut R) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
-
 /// A `rows x cols` matrix with orthonormal columns (rows >= cols) or rows, from the QR
 /// decomposition of a Gaussian matrix with signs fixed by R's diagonal (as Keras/PyTorch do).
 pub fn orthogonal<T: Real, R: Rng>(rows: usize, cols: usize, rng: &mut R) -> Mat<T> {
     let tall = rows >= cols;
     let (r, c) = if tall { (rows, cols) } else { (cols, rows) };
-    let a = nalgebra::DMatrix::<f64>::from_fn(r, c, |_, _| normal(rng));
+    let a = nalgebra::DMatrix::<f64>::from_fn(r, c, |_, _| StandardNormal.sample(rng));
     let qr = a.qr();
     let mut q = qr.q();
     let rr = qr.r();

@@ -6,19 +6,19 @@ use web_sys::{HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::charts::draw_signal;
-use crate::data::signals::{sine, SineParams};
+use crate::data::signals::{generate, SignalParams};
 
 /// The sine shown on first load: 400 points over x in [0, 20].
-fn initial_params() -> SineParams {
-    SineParams {
+fn initial_params() -> SignalParams {
+    SignalParams {
         points: 400,
         x_end: 20.0,
-        ..SineParams::default()
+        ..SignalParams::default()
     }
 }
 
 /// Draws `params`' sine into `canvas`; an error message on failure.
-fn redraw(canvas: HtmlCanvasElement, params: &SineParams) -> Result<(), String> {
+fn redraw(canvas: HtmlCanvasElement, params: &SignalParams) -> Result<(), String> {
     let backend = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| "this browser gave no 2D canvas context".to_string())?;
     let root = backend.into_drawing_area();
@@ -26,7 +26,7 @@ fn redraw(canvas: HtmlCanvasElement, params: &SineParams) -> Result<(), String> 
         "y = sin({:.1}·x), {} points",
         params.frequency, params.points
     );
-    draw_signal(&root, &sine(params), &title)
+    draw_signal(&root, &generate(params), &title)
 }
 
 /// Reads a range input's value as f64 from an input event.
@@ -55,7 +55,7 @@ pub fn app() -> Html {
         let params = params.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(f) = input_value(&e) {
-                params.set(SineParams {
+                params.set(SignalParams {
                     frequency: f,
                     ..*params
                 });
@@ -66,7 +66,7 @@ pub fn app() -> Html {
         let params = params.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(n) = input_value(&e) {
-                params.set(SineParams {
+                params.set(SignalParams {
                     points: n.clamp(2.0, 5000.0) as usize,
                     ..*params
                 });
