@@ -2,3 +2,4 @@
 //! Plain Rust; knows nothing of `nn` or of the browser.
 
 pub mod signals;
+pub mod table;
