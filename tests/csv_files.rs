@@ -155,7 +155,7 @@ fn semicolons_with_decimal_commas_and_tabs() {
     assert_eq!(t.delimiter, b';');
     assert_eq!(
         t.column("Wert").unwrap().numbers().unwrap(),
-        &[3.14, 2.71, 1.41]
+        &[3.25, 2.5, 1.41]
     );
     assert!(matches!(
         t.column("Datum").unwrap().data,
