@@ -1,5 +1,7 @@
 //! Data: generated signals, and later CSV parsing, normalisation, windows and splits.
 //! Plain Rust; knows nothing of `nn` or of the browser.
 
+pub mod frame;
+pub mod normalise;
 pub mod signals;
 pub mod table;
