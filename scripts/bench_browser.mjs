@@ -16,6 +16,8 @@ try {
     const rate = await page.evaluate(([n, s]) => window.wasmBindings.rnnLabBenchmark(n, s), [name, seconds]);
     console.log(`${name.padEnd(22)} ${rate.toFixed(1).padStart(8)} steps/s`);
   }
+  const [ms, rows, mb] = await page.evaluate(() => window.wasmBindings.rnnLabBenchmarkCsv());
+  console.log(`parse ${rows} CSV rows (${mb.toFixed(1)} MB) in wasm: ${ms.toFixed(0)} ms`);
 } finally {
   await browser.close();
   await server.close();

@@ -3,5 +3,6 @@
 
 pub mod frame;
 pub mod normalise;
+pub mod samples;
 pub mod signals;
 pub mod table;

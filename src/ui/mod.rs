@@ -58,3 +58,17 @@ pub fn benchmark(name: &str, seconds: f64) -> Result<f64, JsValue> {
     }
     Ok(f64::from(steps) / ((js_sys::Date::now() - start) / 1000.0))
 }
+
+/// Benchmark hook: builds the 850,000-row OHLCV CSV of `benches/parse_csv.rs` in wasm, then
+/// times parsing it. Returns `[milliseconds, rows, megabytes]`.
+#[wasm_bindgen(js_name = rnnLabBenchmarkCsv)]
+pub fn benchmark_csv() -> Result<Vec<f64>, JsValue> {
+    let symbols: Vec<String> = (0..170).map(|k| format!("SYN{k:03}")).collect();
+    let refs: Vec<&str> = symbols.iter().map(String::as_str).collect();
+    let text = crate::data::samples::stock_like_with(5000, &refs);
+    let start = js_sys::Date::now();
+    let table = crate::data::table::parse_csv(text.as_bytes(), &Default::default())
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let ms = js_sys::Date::now() - start;
+    Ok(vec![ms, table.rows as f64, text.len() as f64 / 1048576.0])
+}
