@@ -250,6 +250,46 @@ fn missing_cells_forward_filled_by_default_or_dropped() {
 }
 
 #[test]
+fn constant_column_loads_but_cannot_be_z_scored() {
+    use rnn_lab::data::frame::{Dataset, SplitSpec, TargetData, Task};
+    use rnn_lab::data::normalise::Scaling;
+    let t = good("constant_column.csv");
+    let flat = t.column("flat").unwrap().numbers().unwrap().to_vec();
+    let x = t.column("x").unwrap().numbers().unwrap().to_vec();
+    let e = Dataset::new(
+        vec![("x".into(), x.clone()), ("flat".into(), flat)],
+        ("x".into(), TargetData::Values(x)),
+        Task::NextValue {
+            window: 2,
+            horizon: 1,
+            stride: 1,
+        },
+        Scaling::ZScore,
+        SplitSpec::Counts {
+            validation: 0,
+            test: 0,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("column \"flat\" is constant in the training split (every value is 3)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn preview_shows_the_first_rows_as_text() {
+    let t = good("symbols.csv");
+    let p = t.preview_rows(2);
+    assert_eq!(
+        p[0],
+        vec!["2024-01-01", "AAA", "11", "12", "10", "13", "1001"]
+    );
+    assert_eq!(p.len(), 2);
+}
+
+#[test]
 fn nothing_panics_on_arbitrary_bytes() {
     use rand::{Rng, SeedableRng};
     let mut r = rand_pcg::Pcg64Mcg::seed_from_u64(5);

@@ -102,6 +102,48 @@ pub enum FrameError {
     Constant(#[from] ConstantColumn),
     #[error("multi-step forecasting feeds predictions back as the next input, so it needs the target to be the only feature")]
     NotUnivariate,
+    #[error("column \"{column}\" holds {value} in data row {row}; class labels must be whole numbers 0, 1, 2, ...")]
+    NotAClass {
+        column: String,
+        row: usize,
+        value: f64,
+    },
+    #[error("column \"{column}\" has {classes} classes; at most {MAX_CLASSES} are supported (is it really a label column?)")]
+    TooManyClasses { column: String, classes: usize },
+    #[error("column \"{column}\" has only one class ({class}); classification needs at least two")]
+    OneClass { column: String, class: usize },
+}
+
+/// Most classes a label column may have.
+pub const MAX_CLASSES: usize = 20;
+
+/// Class labels from a numeric column of whole numbers 0, 1, 2, ... (a CSV's label column).
+pub fn classes_from_column(column: &str, values: &[f64]) -> Result<TargetData, FrameError> {
+    let mut labels = Vec::with_capacity(values.len());
+    for (row, &v) in values.iter().enumerate() {
+        if v < 0.0 || v.fract() != 0.0 || v > 1e6 {
+            return Err(FrameError::NotAClass {
+                column: column.into(),
+                row: row + 1,
+                value: v,
+            });
+        }
+        labels.push(v as usize);
+    }
+    let classes = labels.iter().max().map_or(0, |m| m + 1);
+    if classes > MAX_CLASSES {
+        return Err(FrameError::TooManyClasses {
+            column: column.into(),
+            classes,
+        });
+    }
+    if labels.iter().all(|&l| l == labels[0]) {
+        return Err(FrameError::OneClass {
+            column: column.into(),
+            class: labels.first().copied().unwrap_or(0),
+        });
+    }
+    Ok(TargetData::Classes { labels, classes })
 }
 
 /// Splits `rows` chronologically.
@@ -539,6 +581,29 @@ mod tests {
             vec![1.0, 2.0, -1.0],
             "the prediction became the newest input"
         );
+    }
+
+    #[test]
+    fn label_columns_become_classes_or_say_why_not() {
+        assert_eq!(
+            classes_from_column("label", &[0.0, 1.0, 2.0, 1.0]).unwrap(),
+            TargetData::Classes {
+                labels: vec![0, 1, 2, 1],
+                classes: 3
+            }
+        );
+        assert_eq!(
+            classes_from_column("label", &[0.0, 0.5]).unwrap_err().to_string(),
+            "column \"label\" holds 0.5 in data row 2; class labels must be whole numbers 0, 1, 2, ..."
+        );
+        assert!(matches!(
+            classes_from_column("close", &[0.0, 57.0]),
+            Err(FrameError::TooManyClasses { classes: 58, .. })
+        ));
+        assert!(matches!(
+            classes_from_column("l", &[1.0, 1.0]),
+            Err(FrameError::OneClass { class: 1, .. })
+        ));
     }
 
     #[test]

@@ -596,6 +596,21 @@ impl Table {
             .collect()
     }
 
+    /// The first `n` rows as text, for the page's preview.
+    pub fn preview_rows(&self, n: usize) -> Vec<Vec<String>> {
+        (0..n.min(self.rows))
+            .map(|r| {
+                self.columns
+                    .iter()
+                    .map(|c| match &c.data {
+                        ColumnData::Numeric(v) => format!("{}", v[r]),
+                        ColumnData::Labels { .. } => c.label(r).unwrap_or_default().to_string(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The first date column, for x-axis labels.
     pub fn date_column(&self) -> Option<&Column> {
         self.columns.iter().find(|c| {
