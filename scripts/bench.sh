@@ -7,6 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 say "native (criterion, median steps/s)"
 cargo bench --bench train_step 2>/dev/null | awk '/^train_step/ {name=$1} /thrpt:/ && name {print name, $4, $5; name=""}'
+say "CSV parse, 850k rows (criterion)"
+cargo bench --bench parse_csv 2>/dev/null | awk '/time:/ {print "parse_csv 850k rows", $4, $5}'
 if [ -x target/torch-venv/bin/python ]; then
   say "PyTorch, 1 thread"
   target/torch-venv/bin/python scripts/bench_pytorch.py
