@@ -13,6 +13,7 @@
 pub mod charts;
 pub mod data;
 pub mod nn;
+pub mod train;
 
 /// The browser UI (yew). Compiled for wasm32 only.
 #[cfg(target_arch = "wasm32")]

@@ -72,6 +72,179 @@ pub fn draw_signal<DB: DrawingBackend>(
     root.present().map_err(err)
 }
 
+/// Colours of the splits, as in the course notes: train blue, validation green, test red.
+pub const TRAIN_COLOUR: RGBColor = RGBColor(31, 119, 180);
+pub const VALIDATION_COLOUR: RGBColor = RGBColor(44, 160, 44);
+pub const TEST_COLOUR: RGBColor = RGBColor(214, 39, 40);
+/// The model's prediction.
+pub const PREDICTION_COLOUR: RGBColor = RGBColor(255, 127, 14);
+
+/// A series split into train / validation / test with the model's predictions over it.
+pub struct PredictionView<'a> {
+    pub x: &'a [f64],
+    pub y: &'a [f64],
+    /// Rows `..train_end` are training, `train_end..validation_end` validation, the rest test.
+    pub train_end: usize,
+    pub validation_end: usize,
+    /// (x, predicted y) points, in original units.
+    pub prediction: &'a [(f64, f64)],
+}
+
+/// Draws the series coloured by split with the prediction on top.
+pub fn draw_prediction<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    v: &PredictionView<'_>,
+    title: &str,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let (x0, x1) = match (v.x.first(), v.x.last()) {
+        (Some(&a), Some(&b)) if b > a => (a, b),
+        _ => (0.0, 1.0),
+    };
+    let mut all: Vec<f64> = v.y.to_vec();
+    all.extend(v.prediction.iter().map(|p| p.1).filter(|y| y.is_finite()));
+    let (y0, y1) = padded_range(&all);
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 16))
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(52)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(238, 238, 238))
+        .x_label_formatter(&|v| tick_label(*v, 1))
+        .y_label_formatter(&|v| tick_label(*v, 2))
+        .draw()
+        .map_err(err)?;
+    let n = v.x.len().min(v.y.len());
+    let segments = [
+        (0, v.train_end.min(n), TRAIN_COLOUR, "train"),
+        (
+            v.train_end.min(n).saturating_sub(1),
+            v.validation_end.min(n),
+            VALIDATION_COLOUR,
+            "validation",
+        ),
+        (
+            v.validation_end.min(n).saturating_sub(1),
+            n,
+            TEST_COLOUR,
+            "test",
+        ),
+    ];
+    for (a, b, colour, label) in segments {
+        if b > a + 1 {
+            chart
+                .draw_series(LineSeries::new(
+                    (a..b).map(|i| (v.x[i], v.y[i])),
+                    colour.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3))
+                });
+        }
+    }
+    if !v.prediction.is_empty() {
+        chart
+            .draw_series(LineSeries::new(
+                v.prediction.iter().copied().filter(|p| p.1.is_finite()),
+                PREDICTION_COLOUR.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label("prediction")
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], PREDICTION_COLOUR.stroke_width(3))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// Draws training and validation loss against the step on a log scale.
+pub fn draw_losses<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    train: &[(f64, f64)],
+    validation: &[(f64, f64)],
+    title: &str,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let positive = |p: &&(f64, f64)| p.1.is_finite() && p.1 > 0.0;
+    let ys: Vec<f64> = train
+        .iter()
+        .chain(validation)
+        .filter(positive)
+        .map(|p| p.1)
+        .collect();
+    let (lo, hi) = ys
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    let (lo, hi) = if lo.is_finite() {
+        (lo * 0.8, hi * 1.25)
+    } else {
+        (1e-4, 1.0)
+    };
+    let x1 = train
+        .iter()
+        .chain(validation)
+        .map(|p| p.0)
+        .fold(1.0f64, f64::max);
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 16))
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..x1, (lo..hi).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(238, 238, 238))
+        .x_desc("step")
+        .x_label_formatter(&|v| tick_label(*v, 0))
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            train.iter().filter(positive).copied(),
+            TRAIN_COLOUR.stroke_width(1),
+        ))
+        .map_err(err)?
+        .label("train (per batch)")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], TRAIN_COLOUR.stroke_width(3)));
+    chart
+        .draw_series(LineSeries::new(
+            validation.iter().filter(positive).copied(),
+            VALIDATION_COLOUR.stroke_width(2),
+        ))
+        .map_err(err)?
+        .label("validation (per epoch)")
+        .legend(|(x, y)| {
+            PathElement::new(vec![(x, y), (x + 16, y)], VALIDATION_COLOUR.stroke_width(3))
+        });
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +293,54 @@ mod tests {
             ..SignalParams::default()
         }));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn prediction_chart_draws_each_split_and_the_prediction() {
+        let x: Vec<f64> = (0..100).map(f64::from).collect();
+        let y: Vec<f64> = x.iter().map(|v| (v / 10.0).sin()).collect();
+        let pred: Vec<(f64, f64)> = x.iter().map(|&v| (v, 0.9 * (v / 10.0).sin())).collect();
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
+            let view = PredictionView {
+                x: &x,
+                y: &y,
+                train_end: 60,
+                validation_end: 80,
+                prediction: &pred,
+            };
+            draw_prediction(&root, &view, "fit").unwrap();
+        }
+        for colour in ["#1F77B4", "#2CA02C", "#D62728", "#FF7F0E"] {
+            assert!(
+                svg.contains(&format!("stroke=\"{colour}\"")),
+                "{colour} missing"
+            );
+        }
+        for label in ["train", "validation", "test", "prediction"] {
+            assert!(
+                svg.contains(&format!("\n{label}\n</text>")),
+                "legend {label} missing"
+            );
+        }
+    }
+
+    #[test]
+    fn loss_chart_survives_nan_and_empty_history() {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (400, 240)).into_drawing_area();
+            draw_losses(
+                &root,
+                &[(1.0, 0.5), (2.0, f64::NAN), (3.0, 0.1)],
+                &[],
+                "loss",
+            )
+            .unwrap();
+            draw_losses(&root, &[], &[], "loss").unwrap();
+        }
+        assert!(svg.contains("loss"));
     }
 
     #[test]

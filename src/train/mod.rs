@@ -1,0 +1,383 @@
+//! A training session: configuration, data, model, optimiser and history in one value, and
+//! the one `step` that advances training by a batch. The page, the tests and the benchmarks
+//! all drive this same `step`.
+
+pub mod lessons;
+
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use serde::{Deserialize, Serialize};
+
+use crate::data::frame::{Batch, BatchTargets, Dataset, TargetData};
+use crate::nn::init::{initialise, Init};
+use crate::nn::loss::{Loss, Targets};
+use crate::nn::network::{ForwardTrace, GradientFlow};
+use crate::nn::optim::{clip, Clip, ClipReport, Optimizer, OptimizerKind};
+use crate::nn::{CellKind, Head, Mat, Network, NetworkConfig};
+
+/// Everything that defines a run besides the data. Same config + same data = same run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub cell: CellKind,
+    pub hidden_size: usize,
+    pub layers: usize,
+    pub bidirectional: bool,
+    pub dropout: f64,
+    pub init: Init,
+    pub optimizer: OptimizerKind,
+    pub learning_rate: f64,
+    pub batch_size: usize,
+    pub clip: Clip,
+    /// Truncated BPTT every k steps; None for full BPTT.
+    pub truncate: Option<usize>,
+    pub seed: u64,
+}
+
+impl TrainConfig {
+    /// Checks the settings; the message says what to change.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=512).contains(&self.hidden_size) {
+            return Err(format!(
+                "hidden size must be between 1 and 512, got {}",
+                self.hidden_size
+            ));
+        }
+        if !(1..=1024).contains(&self.batch_size) {
+            return Err(format!(
+                "batch size must be between 1 and 1024, got {}",
+                self.batch_size
+            ));
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate <= 10.0) {
+            return Err(format!(
+                "learning rate must be in (0, 10], got {}",
+                self.learning_rate
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One point of the loss history.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPoint {
+    pub step: u64,
+    pub epoch: u64,
+    pub train_loss: f64,
+    /// Filled at the end of each epoch.
+    pub validation_loss: Option<f64>,
+}
+
+/// What one step did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepReport {
+    pub step: u64,
+    pub epoch: u64,
+    pub loss: f64,
+    pub clip: ClipReport,
+    pub flow: GradientFlow,
+    /// The loss was NaN/inf or exploded: the step was undone and the last good model kept.
+    pub diverged: bool,
+    /// This step finished an epoch (validation loss was computed).
+    pub epoch_done: bool,
+}
+
+/// A run in progress.
+pub struct Session {
+    pub config: TrainConfig,
+    pub dataset: Dataset,
+    pub net: Network<f32>,
+    optimizer: Optimizer<f32>,
+    dropout_rng: Pcg64Mcg,
+    order: Vec<usize>,
+    cursor: usize,
+    pub epoch: u64,
+    pub steps: u64,
+    pub history: Vec<HistoryPoint>,
+    first_loss: Option<f64>,
+}
+
+fn to_mat(rows: usize, cols: usize, v: &[f64]) -> Mat<f32> {
+    Mat::from_iterator(rows, cols, v.iter().map(|&x| x as f32))
+}
+
+impl Session {
+    /// Builds the model for `dataset` (input = its features; output 1 value or its classes).
+    pub fn new(config: TrainConfig, dataset: Dataset) -> Result<Session, String> {
+        config.validate()?;
+        let (output_size, loss) = match &dataset.y {
+            TargetData::Values(_) => (1, Loss::Mse),
+            TargetData::Classes { classes, .. } => (*classes, Loss::CrossEntropy),
+        };
+        let head = match dataset.task {
+            crate::data::frame::Task::NextValue { .. } => Head::ManyToOne,
+            crate::data::frame::Task::SeqToSeq { .. } => Head::ManyToMany,
+        };
+        let net_config = NetworkConfig {
+            cell: config.cell,
+            input_size: dataset.x.len(),
+            hidden_size: config.hidden_size,
+            layers: config.layers,
+            bidirectional: config.bidirectional,
+            dropout: config.dropout,
+            output_size,
+            head,
+            loss,
+        };
+        net_config.validate()?;
+        if dataset.train.is_empty() {
+            return Err("the training split has no complete window".into());
+        }
+        let mut net = Network::zeros(net_config);
+        initialise(
+            &mut net,
+            config.init,
+            &mut Pcg64Mcg::seed_from_u64(config.seed),
+        );
+        let order = dataset.shuffled_train(config.seed, 0);
+        Ok(Session {
+            optimizer: Optimizer::new(config.optimizer, config.learning_rate),
+            dropout_rng: Pcg64Mcg::seed_from_u64(config.seed.wrapping_add(1)),
+            config,
+            dataset,
+            net,
+            order,
+            cursor: 0,
+            epoch: 0,
+            steps: 0,
+            history: Vec::new(),
+            first_loss: None,
+        })
+    }
+
+    /// The batch for `starts` in the core's types.
+    pub fn tensors(&self, batch: &Batch) -> (Vec<Mat<f32>>, Targets<f32>) {
+        let xs = batch
+            .inputs
+            .iter()
+            .map(|v| to_mat(batch.features, batch.size, v))
+            .collect();
+        let ys = match &batch.targets {
+            BatchTargets::Values(v) => {
+                Targets::Values(v.iter().map(|t| to_mat(1, batch.size, t)).collect())
+            }
+            BatchTargets::Classes(c) => Targets::Classes(c.clone()),
+        };
+        (xs, ys)
+    }
+
+    /// Advances training by one batch.
+    pub fn step(&mut self) -> StepReport {
+        let end = (self.cursor + self.config.batch_size).min(self.order.len());
+        let batch = self.dataset.batch(&self.order[self.cursor..end]);
+        let (xs, ys) = self.tensors(&batch);
+        let mut eval =
+            self.net
+                .evaluate(&xs, &ys, Some(&mut self.dropout_rng), self.config.truncate);
+        let first = *self.first_loss.get_or_insert(eval.loss);
+        let diverged = !eval.loss.is_finite() || eval.loss > 1e6 * first.max(1e-3);
+        let report_clip = clip(eval.grads.tensors_mut(), self.config.clip);
+        let grads_finite = report_clip.norm_before.is_finite();
+        if !diverged && grads_finite {
+            self.optimizer
+                .step(self.net.tensors_mut(), eval.grads.tensors());
+        }
+        self.steps += 1;
+        self.cursor = end;
+        let mut epoch_done = false;
+        let mut validation_loss = None;
+        if self.cursor >= self.order.len() {
+            self.epoch += 1;
+            self.cursor = 0;
+            self.order = self.dataset.shuffled_train(self.config.seed, self.epoch);
+            epoch_done = true;
+            validation_loss = self.validation_loss();
+        }
+        self.history.push(HistoryPoint {
+            step: self.steps,
+            epoch: self.epoch,
+            train_loss: eval.loss,
+            validation_loss,
+        });
+        StepReport {
+            step: self.steps,
+            epoch: self.epoch,
+            loss: eval.loss,
+            clip: report_clip,
+            flow: eval.flow,
+            diverged: diverged || !grads_finite,
+            epoch_done,
+        }
+    }
+
+    /// Mean loss over the validation windows (None without a validation split).
+    pub fn validation_loss(&self) -> Option<f64> {
+        self.loss_over(&self.dataset.validation)
+    }
+
+    /// Mean loss over `starts`, in chunks, without dropout.
+    pub fn loss_over(&self, starts: &[usize]) -> Option<f64> {
+        if starts.is_empty() {
+            return None;
+        }
+        let mut total = 0.0;
+        for chunk in starts.chunks(256) {
+            let (xs, ys) = self.tensors(&self.dataset.batch(chunk));
+            total += self.net.loss(&xs, &ys) * chunk.len() as f64;
+        }
+        Some(total / starts.len() as f64)
+    }
+
+    /// MSE over `starts` in the target's original units (the scaled loss times the scale²),
+    /// so runs with and without normalisation compare fairly. None for classification.
+    pub fn loss_in_original_units(&self, starts: &[usize]) -> Option<f64> {
+        match self.dataset.y {
+            TargetData::Values(_) => self
+                .loss_over(starts)
+                .map(|l| l * self.dataset.y_scaler.scale.powi(2)),
+            TargetData::Classes { .. } => None,
+        }
+    }
+
+    /// The model's prediction for each window in `starts`, in original units (regression),
+    /// or the predicted class. For seq-to-seq, the last step's prediction.
+    pub fn predict(&self, starts: &[usize]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(starts.len());
+        for chunk in starts.chunks(256) {
+            let (xs, _) = self.tensors(&self.dataset.batch(chunk));
+            let trace = self.net.forward::<Pcg64Mcg>(&xs, None);
+            let y = trace.outputs.last().expect("at least one scored step");
+            for j in 0..y.ncols() {
+                out.push(match self.dataset.y {
+                    TargetData::Values(_) => self.dataset.y_scaler.invert(f64::from(y[(0, j)])),
+                    TargetData::Classes { .. } => y.column(j).argmax().0 as f64,
+                });
+            }
+        }
+        out
+    }
+
+    /// The full forward trace of one window: what the page's cell views show.
+    pub fn trace(&self, start: usize) -> ForwardTrace<f32> {
+        let (xs, _) = self.tensors(&self.dataset.batch(&[start]));
+        self.net.forward::<Pcg64Mcg>(&xs, None)
+    }
+
+    /// The row each window's (last) prediction belongs to, for charts.
+    pub fn target_row(&self, start: usize) -> usize {
+        match self.dataset.task {
+            crate::data::frame::Task::NextValue {
+                window, horizon, ..
+            } => start + window - 1 + horizon,
+            crate::data::frame::Task::SeqToSeq { window, .. } => start + window - 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::frame::{SplitSpec, Task};
+    use crate::data::normalise::Scaling;
+    use crate::data::signals::{generate, SignalParams};
+    use crate::nn::LstmVariant;
+
+    fn sine_session(lr: f64, clip_at: Clip) -> Session {
+        let s = generate(&SignalParams {
+            points: 600,
+            x_end: 60.0,
+            ..SignalParams::default()
+        });
+        let d = Dataset::new(
+            vec![("y".into(), s.y.clone())],
+            ("y".into(), TargetData::Values(s.y)),
+            Task::NextValue {
+                window: 10,
+                horizon: 1,
+                stride: 1,
+            },
+            Scaling::None,
+            SplitSpec::Counts {
+                validation: 100,
+                test: 100,
+            },
+        )
+        .unwrap();
+        let config = TrainConfig {
+            cell: CellKind::Lstm(LstmVariant::Standard),
+            hidden_size: 16,
+            layers: 1,
+            bidirectional: false,
+            dropout: 0.0,
+            init: Init::default(),
+            optimizer: OptimizerKind::ADAM,
+            learning_rate: lr,
+            batch_size: 32,
+            clip: clip_at,
+            truncate: None,
+            seed: 3,
+        };
+        Session::new(config, d).unwrap()
+    }
+
+    #[test]
+    fn steps_learn_and_record_history_and_validation() {
+        let mut s = sine_session(0.01, Clip::Off);
+        let before = s.validation_loss().unwrap();
+        let mut last = None;
+        while s.epoch < 8 {
+            last = Some(s.step());
+        }
+        let after = s.validation_loss().unwrap();
+        assert!(after < before / 10.0, "validation loss {before} -> {after}");
+        assert!(last.unwrap().epoch_done);
+        assert_eq!(s.history.len() as u64, s.steps);
+        assert_eq!(
+            s.history
+                .iter()
+                .filter(|h| h.validation_loss.is_some())
+                .count(),
+            8
+        );
+        // predictions come back in original units, near the true next values
+        let starts = &s.dataset.validation[..5];
+        let p = s.predict(starts);
+        let TargetData::Values(y) = &s.dataset.y else {
+            panic!()
+        };
+        for (st, pv) in starts.iter().zip(p) {
+            assert!((pv - y[s.target_row(*st)]).abs() < 0.2);
+        }
+    }
+
+    #[test]
+    fn same_config_same_losses() {
+        let mut a = sine_session(0.01, Clip::Norm(1.0));
+        let mut b = sine_session(0.01, Clip::Norm(1.0));
+        for _ in 0..20 {
+            assert_eq!(a.step().loss.to_bits(), b.step().loss.to_bits());
+        }
+    }
+
+    #[test]
+    fn divergence_is_caught_and_the_model_kept() {
+        let mut s = sine_session(10.0, Clip::Off);
+        s.optimizer = Optimizer::new(OptimizerKind::SGD, 10.0);
+        let mut diverged = false;
+        for _ in 0..200 {
+            let r = s.step();
+            if r.diverged {
+                diverged = true;
+                break;
+            }
+        }
+        assert!(diverged, "SGD at lr 10 on an LSTM should blow up");
+        assert!(
+            s.net
+                .tensors()
+                .iter()
+                .all(|m| m.iter().all(|v| v.is_finite())),
+            "the model stays finite"
+        );
+    }
+}
