@@ -108,6 +108,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 16))
         .margin(10)
+        .margin_right(24)
         .x_label_area_size(36)
         .y_label_area_size(52)
         .build_cartesian_2d(x0..x1, y0..y1)
@@ -151,8 +152,11 @@ pub fn draw_prediction<DB: DrawingBackend>(
     }
     if !v.prediction.is_empty() {
         chart
-            .draw_series(LineSeries::new(
+            // Dashed, so the split colours underneath stay visible where the fit is good.
+            .draw_series(DashedLineSeries::new(
                 v.prediction.iter().copied().filter(|p| p.1.is_finite()),
+                7,
+                4,
                 PREDICTION_COLOUR.stroke_width(2),
             ))
             .map_err(err)?

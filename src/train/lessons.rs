@@ -51,8 +51,8 @@ impl Lesson {
 
     pub const fn title(self) -> &'static str {
         match self {
-            Lesson::SineNextValue => "1. Sine: next value from a window of 10",
-            Lesson::CurveFitting => "2. Curve fitting: sin(x) → cos(x) over 20 steps",
+            Lesson::SineNextValue => "1. Sine: next value (window 10)",
+            Lesson::CurveFitting => "2. Curve fitting: sin(x) → cos(x)",
             Lesson::LargeInputs => "3. Large inputs: x starts at 3000",
         }
     }

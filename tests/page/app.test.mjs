@@ -1,4 +1,4 @@
-// Page-level tests of the built app (dist/) in headless Chromium.
+// Page-level tests of the built app (dist/) in headless Chromium: what a learner does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, launch, openPage, screenshot, canvasStats } from './harness.mjs';
@@ -14,45 +14,75 @@ after(async () => {
   await server?.close();
 });
 
-const CHART = '#signal-chart';
+const PREDICTION = '#prediction-chart';
+const LOSS = '#loss-chart';
 
-async function waitForInk(page) {
-  await page.waitForSelector(CHART);
+async function waitForInk(page, selector) {
+  await page.waitForSelector(selector);
   await page.waitForFunction((sel) => {
     const c = document.querySelector(sel);
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     for (let i = 0; i < d.length; i += 4) if (d[i] !== 255 || d[i + 1] !== 255 || d[i + 2] !== 255) return true;
     return false;
-  }, CHART);
+  }, selector);
 }
 
-test('page loads, draws the sine, and redraws when the frequency changes', async () => {
+const stats = (page) => page.evaluate(() => {
+  const d = document.querySelector('#stats').dataset;
+  return { steps: Number(d.steps), loss: d.loss === '' ? null : Number(d.loss), val: d.valLoss === '' ? null : Number(d.valLoss) };
+});
+
+/** Counts pixels close to the prediction colour (orange, #FF7F0E; antialiasing blends edges). */
+const orangePixels = (page, sel) => page.evaluate((s) => {
+  const c = document.querySelector(s);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (Math.abs(d[i] - 255) < 30 && Math.abs(d[i + 1] - 127) < 40 && d[i + 2] < 90) n++;
+  }
+  return n;
+}, sel);
+
+test('a learner presses Play and watches the sine prediction converge', async () => {
   const { page, log } = await openPage(browser, server.url);
   await page.getByRole('heading', { name: 'RNN Lab' }).waitFor();
-  await waitForInk(page);
-  const first = await canvasStats(page, CHART);
-  assert.ok(first.ink > first.total * 0.01, `too little drawn: ${first.ink} of ${first.total}`);
-  assert.ok(first.ink < first.total * 0.6, `canvas looks filled, not drawn: ${first.ink}`);
-  await screenshot(page, 'foundation-initial');
+  await waitForInk(page, PREDICTION);
+  const initial = await canvasStats(page, PREDICTION);
+  assert.ok(initial.ink > initial.total * 0.01, 'the series is drawn before training');
+  assert.ok(await orangePixels(page, PREDICTION) > 100, 'the untrained prediction is drawn too');
+  await screenshot(page, 'train-sine-initial');
 
-  // A user drags the frequency slider: keyboard on a focused range input fires input events.
-  await page.focus('#frequency');
-  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
-  await page.locator('label[for=frequency] output').filter({ hasText: '3.0' }).waitFor();
-  await page.waitForFunction(
-    ([sel, h]) => {
-      const c = document.querySelector(sel);
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let hash = 2166136261;
-      for (let i = 0; i < d.length; i += 4) hash = Math.imul(hash ^ (d[i] + 3 * d[i + 1] + 7 * d[i + 2]), 16777619) >>> 0;
-      return hash !== h;
-    },
-    [CHART, first.hash],
-  );
-  const second = await canvasStats(page, CHART);
-  assert.notEqual(second.hash, first.hash, 'chart did not change');
-  assert.ok(second.ink > first.ink, 'a higher frequency draws more line');
-  await screenshot(page, 'foundation-frequency-3');
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 1);
+  const first = await stats(page);
+  assert.ok(first.loss > 0, 'one step reports a loss');
+
+  // Long tasks on the main thread while training (the page must stay responsive).
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(e.duration)))
+      .observe({ type: 'longtask', buffered: false });
+  });
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.valLoss) > 0, null, { timeout: 60000 });
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) > 400, null, { timeout: 60000 });
+  await page.keyboard.press('Space');
+  const trained = await stats(page);
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  assert.ok(trained.loss < first.loss / 10, `loss ${first.loss} -> ${trained.loss}`);
+  assert.ok(trained.val < 0.01, `validation MSE ${trained.val}`);
+  const maxTask = Math.max(0, ...longTasks);
+  console.log(`trained ${trained.steps} steps; loss ${first.loss.toFixed(4)} -> ${trained.loss.toFixed(5)}; longest main-thread task ${maxTask.toFixed(0)} ms (${longTasks.length} over 50 ms)`);
+  assert.ok(maxTask < 100, `a main-thread task took ${maxTask} ms`);
+  const after = await canvasStats(page, PREDICTION);
+  assert.notEqual(after.hash, initial.hash, 'the prediction chart changed as the model trained');
+  await waitForInk(page, LOSS);
+  await screenshot(page, 'train-sine-trained');
+
+  // r resets: new weights, step counter back to 0, with a notice.
+  await page.keyboard.press('r');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  await page.getByText('Reset: the run was reset.').waitFor();
 
   assert.deepEqual(log.errors, [], 'console errors');
   const foreign = log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'));
@@ -60,9 +90,28 @@ test('page loads, draws the sine, and redraws when the frequency changes', async
   await page.close();
 });
 
+test('large inputs: the page explains the failure and one click normalises and trains', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.selectOption('#lesson', 'LargeInputs');
+  const hint = page.locator('#hint');
+  await hint.waitFor();
+  assert.match(await hint.textContent(), /not normalised/);
+  await screenshot(page, 'large-inputs-hint');
+  await page.getByRole('button', { name: 'Normalise inputs (z-score)' }).click();
+  await page.getByText('Inputs normalised').waitFor();
+  assert.equal(await page.locator('#scaling').inputValue(), 'z-score');
+  assert.equal(await hint.count(), 0, 'the hint goes away once inputs are normalised');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) > 300, null, { timeout: 60000 });
+  await page.click('#play');
+  await screenshot(page, 'large-inputs-normalised');
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
+
 test('a wasm panic is shown in the page, not swallowed', async () => {
   const { page, log } = await openPage(browser, server.url);
-  await waitForInk(page);
+  await waitForInk(page, PREDICTION);
   const banner = page.locator('#panic-banner');
   assert.equal(await banner.isVisible(), false, 'banner hidden before any panic');
   await page.evaluate(() => {
@@ -73,6 +122,6 @@ test('a wasm panic is shown in the page, not swallowed', async () => {
   assert.match(text, /internal error/);
   assert.match(text, /self-test panic requested/);
   assert.ok(log.errors.some((e) => e.includes('self-test panic')), 'panic logged to the console');
-  await screenshot(page, 'foundation-panic');
+  await screenshot(page, 'panic-banner');
   await page.close();
 });
