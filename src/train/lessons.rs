@@ -247,3 +247,155 @@ mod tests {
         );
     }
 }
+
+/// What the learner picked for an uploaded CSV: next-value prediction of `target` from a
+/// window of `features`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CsvChoice {
+    pub features: Vec<String>,
+    pub target: String,
+    pub window: usize,
+    pub horizon: usize,
+}
+
+impl CsvChoice {
+    /// A starting choice for `table`: the last numeric column as target and feature, window
+    /// 10, next value.
+    pub fn default_for(table: &crate::data::table::Table) -> Option<CsvChoice> {
+        let target = table.numeric_columns().last()?.to_string();
+        Some(CsvChoice {
+            features: vec![target.clone()],
+            target,
+            window: 10,
+            horizon: 1,
+        })
+    }
+}
+
+/// Frames an uploaded table for training: chronological 70/15/15 split, `s.scaling` fitted on
+/// the training rows. The chart's x axis is the row number.
+pub fn prepare_csv(
+    table: &crate::data::table::Table,
+    choice: &CsvChoice,
+    s: &Settings,
+) -> Result<Prepared, String> {
+    let column = |name: &str| {
+        table
+            .column(name)
+            .and_then(|c| c.numbers())
+            .map(|v| v.to_vec())
+            .ok_or_else(|| format!("column \"{name}\" is not a numeric column of this file"))
+    };
+    if choice.features.is_empty() {
+        return Err("choose at least one feature column".into());
+    }
+    let features = choice
+        .features
+        .iter()
+        .map(|f| column(f).map(|v| (f.clone(), v)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let y = column(&choice.target)?;
+    let task = Task::NextValue {
+        window: choice.window,
+        horizon: choice.horizon,
+        stride: 1,
+    };
+    let dataset = Dataset::new(
+        features,
+        (choice.target.clone(), TargetData::Values(y.clone())),
+        task,
+        s.scaling,
+        SplitSpec::Fractions {
+            validation: 0.15,
+            test: 0.15,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let config = TrainConfig {
+        cell: s.cell,
+        hidden_size: s.hidden_size,
+        layers: 1,
+        bidirectional: false,
+        dropout: 0.0,
+        init: Init::default(),
+        optimizer: OptimizerKind::ADAM,
+        learning_rate: s.learning_rate,
+        batch_size: 32,
+        clip: s.clip,
+        truncate: None,
+        seed: s.seed,
+    };
+    Ok(Prepared {
+        dataset,
+        config,
+        x: (0..y.len()).map(|i| i as f64).collect(),
+        y,
+    })
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+    use crate::data::table::{parse_csv, CsvOptions, SeriesFilter};
+    use crate::train::Session;
+
+    fn stock() -> crate::data::table::Table {
+        let opts = CsvOptions {
+            series: Some(SeriesFilter {
+                column: "symbol".into(),
+                value: "SYNA".into(),
+            }),
+            ..Default::default()
+        };
+        parse_csv(crate::data::samples::stock_like().as_bytes(), &opts).unwrap()
+    }
+
+    #[test]
+    fn a_csv_run_trains_on_chosen_columns() {
+        let t = stock();
+        let mut choice = CsvChoice::default_for(&t).unwrap();
+        assert_eq!(choice.target, "volume");
+        choice.target = "close".into();
+        choice.features = vec!["open".into(), "close".into(), "high".into(), "low".into()];
+        let s = Settings {
+            scaling: Scaling::ZScore,
+            ..Lesson::SineNextValue.defaults()
+        };
+        let p = prepare_csv(&t, &choice, &s).unwrap();
+        assert_eq!(p.dataset.x.len(), 4);
+        let mut session = Session::new(p.config, p.dataset).unwrap();
+        let before = session.validation_loss().unwrap();
+        for _ in 0..150 {
+            session.step();
+        }
+        assert!(session.validation_loss().unwrap() < before);
+    }
+
+    #[test]
+    fn bad_choices_say_what_is_wrong() {
+        let t = stock();
+        let s = Lesson::SineNextValue.defaults();
+        let mut c = CsvChoice::default_for(&t).unwrap();
+        c.target = "symbol".into();
+        assert_eq!(
+            prepare_csv(&t, &c, &s).err().unwrap(),
+            "column \"symbol\" is not a numeric column of this file"
+        );
+        let c = CsvChoice {
+            window: 5000,
+            ..CsvChoice::default_for(&t).unwrap()
+        };
+        assert!(prepare_csv(&t, &c, &s)
+            .err()
+            .unwrap()
+            .contains("needs at least 5001"));
+        let c = CsvChoice {
+            features: vec![],
+            ..CsvChoice::default_for(&t).unwrap()
+        };
+        assert_eq!(
+            prepare_csv(&t, &c, &s).err().unwrap(),
+            "choose at least one feature column"
+        );
+    }
+}

@@ -14,9 +14,10 @@ use yew::prelude::*;
 
 use crate::charts::{draw_losses, draw_prediction, PredictionView};
 use crate::data::normalise::Scaling;
+use crate::data::table::{parse_csv, CsvOptions, SeriesFilter, Table};
 use crate::nn::optim::Clip;
 use crate::nn::{Activation, CellKind, LstmVariant};
-use crate::train::lessons::{Lesson, Prepared, Settings};
+use crate::train::lessons::{prepare_csv, CsvChoice, Lesson, Prepared, Settings};
 use crate::train::Session;
 
 /// Most milliseconds of training per animation frame.
@@ -34,7 +35,33 @@ const CELLS: [CellKind; 6] = [
 ];
 const LEARNING_RATES: [f64; 9] = [0.0003, 0.001, 0.003, 0.006, 0.01, 0.03, 0.1, 0.3, 1.0];
 
+/// The sample files shipped in www/data, with their button labels.
+const SAMPLES: [(&str, &str); 3] = [
+    ("stock-like OHLCV", "data/stock_like_synthetic.csv"),
+    ("household load", "data/household_load_synthetic.csv"),
+    ("two-class signal", "data/two_class_synthetic.csv"),
+];
+
+/// A loaded CSV and what the learner picked from it.
+struct CsvState {
+    name: String,
+    bytes: Vec<u8>,
+    table: Table,
+    choice: CsvChoice,
+    series: Option<SeriesFilter>,
+}
+
 pub enum Msg {
+    /// A file's bytes arrived (name, bytes), or reading it failed.
+    CsvBytes(String, Result<Vec<u8>, String>),
+    LoadFile(web_sys::File),
+    LoadSample(&'static str, &'static str),
+    CsvSeries(String),
+    CsvTarget(String),
+    CsvFeature(String, bool),
+    CsvWindow(usize),
+    CsvHorizon(usize),
+    TrainCsv,
     Frame,
     TogglePlay,
     Step,
@@ -52,6 +79,10 @@ pub enum Msg {
 
 pub struct App {
     lesson: Lesson,
+    csv: Option<CsvState>,
+    csv_error: Option<String>,
+    /// Training on the CSV (true) or on the lesson's data (false).
+    on_csv: bool,
     settings: Settings,
     x: Vec<f64>,
     y: Vec<f64>,
@@ -78,18 +109,21 @@ fn now() -> f64 {
 impl App {
     /// Rebuilds data and model from the lesson and settings; keeps the old run on failure.
     fn restart(&mut self, notice: Option<String>) {
-        match self
-            .lesson
-            .prepare(&self.settings)
-            .map_err(|e| e.to_string())
-            .and_then(
-                |Prepared {
-                     dataset,
-                     config,
-                     x,
-                     y,
-                 }| { Session::new(config, dataset).map(|s| (s, x, y)) },
-            ) {
+        let prepared = match (&self.csv, self.on_csv) {
+            (Some(c), true) => prepare_csv(&c.table, &c.choice, &self.settings),
+            _ => self
+                .lesson
+                .prepare(&self.settings)
+                .map_err(|e| e.to_string()),
+        };
+        match prepared.and_then(
+            |Prepared {
+                 dataset,
+                 config,
+                 x,
+                 y,
+             }| Session::new(config, dataset).map(|s| (s, x, y)),
+        ) {
             Ok((session, x, y)) => {
                 self.session = Some(session);
                 self.x = x;
@@ -196,6 +230,17 @@ impl App {
         }
     }
 
+    /// The largest |input| the network sees (scaled values), for the hint.
+    fn largest_input(&self) -> f64 {
+        self.session.as_ref().map_or(0.0, |s| {
+            s.dataset
+                .x
+                .iter()
+                .flatten()
+                .fold(0.0, |m: f64, v| m.max(v.abs()))
+        })
+    }
+
     fn draw(&self) {
         let Some(s) = &self.session else { return };
         if let Some(canvas) = self.prediction_ref.cast::<HtmlCanvasElement>() {
@@ -230,6 +275,100 @@ impl App {
                     .collect();
                 let _ = draw_losses(&root, &train, &val, "loss (log scale)");
             }
+        }
+    }
+}
+
+impl App {
+    /// The data section: drop or pick a CSV, or load a sample; then pick the series, target,
+    /// features, window and horizon, with a preview of the first rows.
+    fn csv_panel(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let on_file = link.batch_callback(|e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            input.files().and_then(|f| f.get(0)).map(Msg::LoadFile)
+        });
+        let on_drop = link.batch_callback(|e: DragEvent| {
+            e.prevent_default();
+            e.data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+                .map(Msg::LoadFile)
+        });
+        let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+        let details = self.csv.as_ref().map(|c| {
+            let numeric: Vec<String> = c.table.numeric_columns().iter().map(|s| s.to_string()).collect();
+            let series = c.table.series_columns().first().map(|(n, v)| (n.to_string(), v.to_vec()));
+            let preview = c.table.preview_rows(5);
+            let on_series = link.callback(|e: Event| Msg::CsvSeries(select_value(&e)));
+            let on_target = link.callback(|e: Event| Msg::CsvTarget(select_value(&e)));
+            let on_window = link.batch_callback(|e: Event| {
+                e.target_unchecked_into::<HtmlInputElement>().value().parse().ok().filter(|w| (1..=1000).contains(w)).map(Msg::CsvWindow)
+            });
+            let on_horizon = link.batch_callback(|e: Event| {
+                e.target_unchecked_into::<HtmlInputElement>().value().parse().ok().filter(|h| (1..=1000).contains(h)).map(Msg::CsvHorizon)
+            });
+            html! {
+                <div class="csv-details" id="csv-details">
+                    <p class="explain">
+                        { format!("{}: {} rows, {} columns.", c.name, c.table.rows, c.table.columns.len()) }
+                        { for c.table.notes.iter().map(|n| html! { <><br />{ n }</> }) }
+                    </p>
+                    if let Some((column, values)) = series {
+                        <label for="csv-series" title="This file holds several series; train on one">{ format!("Series ({column})") }</label>
+                        <select id="csv-series" onchange={on_series}>
+                            <option value="" selected={c.series.is_none()}>{ "all rows" }</option>
+                            { for values.iter().map(|v| html! {
+                                <option value={v.clone()} selected={c.series.as_ref().is_some_and(|s| s.value == *v)}>{ v }</option>
+                            }) }
+                        </select>
+                    }
+                    <label for="csv-target" title="The column to predict">{ "Target" }</label>
+                    <select id="csv-target" onchange={on_target}>
+                        { for numeric.iter().map(|n| html! { <option value={n.clone()} selected={*n == c.choice.target}>{ n }</option> }) }
+                    </select>
+                    <fieldset class="features">
+                        <legend title="The columns the network reads at each step">{ "Features" }</legend>
+                        { for numeric.iter().map(|n| {
+                            let name = n.clone();
+                            let on = link.callback(move |e: Event| Msg::CsvFeature(name.clone(), e.target_unchecked_into::<HtmlInputElement>().checked()));
+                            html! { <label class="check"><input type="checkbox" checked={c.choice.features.contains(n)} onchange={on} />{ n }</label> }
+                        }) }
+                    </fieldset>
+                    <div class="pair">
+                        <label title="Rows the network reads before predicting">{ "Window" }
+                            <input id="csv-window" type="number" min="1" max="1000" value={c.choice.window.to_string()} onchange={on_window} /></label>
+                        <label title="How many rows after the window's last row the target lies (1 = next row)">{ "Horizon" }
+                            <input id="csv-horizon" type="number" min="1" max="1000" value={c.choice.horizon.to_string()} onchange={on_horizon} /></label>
+                    </div>
+                    <button id="train-csv" class="primary wide" onclick={link.callback(|_| Msg::TrainCsv)}>{ "Train on this file" }</button>
+                    <div class="preview-wrap">
+                        <table class="preview" id="csv-preview">
+                            <thead><tr>{ for c.table.columns.iter().map(|col| html! { <th>{ &col.name }</th> }) }</tr></thead>
+                            <tbody>{ for preview.iter().map(|row| html! { <tr>{ for row.iter().map(|v| html! { <td>{ v }</td> }) }</tr> }) }</tbody>
+                        </table>
+                    </div>
+                </div>
+            }
+        });
+        html! {
+            <>
+                <h2>{ "Your data" }</h2>
+                <div class="dropzone" ondrop={on_drop} ondragover={on_dragover}>
+                    { "Drop a CSV here, or " }
+                    <input id="csv-file" type="file" accept=".csv,.tsv,.txt,text/csv" onchange={on_file} aria-label="Choose a CSV file" />
+                </div>
+                <div class="samples">
+                    { "Samples (synthetic): " }
+                    { for SAMPLES.iter().map(|&(label, path)| html! {
+                        <button class="small" onclick={link.callback(move |_| Msg::LoadSample(label, path))}>{ label }</button>
+                    }) }
+                </div>
+                if let Some(e) = &self.csv_error {
+                    <div class="banner error" role="alert" id="csv-error">{ e }</div>
+                }
+                { details.unwrap_or_default() }
+            </>
         }
     }
 }
@@ -279,6 +418,9 @@ impl Component for App {
         });
         let mut app = App {
             lesson,
+            csv: None,
+            csv_error: None,
+            on_csv: false,
             settings: lesson.defaults(),
             x: Vec::new(),
             y: Vec::new(),
@@ -307,12 +449,123 @@ impl Component for App {
             app.restart(Some(format!("{what}: the run was reset.")));
         };
         match msg {
+            Msg::LoadFile(file) => {
+                let name = file.name();
+                ctx.link().send_future(async move {
+                    Msg::CsvBytes(name, crate::ui::files::read_file(file).await)
+                });
+            }
+            Msg::LoadSample(label, path) => {
+                ctx.link().send_future(async move {
+                    Msg::CsvBytes(label.to_string(), crate::ui::files::fetch_own(path).await)
+                });
+            }
+            Msg::CsvBytes(name, bytes) => {
+                let parsed = bytes.and_then(|b| {
+                    parse_csv(&b, &CsvOptions::default())
+                        .map(|t| (b, t))
+                        .map_err(|e| e.to_string())
+                });
+                match parsed {
+                    Ok((bytes, table)) => match CsvChoice::default_for(&table) {
+                        Some(choice) => {
+                            self.csv = Some(CsvState {
+                                name,
+                                bytes,
+                                table,
+                                choice,
+                                series: None,
+                            });
+                            self.csv_error = None;
+                        }
+                        None => self.csv_error = Some(format!("{name} has no numeric column.")),
+                    },
+                    Err(e) => {
+                        self.csv_error = Some(format!(
+                            "Could not load {name}: {e}. The previous data is kept."
+                        ));
+                    }
+                }
+            }
+            Msg::CsvSeries(value) => {
+                if let Some(c) = &mut self.csv {
+                    let column = c
+                        .table
+                        .series_columns()
+                        .first()
+                        .map(|(n, _)| n.to_string())
+                        .unwrap_or_default();
+                    let filter = (!value.is_empty()).then_some(SeriesFilter { column, value });
+                    let opts = CsvOptions {
+                        series: filter.clone(),
+                        ..CsvOptions::default()
+                    };
+                    match parse_csv(&c.bytes, &opts) {
+                        Ok(t) => {
+                            c.table = t;
+                            c.series = filter;
+                            self.csv_error = None;
+                        }
+                        Err(e) => {
+                            self.csv_error = Some(format!("Could not select that series: {e}."))
+                        }
+                    }
+                }
+            }
+            Msg::CsvTarget(t) => {
+                if let Some(c) = &mut self.csv {
+                    c.choice.target = t;
+                }
+            }
+            Msg::CsvFeature(f, on) => {
+                if let Some(c) = &mut self.csv {
+                    c.choice.features.retain(|x| *x != f);
+                    if on {
+                        c.choice.features.push(f);
+                    }
+                }
+            }
+            Msg::CsvWindow(w) => {
+                if let Some(c) = &mut self.csv {
+                    c.choice.window = w;
+                }
+            }
+            Msg::CsvHorizon(h) => {
+                if let Some(c) = &mut self.csv {
+                    c.choice.horizon = h;
+                }
+            }
+            Msg::TrainCsv => {
+                let was = self.on_csv;
+                self.on_csv = true;
+                let before = self.session.as_ref().map(|s| s.steps);
+                if !was && self.settings.scaling == Scaling::None {
+                    // Columns of a real file come in their own units: start normalised.
+                    self.settings.scaling = Scaling::ZScore;
+                }
+                model_change(
+                    self,
+                    "Training on your CSV (normalisation: z-score unless you chose otherwise)",
+                );
+                if self.error.is_some() {
+                    // Keep showing what was running before.
+                    self.on_csv = was && before.is_some();
+                }
+            }
             Msg::Frame => {
                 if self.playing {
                     self.train_slice(false);
                 }
             }
             Msg::TogglePlay => {
+                if self.playing {
+                    // Pausing: report the speed over the stretch just trained.
+                    let (t, steps) = (now(), self.session.as_ref().map_or(0, |s| s.steps));
+                    if t - self.rate_mark.0 > 100.0 {
+                        self.rate =
+                            (steps - self.rate_mark.1) as f64 / ((t - self.rate_mark.0) / 1000.0);
+                    }
+                }
                 self.playing = !self.playing && self.session.is_some();
                 if self.playing {
                     self.notice = None;
@@ -326,6 +579,7 @@ impl Component for App {
             Msg::Reset => model_change(self, "Reset"),
             Msg::Lesson(l) => {
                 self.lesson = l;
+                self.on_csv = false;
                 self.settings = l.defaults();
                 model_change(self, &format!("Lesson “{}”", l.title()));
             }
@@ -421,7 +675,7 @@ impl Component for App {
                 <div class="banner warn" role="status" id="hint">
                     if unnormalised {
                         <strong>{ "Inputs are not normalised. " }</strong>
-                        { "Some inputs are far from [-1, 1] (x near 100 here), so the gates saturate and gradients vanish: expect a flat loss and a flat prediction. " }
+                        { format!("Some inputs are far from [-1, 1] (up to {:.0} here), so the gates saturate and gradients vanish: expect a flat loss and a flat prediction. ", self.largest_input()) }
                         <button onclick={link.callback(|_| Msg::Normalise)}>{ "Normalise inputs (z-score)" }</button>
                     } else {
                         <strong>{ "The loss has barely moved. " }</strong>
@@ -444,7 +698,12 @@ impl Component for App {
                                 <option value={format!("{l:?}")} selected={*l == self.lesson}>{ l.title() }</option>
                             }) }
                         </select>
-                        <p class="explain">{ self.lesson.explanation() }</p>
+                        if self.on_csv {
+                            <p class="explain">{ "Training on your CSV: the next value of the target from a window of rows; 70% train, 15% validation, 15% test, in time order. Pick a lesson to go back." }</p>
+                        } else {
+                            <p class="explain">{ self.lesson.explanation() }</p>
+                        }
+                        { self.csv_panel(ctx) }
                         <h2>{ "Model" }</h2>
                         <label for="cell" title="The recurrent cell every layer uses">{ "Cell" }</label>
                         <select id="cell" onchange={on_cell}>

@@ -2,6 +2,7 @@
 //! and `data` (and later `train`), never the other way round.
 
 mod app;
+mod files;
 mod panic;
 
 use wasm_bindgen::prelude::*;

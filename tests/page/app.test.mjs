@@ -125,3 +125,43 @@ test('a wasm panic is shown in the page, not swallowed', async () => {
   await screenshot(page, 'panic-banner');
   await page.close();
 });
+
+test('a learner loads the stock sample, picks columns and trains on it; a broken file is refused and loses nothing', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.getByRole('button', { name: 'stock-like OHLCV' }).click();
+  const details = page.locator('#csv-details');
+  await details.waitFor();
+  assert.match(await details.textContent(), /3200 rows, 7 columns/);
+  assert.match(await page.locator('#csv-preview').textContent(), /SYNA/);
+  await page.selectOption('#csv-series', 'SYNA');
+  await page.getByText('kept the 1600 rows').waitFor();
+  await page.selectOption('#csv-target', 'close');
+  for (const f of ['open', 'high', 'low']) await page.getByLabel(f, { exact: true }).check();
+  await page.getByRole('button', { name: 'Train on this file' }).click();
+  await page.getByText('Training on your CSV').first().waitFor();
+  assert.equal(await page.locator('#scaling').inputValue(), 'z-score', 'a CSV run starts normalised');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) > 150, null, { timeout: 60000 });
+  await page.click('#play');
+  const s = await stats(page);
+  assert.ok(Number.isFinite(s.loss) && s.loss > 0, `loss ${s.loss}`);
+  assert.ok(s.val < 0.5, `validation MSE on z-scored close ${s.val}`);
+  await screenshot(page, 'csv-stock-trained');
+
+  // A broken file: a specific message; the loaded data and the run stay.
+  const stepsBefore = (await stats(page)).steps;
+  await page.setInputFiles('#csv-file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n1,2\n2,NaN\n3,4\n') });
+  const err = page.locator('#csv-error');
+  await err.waitFor();
+  const text = await err.textContent();
+  assert.match(text, /broken\.csv: line 3, column "y": "NaN" is not a finite number/);
+  assert.match(text, /previous data is kept/);
+  assert.match(await details.textContent(), /1600 rows/, 'the stock data is still loaded');
+  assert.equal((await stats(page)).steps, stepsBefore, 'the run is untouched');
+  await screenshot(page, 'csv-broken-file');
+  assert.deepEqual(log.errors, [], 'console errors');
+  const foreign = log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'only the page\'s own files are fetched');
+  await page.close();
+});

@@ -1,0 +1,44 @@
+//! Getting bytes into the page: a picked or dropped file, or one of the page's own sample
+//! files (fetched from the same origin; the app makes no other requests).
+
+use js_sys::Uint8Array;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{File, Response};
+
+use crate::data::table::MAX_BYTES;
+
+fn js_error(what: &str, e: wasm_bindgen::JsValue) -> String {
+    format!(
+        "{what}: {}",
+        e.as_string().unwrap_or_else(|| format!("{e:?}"))
+    )
+}
+
+/// Reads a user's file, refusing one over the size limit before reading it.
+pub async fn read_file(file: File) -> Result<Vec<u8>, String> {
+    let size = file.size() as usize;
+    if size > MAX_BYTES {
+        return Err(crate::data::table::CsvError::TooLarge { bytes: size }.to_string());
+    }
+    let buf = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| js_error("the browser could not read the file", e))?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
+
+/// Fetches one of the page's own files (e.g. `data/stock_like_synthetic.csv`).
+pub async fn fetch_own(path: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .map_err(|e| js_error("could not fetch", e))?;
+    let resp: Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !resp.ok() {
+        return Err(format!("{path}: HTTP {}", resp.status()));
+    }
+    let buf = JsFuture::from(resp.array_buffer().map_err(|e| js_error("no body", e))?)
+        .await
+        .map_err(|e| js_error("could not read", e))?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
