@@ -18,7 +18,11 @@ pub enum Lesson {
     SineNextValue,
     CurveFitting,
     LargeInputs,
+    ExplodingGradients,
 }
+
+/// The clipping the page's one-click fix applies: clip by global norm 0.25.
+pub const FIX_CLIP: Clip = Clip::Norm(0.25);
 
 /// What the learner can change on top of a lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -28,6 +32,7 @@ pub struct Settings {
     pub learning_rate: f64,
     pub scaling: Scaling,
     pub clip: Clip,
+    pub optimizer: OptimizerKind,
     pub seed: u64,
 }
 
@@ -43,10 +48,11 @@ pub struct Prepared {
 }
 
 impl Lesson {
-    pub const ALL: [Lesson; 3] = [
+    pub const ALL: [Lesson; 4] = [
         Lesson::SineNextValue,
         Lesson::CurveFitting,
         Lesson::LargeInputs,
+        Lesson::ExplodingGradients,
     ];
 
     pub const fn title(self) -> &'static str {
@@ -54,6 +60,7 @@ impl Lesson {
             Lesson::SineNextValue => "1. Sine: next value (window 10)",
             Lesson::CurveFitting => "2. Curve fitting: sin(x) → cos(x)",
             Lesson::LargeInputs => "3. Large inputs: x starts at 3000",
+            Lesson::ExplodingGradients => "4. Exploding gradients",
         }
     }
 
@@ -65,6 +72,9 @@ impl Lesson {
             }
             Lesson::CurveFitting => {
                 "At each of 20 steps the input is sin(x) and the target cos(x) at the same step (many-to-many), so the network must work out where in the wave it is from what it has seen. The notes' TensorFlow setting: LSTM with 10 hidden units, Adam, learning rate 0.006. Watch the orange prediction bend onto the curve; early steps of each window converge first."
+            }
+            Lesson::ExplodingGradients => {
+                "A ReLU RNN trained with plain SGD at learning rate 1 and no clipping. ReLU does not squash, so through backpropagation through time the gradient is multiplied by W_hh at every step and can grow without bound: after a few steps the loss becomes NaN and the page stops the run. Clipping the gradient by its global norm, g ← g·c/max(c, ‖g‖) with c = 0.25, keeps each step bounded and the same run trains."
             }
             Lesson::LargeInputs => {
                 "The same task, but x itself (starting at 3000/(10π) ≈ 95) is fed in beside sin(x), without normalisation. Every gate sees w·x with x near 100, so sigmoids sit at 0 or 1 and tanh at ±1: the gates saturate, gradients vanish and the network barely learns. Press “Normalise inputs” to fix it."
@@ -81,6 +91,7 @@ impl Lesson {
                 learning_rate: 0.01,
                 scaling: Scaling::None,
                 clip: Clip::Off,
+                optimizer: OptimizerKind::ADAM,
                 seed: 1,
             },
             Lesson::CurveFitting => Settings {
@@ -89,11 +100,21 @@ impl Lesson {
                 learning_rate: 0.006,
                 scaling: Scaling::ZScore,
                 clip: Clip::Off,
+                optimizer: OptimizerKind::ADAM,
                 seed: 1,
             },
             Lesson::LargeInputs => Settings {
                 scaling: Scaling::None,
                 ..Lesson::CurveFitting.defaults()
+            },
+            Lesson::ExplodingGradients => Settings {
+                cell: CellKind::Rnn(crate::nn::Activation::Relu),
+                hidden_size: 32,
+                learning_rate: 1.0,
+                scaling: Scaling::ZScore,
+                clip: Clip::Off,
+                optimizer: OptimizerKind::SGD,
+                seed: 1,
             },
         }
     }
@@ -101,14 +122,15 @@ impl Lesson {
     /// Builds the dataset and config with `s`.
     pub fn prepare(self, s: &Settings) -> Result<Prepared, FrameError> {
         let (points, x_start, x_end) = match self {
-            Lesson::SineNextValue => (2000, 0.0, 100.0),
+            Lesson::SineNextValue | Lesson::ExplodingGradients => (2000, 0.0, 100.0),
             Lesson::CurveFitting => (1000, 0.0, 1000.0 * 0.1 / std::f64::consts::PI),
             Lesson::LargeInputs => {
                 let start = 3000.0 / (10.0 * std::f64::consts::PI);
                 (1000, start, start + 1000.0 * 0.1 / std::f64::consts::PI)
             }
         };
-        let kind = if self == Lesson::SineNextValue {
+        let sine_task = matches!(self, Lesson::SineNextValue | Lesson::ExplodingGradients);
+        let kind = if sine_task {
             SignalKind::Sine
         } else {
             SignalKind::Cosine
@@ -121,7 +143,7 @@ impl Lesson {
             ..SignalParams::default()
         });
         let (features, task, batch_size, split) = match self {
-            Lesson::SineNextValue => (
+            Lesson::SineNextValue | Lesson::ExplodingGradients => (
                 vec![("sin(t)".to_string(), series.y.clone())],
                 Task::NextValue {
                     window: 10,
@@ -156,11 +178,7 @@ impl Lesson {
                 },
             ),
         };
-        let target_name = if self == Lesson::SineNextValue {
-            "sin(t)"
-        } else {
-            "cos(x)"
-        };
+        let target_name = if sine_task { "sin(t)" } else { "cos(x)" };
         let dataset = Dataset::new(
             features,
             (target_name.into(), TargetData::Values(series.y.clone())),
@@ -175,7 +193,7 @@ impl Lesson {
             bidirectional: false,
             dropout: 0.0,
             init: Init::default(),
-            optimizer: OptimizerKind::ADAM,
+            optimizer: s.optimizer,
             learning_rate: s.learning_rate,
             batch_size,
             clip: s.clip,
@@ -221,6 +239,29 @@ mod tests {
             .dataset
             .validation
             .is_empty());
+    }
+
+    /// Without clipping the ReLU RNN's loss goes NaN or explodes (the session reports
+    /// divergence); clipped by global norm, the same run trains.
+    #[test]
+    fn exploding_gradients_diverge_unclipped_and_train_clipped() {
+        let lesson = Lesson::ExplodingGradients;
+        let run = |s: Settings| {
+            let p = lesson.prepare(&s).unwrap();
+            let mut session = Session::new(p.config, p.dataset).unwrap();
+            let before = session.validation_loss().unwrap();
+            let diverged = (0..300).any(|_| session.step().diverged);
+            (diverged, before, session.validation_loss().unwrap())
+        };
+        let (diverged, _, _) = run(lesson.defaults());
+        assert!(diverged, "the unclipped run should diverge");
+        let (diverged, before, after) = run(Settings {
+            clip: FIX_CLIP,
+            ..lesson.defaults()
+        });
+        eprintln!("clipped: validation MSE {before:.4} -> {after:.4}");
+        assert!(!diverged, "the clipped run should not diverge");
+        assert!(after < before / 10.0, "{before} -> {after}");
     }
 
     #[test]
@@ -318,7 +359,7 @@ pub fn prepare_csv(
         bidirectional: false,
         dropout: 0.0,
         init: Init::default(),
-        optimizer: OptimizerKind::ADAM,
+        optimizer: s.optimizer,
         learning_rate: s.learning_rate,
         batch_size: 32,
         clip: s.clip,

@@ -95,6 +95,8 @@ pub struct Session {
     pub steps: u64,
     pub history: Vec<HistoryPoint>,
     first_loss: Option<f64>,
+    /// The weights before the last update, whose loss was finite: restored on divergence.
+    last_good: Option<Network<f32>>,
 }
 
 fn to_mat(rows: usize, cols: usize, v: &[f64]) -> Mat<f32> {
@@ -147,6 +149,7 @@ impl Session {
             steps: 0,
             history: Vec::new(),
             first_loss: None,
+            last_good: None,
         })
     }
 
@@ -178,7 +181,13 @@ impl Session {
         let diverged = !eval.loss.is_finite() || eval.loss > 1e6 * first.max(1e-3);
         let report_clip = clip(eval.grads.tensors_mut(), self.config.clip);
         let grads_finite = report_clip.norm_before.is_finite();
-        if !diverged && grads_finite {
+        if diverged || !grads_finite {
+            // The previous update produced these weights: go back to the ones before it.
+            if let Some(good) = self.last_good.take() {
+                self.net = good;
+            }
+        } else {
+            self.last_good = Some(self.net.clone());
             self.optimizer
                 .step(self.net.tensors_mut(), eval.grads.tensors());
         }

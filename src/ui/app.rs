@@ -15,9 +15,9 @@ use yew::prelude::*;
 use crate::charts::{draw_losses, draw_prediction, PredictionView};
 use crate::data::normalise::Scaling;
 use crate::data::table::{parse_csv, CsvOptions, SeriesFilter, Table};
-use crate::nn::optim::Clip;
+use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{Activation, CellKind, LstmVariant};
-use crate::train::lessons::{prepare_csv, CsvChoice, Lesson, Prepared, Settings};
+use crate::train::lessons::{prepare_csv, CsvChoice, Lesson, Prepared, Settings, FIX_CLIP};
 use crate::train::Session;
 
 /// Most milliseconds of training per animation frame.
@@ -34,6 +34,25 @@ const CELLS: [CellKind; 6] = [
     CellKind::Gru,
 ];
 const LEARNING_RATES: [f64; 9] = [0.0003, 0.001, 0.003, 0.006, 0.01, 0.03, 0.1, 0.3, 1.0];
+const OPTIMIZERS: [(&str, OptimizerKind); 4] = [
+    ("SGD", OptimizerKind::SGD),
+    (
+        "SGD + momentum 0.9",
+        OptimizerKind::Sgd {
+            momentum: 0.9,
+            nesterov: false,
+        },
+    ),
+    ("RMSprop", OptimizerKind::RMSPROP),
+    ("Adam", OptimizerKind::ADAM),
+];
+const CLIPS: [(&str, Clip); 5] = [
+    ("off", Clip::Off),
+    ("global norm 1", Clip::Norm(1.0)),
+    ("global norm 0.25", Clip::Norm(0.25)),
+    ("value 0.1", Clip::Value(0.1)),
+    ("value 0.01", Clip::Value(0.01)),
+];
 
 /// The sample files shipped in www/data, with their button labels.
 const SAMPLES: [(&str, &str); 3] = [
@@ -70,6 +89,8 @@ pub enum Msg {
     Cell(CellKind),
     Hidden(usize),
     LearningRate(f64),
+    Optimizer(OptimizerKind),
+    Clipping(Clip),
     Scaling(Scaling),
     /// One-click fixes.
     Normalise,
@@ -595,6 +616,19 @@ impl Component for App {
                 self.settings.learning_rate = lr;
                 model_change(self, &format!("Learning rate changed to {lr}"));
             }
+            Msg::Optimizer(o) => {
+                self.settings.optimizer = o;
+                let name = OPTIMIZERS
+                    .iter()
+                    .find(|(_, k)| *k == o)
+                    .map_or("?", |(n, _)| n);
+                model_change(self, &format!("Optimiser changed to {name}"));
+            }
+            Msg::Clipping(c) => {
+                self.settings.clip = c;
+                let name = CLIPS.iter().find(|(_, k)| *k == c).map_or("?", |(n, _)| n);
+                model_change(self, &format!("Gradient clipping: {name}"));
+            }
             Msg::Scaling(sc) => {
                 self.settings.scaling = sc;
                 model_change(self, &format!("Normalisation changed to {}", sc.label()));
@@ -615,8 +649,9 @@ impl Component for App {
                 );
             }
             Msg::ClipGradients => {
-                self.settings.clip = Clip::Norm(1.0);
-                model_change(self, "Gradients clipped to global norm 1");
+                self.settings.clip = FIX_CLIP;
+                model_change(self, "Gradients clipped to global norm 0.25");
+                self.playing = true;
             }
         }
         self.schedule(ctx);
@@ -714,11 +749,25 @@ impl Component for App {
                         <label for="hidden" title="Units in the recurrent layer (1-128)">{ "Hidden units" }</label>
                         <input id="hidden" type="number" min="1" max="128" value={self.settings.hidden_size.to_string()} onchange={on_hidden} />
                         <h2>{ "Training" }</h2>
-                        <label for="lr" title="Adam's step size">{ "Learning rate" }</label>
+                        <label for="optimizer" title="How gradients turn into weight updates (torch.optim semantics)">{ "Optimiser" }</label>
+                        <select id="optimizer" onchange={link.callback(|e: Event| {
+                            let v = select_value(&e);
+                            Msg::Optimizer(OPTIMIZERS.iter().find(|(n, _)| *n == v).map_or(OptimizerKind::ADAM, |(_, k)| *k))
+                        })}>
+                            { for OPTIMIZERS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.optimizer}>{ *n }</option> }) }
+                        </select>
+                        <label for="lr" title="The optimiser's step size">{ "Learning rate" }</label>
                         <select id="lr" onchange={on_lr}>
                             { for LEARNING_RATES.iter().map(|lr| html! {
                                 <option value={lr.to_string()} selected={(*lr - self.settings.learning_rate).abs() < 1e-12}>{ lr.to_string() }</option>
                             }) }
+                        </select>
+                        <label for="clip" title="Gradient clipping before each update: by global norm g ← g·c/max(c, ‖g‖), or each entry to [-c, c]">{ "Gradient clipping" }</label>
+                        <select id="clip" onchange={link.callback(|e: Event| {
+                            let v = select_value(&e);
+                            Msg::Clipping(CLIPS.iter().find(|(n, _)| *n == v).map_or(Clip::Off, |(_, k)| *k))
+                        })}>
+                            { for CLIPS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.clip}>{ *n }</option> }) }
                         </select>
                         <label for="scaling" title="How inputs and targets are scaled, fitted on the training split only">{ "Normalisation" }</label>
                         <select id="scaling" onchange={on_scaling}>
@@ -752,7 +801,7 @@ impl Component for App {
                                 <strong>{ format!("Training diverged at step {step}. ") }</strong>
                                 { "The loss became NaN or exploded; training paused and the last good model was kept. Likely causes: the learning rate is too high, or gradients are not clipped. " }
                                 <button onclick={link.callback(|_| Msg::LowerLearningRate)}>{ "Lower the learning rate ×0.1" }</button>
-                                <button onclick={link.callback(|_| Msg::ClipGradients)}>{ "Clip gradients (norm 1)" }</button>
+                                <button onclick={link.callback(|_| Msg::ClipGradients)}>{ "Clip gradients (global norm 0.25)" }</button>
                             </div>
                         }
                         { hint.unwrap_or_default() }

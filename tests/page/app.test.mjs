@@ -165,3 +165,29 @@ test('a learner loads the stock sample, picks columns and trains on it; a broken
   assert.deepEqual(foreign, [], 'only the page\'s own files are fetched');
   await page.close();
 });
+
+test('exploding gradients: the run diverges, the page says why, and clipping makes it train', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.selectOption('#lesson', 'ExplodingGradients');
+  await page.getByText('Lesson “4. Exploding gradients”').waitFor();
+  await page.click('#play');
+  const banner = page.locator('#diverged');
+  await banner.waitFor({ timeout: 30000 });
+  assert.match(await banner.textContent(), /Training diverged at step \d+/);
+  assert.match(await banner.textContent(), /learning rate is too high, or gradients are not clipped/);
+  const kept = await stats(page);
+  await screenshot(page, 'exploding-diverged');
+  await page.getByRole('button', { name: 'Clip gradients (global norm 0.25)' }).click();
+  assert.equal(await page.locator('#clip').inputValue(), 'global norm 0.25');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.valLoss) > 0
+    && Number(document.querySelector('#stats').dataset.steps) > 250, null, { timeout: 60000 });
+  await page.click('#play');
+  const s = await stats(page);
+  assert.equal(await banner.count(), 0, 'no divergence with clipping');
+  assert.ok(s.val < 0.1, `validation MSE with clipping ${s.val}`);
+  assert.ok(kept.steps < 20, `diverged early (step ${kept.steps})`);
+  await screenshot(page, 'exploding-clipped');
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
