@@ -2,12 +2,7 @@
 # Builds the optimised page into dist/ (wasm-opt, LTO) and prints what it ships, gzipped.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-"$ROOT/scripts/setup.sh"
-wasm_env
-cd "$ROOT"
-# Trunk runs offline (no tool downloads) and passes --offline to cargo, so fetch the crates
-# first, including std's own dependencies when std is built from source.
-cargo fetch --target wasm32-unknown-unknown --quiet
+prepare_wasm_build
 trunk build --release --offline "$@"
 say "shipped files (raw -> gzipped):"
 for f in dist/*.wasm dist/*.js dist/*.css; do

@@ -42,3 +42,13 @@ as_root() {
     die "need root to run: $*"
   fi
 }
+
+# Everything before a Trunk build: install what is missing, enter the wasm environment, and
+# fetch crates first (Trunk runs offline and passes --offline to cargo, which then cannot
+# fetch std's own dependencies when std is built from source).
+prepare_wasm_build() {
+  "$ROOT/scripts/setup.sh"
+  wasm_env
+  cd "$ROOT"
+  cargo fetch --target wasm32-unknown-unknown --quiet
+}

@@ -3,10 +3,7 @@
 # Usage: scripts/serve.sh [--release]     PORT=9000 scripts/serve.sh   to change the port.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-"$ROOT/scripts/setup.sh"
-wasm_env
-cd "$ROOT"
-cargo fetch --target wasm32-unknown-unknown --quiet
+prepare_wasm_build
 port="${PORT:-8080}"
 say "serving RNN Lab at http://127.0.0.1:${port}/  (Ctrl-C stops it)"
 exec trunk serve --offline --address 127.0.0.1 --port "$port" "$@"

@@ -9,15 +9,6 @@ use rand::Rng;
 use rnn_lab::nn::loss::{loss_and_grad, Loss, Targets};
 use rnn_lab::nn::{Activation, CellKind, Head, LstmVariant, Mat, Network, NetworkConfig};
 
-const CELLS: [CellKind; 6] = [
-    CellKind::Rnn(Activation::Tanh),
-    CellKind::Rnn(Activation::Relu),
-    CellKind::Lstm(LstmVariant::Standard),
-    CellKind::Lstm(LstmVariant::Peephole),
-    CellKind::Lstm(LstmVariant::Coupled),
-    CellKind::Gru,
-];
-
 /// Loss with dropout masks drawn from a fresh RNG seeded `mask_seed` (so every evaluation
 /// sees the same masks).
 fn loss_at(net: &Network<f64>, xs: &[Mat<f64>], t: &Targets<f64>, mask_seed: u64) -> f64 {
@@ -96,7 +87,7 @@ fn config(
 #[test]
 fn every_cell_layer_direction_head_and_loss() {
     let mut seed = 1;
-    for cell in CELLS {
+    for cell in CellKind::ALL {
         for layers in [1, 2] {
             for bidirectional in [false, true] {
                 for head in [Head::ManyToMany, Head::ManyToOne] {
@@ -112,7 +103,7 @@ fn every_cell_layer_direction_head_and_loss() {
 
 #[test]
 fn with_dropout_between_layers() {
-    for (k, cell) in CELLS.into_iter().enumerate() {
+    for (k, cell) in CellKind::ALL.into_iter().enumerate() {
         check(
             config(cell, 3, true, Head::ManyToMany, Loss::Mse, 0.3),
             100 + k as u64,
@@ -122,7 +113,7 @@ fn with_dropout_between_layers() {
 
 #[test]
 fn larger_random_sizes() {
-    for (k, cell) in CELLS.into_iter().enumerate() {
+    for (k, cell) in CellKind::ALL.into_iter().enumerate() {
         let mut c = config(cell, 2, k % 2 == 0, Head::ManyToOne, Loss::Mse, 0.0);
         c.input_size = 4;
         c.hidden_size = 5;

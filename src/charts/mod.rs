@@ -90,6 +90,23 @@ pub struct PredictionView<'a> {
     pub prediction: &'a [(f64, f64)],
 }
 
+/// A legend entry: a short thick line in `colour`.
+fn legend_mark(colour: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3))
+}
+
+/// The legend box, top right, translucent.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .draw()
+}
+
 /// Draws the series coloured by split with the prediction on top.
 pub fn draw_prediction<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -145,9 +162,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
                 ))
                 .map_err(err)?
                 .label(label)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3))
-                });
+                .legend(legend_mark(colour));
         }
     }
     if !v.prediction.is_empty() {
@@ -161,17 +176,9 @@ pub fn draw_prediction<DB: DrawingBackend>(
             ))
             .map_err(err)?
             .label("prediction")
-            .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], PREDICTION_COLOUR.stroke_width(3))
-            });
+            .legend(legend_mark(PREDICTION_COLOUR));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart).map_err(err)?;
     root.present().map_err(err)
 }
 
@@ -228,7 +235,7 @@ pub fn draw_losses<DB: DrawingBackend>(
         ))
         .map_err(err)?
         .label("train (per batch)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], TRAIN_COLOUR.stroke_width(3)));
+        .legend(legend_mark(TRAIN_COLOUR));
     chart
         .draw_series(LineSeries::new(
             validation.iter().filter(positive).copied(),
@@ -236,16 +243,8 @@ pub fn draw_losses<DB: DrawingBackend>(
         ))
         .map_err(err)?
         .label("validation (per epoch)")
-        .legend(|(x, y)| {
-            PathElement::new(vec![(x, y), (x + 16, y)], VALIDATION_COLOUR.stroke_width(3))
-        });
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .draw()
-        .map_err(err)?;
+        .legend(legend_mark(VALIDATION_COLOUR));
+    draw_legend(&mut chart).map_err(err)?;
     root.present().map_err(err)
 }
 

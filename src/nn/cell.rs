@@ -61,6 +61,16 @@ const COUPLED_GATES: [Gate; 3] = [Gate::Forget, Gate::Candidate, Gate::Output];
 const GRU_GATES: [Gate; 3] = [Gate::Reset, Gate::Update, Gate::New];
 
 impl CellKind {
+    /// Every cell and variant.
+    pub const ALL: [CellKind; 6] = [
+        CellKind::Rnn(Activation::Tanh),
+        CellKind::Rnn(Activation::Relu),
+        CellKind::Lstm(LstmVariant::Standard),
+        CellKind::Lstm(LstmVariant::Peephole),
+        CellKind::Lstm(LstmVariant::Coupled),
+        CellKind::Gru,
+    ];
+
     /// The row blocks of the stacked weights, in order.
     pub const fn gates(self) -> &'static [Gate] {
         match self {

@@ -36,6 +36,27 @@ pub struct Settings {
     pub seed: u64,
 }
 
+impl Settings {
+    /// The training config these settings give: one layer, PyTorch's default initialisation,
+    /// full BPTT.
+    pub fn train_config(&self, batch_size: usize) -> TrainConfig {
+        TrainConfig {
+            cell: self.cell,
+            hidden_size: self.hidden_size,
+            layers: 1,
+            bidirectional: false,
+            dropout: 0.0,
+            init: Init::default(),
+            optimizer: self.optimizer,
+            learning_rate: self.learning_rate,
+            batch_size,
+            clip: self.clip,
+            truncate: None,
+            seed: self.seed,
+        }
+    }
+}
+
 /// A lesson ready to train: the dataset, the config, and the series in original units for
 /// the charts.
 pub struct Prepared {
@@ -186,20 +207,7 @@ impl Lesson {
             s.scaling,
             split,
         )?;
-        let config = TrainConfig {
-            cell: s.cell,
-            hidden_size: s.hidden_size,
-            layers: 1,
-            bidirectional: false,
-            dropout: 0.0,
-            init: Init::default(),
-            optimizer: s.optimizer,
-            learning_rate: s.learning_rate,
-            batch_size,
-            clip: s.clip,
-            truncate: None,
-            seed: s.seed,
-        };
+        let config = s.train_config(batch_size);
         Ok(Prepared {
             dataset,
             config,
@@ -352,20 +360,7 @@ pub fn prepare_csv(
         },
     )
     .map_err(|e| e.to_string())?;
-    let config = TrainConfig {
-        cell: s.cell,
-        hidden_size: s.hidden_size,
-        layers: 1,
-        bidirectional: false,
-        dropout: 0.0,
-        init: Init::default(),
-        optimizer: s.optimizer,
-        learning_rate: s.learning_rate,
-        batch_size: 32,
-        clip: s.clip,
-        truncate: None,
-        seed: s.seed,
-    };
+    let config = s.train_config(32);
     Ok(Prepared {
         dataset,
         config,

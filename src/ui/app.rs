@@ -25,14 +25,6 @@ const SLICE_MS: f64 = 12.0;
 /// Predictions over the whole series are refreshed at most this often.
 const PREDICTION_EVERY_MS: f64 = 250.0;
 
-const CELLS: [CellKind; 6] = [
-    CellKind::Rnn(Activation::Tanh),
-    CellKind::Rnn(Activation::Relu),
-    CellKind::Lstm(LstmVariant::Standard),
-    CellKind::Lstm(LstmVariant::Peephole),
-    CellKind::Lstm(LstmVariant::Coupled),
-    CellKind::Gru,
-];
 const LEARNING_RATES: [f64; 9] = [0.0003, 0.001, 0.003, 0.006, 0.01, 0.03, 0.1, 0.3, 1.0];
 const OPTIMIZERS: [(&str, OptimizerKind); 4] = [
     ("SGD", OptimizerKind::SGD),
@@ -681,7 +673,7 @@ impl Component for App {
         let on_cell = link.callback(|e: Event| {
             let v = select_value(&e);
             Msg::Cell(
-                CELLS
+                CellKind::ALL
                     .into_iter()
                     .find(|c| c.name() == v)
                     .unwrap_or(CellKind::Lstm(LstmVariant::Standard)),
@@ -742,7 +734,7 @@ impl Component for App {
                         <h2>{ "Model" }</h2>
                         <label for="cell" title="The recurrent cell every layer uses">{ "Cell" }</label>
                         <select id="cell" onchange={on_cell}>
-                            { for CELLS.iter().map(|c| html! {
+                            { for CellKind::ALL.iter().map(|c| html! {
                                 <option value={c.name()} selected={*c == self.settings.cell}>{ c.name() }</option>
                             }) }
                         </select>
