@@ -7,7 +7,7 @@ mod common;
 
 use rand::Rng;
 use rnn_lab::nn::loss::{loss_and_grad, Loss, Targets};
-use rnn_lab::nn::{Activation, CellKind, Head, LstmVariant, Mat, Network, NetworkConfig};
+use rnn_lab::nn::{CellKind, Head, Mat, Network, NetworkConfig};
 
 /// Loss with dropout masks drawn from a fresh RNG seeded `mask_seed` (so every evaluation
 /// sees the same masks).

@@ -16,7 +16,7 @@ use crate::charts::{draw_losses, draw_prediction, PredictionView};
 use crate::data::normalise::Scaling;
 use crate::data::table::{parse_csv, CsvOptions, SeriesFilter, Table};
 use crate::nn::optim::{Clip, OptimizerKind};
-use crate::nn::{Activation, CellKind, LstmVariant};
+use crate::nn::{CellKind, LstmVariant};
 use crate::train::lessons::{prepare_csv, CsvChoice, Lesson, Prepared, Settings, FIX_CLIP};
 use crate::train::Session;
 
