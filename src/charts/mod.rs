@@ -88,6 +88,15 @@ pub struct PredictionView<'a> {
     pub validation_end: usize,
     /// (x, predicted y) points, in original units.
     pub prediction: &'a [(f64, f64)],
+    /// Labels for the x axis by row (a CSV's dates), when x is the row number.
+    pub x_labels: Option<&'a [String]>,
+}
+
+/// The label of the row nearest `x`, when the axis counts rows and labels are given.
+fn row_label(labels: Option<&[String]>, x: f64) -> Option<String> {
+    let labels = labels?;
+    let row = x.round();
+    (row >= 0.0 && (row as usize) < labels.len()).then(|| labels[row as usize].clone())
 }
 
 /// A legend entry: a short thick line in `colour`.
@@ -133,7 +142,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
-        .x_label_formatter(&|v| tick_label(*v, 1))
+        .x_label_formatter(&|x| row_label(v.x_labels, *x).unwrap_or_else(|| tick_label(*x, 1)))
         .y_label_formatter(&|v| tick_label(*v, 2))
         .draw()
         .map_err(err)?;
@@ -312,6 +321,7 @@ mod tests {
                 train_end: 60,
                 validation_end: 80,
                 prediction: &pred,
+                x_labels: None,
             };
             draw_prediction(&root, &view, "fit").unwrap();
         }
@@ -327,6 +337,14 @@ mod tests {
                 "legend {label} missing"
             );
         }
+    }
+
+    #[test]
+    fn row_labels_name_the_nearest_row() {
+        let labels = vec!["2024-01-01".to_string(), "2024-01-02".to_string()];
+        assert_eq!(row_label(Some(&labels), 0.8).as_deref(), Some("2024-01-02"));
+        assert_eq!(row_label(Some(&labels), 5.0), None);
+        assert_eq!(row_label(None, 0.0), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::charts::{draw_losses, draw_prediction, PredictionView};
 use crate::data::normalise::Scaling;
-use crate::data::table::{parse_csv, CsvOptions, SeriesFilter, Table};
+use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 use crate::train::lessons::{prepare_csv, CsvChoice, Lesson, Prepared, Settings, FIX_CLIP};
@@ -60,6 +60,30 @@ struct CsvState {
     table: Table,
     choice: CsvChoice,
     series: Option<SeriesFilter>,
+    missing: MissingPolicy,
+}
+
+impl CsvState {
+    /// Parses the bytes again with the current series and missing-cell choices; on failure
+    /// the table loaded before stays.
+    fn reparse(&mut self) -> Result<(), String> {
+        let opts = CsvOptions {
+            missing: self.missing,
+            series: self.series.clone(),
+        };
+        self.table = parse_csv(&self.bytes, &opts).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    /// The date column's text per row, for the chart's x axis.
+    fn date_labels(&self) -> Option<Vec<String>> {
+        let col = self.table.date_column()?;
+        Some(
+            (0..self.table.rows)
+                .map(|r| col.label(r).unwrap_or_default().to_string())
+                .collect(),
+        )
+    }
 }
 
 pub enum Msg {
@@ -68,6 +92,7 @@ pub enum Msg {
     LoadFile(web_sys::File),
     LoadSample(&'static str, &'static str),
     CsvSeries(String),
+    CsvMissing(MissingPolicy),
     CsvTarget(String),
     CsvFeature(String, bool),
     CsvWindow(usize),
@@ -96,6 +121,8 @@ pub struct App {
     csv_error: Option<String>,
     /// Training on the CSV (true) or on the lesson's data (false).
     on_csv: bool,
+    /// x-axis labels of the current run (a CSV's dates).
+    x_labels: Option<Vec<String>>,
     settings: Settings,
     x: Vec<f64>,
     y: Vec<f64>,
@@ -138,6 +165,11 @@ impl App {
              }| Session::new(config, dataset).map(|s| (s, x, y)),
         ) {
             Ok((session, x, y)) => {
+                self.x_labels = self
+                    .csv
+                    .as_ref()
+                    .filter(|_| self.on_csv)
+                    .and_then(CsvState::date_labels);
                 self.session = Some(session);
                 self.x = x;
                 self.y = y;
@@ -266,6 +298,7 @@ impl App {
                     train_end: split.train.end,
                     validation_end: split.validation.end,
                     prediction: &self.prediction,
+                    x_labels: self.x_labels.as_deref(),
                 };
                 let title = format!("{} and the model's prediction", s.dataset.target_name);
                 let _ = draw_prediction(&root, &view, &title);
@@ -336,6 +369,11 @@ impl App {
                             }) }
                         </select>
                     }
+                    <label for="csv-missing" title="What to do with empty cells in numeric columns">{ "Empty cells" }</label>
+                    <select id="csv-missing" onchange={link.callback(|e: Event| Msg::CsvMissing(if select_value(&e) == "drop" { MissingPolicy::DropRows } else { MissingPolicy::ForwardFill }))}>
+                        <option value="fill" selected={c.missing == MissingPolicy::ForwardFill}>{ "repeat the value before (default)" }</option>
+                        <option value="drop" selected={c.missing == MissingPolicy::DropRows}>{ "drop those rows" }</option>
+                    </select>
                     <label for="csv-target" title="The column to predict">{ "Target" }</label>
                     <select id="csv-target" onchange={on_target}>
                         { for numeric.iter().map(|n| html! { <option value={n.clone()} selected={*n == c.choice.target}>{ n }</option> }) }
@@ -355,6 +393,7 @@ impl App {
                             <input id="csv-horizon" type="number" min="1" max="1000" value={c.choice.horizon.to_string()} onchange={on_horizon} /></label>
                     </div>
                     <button id="train-csv" class="primary wide" onclick={link.callback(|_| Msg::TrainCsv)}>{ "Train on this file" }</button>
+                    { self.window_preview() }
                     <div class="preview-wrap">
                         <table class="preview" id="csv-preview">
                             <thead><tr>{ for c.table.columns.iter().map(|col| html! { <th>{ &col.name }</th> }) }</tr></thead>
@@ -382,6 +421,47 @@ impl App {
                 }
                 { details.unwrap_or_default() }
             </>
+        }
+    }
+}
+
+impl App {
+    /// The first training window exactly as the network receives it (after normalisation):
+    /// one row per step, one column per feature, and the target it is trained to predict.
+    fn window_preview(&self) -> Html {
+        let Some(s) = self.session.as_ref().filter(|_| self.on_csv) else {
+            return Html::default();
+        };
+        let Some(&start) = s.dataset.train.first() else {
+            return Html::default();
+        };
+        let batch = s.dataset.batch(&[start]);
+        let target = match &batch.targets {
+            crate::data::frame::BatchTargets::Values(v) => {
+                v.last().and_then(|t| t.first()).map(|t| format!("{t:.4}"))
+            }
+            crate::data::frame::BatchTargets::Classes(c) => {
+                c.last().and_then(|t| t.first()).map(|t| t.to_string())
+            }
+        };
+        let scaling = s
+            .dataset
+            .x_scalers
+            .first()
+            .map_or("raw", |sc| sc.scaling.label());
+        html! {
+            <div class="preview-wrap" id="window-preview">
+                <p class="explain">{ format!("The first training window as the network sees it (normalisation: {scaling}):") }</p>
+                <table class="preview">
+                    <thead><tr><th>{ "step" }</th>{ for s.dataset.feature_names.iter().map(|n| html! { <th>{ n }</th> }) }</tr></thead>
+                    <tbody>
+                        { for batch.inputs.iter().enumerate().map(|(t, v)| html! {
+                            <tr><td>{ t + 1 }</td>{ for v.iter().map(|x| html! { <td>{ format!("{x:.4}") }</td> }) }</tr>
+                        }) }
+                        <tr class="target"><td>{ "target" }</td><td colspan={s.dataset.feature_names.len().to_string()}>{ format!("{} = {}", s.dataset.target_name, target.unwrap_or_default()) }</td></tr>
+                    </tbody>
+                </table>
+            </div>
         }
     }
 }
@@ -434,6 +514,7 @@ impl Component for App {
             csv: None,
             csv_error: None,
             on_csv: false,
+            x_labels: None,
             settings: lesson.defaults(),
             x: Vec::new(),
             y: Vec::new(),
@@ -488,6 +569,7 @@ impl Component for App {
                                 table,
                                 choice,
                                 series: None,
+                                missing: MissingPolicy::default(),
                             });
                             self.csv_error = None;
                         }
@@ -502,25 +584,31 @@ impl Component for App {
             }
             Msg::CsvSeries(value) => {
                 if let Some(c) = &mut self.csv {
-                    let column = c
-                        .table
-                        .series_columns()
-                        .first()
-                        .map(|(n, _)| n.to_string())
-                        .unwrap_or_default();
-                    let filter = (!value.is_empty()).then_some(SeriesFilter { column, value });
-                    let opts = CsvOptions {
-                        series: filter.clone(),
-                        ..CsvOptions::default()
-                    };
-                    match parse_csv(&c.bytes, &opts) {
-                        Ok(t) => {
-                            c.table = t;
-                            c.series = filter;
-                            self.csv_error = None;
-                        }
+                    let column = c.table.series_columns().first().map(|(n, _)| n.to_string());
+                    let previous = c.series.clone();
+                    c.series = column
+                        .filter(|_| !value.is_empty())
+                        .map(|column| SeriesFilter { column, value });
+                    match c.reparse() {
+                        Ok(()) => self.csv_error = None,
                         Err(e) => {
-                            self.csv_error = Some(format!("Could not select that series: {e}."))
+                            c.series = previous;
+                            self.csv_error = Some(format!("Could not select that series: {e}."));
+                        }
+                    }
+                }
+            }
+            Msg::CsvMissing(policy) => {
+                if let Some(c) = &mut self.csv {
+                    let previous = c.missing;
+                    c.missing = policy;
+                    match c.reparse() {
+                        Ok(()) => self.csv_error = None,
+                        Err(e) => {
+                            c.missing = previous;
+                            self.csv_error = Some(format!(
+                                "Could not apply that: {e}. The previous rows are kept."
+                            ));
                         }
                     }
                 }
@@ -767,6 +855,9 @@ impl Component for App {
                                 <option value={sc.label()} selected={*sc == self.settings.scaling}>{ sc.label() }</option>
                             }) }
                         </select>
+                    </section>
+                    <section class="panel charts" aria-label="Charts">
+                        <div class="runbar">
                         <div class="buttons">
                             <button id="play" class="primary" title="Space" onclick={link.callback(|_| Msg::TogglePlay)}>
                                 { if self.playing { "Pause" } else { "Play" } }
@@ -783,8 +874,7 @@ impl Component for App {
                             <dt>{ "validation loss" }</dt><dd>{ fmt(val) }</dd>
                             <dt>{ "steps/s" }</dt><dd>{ format!("{:.0}", self.rate) }</dd>
                         </dl>
-                    </section>
-                    <section class="panel charts" aria-label="Charts">
+                        </div>
                         if let Some(e) = &self.error {
                             <div class="banner error" role="alert">{ e }</div>
                         }

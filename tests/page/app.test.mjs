@@ -140,6 +140,12 @@ test('a learner loads the stock sample, picks columns and trains on it; a broken
   for (const f of ['open', 'high', 'low']) await page.getByLabel(f, { exact: true }).check();
   await page.getByRole('button', { name: 'Train on this file' }).click();
   await page.getByText('Training on your CSV').first().waitFor();
+  const win = page.locator('#window-preview');
+  await win.waitFor();
+  const winText = await win.textContent();
+  assert.match(winText, /as the network sees it \(normalisation: z-score\)/);
+  assert.match(winText, /target/);
+  assert.equal(await win.locator('tbody tr').count(), 10 + 1, 'ten steps and the target');
   assert.equal(await page.locator('#scaling').inputValue(), 'z-score', 'a CSV run starts normalised');
   await page.click('#play');
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) > 150, null, { timeout: 60000 });
@@ -160,6 +166,13 @@ test('a learner loads the stock sample, picks columns and trains on it; a broken
   assert.match(await details.textContent(), /1600 rows/, 'the stock data is still loaded');
   assert.equal((await stats(page)).steps, stepsBefore, 'the run is untouched');
   await screenshot(page, 'csv-broken-file');
+
+  // Empty cells: forward-filled by default (and said so), or their rows dropped on request.
+  await page.setInputFiles('#csv-file', { name: 'gaps.csv', mimeType: 'text/csv', buffer: Buffer.from('t,v\n1,\n2,20\n3,\n4,40\n5,50\n') });
+  await page.getByText('gaps.csv: 5 rows').waitFor();
+  assert.match(await details.textContent(), /2 empty cells filled with the value before them/);
+  await page.selectOption('#csv-missing', 'drop');
+  await page.getByText('gaps.csv: 3 rows').waitFor();
   assert.deepEqual(log.errors, [], 'console errors');
   const foreign = log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'));
   assert.deepEqual(foreign, [], 'only the page\'s own files are fetched');
