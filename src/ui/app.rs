@@ -93,6 +93,8 @@ pub enum Msg {
     LoadSample(&'static str, &'static str),
     CsvSeries(String),
     CsvMissing(MissingPolicy),
+    /// A control got a value it cannot take: say so, change nothing.
+    Invalid(String),
     CsvTarget(String),
     CsvFeature(String, bool),
     CsvWindow(usize),
@@ -348,11 +350,13 @@ impl App {
             let preview = c.table.preview_rows(5);
             let on_series = link.callback(|e: Event| Msg::CsvSeries(select_value(&e)));
             let on_target = link.callback(|e: Event| Msg::CsvTarget(select_value(&e)));
-            let on_window = link.batch_callback(|e: Event| {
-                e.target_unchecked_into::<HtmlInputElement>().value().parse().ok().filter(|w| (1..=1000).contains(w)).map(Msg::CsvWindow)
+            let on_window = link.callback(|e: Event| match whole_number(&e, 1, 1000) {
+                Ok(w) => Msg::CsvWindow(w),
+                Err(m) => Msg::Invalid(format!("Window: {m}")),
             });
-            let on_horizon = link.batch_callback(|e: Event| {
-                e.target_unchecked_into::<HtmlInputElement>().value().parse().ok().filter(|h| (1..=1000).contains(h)).map(Msg::CsvHorizon)
+            let on_horizon = link.callback(|e: Event| match whole_number(&e, 1, 1000) {
+                Ok(h) => Msg::CsvHorizon(h),
+                Err(m) => Msg::Invalid(format!("Horizon: {m}")),
             });
             html! {
                 <div class="csv-details" id="csv-details">
@@ -463,6 +467,17 @@ impl App {
                 </table>
             </div>
         }
+    }
+}
+
+/// A number input's value as a whole number in [lo, hi], or what is wrong with it.
+fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, String> {
+    let v = e.target_unchecked_into::<HtmlInputElement>().value();
+    match v.trim().parse::<usize>() {
+        Ok(n) if (lo..=hi).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "\"{v}\" is not a whole number from {lo} to {hi}; the previous value is kept."
+        )),
     }
 }
 
@@ -598,6 +613,7 @@ impl Component for App {
                     }
                 }
             }
+            Msg::Invalid(message) => self.notice = Some(message),
             Msg::CsvMissing(policy) => {
                 if let Some(c) = &mut self.csv {
                     let previous = c.missing;
@@ -767,12 +783,9 @@ impl Component for App {
                     .unwrap_or(CellKind::Lstm(LstmVariant::Standard)),
             )
         });
-        let on_hidden = link.batch_callback(|e: Event| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            v.parse::<usize>()
-                .ok()
-                .filter(|h| (1..=128).contains(h))
-                .map(Msg::Hidden)
+        let on_hidden = link.callback(|e: Event| match whole_number(&e, 1, 128) {
+            Ok(h) => Msg::Hidden(h),
+            Err(m) => Msg::Invalid(format!("Hidden units: {m}")),
         });
         let on_lr = link
             .batch_callback(|e: Event| select_value(&e).parse::<f64>().ok().map(Msg::LearningRate));

@@ -79,7 +79,16 @@ test('a learner presses Play and watches the sine prediction converge', async ()
   await waitForInk(page, LOSS);
   await screenshot(page, 'train-sine-trained');
 
-  // r resets: new weights, step counter back to 0, with a notice.
+  // An absurd setting is refused with a message, and nothing changes.
+  const stepsNow = (await stats(page)).steps;
+  await page.fill('#hidden', '5000');
+  await page.locator('#hidden').press('Tab');
+  await page.getByText('Hidden units: "5000" is not a whole number from 1 to 128; the previous value is kept.').waitFor();
+  assert.equal((await stats(page)).steps, stepsNow, 'the run was not reset');
+
+  // r resets: new weights, step counter back to 0, with a notice (keys typed into a form
+  // field stay in the field, so leave it first).
+  await page.click('h1');
   await page.keyboard.press('r');
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
   await page.getByText('Reset: the run was reset.').waitFor();
