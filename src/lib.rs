@@ -4,8 +4,8 @@
 //! Dependencies point one way (see ARCHITECTURE.md):
 //!
 //! ```text
-//! ui  ->  charts  ->  data
-//!     ->  (train) ->  nn, data
+//! ui  ->  charts ->  data
+//!     ->  train  ->  nn, data
 //! ```
 //!
 //! `nn` and `data` do not know each other; nothing below `ui` touches the browser.
