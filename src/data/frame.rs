@@ -316,14 +316,22 @@ impl Dataset {
         order
     }
 
-    /// Row of the target scored for the window starting at `s` at step `t` (seq-to-seq) or
-    /// once (next value).
-    fn target_rows(&self, s: usize) -> Vec<usize> {
+    /// How many steps of a window are scored: 1 for next value, every step for seq-to-seq.
+    pub fn scored_steps(&self) -> usize {
+        match self.task {
+            Task::NextValue { .. } => 1,
+            Task::SeqToSeq { window, .. } => window,
+        }
+    }
+
+    /// The row of the target scored at scored step `k` of the window starting at `start`
+    /// (k = 0 for next value). The last scored step's row is where charts put a prediction.
+    pub fn target_row(&self, start: usize, k: usize) -> usize {
         match self.task {
             Task::NextValue {
                 window, horizon, ..
-            } => vec![s + window - 1 + horizon],
-            Task::SeqToSeq { window, .. } => (s..s + window).collect(),
+            } => start + window - 1 + horizon + k,
+            Task::SeqToSeq { .. } => start + k,
         }
     }
 
@@ -339,11 +347,11 @@ impl Dataset {
                     .collect()
             })
             .collect();
-        let scored = self.target_rows(0).len();
+        let scored = self.scored_steps();
         let targets = match &self.y {
             TargetData::Values(v) => BatchTargets::Values(
                 (0..scored)
-                    .map(|k| starts.iter().map(|&s| v[self.target_rows(s)[k]]).collect())
+                    .map(|k| starts.iter().map(|&s| v[self.target_row(s, k)]).collect())
                     .collect(),
             ),
             TargetData::Classes { labels, .. } => BatchTargets::Classes(
@@ -351,7 +359,7 @@ impl Dataset {
                     .map(|k| {
                         starts
                             .iter()
-                            .map(|&s| labels[self.target_rows(s)[k]])
+                            .map(|&s| labels[self.target_row(s, k)])
                             .collect()
                     })
                     .collect(),

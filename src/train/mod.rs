@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::frame::{Batch, BatchTargets, Dataset, TargetData};
 use crate::nn::init::{initialise, Init};
 use crate::nn::loss::{Loss, Targets};
-use crate::nn::network::{ForwardTrace, GradientFlow};
+use crate::nn::network::GradientFlow;
 use crate::nn::optim::{clip, Clip, ClipReport, Optimizer, OptimizerKind};
 use crate::nn::{CellKind, Head, Mat, Network, NetworkConfig};
 
@@ -266,20 +266,10 @@ impl Session {
         out
     }
 
-    /// The full forward trace of one window: what the page's cell views show.
-    pub fn trace(&self, start: usize) -> ForwardTrace<f32> {
-        let (xs, _) = self.tensors(&self.dataset.batch(&[start]));
-        self.net.forward::<Pcg64Mcg>(&xs, None)
-    }
-
     /// The row each window's (last) prediction belongs to, for charts.
     pub fn target_row(&self, start: usize) -> usize {
-        match self.dataset.task {
-            crate::data::frame::Task::NextValue {
-                window, horizon, ..
-            } => start + window - 1 + horizon,
-            crate::data::frame::Task::SeqToSeq { window, .. } => start + window - 1,
-        }
+        self.dataset
+            .target_row(start, self.dataset.scored_steps() - 1)
     }
 }
 
