@@ -117,7 +117,26 @@ pub enum Msg {
     ClipGradients,
 }
 
+/// Why a run is not learning, for the hint banner.
+#[derive(Clone, Copy)]
+enum Hint {
+    /// Unnormalised inputs this far from [-1, 1].
+    LargeInputs(f64),
+    /// The loss has not halved after 300 steps.
+    Flat,
+}
+
+/// What the running session was built from; restored when a change cannot be applied.
+#[derive(Clone, Copy)]
+struct Source {
+    lesson: Lesson,
+    settings: Settings,
+    on_csv: bool,
+}
+
 pub struct App {
+    /// What the current run was built from.
+    running: Source,
     lesson: Lesson,
     csv: Option<CsvState>,
     csv_error: Option<String>,
@@ -167,6 +186,11 @@ impl App {
              }| Session::new(config, dataset).map(|s| (s, x, y)),
         ) {
             Ok((session, x, y)) => {
+                self.running = Source {
+                    lesson: self.lesson,
+                    settings: self.settings,
+                    on_csv: self.on_csv,
+                };
                 self.x_labels = self
                     .csv
                     .as_ref()
@@ -184,6 +208,12 @@ impl App {
                 self.refresh_prediction();
             }
             Err(e) => {
+                // The controls go back to what the kept run was built from.
+                Source {
+                    lesson: self.lesson,
+                    settings: self.settings,
+                    on_csv: self.on_csv,
+                } = self.running;
                 self.error = Some(format!(
                     "Could not set up this run: {e}. The previous run is kept."
                 ));
@@ -253,39 +283,28 @@ impl App {
         }
     }
 
-    /// Whether to show a hint that the run is not learning: Some(true) for large
-    /// unnormalised inputs (the notes' failure), Some(false) for a loss that has not halved
-    /// after 300 steps.
-    fn not_learning(&self) -> Option<bool> {
+    /// A hint when the run is not learning: large unnormalised inputs (the notes' failure),
+    /// or a loss that has not halved after 300 steps.
+    fn not_learning(&self) -> Option<Hint> {
         let s = self.session.as_ref()?;
-        let large = self.settings.scaling == Scaling::None
-            && s.dataset
-                .x
-                .iter()
-                .any(|col| col.iter().any(|v| v.abs() > 10.0));
+        let largest = s
+            .dataset
+            .x
+            .iter()
+            .flatten()
+            .fold(0.0, |m: f64, v| m.max(v.abs()));
         let flat = s.steps > 300
             && s.history
                 .first()
                 .zip(self.last_loss)
                 .is_some_and(|(f, l)| l > 0.5 * f.train_loss);
-        if large {
-            Some(true)
+        if self.settings.scaling == Scaling::None && largest > 10.0 {
+            Some(Hint::LargeInputs(largest))
         } else if flat {
-            Some(false)
+            Some(Hint::Flat)
         } else {
             None
         }
-    }
-
-    /// The largest |input| the network sees (scaled values), for the hint.
-    fn largest_input(&self) -> f64 {
-        self.session.as_ref().map_or(0.0, |s| {
-            s.dataset
-                .x
-                .iter()
-                .flatten()
-                .fold(0.0, |m: f64, v| m.max(v.abs()))
-        })
     }
 
     fn draw(&self) {
@@ -525,6 +544,11 @@ impl Component for App {
             )
         });
         let mut app = App {
+            running: Source {
+                lesson,
+                settings: lesson.defaults(),
+                on_csv: false,
+            },
             lesson,
             csv: None,
             csv_error: None,
@@ -655,7 +679,6 @@ impl Component for App {
             Msg::TrainCsv => {
                 let was = self.on_csv;
                 self.on_csv = true;
-                let before = self.session.as_ref().map(|s| s.steps);
                 if !was && self.settings.scaling == Scaling::None {
                     // Columns of a real file come in their own units: start normalised.
                     self.settings.scaling = Scaling::ZScore;
@@ -664,10 +687,6 @@ impl Component for App {
                     self,
                     "Training on your CSV (normalisation: z-score unless you chose otherwise)",
                 );
-                if self.error.is_some() {
-                    // Keep showing what was running before.
-                    self.on_csv = was && before.is_some();
-                }
             }
             Msg::Frame => {
                 if self.playing {
@@ -798,12 +817,12 @@ impl Component for App {
                     .unwrap_or(Scaling::None),
             )
         });
-        let hint = self.not_learning().map(|unnormalised| {
+        let hint = self.not_learning().map(|hint| {
             html! {
                 <div class="banner warn" role="status" id="hint">
-                    if unnormalised {
+                    if let Hint::LargeInputs(largest) = hint {
                         <strong>{ "Inputs are not normalised. " }</strong>
-                        { format!("Some inputs are far from [-1, 1] (up to {:.0} here), so the gates saturate and gradients vanish: expect a flat loss and a flat prediction. ", self.largest_input()) }
+                        { format!("Some inputs are far from [-1, 1] (up to {largest:.0} here), so the gates saturate and gradients vanish: expect a flat loss and a flat prediction. ") }
                         <button onclick={link.callback(|_| Msg::Normalise)}>{ "Normalise inputs (z-score)" }</button>
                     } else {
                         <strong>{ "The loss has barely moved. " }</strong>

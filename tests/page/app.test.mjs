@@ -182,6 +182,15 @@ test('a learner loads the stock sample, picks columns and trains on it; a broken
   assert.match(await details.textContent(), /2 empty cells filled with the value before them/);
   await page.selectOption('#csv-missing', 'drop');
   await page.getByText('gaps.csv: 3 rows').waitFor();
+
+  // A run that cannot be set up (3 rows, window 500) says why and keeps the running one.
+  const running = (await stats(page)).steps;
+  await page.fill('#csv-window', '500');
+  await page.locator('#csv-window').press('Tab');
+  await page.getByRole('button', { name: 'Train on this file' }).click();
+  await page.getByText(/Could not set up this run: .*needs at least 501.*The previous run is kept\./).waitFor();
+  assert.equal((await stats(page)).steps, running, 'the stock run is kept');
+  assert.equal(await page.locator('#scaling').inputValue(), 'z-score', 'the controls still describe the kept run');
   assert.deepEqual(log.errors, [], 'console errors');
   const foreign = log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'));
   assert.deepEqual(foreign, [], 'only the page\'s own files are fetched');
