@@ -1,6 +1,7 @@
 //! A training session: configuration, data, model, optimiser and history in one value, and
-//! the one `step` that advances training by a batch. The page, the tests and the benchmarks
-//! all drive this same `step`.
+//! the one `step` that advances training by a batch. The page and the tests drive this
+//! `step`; the speed benchmark (`nn::benchmark`) times the core's forward + BPTT + Adam on a
+//! fixed batch without it, so its numbers compare with PyTorch's like for like.
 
 pub mod lessons;
 
