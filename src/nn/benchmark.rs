@@ -6,6 +6,7 @@ use rand_pcg::Pcg64Mcg;
 
 use super::init::{initialise, Init};
 use super::loss::{Loss, Targets};
+use super::network::Evaluation;
 use super::optim::{Optimizer, OptimizerKind};
 use super::{Activation, CellKind, Head, LstmVariant, Mat, Network, NetworkConfig};
 
@@ -70,6 +71,8 @@ pub const CONFIGS: [BenchConfig; 6] = [
 /// sin(x) at every step).
 pub struct TrainBench {
     pub net: Network<f32>,
+    /// Reused from step to step: after the first step, a step allocates nothing.
+    pub eval: Evaluation<f32>,
     pub opt: Optimizer<f32>,
     pub xs: Vec<Mat<f32>>,
     pub ys: Targets<f32>,
@@ -96,6 +99,7 @@ impl TrainBench {
             .collect();
         let ys = Targets::Values(xs.iter().map(|x| x.map(|v| v.sin())).collect());
         Self {
+            eval: Evaluation::new(config),
             net,
             opt: Optimizer::new(OptimizerKind::ADAM, 1e-3),
             xs,
@@ -105,10 +109,10 @@ impl TrainBench {
 
     /// One training step: forward, BPTT, Adam. Returns the loss.
     pub fn step(&mut self) -> f64 {
-        let e = self
-            .net
-            .evaluate::<Pcg64Mcg>(&self.xs, &self.ys, None, None);
-        self.opt.step(self.net.tensors_mut(), e.grads.tensors());
-        e.loss
+        self.net
+            .evaluate_into::<Pcg64Mcg>(&self.xs, &self.ys, None, None, &mut self.eval);
+        self.opt
+            .step(self.net.params_mut(), self.eval.grads.params());
+        self.eval.loss
     }
 }

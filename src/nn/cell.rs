@@ -12,7 +12,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::gates::Gate;
-use super::{add_mul, Mat, Real};
+use super::matmul::{add_product, Operand};
+use super::{add_mul, ensure_shape, Mat, Real};
 
 /// Nonlinearity of the vanilla RNN (the notes use both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -135,9 +136,28 @@ impl<T: Real> CellParams<T> {
 
     /// Sets every entry to zero, keeping shapes (for reusing gradient buffers).
     pub fn fill_zero(&mut self) {
-        for m in self.tensors_mut() {
+        for m in self.params_mut() {
             m.fill(T::zero());
         }
+    }
+
+    /// Every tensor, in the order of [`Self::tensors`], without allocating.
+    pub fn params(&self) -> impl Iterator<Item = &Mat<T>> {
+        [&self.w_ih, &self.w_hh, &self.b_ih, &self.b_hh]
+            .into_iter()
+            .chain(self.peephole.as_ref())
+    }
+
+    /// Mutable twin of [`Self::params`].
+    pub fn params_mut(&mut self) -> impl Iterator<Item = &mut Mat<T>> {
+        [
+            &mut self.w_ih,
+            &mut self.w_hh,
+            &mut self.b_ih,
+            &mut self.b_hh,
+        ]
+        .into_iter()
+        .chain(self.peephole.as_mut())
     }
 
     /// Every tensor with its PyTorch-style base name (without the `_l{k}` suffix).
@@ -156,16 +176,7 @@ impl<T: Real> CellParams<T> {
 
     /// Mutable twin of [`Self::tensors`], same order.
     pub fn tensors_mut(&mut self) -> Vec<&mut Mat<T>> {
-        let mut v = vec![
-            &mut self.w_ih,
-            &mut self.w_hh,
-            &mut self.b_ih,
-            &mut self.b_hh,
-        ];
-        if let Some(p) = &mut self.peephole {
-            v.push(p);
-        }
-        v
+        self.params_mut().collect()
     }
 }
 
@@ -187,6 +198,27 @@ pub struct StepTrace<T: Real> {
 }
 
 impl<T: Real> StepTrace<T> {
+    /// A trace with no storage yet (shaped by [`forward_step_into`]).
+    pub fn empty() -> Self {
+        Self {
+            pre: Mat::zeros(0, 0),
+            gates: Mat::zeros(0, 0),
+            hidden_new: None,
+            cell: None,
+            hidden: Mat::zeros(0, 0),
+        }
+    }
+
+    /// Shapes the buffers for a `kind` step of `hidden` units over `batch` samples.
+    fn ensure_shape(&mut self, kind: CellKind, hidden: usize, batch: usize) {
+        let rows = kind.gates().len() * hidden;
+        ensure_shape(&mut self.pre, rows, batch);
+        ensure_shape(&mut self.gates, rows, batch);
+        ensure_shape(&mut self.hidden, hidden, batch);
+        ensure_optional(&mut self.hidden_new, kind == CellKind::Gru, hidden, batch);
+        ensure_optional(&mut self.cell, kind.has_cell_state(), hidden, batch);
+    }
+
     /// Activations of one gate, `hidden x batch`, or None if the cell has no such gate.
     /// For the coupled LSTM the input gate is derived as `1 - f`.
     pub fn gate(&self, kind: CellKind, gate: Gate) -> Option<Mat<T>> {
@@ -198,6 +230,15 @@ impl<T: Real> StepTrace<T> {
             return Some(self.gates.rows(0, h).map(|f| T::one() - f));
         }
         None
+    }
+}
+
+/// Makes `m` a `rows x cols` matrix if `wanted`, None otherwise, reusing its buffer.
+fn ensure_optional<T: Real>(m: &mut Option<Mat<T>>, wanted: bool, rows: usize, cols: usize) {
+    match (wanted, m.as_mut()) {
+        (true, Some(m)) => ensure_shape(m, rows, cols),
+        (true, None) => *m = Some(Mat::zeros(rows, cols)),
+        (false, _) => *m = None,
     }
 }
 
@@ -232,7 +273,7 @@ pub fn input_projection<T: Real>(p: &CellParams<T>, x_all: &Mat<T>) -> Mat<T> {
 
 /// One forward step from the projected input `ax` (`W_ih x_t + b_ih`, column-major
 /// `gates*hidden x batch`, see [`input_projection`]). `c_prev` is required for LSTMs and
-/// ignored otherwise.
+/// ignored otherwise. Allocates the trace; [`forward_step_into`] reuses one.
 pub fn forward_step<T: Real>(
     kind: CellKind,
     p: &CellParams<T>,
@@ -240,46 +281,64 @@ pub fn forward_step<T: Real>(
     h_prev: &Mat<T>,
     c_prev: Option<&Mat<T>>,
 ) -> StepTrace<T> {
+    let mut out = StepTrace::empty();
+    forward_step_into(kind, p, ax, h_prev, c_prev, &mut out);
+    out
+}
+
+/// [`forward_step`] writing into `out`, whose buffers are reused when their shapes fit: the
+/// training loop's steady state allocates nothing.
+pub fn forward_step_into<T: Real>(
+    kind: CellKind,
+    p: &CellParams<T>,
+    ax: &[T],
+    h_prev: &Mat<T>,
+    c_prev: Option<&Mat<T>>,
+    out: &mut StepTrace<T>,
+) {
     let h = p.hidden_size();
     let batch = h_prev.ncols();
     let rows = kind.gates().len() * h;
     debug_assert_eq!(ax.len(), rows * batch, "projected input shape");
-    // ah = W_hh h_{t-1} + b_hh
-    let mut ah = &p.w_hh * h_prev;
-    add_bias(&mut ah, &p.b_hh);
+    out.ensure_shape(kind, h, batch);
+    // pre starts as ah = W_hh h_{t-1} + b_hh; each cell adds ax in place below.
+    let StepTrace {
+        pre,
+        gates,
+        hidden_new,
+        cell,
+        hidden,
+    } = out;
+    let ah = pre;
+    set_columns(ah, &p.b_hh);
+    add_product(ah.as_mut_slice(), (&p.w_hh).into(), h_prev.into());
     let one = T::one();
     match kind {
         CellKind::Rnn(act) => {
-            let mut pre = ah;
+            let pre = ah;
             for (a, &x) in pre.as_mut_slice().iter_mut().zip(ax) {
                 *a += x;
             }
-            let hidden = match act {
-                Activation::Tanh => pre.map(|v| v.tanh_fast()),
-                Activation::Relu => pre.map(|v| if v > T::zero() { v } else { T::zero() }),
-            };
-            StepTrace {
-                gates: hidden.clone(),
-                pre,
-                hidden_new: None,
-                cell: None,
-                hidden,
+            for (g, &v) in gates.iter_mut().zip(pre.iter()) {
+                *g = match act {
+                    Activation::Tanh => v.tanh_fast(),
+                    Activation::Relu if v > T::zero() => v,
+                    Activation::Relu => T::zero(),
+                };
             }
+            hidden.copy_from(gates);
         }
         CellKind::Gru => {
-            let mut pre = Mat::zeros(rows, batch);
-            let mut gates = Mat::zeros(rows, batch);
-            let mut hn = Mat::zeros(h, batch);
-            let mut hidden = Mat::zeros(h, batch);
-            let ahs = ah.as_slice();
+            let hn = hidden_new.as_mut().expect("GRU trace has W_hn h + b_hn");
+            let pre = ah.as_mut_slice();
             for j in 0..batch {
                 let o = j * rows;
                 for k in 0..h {
                     let (ir, iz, inn) = (o + k, o + h + k, o + 2 * h + k);
-                    let ar = ax[ir] + ahs[ir];
-                    let az = ax[iz] + ahs[iz];
+                    let ar = ax[ir] + pre[ir];
+                    let az = ax[iz] + pre[iz];
                     let (r, z) = (ar.sigmoid_fast(), az.sigmoid_fast());
-                    let hn_v = ahs[inn];
+                    let hn_v = pre[inn];
                     let an = ax[inn] + r * hn_v;
                     let n = an.tanh_fast();
                     pre[ir] = ar;
@@ -292,20 +351,11 @@ pub fn forward_step<T: Real>(
                     hidden[j * h + k] = (one - z) * n + z * h_prev[j * h + k];
                 }
             }
-            StepTrace {
-                pre,
-                gates,
-                hidden_new: Some(hn),
-                cell: None,
-                hidden,
-            }
         }
         CellKind::Lstm(variant) => {
             let c_prev = c_prev.expect("an LSTM step needs the previous cell state");
-            let mut pre = ah;
-            let mut gates = Mat::zeros(rows, batch);
-            let mut cell = Mat::zeros(h, batch);
-            let mut hidden = Mat::zeros(h, batch);
+            let pre = ah;
+            let cell = cell.as_mut().expect("LSTM trace has a cell state");
             let peep = p.peephole.as_ref().map(|m| m.as_slice());
             // Block offsets of (i, f, g, o); the coupled LSTM has no i block.
             let (fi, gi, oi) = match variant {
@@ -371,14 +421,15 @@ pub fn forward_step<T: Real>(
                     h_c[k] = og * c.tanh_fast();
                 }
             }
-            StepTrace {
-                pre,
-                gates,
-                hidden_new: None,
-                cell: Some(cell),
-                hidden,
-            }
         }
+    }
+}
+
+/// Sets every column of `m` to the column vector `b`.
+pub(crate) fn set_columns<T: Real>(m: &mut Mat<T>, b: &Mat<T>) {
+    let rows = m.nrows();
+    for col in m.as_mut_slice().chunks_exact_mut(rows) {
+        col.copy_from_slice(b.as_slice());
     }
 }
 
@@ -469,7 +520,8 @@ pub fn step_from_input<T: Real>(
     forward_step(kind, p, input_projection(p, x).as_slice(), h_prev, c_prev)
 }
 
-/// Gradients flowing out of one backward step.
+/// Gradients flowing out of one backward step (buffers reused from step to step).
+#[derive(Debug, Clone, PartialEq)]
 pub struct StepGrads<T: Real> {
     /// dL/dh_{t-1} through this step.
     pub dh_prev: Mat<T>,
@@ -479,12 +531,25 @@ pub struct StepGrads<T: Real> {
     pub dc: Option<Mat<T>>,
 }
 
+impl<T: Real> StepGrads<T> {
+    /// Buffers for a `kind` cell of `hidden` units over `batch` samples.
+    pub fn new(kind: CellKind, hidden: usize, batch: usize) -> Self {
+        let lstm = kind.has_cell_state();
+        Self {
+            dh_prev: Mat::zeros(hidden, batch),
+            dc_prev: lstm.then(|| Mat::zeros(hidden, batch)),
+            dc: lstm.then(|| Mat::zeros(hidden, batch)),
+        }
+    }
+}
+
 /// The backward step beside [`forward_step`]. Given dL/dh_t (`dh`, everything that reaches
 /// h_t) and dL/dc_t from the next step (`dc`, LSTM only), it writes the gradients of the two
 /// pre-activation halves into `dax` (of `W_ih x + b_ih`) and `dah` (of `W_hh h + b_hh`), both
 /// column-major `gates*hidden x batch`, accumulates peephole gradients into `dpeep`, and
-/// returns the gradients for h_{t-1} and c_{t-1}. `w_hh_t` is W_hhᵀ (transposed once per
-/// backward pass). The weight gradients themselves are formed for all steps at once by the
+/// writes the gradients for h_{t-1} and c_{t-1} into `out` (shaped by [`StepGrads::new`]). `w_hh_t` is W_hhᵀ, transposed once per
+/// backward pass so that the product reads it contiguously (packing a strided 4H x H operand
+/// on every step cost more than the product). The weight gradients themselves are formed for all steps at once by the
 /// caller: `dW_ih = Σ_t dax_t x_tᵀ`, `dW_hh = Σ_t dah_t h_{t-1}ᵀ`.
 #[allow(clippy::too_many_arguments)]
 pub fn backward_step<T: Real>(
@@ -499,15 +564,15 @@ pub fn backward_step<T: Real>(
     dax: &mut [T],
     dah: &mut [T],
     dpeep: Option<&mut Mat<T>>,
-) -> StepGrads<T> {
+    out: &mut StepGrads<T>,
+) {
     let h = p.hidden_size();
     let batch = dh.ncols();
     let rows = kind.gates().len() * h;
     let one = T::one();
     let gates = step.gates.as_slice();
-    let mut dh_direct = None;
-    let mut dc_prev = None;
-    let mut dc_full = None;
+    // dh_prev starts as the direct path (the GRU's z*h term) and gets W_hhᵀ dah added below.
+    out.dh_prev.fill(T::zero());
     match kind {
         CellKind::Rnn(act) => {
             for (s, d) in dax.iter_mut().enumerate() {
@@ -524,7 +589,7 @@ pub fn backward_step<T: Real>(
                 .hidden_new
                 .as_ref()
                 .expect("GRU trace has W_hn h + b_hn");
-            let mut direct = Mat::zeros(h, batch);
+            let direct = out.dh_prev.as_mut_slice();
             for j in 0..batch {
                 let o = j * rows;
                 for k in 0..h {
@@ -543,7 +608,6 @@ pub fn backward_step<T: Real>(
                     direct[s] = d * z;
                 }
             }
-            dh_direct = Some(direct);
         }
         CellKind::Lstm(variant) => {
             let c_prev = c_prev.expect("an LSTM step needs the previous cell state");
@@ -552,8 +616,8 @@ pub fn backward_step<T: Real>(
                 LstmVariant::Coupled => (0, h, 2 * h),
                 _ => (h, 2 * h, 3 * h),
             };
-            let mut dcp_m = Mat::zeros(h, batch);
-            let mut dcf_m = Mat::zeros(h, batch);
+            let dcp_m = out.dc_prev.as_mut().expect("LSTM grads have dc_prev");
+            let dcf_m = out.dc.as_mut().expect("LSTM grads have dc");
             let peep = p.peephole.as_ref().map(|m| m.as_slice());
             let mut dpeep = dpeep;
             let coupled = variant == LstmVariant::Coupled;
@@ -620,18 +684,13 @@ pub fn backward_step<T: Real>(
                 }
             }
             dah.copy_from_slice(dax);
-            dc_prev = Some(dcp_m);
-            dc_full = Some(dcf_m);
         }
     }
-    let dah_m = nalgebra::DMatrixView::from_slice(dah, rows, batch);
-    let mut dh_prev = dh_direct.unwrap_or_else(|| Mat::zeros(h, batch));
-    dh_prev.gemm(one, w_hh_t, &dah_m, one);
-    StepGrads {
-        dh_prev,
-        dc_prev,
-        dc: dc_full,
-    }
+    add_product(
+        out.dh_prev.as_mut_slice(),
+        w_hh_t.into(),
+        Operand::new(dah, rows, batch),
+    );
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Mat, Real};
+use super::{ensure_mats, Mat, Real};
 
 /// Which loss (both reduce by the mean, like PyTorch's default `reduction="mean"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,18 +27,10 @@ pub enum Targets<T: Real> {
 /// `log_softmax` of each column, computed stably (subtracting the column maximum).
 pub fn log_softmax<T: Real>(logits: &Mat<T>) -> Mat<T> {
     let mut out = logits.clone();
-    for mut col in out.column_iter_mut() {
-        let m = col
-            .iter()
-            .copied()
-            .fold(T::min_value().unwrap(), |a, b| a.max(b));
-        let lse = col
-            .iter()
-            .map(|&v| (v - m).exp())
-            .fold(T::zero(), |a, b| a + b)
-            .ln()
-            + m;
-        col.apply(|v| *v -= lse);
+    let rows = out.nrows();
+    for col in out.as_mut_slice().chunks_exact_mut(rows) {
+        let lse = log_sum_exp(col);
+        col.iter_mut().for_each(|v| *v -= lse);
     }
     out
 }
@@ -52,48 +44,69 @@ pub fn loss_and_grad<T: Real>(
     outputs: &[Mat<T>],
     targets: &Targets<T>,
 ) -> (f64, Vec<Mat<T>>) {
+    let mut grads = Vec::new();
+    let l = loss_and_grad_into(loss, outputs, targets, &mut grads);
+    (l, grads)
+}
+
+/// [`loss_and_grad`] writing the gradients into `grads`, reusing its matrices.
+pub fn loss_and_grad_into<T: Real>(
+    loss: Loss,
+    outputs: &[Mat<T>],
+    targets: &Targets<T>,
+    grads: &mut Vec<Mat<T>>,
+) -> f64 {
+    let (rows, cols) = outputs.first().map_or((0, 0), |y| y.shape());
+    ensure_mats(grads, outputs.len(), rows, cols);
     match (loss, targets) {
         (Loss::Mse, Targets::Values(t)) => {
             assert_eq!(outputs.len(), t.len(), "one target per scored step");
             let n: usize = outputs.iter().map(|y| y.len()).sum();
             let scale = T::of(2.0 / n as f64);
             let mut total = 0.0;
-            let grads = outputs
-                .iter()
-                .zip(t)
-                .map(|(y, t)| {
-                    assert_eq!(y.shape(), t.shape(), "target shape");
-                    let d = y - t;
-                    total += d.iter().map(|v| v.to_f64() * v.to_f64()).sum::<f64>();
-                    d * scale
-                })
-                .collect();
-            (total / n as f64, grads)
+            for ((y, t), g) in outputs.iter().zip(t).zip(grads.iter_mut()) {
+                assert_eq!(y.shape(), t.shape(), "target shape");
+                for ((gv, &yv), &tv) in g.iter_mut().zip(y.iter()).zip(t.iter()) {
+                    let d = yv - tv;
+                    total += d.to_f64() * d.to_f64();
+                    *gv = d * scale;
+                }
+            }
+            total / n as f64
         }
         (Loss::CrossEntropy, Targets::Classes(c)) => {
             assert_eq!(outputs.len(), c.len(), "one label row per scored step");
             let n: usize = outputs.iter().map(|y| y.ncols()).sum();
             let inv_n = T::of(1.0 / n as f64);
             let mut total = 0.0;
-            let grads = outputs
-                .iter()
-                .zip(c)
-                .map(|(y, labels)| {
-                    assert_eq!(y.ncols(), labels.len(), "one label per sample");
-                    let logp = log_softmax(y);
-                    let mut g = logp.map(|v| v.exp());
-                    for (j, &k) in labels.iter().enumerate() {
-                        assert!(k < y.nrows(), "class {k} out of range");
-                        total -= logp[(k, j)].to_f64();
-                        g[(k, j)] -= T::one();
-                    }
-                    g * inv_n
-                })
-                .collect();
-            (total / n as f64, grads)
+            for ((y, labels), g) in outputs.iter().zip(c).zip(grads.iter_mut()) {
+                assert_eq!(y.ncols(), labels.len(), "one label per sample");
+                // g = softmax(y) - onehot, from log_softmax computed in place.
+                g.copy_from(y);
+                for (col, &k) in g.as_mut_slice().chunks_exact_mut(rows).zip(labels) {
+                    assert!(k < rows, "class {k} out of range");
+                    let lse = log_sum_exp(col);
+                    total -= (col[k] - lse).to_f64();
+                    col.iter_mut().for_each(|v| *v = (*v - lse).exp() * inv_n);
+                    col[k] -= inv_n;
+                }
+            }
+            total / n as f64
         }
         (l, _) => panic!("targets do not fit the {l:?} loss"),
     }
+}
+
+/// `ln Σ e^v`, stably (subtracting the maximum first).
+fn log_sum_exp<T: Real>(values: &[T]) -> T {
+    let m = values
+        .iter()
+        .fold(T::min_value().expect("a float type"), |a, &b| a.max(b));
+    m + values
+        .iter()
+        .map(|&v| (v - m).exp())
+        .fold(T::zero(), |a, b| a + b)
+        .ln()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod cell;
 pub mod gates;
 pub mod init;
 pub mod loss;
+pub(crate) mod matmul;
 pub mod network;
 pub mod optim;
 pub mod weights;
@@ -23,6 +24,7 @@ pub use cell::{Activation, CellKind, LstmVariant};
 pub use gates::Gate;
 pub use network::{Head, Network, NetworkConfig};
 
+use matmul::Operand;
 use nalgebra::{DMatrix, RealField};
 
 /// Dense matrix used for every tensor in the core.
@@ -103,54 +105,32 @@ pub fn sigmoid<T: Real>(x: T) -> T {
     }
 }
 
-/// Inner dimensions at or below this use plain loops: nalgebra's fallback for such thin
-/// products is a strided scalar loop, several times slower than a contiguous one.
-const THIN: usize = 8;
-
-/// `c += a * b` (`a`: m x k, `b`: k x n), fast for thin shapes (input size 1, one output).
+/// `c += a * b` (`a`: m x k, `b`: k x n).
 pub(crate) fn add_mul<T: Real>(c: &mut Mat<T>, a: &Mat<T>, b: &Mat<T>) {
-    let (m, k) = a.shape();
-    debug_assert_eq!((c.nrows(), c.ncols()), (m, b.ncols()));
-    if k <= THIN {
-        // Column j of c gets Σ_k a[:, k] b[k, j]: contiguous axpys over the rows.
-        for (cj, bj) in c
-            .as_mut_slice()
-            .chunks_exact_mut(m)
-            .zip(b.as_slice().chunks_exact(k))
-        {
-            for (ak, &bkj) in a.as_slice().chunks_exact(m).zip(bj) {
-                for (cv, &av) in cj.iter_mut().zip(ak) {
-                    *cv += av * bkj;
-                }
-            }
-        }
-    } else if m <= THIN {
-        // Few rows: dot products of aᵀ's contiguous columns with b's.
-        c.gemm_tr(T::one(), &a.transpose(), b, T::one());
-    } else {
-        c.gemm(T::one(), a, b, T::one());
-    }
+    matmul::add_product(c.as_mut_slice(), a.into(), b.into());
 }
 
 /// `c += a * bᵀ` (`a`: m x n, `b`: p x n): weight gradients summed over a batch.
 pub(crate) fn add_mul_tr_b<T: Real>(c: &mut Mat<T>, a: &Mat<T>, b: &Mat<T>) {
-    let (m, p) = (a.nrows(), b.nrows());
-    debug_assert_eq!((c.nrows(), c.ncols(), a.ncols()), (m, p, b.ncols()));
-    if p <= THIN {
-        let cs = c.as_mut_slice();
-        for (aj, bj) in a
-            .as_slice()
-            .chunks_exact(m)
-            .zip(b.as_slice().chunks_exact(p))
-        {
-            for (ci, &bij) in cs.chunks_exact_mut(m).zip(bj) {
-                for (cv, &av) in ci.iter_mut().zip(aj) {
-                    *cv += av * bij;
-                }
-            }
-        }
-    } else {
-        c.gemm(T::one(), a, &b.transpose(), T::one());
+    matmul::add_product(c.as_mut_slice(), a.into(), Operand::from(b).t());
+}
+
+/// Makes `m` a `rows x cols` matrix, reusing its buffer when the shape already fits (the
+/// contents are then left as they were: callers overwrite or zero them).
+pub(crate) fn ensure_shape<T: Real>(m: &mut Mat<T>, rows: usize, cols: usize) {
+    if m.shape() != (rows, cols) {
+        *m = Mat::zeros(rows, cols);
+    }
+}
+
+/// Makes `v` hold `n` matrices of `rows x cols`, reusing what it holds.
+pub(crate) fn ensure_mats<T: Real>(v: &mut Vec<Mat<T>>, n: usize, rows: usize, cols: usize) {
+    v.truncate(n);
+    for m in v.iter_mut() {
+        ensure_shape(m, rows, cols);
+    }
+    while v.len() < n {
+        v.push(Mat::zeros(rows, cols));
     }
 }
 

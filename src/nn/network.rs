@@ -5,11 +5,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::cell::{
-    add_bias, backward_step, forward_step, input_projection, CellKind, CellParams, StepTrace,
+    backward_step, forward_step_into, set_columns, CellKind, CellParams, StepGrads, StepTrace,
 };
-use super::loss::{loss_and_grad, Loss, Targets};
-use super::{add_mul, add_mul_tr_b, norm, Mat, Real};
-use std::ops::AddAssign;
+use super::loss::{loss_and_grad, loss_and_grad_into, Loss, Targets};
+use super::matmul::{add_product, Operand};
+use super::{add_mul_tr_b, ensure_mats, ensure_shape, norm, Mat, Real};
 
 /// Which time steps the linear head reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,7 +96,7 @@ pub struct Network<T: Real> {
 }
 
 /// What one layer did over the sequence.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LayerTrace<T: Real> {
     /// The layer's input at each step, after dropout.
     pub input: Vec<Mat<T>>,
@@ -107,11 +107,51 @@ pub struct LayerTrace<T: Real> {
 }
 
 /// Everything a forward pass computed: what backprop needs and what the page shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ForwardTrace<T: Real> {
     pub layers: Vec<LayerTrace<T>>,
     /// The head's outputs at each scored step (logits for classification).
     pub outputs: Vec<Mat<T>>,
+}
+
+impl<T: Real> ForwardTrace<T> {
+    /// Share of gate activations that are saturated, over every layer, direction, step and
+    /// sample: sigmoid gates below 0.05 or above 0.95, tanh blocks beyond ±0.95 (a vanilla
+    /// RNN's activation counts as tanh; ReLU has no saturation and is skipped). A saturated
+    /// gate passes almost no gradient: the large-input failure in one number.
+    pub fn saturation(&self, kind: CellKind) -> f64 {
+        let (lo, hi) = (T::of(0.05), T::of(0.95));
+        let relu = kind == CellKind::Rnn(super::Activation::Relu);
+        let gates = kind.gates();
+        let (mut saturated, mut total) = (0usize, 0usize);
+        for step in self.layers.iter().flat_map(|l| l.steps.iter().flatten()) {
+            let h = step.hidden.nrows();
+            for col in step.gates.as_slice().chunks_exact(gates.len() * h) {
+                for (block, gate) in col.chunks_exact(h).zip(gates) {
+                    let sigmoid = gate.squash() == super::gates::Squash::Sigmoid;
+                    if relu && !sigmoid {
+                        continue;
+                    }
+                    total += block.len();
+                    saturated += block
+                        .iter()
+                        .filter(|&&v| {
+                            if sigmoid {
+                                v < lo || v > hi
+                            } else {
+                                v.abs() > hi
+                            }
+                        })
+                        .count();
+                }
+            }
+        }
+        if total == 0 {
+            0.0
+        } else {
+            saturated as f64 / total as f64
+        }
+    }
 }
 
 /// How gradient travelled back through time in one backward pass.
@@ -123,12 +163,80 @@ pub struct GradientFlow {
     pub dc_norm: Vec<Vec<Vec<f64>>>,
 }
 
-/// Result of one forward and backward pass.
+/// Result of one forward and backward pass. [`Network::evaluate_into`] reuses one from step
+/// to step: once its buffers have their shapes, a training step allocates nothing.
 pub struct Evaluation<T: Real> {
     pub loss: f64,
     pub grads: Network<T>,
     pub trace: ForwardTrace<T>,
     pub flow: GradientFlow,
+    ws: Workspace<T>,
+}
+
+impl<T: Real> Evaluation<T> {
+    /// Empty buffers for a network of `config` (shaped by the first evaluation).
+    pub fn new(config: NetworkConfig) -> Self {
+        Self {
+            loss: f64::NAN,
+            grads: Network::zeros(config),
+            trace: ForwardTrace::default(),
+            flow: GradientFlow::default(),
+            ws: Workspace::new(),
+        }
+    }
+}
+
+/// Scratch buffers of a forward and backward pass (contents meaningless between calls).
+#[derive(Debug, Clone)]
+struct Workspace<T: Real> {
+    /// Each layer's inputs side by side (one buffer per layer: shapes differ), `input x (steps*batch)`.
+    x_all: Vec<Mat<T>>,
+    /// `W_ih x + b_ih` for every step of one direction, `gates*hidden x (steps*batch)`.
+    ax_all: Mat<T>,
+    /// The zero state h_{-1} = c_{-1}, `hidden x batch`.
+    zeros: Mat<T>,
+    /// dL/d(outputs), one per scored step.
+    d_outputs: Vec<Mat<T>>,
+    /// dL/d(top layer's output) for every step, and dL/d(layer l's input) for each layer
+    /// (one buffer per layer, so their shapes never change between steps).
+    d_out: Mat<T>,
+    d_in: Vec<Mat<T>>,
+    /// Pre-activation gradients of both halves, and h_{t-1}, for every step.
+    dax_all: Mat<T>,
+    dah_all: Mat<T>,
+    hp_all: Mat<T>,
+    /// W_hhᵀ and W_ihᵀ, contiguous for the products.
+    w_hh_t: Mat<T>,
+    w_ih_t: Vec<Mat<T>>,
+    /// dL/dh_t, and what flows to step t-1 (dL/dh_{t-1}, dL/dc_{t-1}).
+    dh: Mat<T>,
+    dh_next: Mat<T>,
+    dc_next: Option<Mat<T>>,
+    /// The backward step's outputs.
+    step: Option<StepGrads<T>>,
+}
+
+impl<T: Real> Workspace<T> {
+    fn new() -> Self {
+        let e = || Mat::zeros(0, 0);
+        Self {
+            x_all: Vec::new(),
+            ax_all: e(),
+            zeros: e(),
+            d_outputs: Vec::new(),
+            d_out: e(),
+            d_in: Vec::new(),
+            dax_all: e(),
+            dah_all: e(),
+            hp_all: e(),
+            w_hh_t: e(),
+            w_ih_t: Vec::new(),
+            dh: e(),
+            dh_next: e(),
+            dc_next: None,
+            step: None,
+        }
+    }
 }
 
 fn direction_suffix(dir: usize) -> &'static str {
@@ -189,14 +297,32 @@ impl<T: Real> Network<T> {
 
     /// Mutable twin of [`Self::named_tensors`], same order.
     pub fn tensors_mut(&mut self) -> Vec<&mut Mat<T>> {
-        let mut v: Vec<&mut Mat<T>> = self
-            .cells
+        self.params_mut().collect()
+    }
+
+    /// Every tensor in the order of [`Self::named_tensors`], without allocating (the
+    /// optimiser's and clipping's view in the training loop).
+    pub fn params(&self) -> impl Iterator<Item = &Mat<T>> {
+        self.cells
+            .iter()
+            .flat_map(|c| c.params())
+            .chain([&self.head_w, &self.head_b])
+    }
+
+    /// Mutable twin of [`Self::params`].
+    pub fn params_mut(&mut self) -> impl Iterator<Item = &mut Mat<T>> {
+        self.cells
             .iter_mut()
-            .flat_map(|c| c.tensors_mut())
-            .collect();
-        v.push(&mut self.head_w);
-        v.push(&mut self.head_b);
-        v
+            .flat_map(|c| c.params_mut())
+            .chain([&mut self.head_w, &mut self.head_b])
+    }
+
+    /// Copies every parameter of `other` (same config) into `self`'s buffers.
+    pub fn copy_params_from(&mut self, other: &Network<T>) {
+        assert_eq!(self.config, other.config, "same network shape");
+        for (dst, src) in self.params_mut().zip(other.params()) {
+            dst.copy_from(src);
+        }
     }
 
     /// The L2 norm of every tensor, by name. On a gradient network these are the
@@ -215,97 +341,133 @@ impl<T: Real> Network<T> {
 
     /// Sets every parameter to zero (reusing the buffers).
     pub fn fill_zero(&mut self) {
-        for m in self.tensors_mut() {
+        for m in self.params_mut() {
             m.fill(T::zero());
         }
     }
 
     /// Runs the network over `xs` (one `input x batch` matrix per step). With `dropout_rng`
     /// (training), dropout masks are drawn from it; without, dropout is off (evaluation).
-    pub fn forward<R: Rng>(
+    pub fn forward<R: Rng>(&self, xs: &[Mat<T>], dropout_rng: Option<&mut R>) -> ForwardTrace<T> {
+        let mut trace = ForwardTrace::default();
+        self.forward_into(xs, dropout_rng, &mut trace, &mut Workspace::new());
+        trace
+    }
+
+    /// [`Self::forward`] into a reused trace.
+    fn forward_into<R: Rng>(
         &self,
         xs: &[Mat<T>],
         mut dropout_rng: Option<&mut R>,
-    ) -> ForwardTrace<T> {
+        trace: &mut ForwardTrace<T>,
+        ws: &mut Workspace<T>,
+    ) {
         let cfg = &self.config;
         let steps = xs.len();
         assert!(steps > 0, "a sequence needs at least one step");
         let batch = xs[0].ncols();
         let hidden = cfg.hidden_size;
-        let mut layers: Vec<LayerTrace<T>> = Vec::with_capacity(cfg.layers);
-        let mut input: Vec<Mat<T>> = xs.to_vec();
+        let dirs = cfg.directions();
+        let rows = cfg.cell.gates().len() * hidden;
+        let block = rows * batch;
+        ensure_shape(&mut ws.zeros, hidden, batch);
+        ws.zeros.fill(T::zero());
+        trace.layers.truncate(cfg.layers);
+        trace.layers.resize_with(cfg.layers, LayerTrace::default);
         for layer in 0..cfg.layers {
-            let mut mask = None;
-            if layer > 0 && cfg.dropout > 0.0 {
-                if let Some(rng) = dropout_rng.as_deref_mut() {
+            let (below, rest) = trace.layers.split_at_mut(layer);
+            let lt = &mut rest[0];
+            // The layer's input: the data, or the concatenated states of the layer below.
+            let in_rows = if layer == 0 {
+                cfg.input_size
+            } else {
+                cfg.layer_output_size()
+            };
+            ensure_mats(&mut lt.input, steps, in_rows, batch);
+            match below.last() {
+                None => {
+                    for (dst, x) in lt.input.iter_mut().zip(xs) {
+                        assert_eq!(x.shape(), (in_rows, batch), "input shape at every step");
+                        dst.copy_from(x);
+                    }
+                }
+                Some(prev) => {
+                    for (t, dst) in lt.input.iter_mut().enumerate() {
+                        for (d, states) in prev.steps.iter().enumerate() {
+                            dst.rows_mut(d * hidden, hidden)
+                                .copy_from(&states[t].hidden);
+                        }
+                    }
+                }
+            }
+            match dropout_rng.as_deref_mut() {
+                Some(rng) if layer > 0 && cfg.dropout > 0.0 => {
                     let keep = 1.0 - cfg.dropout;
                     let scale = T::of(1.0 / keep);
-                    let m: Vec<Mat<T>> = input
-                        .iter()
-                        .map(|x| {
-                            Mat::from_fn(x.nrows(), x.ncols(), |_, _| {
-                                if rng.random::<f64>() < keep {
-                                    scale
-                                } else {
-                                    T::zero()
-                                }
-                            })
-                        })
-                        .collect();
-                    for (x, m) in input.iter_mut().zip(&m) {
-                        x.component_mul_assign(m);
+                    let mask = lt.dropout_mask.get_or_insert_with(Vec::new);
+                    ensure_mats(mask, steps, in_rows, batch);
+                    for (x, m) in lt.input.iter_mut().zip(mask.iter_mut()) {
+                        for (xv, mv) in x.iter_mut().zip(m.iter_mut()) {
+                            *mv = if rng.random::<f64>() < keep {
+                                scale
+                            } else {
+                                T::zero()
+                            };
+                            *xv *= *mv;
+                        }
                     }
-                    mask = Some(m);
                 }
+                _ => lt.dropout_mask = None,
             }
-            let x_all = concat_columns(&input);
-            let rows = cfg.cell.gates().len() * hidden;
-            let block = rows * batch;
-            let mut dirs = Vec::with_capacity(cfg.directions());
-            for dir in 0..cfg.directions() {
+            ws.x_all.resize_with(cfg.layers, || Mat::zeros(0, 0));
+            let x_all = &mut ws.x_all[layer];
+            concat_columns_into(x_all, &lt.input);
+            lt.steps.truncate(dirs);
+            lt.steps.resize_with(dirs, Vec::new);
+            for (dir, states) in lt.steps.iter_mut().enumerate() {
                 let p = self.cell(layer, dir);
-                let ax_all = input_projection(p, &x_all);
-                let ax = ax_all.as_slice();
-                let zeros = Mat::zeros(hidden, batch);
-                let mut trace: Vec<StepTrace<T>> = Vec::with_capacity(steps);
+                ensure_shape(&mut ws.ax_all, rows, steps * batch);
+                set_columns(&mut ws.ax_all, &p.b_ih);
+                add_product(ws.ax_all.as_mut_slice(), (&p.w_ih).into(), (&*x_all).into());
+                states.truncate(steps);
+                states.resize_with(steps, StepTrace::empty);
                 for k in 0..steps {
+                    // The reverse direction runs from the last step to the first.
                     let t = if dir == 0 { k } else { steps - 1 - k };
-                    let prev = trace.last();
-                    let h_prev = prev.map_or(&zeros, |s| &s.hidden);
-                    let c_prev = if cfg.cell.has_cell_state() {
-                        Some(prev.map_or(&zeros, |s| {
-                            s.cell.as_ref().expect("LSTM step has a cell state")
-                        }))
+                    let (out, prev) = if dir == 0 {
+                        let (done, todo) = states.split_at_mut(t);
+                        (&mut todo[0], done.last())
                     } else {
-                        None
+                        let (todo, done) = states.split_at_mut(t + 1);
+                        (&mut todo[t], done.first())
                     };
-                    let ax_t = &ax[t * block..(t + 1) * block];
-                    trace.push(forward_step(cfg.cell, p, ax_t, h_prev, c_prev));
+                    let h_prev = prev.map_or(&ws.zeros, |s| &s.hidden);
+                    let c_prev = cfg.cell.has_cell_state().then(|| {
+                        prev.map_or(&ws.zeros, |s| {
+                            s.cell.as_ref().expect("LSTM step has a cell state")
+                        })
+                    });
+                    let ax_t = &ws.ax_all.as_slice()[t * block..(t + 1) * block];
+                    forward_step_into(cfg.cell, p, ax_t, h_prev, c_prev, out);
                 }
-                if dir == 1 {
-                    trace.reverse();
-                }
-                dirs.push(trace);
             }
-            let next: Vec<Mat<T>> = (0..steps)
-                .map(|t| concat_rows(dirs.iter().map(|d| &d[t].hidden)))
-                .collect();
-            layers.push(LayerTrace {
-                input: std::mem::replace(&mut input, next),
-                dropout_mask: mask,
-                steps: dirs,
-            });
         }
-        let outputs = self
-            .scored_steps(steps)
-            .map(|t| {
-                let mut y = Mat::zeros(cfg.output_size, batch);
-                add_mul(&mut y, &self.head_w, &input[t]);
-                add_bias(&mut y, &self.head_b);
-                y
-            })
-            .collect();
-        ForwardTrace { layers, outputs }
+        // The head: y = W [h_fwd; h_rev] + b, one direction's column block of W at a time.
+        let top = trace.layers.last().expect("at least one layer");
+        let scored = self.scored_steps(steps);
+        let out_size = cfg.output_size;
+        ensure_mats(&mut trace.outputs, scored.len(), out_size, batch);
+        for (y, t) in trace.outputs.iter_mut().zip(scored) {
+            set_columns(y, &self.head_b);
+            for (d, states) in top.steps.iter().enumerate() {
+                let w = &self.head_w.as_slice()[d * out_size * hidden..(d + 1) * out_size * hidden];
+                add_product(
+                    y.as_mut_slice(),
+                    Operand::new(w, out_size, hidden),
+                    (&states[t].hidden).into(),
+                );
+            }
+        }
     }
 
     /// The time steps the head reads, for a sequence of `steps`.
@@ -314,12 +476,6 @@ impl<T: Real> Network<T> {
             Head::ManyToMany => 0..steps,
             Head::ManyToOne => steps - 1..steps,
         }
-    }
-
-    /// The top layer's output (head input) at step `t`.
-    pub fn top_output(trace: &ForwardTrace<T>, t: usize) -> Mat<T> {
-        let top = trace.layers.last().expect("at least one layer");
-        concat_rows(top.steps.iter().map(|d| &d[t].hidden))
     }
 
     /// Exact backpropagation through time over `trace`, starting from dL/d(outputs).
@@ -331,48 +487,110 @@ impl<T: Real> Network<T> {
         d_outputs: &[Mat<T>],
         truncate: Option<usize>,
     ) -> (Network<T>, GradientFlow) {
+        let mut grads = Network::zeros(self.config);
+        let mut flow = GradientFlow::default();
+        let mut ws = Workspace::new();
+        self.backward_into(trace, d_outputs, truncate, &mut grads, &mut flow, &mut ws);
+        (grads, flow)
+    }
+
+    /// [`Self::backward`] into reused gradients, flow and scratch.
+    fn backward_into(
+        &self,
+        trace: &ForwardTrace<T>,
+        d_outputs: &[Mat<T>],
+        truncate: Option<usize>,
+        grads: &mut Network<T>,
+        flow: &mut GradientFlow,
+        ws: &mut Workspace<T>,
+    ) {
         let cfg = &self.config;
-        let one = T::one();
+        let zero = T::zero();
         let steps = trace.layers[0].input.len();
         let batch = trace.layers[0].input[0].ncols();
         let hidden = cfg.hidden_size;
-        let mut grads = Network::zeros(*cfg);
-        let mut flow = GradientFlow::default();
+        let dirs = cfg.directions();
+        let lstm = cfg.cell.has_cell_state();
+        let out_size = cfg.output_size;
+        let lo = cfg.layer_output_size();
+        grads.fill_zero();
+        shape_flow(&mut flow.dh_norm, cfg.layers, dirs, steps);
+        shape_flow(
+            &mut flow.dc_norm,
+            if lstm { cfg.layers } else { 0 },
+            dirs,
+            steps,
+        );
+        ensure_shape(&mut ws.zeros, hidden, batch);
+        ws.zeros.fill(zero);
 
         // Head: y_s = W h_t + b. d_out holds dL/d(layer output) for all steps, step t in
         // columns t*batch..(t+1)*batch.
-        let mut d_out = Mat::zeros(cfg.layer_output_size(), steps * batch);
-        let head_w_t = self.head_w.transpose();
+        ensure_shape(&mut ws.d_out, lo, steps * batch);
+        ws.d_out.fill(zero);
+        let top = trace.layers.last().expect("at least one layer");
         for (dy, t) in d_outputs.iter().zip(self.scored_steps(steps)) {
-            let h_top = Self::top_output(trace, t);
-            add_mul_tr_b(&mut grads.head_w, dy, &h_top);
             add_row_sums(&mut grads.head_b, dy);
-            let mut dh_top = Mat::zeros(h_top.nrows(), batch);
-            add_mul(&mut dh_top, &head_w_t, dy);
-            d_out.columns_mut(t * batch, batch).add_assign(&dh_top);
+            for (d, states) in top.steps.iter().enumerate() {
+                let w = d * out_size * hidden..(d + 1) * out_size * hidden;
+                add_product(
+                    &mut grads.head_w.as_mut_slice()[w],
+                    dy.into(),
+                    Operand::from(&states[t].hidden).t(),
+                );
+            }
+            add_product(
+                &mut ws.d_out.as_mut_slice()[t * batch * lo..(t + 1) * batch * lo],
+                Operand::from(&self.head_w).t(),
+                dy.into(),
+            );
         }
 
         let rows = cfg.cell.gates().len() * hidden;
         let block = rows * batch;
+        let fits = ws
+            .step
+            .as_ref()
+            .is_some_and(|s| s.dh_prev.shape() == (hidden, batch) && s.dc_prev.is_some() == lstm);
+        if !fits {
+            ws.step = Some(StepGrads::new(cfg.cell, hidden, batch));
+        }
+        ensure_shape(&mut ws.dh, hidden, batch);
+        ws.d_in.resize_with(cfg.layers, || Mat::zeros(0, 0));
+        ws.x_all.resize_with(cfg.layers, || Mat::zeros(0, 0));
+        ws.w_ih_t.resize_with(cfg.layers, || Mat::zeros(0, 0));
         for layer in (0..cfg.layers).rev() {
             let lt = &trace.layers[layer];
-            let x_all = concat_columns(&lt.input);
-            let mut d_in = Mat::zeros(x_all.nrows(), steps * batch);
-            let mut dh_layer = Vec::new();
-            let mut dc_layer = Vec::new();
-            for dir in 0..cfg.directions() {
-                let idx = layer * cfg.directions() + dir;
+            let x_all = &mut ws.x_all[layer];
+            concat_columns_into(x_all, &lt.input);
+            let x_all = &*x_all;
+            // What reaches this layer's outputs (from the head or the layer above), and
+            // what it passes down.
+            let (below, above) = ws.d_in.split_at_mut(layer + 1);
+            let d_out = above.first().unwrap_or(&ws.d_out);
+            let d_in = &mut below[layer];
+            ensure_shape(d_in, x_all.nrows(), steps * batch);
+            d_in.fill(zero);
+            for dir in 0..dirs {
+                let idx = layer * dirs + dir;
                 let p = &self.cells[idx];
                 let g = &mut grads.cells[idx];
-                let w_hh_t = p.w_hh.transpose();
-                let zeros = Mat::zeros(hidden, batch);
-                let mut dax_all = Mat::zeros(rows, steps * batch);
-                let mut dah_all = Mat::zeros(rows, steps * batch);
-                let mut hp_all = Mat::zeros(hidden, steps * batch);
-                let mut dh_next = Mat::zeros(hidden, batch);
-                let mut dc_next = cfg.cell.has_cell_state().then(|| Mat::zeros(hidden, batch));
-                let mut dh_norm = vec![0.0; steps];
-                let mut dc_norm = vec![0.0; steps];
+                ensure_shape(&mut ws.w_hh_t, hidden, rows);
+                p.w_hh.transpose_to(&mut ws.w_hh_t);
+                // Every entry of dax/dah is written by the backward steps; no need to zero.
+                ensure_shape(&mut ws.dax_all, rows, steps * batch);
+                ensure_shape(&mut ws.dah_all, rows, steps * batch);
+                ensure_shape(&mut ws.hp_all, hidden, steps * batch);
+                ensure_shape(&mut ws.dh_next, hidden, batch);
+                ws.dh_next.fill(zero);
+                if lstm {
+                    let dc = ws.dc_next.get_or_insert_with(|| Mat::zeros(hidden, batch));
+                    ensure_shape(dc, hidden, batch);
+                    dc.fill(zero);
+                } else {
+                    ws.dc_next = None;
+                }
+                let sg = ws.step.as_mut().expect("shaped above");
                 for k in (0..steps).rev() {
                     let t = if dir == 0 { k } else { steps - 1 - k };
                     let prev_t = if k == 0 {
@@ -383,68 +601,75 @@ impl<T: Real> Network<T> {
                         Some(t + 1)
                     };
                     let step = &lt.steps[dir][t];
-                    let h_prev = prev_t.map_or(&zeros, |u| &lt.steps[dir][u].hidden);
-                    let c_prev = cfg.cell.has_cell_state().then(|| {
-                        prev_t.map_or(&zeros, |u| {
+                    let h_prev = prev_t.map_or(&ws.zeros, |u| &lt.steps[dir][u].hidden);
+                    let c_prev = lstm.then(|| {
+                        prev_t.map_or(&ws.zeros, |u| {
                             lt.steps[dir][u].cell.as_ref().expect("LSTM cell")
                         })
                     });
-                    let dh = d_out.view((dir * hidden, t * batch), (hidden, batch)) + &dh_next;
-                    dh_norm[t] = norm(&dh);
+                    // dL/dh_t: from the layer above (or the head) plus from step t+1.
+                    let d_out = d_out.as_slice();
+                    for (j, (dst, next)) in ws
+                        .dh
+                        .as_mut_slice()
+                        .chunks_exact_mut(hidden)
+                        .zip(ws.dh_next.as_slice().chunks_exact(hidden))
+                        .enumerate()
+                    {
+                        let from = (t * batch + j) * lo + dir * hidden;
+                        for ((o, &a), &b) in
+                            dst.iter_mut().zip(&d_out[from..from + hidden]).zip(next)
+                        {
+                            *o = a + b;
+                        }
+                    }
+                    flow.dh_norm[layer][dir][t] = norm(&ws.dh);
                     let range = t * block..(t + 1) * block;
-                    let sg = backward_step(
+                    backward_step(
                         cfg.cell,
                         p,
-                        &w_hh_t,
+                        &ws.w_hh_t,
                         h_prev,
                         c_prev,
                         step,
-                        &dh,
-                        dc_next.as_ref(),
-                        &mut dax_all.as_mut_slice()[range.clone()],
-                        &mut dah_all.as_mut_slice()[range],
+                        &ws.dh,
+                        ws.dc_next.as_ref(),
+                        &mut ws.dax_all.as_mut_slice()[range.clone()],
+                        &mut ws.dah_all.as_mut_slice()[range],
                         g.peephole.as_mut(),
+                        sg,
                     );
-                    hp_all.columns_mut(t * batch, batch).copy_from(h_prev);
+                    ws.hp_all.columns_mut(t * batch, batch).copy_from(h_prev);
                     if let Some(dc) = &sg.dc {
-                        dc_norm[t] = norm(dc);
+                        flow.dc_norm[layer][dir][t] = norm(dc);
                     }
                     let cut = truncate.is_some_and(|kk| kk > 0 && k % kk == 0);
                     if cut {
-                        dh_next.fill(T::zero());
-                        if let Some(dc) = &mut dc_next {
-                            dc.fill(T::zero());
+                        ws.dh_next.fill(zero);
+                        if let Some(dc) = &mut ws.dc_next {
+                            dc.fill(zero);
                         }
                     } else {
-                        dh_next = sg.dh_prev;
-                        dc_next = sg.dc_prev;
+                        std::mem::swap(&mut ws.dh_next, &mut sg.dh_prev);
+                        std::mem::swap(&mut ws.dc_next, &mut sg.dc_prev);
                     }
                 }
                 // Weight gradients for all steps at once: dW_ih = Σ dax_t x_tᵀ, dW_hh = Σ dah_t h_{t-1}ᵀ.
-                add_mul_tr_b(&mut g.w_ih, &dax_all, &x_all);
-                add_mul_tr_b(&mut g.w_hh, &dah_all, &hp_all);
-                add_row_sums(&mut g.b_ih, &dax_all);
-                add_row_sums(&mut g.b_hh, &dah_all);
-                d_in.gemm_tr(one, &p.w_ih, &dax_all, one);
-                dh_layer.push(dh_norm);
-                if cfg.cell.has_cell_state() {
-                    dc_layer.push(dc_norm);
-                }
-            }
-            flow.dh_norm.push(dh_layer);
-            if cfg.cell.has_cell_state() {
-                flow.dc_norm.push(dc_layer);
+                add_mul_tr_b(&mut g.w_ih, &ws.dax_all, x_all);
+                add_mul_tr_b(&mut g.w_hh, &ws.dah_all, &ws.hp_all);
+                add_row_sums(&mut g.b_ih, &ws.dax_all);
+                add_row_sums(&mut g.b_hh, &ws.dah_all);
+                let w_ih_t = &mut ws.w_ih_t[layer];
+                ensure_shape(w_ih_t, p.w_ih.ncols(), rows);
+                p.w_ih.transpose_to(w_ih_t);
+                add_product(d_in.as_mut_slice(), (&*w_ih_t).into(), (&ws.dax_all).into());
             }
             if let Some(mask) = &lt.dropout_mask {
                 for (t, m) in mask.iter().enumerate() {
                     d_in.columns_mut(t * batch, batch).component_mul_assign(m);
                 }
             }
-            d_out = d_in;
         }
-        flow.dh_norm.reverse();
-        flow.dc_norm.reverse();
-        (grads, flow)
     }
 
     /// Forward, loss and backward in one call: what one training step needs.
@@ -455,15 +680,36 @@ impl<T: Real> Network<T> {
         dropout_rng: Option<&mut R>,
         truncate: Option<usize>,
     ) -> Evaluation<T> {
-        let trace = self.forward(xs, dropout_rng);
-        let (loss, d_outputs) = loss_and_grad(self.config.loss, &trace.outputs, targets);
-        let (grads, flow) = self.backward(&trace, &d_outputs, truncate);
-        Evaluation {
-            loss,
-            grads,
-            trace,
-            flow,
+        let mut e = Evaluation::new(self.config);
+        self.evaluate_into(xs, targets, dropout_rng, truncate, &mut e);
+        e
+    }
+
+    /// [`Self::evaluate`] into a reused [`Evaluation`]: the training loop's form, which
+    /// allocates nothing once `e` has seen a batch of this shape.
+    pub fn evaluate_into<R: Rng>(
+        &self,
+        xs: &[Mat<T>],
+        targets: &Targets<T>,
+        dropout_rng: Option<&mut R>,
+        truncate: Option<usize>,
+        e: &mut Evaluation<T>,
+    ) {
+        if e.grads.config != self.config {
+            *e = Evaluation::new(self.config);
         }
+        self.forward_into(xs, dropout_rng, &mut e.trace, &mut e.ws);
+        let mut d_outputs = std::mem::take(&mut e.ws.d_outputs);
+        e.loss = loss_and_grad_into(self.config.loss, &e.trace.outputs, targets, &mut d_outputs);
+        self.backward_into(
+            &e.trace,
+            &d_outputs,
+            truncate,
+            &mut e.grads,
+            &mut e.flow,
+            &mut e.ws,
+        );
+        e.ws.d_outputs = d_outputs;
     }
 
     /// The loss alone (no dropout): for validation and finite-difference checks.
@@ -473,14 +719,17 @@ impl<T: Real> Network<T> {
     }
 }
 
-/// Places matrices with the same row count side by side (step t in columns t*cols..).
-fn concat_columns<T: Real>(parts: &[Mat<T>]) -> Mat<T> {
+/// Places matrices with the same row count side by side in `out` (step t in columns
+/// t*cols..), reusing its buffer.
+fn concat_columns_into<T: Real>(out: &mut Mat<T>, parts: &[Mat<T>]) {
     let rows = parts.first().map_or(0, |m| m.nrows());
-    let mut data = Vec::with_capacity(parts.iter().map(|m| m.len()).sum());
+    let cols: usize = parts.iter().map(|m| m.ncols()).sum();
+    ensure_shape(out, rows, cols);
+    let mut at = 0;
     for m in parts {
-        data.extend_from_slice(m.as_slice());
+        out.as_mut_slice()[at..at + m.len()].copy_from_slice(m.as_slice());
+        at += m.len();
     }
-    Mat::from_vec(rows, data.len() / rows.max(1), data)
 }
 
 /// Adds the row sums of `m` (a gradient summed over the batch) to the column `acc`.
@@ -494,15 +743,14 @@ fn add_row_sums<T: Real>(acc: &mut Mat<T>, m: &Mat<T>) {
     }
 }
 
-/// Stacks matrices with the same column count on top of each other.
-fn concat_rows<'a, T: Real + 'a>(parts: impl Iterator<Item = &'a Mat<T>> + Clone) -> Mat<T> {
-    let rows: usize = parts.clone().map(|m| m.nrows()).sum();
-    let cols = parts.clone().next().map_or(0, |m| m.ncols());
-    let mut out = Mat::zeros(rows, cols);
-    let mut r = 0;
-    for m in parts {
-        out.rows_mut(r, m.nrows()).copy_from(m);
-        r += m.nrows();
+/// Shapes `norms[layer][direction][t]` with zeros, reusing the vectors.
+fn shape_flow(norms: &mut Vec<Vec<Vec<f64>>>, layers: usize, dirs: usize, steps: usize) {
+    norms.resize_with(layers, Vec::new);
+    for per_layer in norms.iter_mut() {
+        per_layer.resize_with(dirs, Vec::new);
+        for v in per_layer.iter_mut() {
+            v.clear();
+            v.resize(steps, 0.0);
+        }
     }
-    out
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Mat, Real};
+use super::{Mat, Network, Real};
 
 /// Which optimiser, with its hyper-parameters (besides the learning rate).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -61,57 +61,57 @@ impl<T: Real> Optimizer<T> {
         }
     }
 
-    /// Applies one update to `params` from `grads` (same order and shapes).
-    pub fn step(&mut self, params: Vec<&mut Mat<T>>, grads: Vec<&Mat<T>>) {
-        assert_eq!(params.len(), grads.len(), "one gradient per parameter");
-        if self.first.is_empty() {
-            self.first = grads
-                .iter()
-                .map(|g| Mat::zeros(g.nrows(), g.ncols()))
-                .collect();
-            self.second = self.first.clone();
-        }
+    /// Applies one update to `params` from `grads` (same order and shapes; e.g.
+    /// `net.params_mut()` and `grads.params()`, which allocate nothing). The state buffers
+    /// are made on the first step, from the gradients' shapes.
+    pub fn step<'p, 'g>(
+        &mut self,
+        params: impl IntoIterator<Item = &'p mut Mat<T>>,
+        grads: impl IntoIterator<Item = &'g Mat<T>>,
+    ) where
+        T: 'p + 'g,
+    {
         self.steps += 1;
         let lr = T::of(self.lr);
         let one = T::one();
-        match self.kind {
-            OptimizerKind::Sgd { momentum, nesterov } => {
-                let mu = T::of(momentum);
-                for ((p, g), b) in params.into_iter().zip(grads).zip(&mut self.first) {
+        let t = self.steps.min(i32::MAX as u64) as i32;
+        let mut count = 0;
+        for (i, (p, g)) in params.into_iter().zip(grads).enumerate() {
+            assert_eq!(p.shape(), g.shape(), "gradient shape");
+            if i == self.first.len() {
+                self.first.push(Mat::zeros(g.nrows(), g.ncols()));
+                self.second.push(Mat::zeros(g.nrows(), g.ncols()));
+            }
+            let (m, v) = (&mut self.first[i], &mut self.second[i]);
+            count += 1;
+            match self.kind {
+                OptimizerKind::Sgd { momentum, nesterov } => {
+                    let mu = T::of(momentum);
                     if momentum == 0.0 {
                         p.zip_apply(g, |p, g| *p -= lr * g);
                         continue;
                     }
+                    // PyTorch's buffer: b = g on the first step, then b = mu*b + g.
                     if self.steps == 1 {
-                        b.copy_from(g);
+                        m.copy_from(g);
                     } else {
-                        b.zip_apply(g, |b, g| *b = mu * *b + g);
+                        m.zip_apply(g, |b, g| *b = mu * *b + g);
                     }
                     if nesterov {
-                        p.zip_zip_apply(g, b, |p, g, b| *p -= lr * (g + mu * b));
+                        p.zip_zip_apply(g, m, |p, g, b| *p -= lr * (g + mu * b));
                     } else {
-                        p.zip_apply(b, |p, b| *p -= lr * b);
+                        p.zip_apply(m, |p, b| *p -= lr * b);
                     }
                 }
-            }
-            OptimizerKind::RmsProp { alpha, eps } => {
-                let (a, e) = (T::of(alpha), T::of(eps));
-                for ((p, g), v) in params.into_iter().zip(grads).zip(&mut self.second) {
+                OptimizerKind::RmsProp { alpha, eps } => {
+                    let (a, e) = (T::of(alpha), T::of(eps));
                     v.zip_apply(g, |v, g| *v = a * *v + (one - a) * g * g);
                     p.zip_zip_apply(g, v, |p, g, v| *p -= lr * g / (v.sqrt() + e));
                 }
-            }
-            OptimizerKind::Adam { beta1, beta2, eps } => {
-                let t = self.steps as i32;
-                let step_size = T::of(self.lr / (1.0 - beta1.powi(t)));
-                let bc2_sqrt = T::of((1.0 - beta2.powi(t)).sqrt());
-                let (b1, b2, e) = (T::of(beta1), T::of(beta2), T::of(eps));
-                for (((p, g), m), v) in params
-                    .into_iter()
-                    .zip(grads)
-                    .zip(&mut self.first)
-                    .zip(&mut self.second)
-                {
+                OptimizerKind::Adam { beta1, beta2, eps } => {
+                    let step_size = T::of(self.lr / (1.0 - beta1.powi(t)));
+                    let bc2_sqrt = T::of((1.0 - beta2.powi(t)).sqrt());
+                    let (b1, b2, e) = (T::of(beta1), T::of(beta2), T::of(eps));
                     m.zip_apply(g, |m, g| *m = b1 * *m + (one - b1) * g);
                     v.zip_apply(g, |v, g| *v = b2 * *v + (one - b2) * g * g);
                     p.zip_zip_apply(m, v, |p, m, v| {
@@ -120,6 +120,11 @@ impl<T: Real> Optimizer<T> {
                 }
             }
         }
+        assert_eq!(
+            count,
+            self.first.len(),
+            "one gradient per parameter, every step"
+        );
     }
 }
 
@@ -146,8 +151,11 @@ pub struct ClipReport {
 
 /// Global L2 norm over all tensors.
 pub fn global_norm<T: Real>(grads: &[&Mat<T>]) -> f64 {
+    norm_of(grads.iter().copied())
+}
+
+fn norm_of<'a, T: Real + 'a>(grads: impl Iterator<Item = &'a Mat<T>>) -> f64 {
     grads
-        .iter()
         .flat_map(|m| m.iter())
         .map(|v| v.to_f64() * v.to_f64())
         .sum::<f64>()
@@ -156,14 +164,37 @@ pub fn global_norm<T: Real>(grads: &[&Mat<T>]) -> f64 {
 
 /// Clips `grads` in place.
 pub fn clip<T: Real>(mut grads: Vec<&mut Mat<T>>, how: Clip) -> ClipReport {
-    let norm_before = global_norm(&grads.iter().map(|g| &**g).collect::<Vec<_>>());
-    let clipped = match how {
+    let norm_before = norm_of(grads.iter().map(|g| &**g));
+    let clipped = apply_clip(grads.iter_mut().map(|g| &mut **g), norm_before, how);
+    ClipReport {
+        norm_before,
+        clipped,
+    }
+}
+
+/// Clips every gradient of a network in place (the training loop's form: no allocation).
+pub fn clip_network<T: Real>(grads: &mut Network<T>, how: Clip) -> ClipReport {
+    let norm_before = norm_of(grads.params());
+    let clipped = apply_clip(grads.params_mut(), norm_before, how);
+    ClipReport {
+        norm_before,
+        clipped,
+    }
+}
+
+/// Applies `how` given the global norm; true if any gradient changed.
+fn apply_clip<'a, T: Real + 'a>(
+    grads: impl Iterator<Item = &'a mut Mat<T>>,
+    norm_before: f64,
+    how: Clip,
+) -> bool {
+    match how {
         Clip::Off => false,
         Clip::Norm(max_norm) => {
             let coef = max_norm / (norm_before + 1e-6);
             if coef < 1.0 {
                 let c = T::of(coef);
-                for g in &mut grads {
+                for g in grads {
                     g.apply(|v| *v *= c);
                 }
                 true
@@ -174,7 +205,7 @@ pub fn clip<T: Real>(mut grads: Vec<&mut Mat<T>>, how: Clip) -> ClipReport {
         Clip::Value(c) => {
             let (lo, hi) = (T::of(-c), T::of(c));
             let mut any = false;
-            for g in &mut grads {
+            for g in grads {
                 g.apply(|v| {
                     if *v > hi || *v < lo {
                         any = true;
@@ -184,10 +215,6 @@ pub fn clip<T: Real>(mut grads: Vec<&mut Mat<T>>, how: Clip) -> ClipReport {
             }
             any
         }
-    };
-    ClipReport {
-        norm_before,
-        clipped,
     }
 }
 

@@ -279,20 +279,44 @@ mod tests {
         assert!(after < before / 5.0, "{before} -> {after}");
     }
 
-    /// The lesson the product exists for: raw inputs near 100 do not converge, normalised ones do.
+    /// The lesson the product exists for: raw inputs near 100 saturate the gates and the
+    /// network learns far less; normalised inputs keep the gates in range and it converges.
+    /// (The raw run's final loss is chaotic, 0.18-0.47 between builds, as a run on saturated
+    /// gates is; the saturation itself is not.)
     #[test]
     fn large_inputs_fail_and_normalising_fixes_them() {
         let lesson = Lesson::LargeInputs;
-        let (_, raw) = train(lesson, &lesson.defaults(), 1500);
+        let run = |s: &Settings| {
+            let p = lesson.prepare(s).unwrap();
+            let mut session = Session::new(p.config, p.dataset).unwrap();
+            let all = session.dataset.train.clone();
+            for _ in 0..1500 {
+                session.step();
+            }
+            let loss = session.loss_in_original_units(&all).unwrap();
+            (loss, session.saturation_over(&all))
+        };
+        let (raw, raw_sat) = run(&lesson.defaults());
         let fixed = Settings {
             scaling: Scaling::ZScore,
             ..lesson.defaults()
         };
-        let (_, normalised) = train(lesson, &fixed, 1500);
-        eprintln!("large inputs after 1500 steps: raw MSE {raw:.4}, normalised {normalised:.4}");
+        let (normalised, norm_sat) = run(&fixed);
+        eprintln!(
+            "large inputs after 1500 steps: raw MSE {raw:.4} with {:.0}% of gates saturated, \
+             normalised {normalised:.4} with {:.0}%",
+            raw_sat * 100.0,
+            norm_sat * 100.0
+        );
+        assert!(raw_sat > 0.5, "raw inputs saturate most gates: {raw_sat}");
+        assert!(norm_sat < raw_sat / 2.0, "{norm_sat} vs {raw_sat}");
         assert!(
-            normalised < raw / 5.0,
+            normalised < raw / 2.5,
             "normalised {normalised} vs raw {raw}"
+        );
+        assert!(
+            normalised < 0.1,
+            "the normalised run converges: {normalised}"
         );
     }
 }

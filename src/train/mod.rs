@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::data::frame::{Batch, BatchTargets, Dataset, TargetData};
 use crate::nn::init::{initialise, Init};
 use crate::nn::loss::{Loss, Targets};
-use crate::nn::network::GradientFlow;
-use crate::nn::optim::{clip, Clip, ClipReport, Optimizer, OptimizerKind};
+use crate::nn::network::{Evaluation, GradientFlow};
+use crate::nn::optim::{clip_network, Clip, ClipReport, Optimizer, OptimizerKind};
 use crate::nn::{CellKind, Head, Mat, Network, NetworkConfig};
 
 /// Everything that defines a run besides the data. Same config + same data = same run.
@@ -98,6 +98,8 @@ pub struct Session {
     first_loss: Option<f64>,
     /// The weights before the last update, whose loss was finite: restored on divergence.
     last_good: Option<Network<f32>>,
+    /// The last step's forward trace, gradients and gradient flow, reused every step.
+    eval: Evaluation<f32>,
 }
 
 fn to_mat(rows: usize, cols: usize, v: &[f64]) -> Mat<f32> {
@@ -151,6 +153,7 @@ impl Session {
             history: Vec::new(),
             first_loss: None,
             last_good: None,
+            eval: Evaluation::new(net_config),
         })
     }
 
@@ -175,12 +178,17 @@ impl Session {
         let end = (self.cursor + self.config.batch_size).min(self.order.len());
         let batch = self.dataset.batch(&self.order[self.cursor..end]);
         let (xs, ys) = self.tensors(&batch);
-        let mut eval =
-            self.net
-                .evaluate(&xs, &ys, Some(&mut self.dropout_rng), self.config.truncate);
+        let eval = &mut self.eval;
+        self.net.evaluate_into(
+            &xs,
+            &ys,
+            Some(&mut self.dropout_rng),
+            self.config.truncate,
+            eval,
+        );
         let first = *self.first_loss.get_or_insert(eval.loss);
         let diverged = !eval.loss.is_finite() || eval.loss > 1e6 * first.max(1e-3);
-        let report_clip = clip(eval.grads.tensors_mut(), self.config.clip);
+        let report_clip = clip_network(&mut eval.grads, self.config.clip);
         let grads_finite = report_clip.norm_before.is_finite();
         if diverged || !grads_finite {
             // The previous update produced these weights: go back to the ones before it.
@@ -188,10 +196,14 @@ impl Session {
                 self.net = good;
             }
         } else {
-            self.last_good = Some(self.net.clone());
+            match &mut self.last_good {
+                Some(good) => good.copy_params_from(&self.net),
+                None => self.last_good = Some(self.net.clone()),
+            }
             self.optimizer
-                .step(self.net.tensors_mut(), eval.grads.tensors());
+                .step(self.net.params_mut(), eval.grads.params());
         }
+        let (loss, flow) = (eval.loss, eval.flow.clone());
         self.steps += 1;
         self.cursor = end;
         let mut epoch_done = false;
@@ -206,18 +218,27 @@ impl Session {
         self.history.push(HistoryPoint {
             step: self.steps,
             epoch: self.epoch,
-            train_loss: eval.loss,
+            train_loss: loss,
             validation_loss,
         });
         StepReport {
             step: self.steps,
             epoch: self.epoch,
-            loss: eval.loss,
+            loss,
             clip: report_clip,
-            flow: eval.flow,
+            flow,
             diverged: diverged || !grads_finite,
             epoch_done,
         }
+    }
+
+    /// Share of saturated gate activations (see [`crate::nn::network::ForwardTrace::saturation`])
+    /// over the training windows `starts`, without dropout.
+    pub fn saturation_over(&self, starts: &[usize]) -> f64 {
+        let (xs, _) = self.tensors(&self.dataset.batch(starts));
+        self.net
+            .forward::<Pcg64Mcg>(&xs, None)
+            .saturation(self.config.cell)
     }
 
     /// Mean loss over the validation windows (None without a validation split).
