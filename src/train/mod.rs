@@ -4,6 +4,7 @@
 //! fixed batch without it, so its numbers compare with PyTorch's like for like.
 
 pub mod lessons;
+pub mod metrics;
 
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -15,6 +16,7 @@ use crate::nn::loss::{Loss, Targets};
 use crate::nn::network::{Evaluation, GradientFlow};
 use crate::nn::optim::{clip_network, Clip, ClipReport, Optimizer, OptimizerKind};
 use crate::nn::{CellKind, Head, Mat, Network, NetworkConfig};
+use metrics::Metrics;
 
 /// Everything that defines a run besides the data. Same config + same data = same run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -288,6 +290,31 @@ impl Session {
         out
     }
 
+    /// Scores of `predicted` (from [`Self::predict`] on the same `starts`) against the truth,
+    /// in original units. None for no windows.
+    pub fn metrics(&self, starts: &[usize], predicted: &[f64]) -> Option<Metrics> {
+        if starts.is_empty() {
+            return None;
+        }
+        let rows = starts.iter().map(|&s| self.target_row(s));
+        Some(match &self.dataset.y {
+            TargetData::Values(v) => {
+                let truth: Vec<f64> = rows.map(|r| v[r]).collect();
+                Metrics::Regression(metrics::regression(predicted, &truth))
+            }
+            TargetData::Classes { labels, classes } => {
+                let truth: Vec<usize> = rows.map(|r| labels[r]).collect();
+                let pred: Vec<usize> = predicted.iter().map(|&p| p as usize).collect();
+                Metrics::Classification(metrics::classification(&pred, &truth, *classes))
+            }
+        })
+    }
+
+    /// [`Self::metrics`] of the model's own predictions on `starts`.
+    pub fn metrics_over(&self, starts: &[usize]) -> Option<Metrics> {
+        self.metrics(starts, &self.predict(starts))
+    }
+
     /// The row each window's (last) prediction belongs to, for charts.
     pub fn target_row(&self, start: usize) -> usize {
         self.dataset
@@ -369,6 +396,19 @@ mod tests {
         for (st, pv) in starts.iter().zip(p) {
             assert!((pv - y[s.target_row(*st)]).abs() < 0.2);
         }
+        // Scores agree with the loss they summarise: RMSE² is the MSE in original units
+        // (no scaling here), and a learnt sine explains most of the variance.
+        let val = s.dataset.validation.clone();
+        let Some(Metrics::Regression(m)) = s.metrics_over(&val) else {
+            panic!("regression metrics")
+        };
+        assert_eq!(m.n, val.len());
+        let mse = s.loss_in_original_units(&val).unwrap();
+        assert!(
+            (m.rmse * m.rmse - mse).abs() < 1e-6 * mse.max(1e-9),
+            "{m:?} vs {mse}"
+        );
+        assert!(m.r2 > 0.95 && m.mae <= m.rmse, "{m:?}");
     }
 
     #[test]

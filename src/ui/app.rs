@@ -18,6 +18,7 @@ use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Tab
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 use crate::train::lessons::{prepare_csv, CsvChoice, Lesson, Prepared, Settings, FIX_CLIP};
+use crate::train::metrics::Metrics;
 use crate::train::Session;
 
 /// Most milliseconds of training per animation frame.
@@ -158,6 +159,8 @@ pub struct App {
     rate: f64,
     rate_mark: (f64, u64),
     prediction: Vec<(f64, f64)>,
+    /// Scores of the latest prediction on the validation and test windows.
+    scores: [Option<Metrics>; 2],
     predicted_at: f64,
     prediction_ref: NodeRef,
     loss_ref: NodeRef,
@@ -202,6 +205,7 @@ impl App {
                 self.error = None;
                 self.notice = notice;
                 self.diverged_at = None;
+                self.scores = [None, None];
                 self.last_loss = None;
                 self.rate = 0.0;
                 self.rate_mark = (now(), 0);
@@ -232,6 +236,11 @@ impl App {
             .copied()
             .collect();
         let pred = s.predict(&starts);
+        let (nt, nv) = (s.dataset.train.len(), s.dataset.validation.len());
+        self.scores = [
+            s.metrics(&s.dataset.validation, &pred[nt..nt + nv]),
+            s.metrics(&s.dataset.test, &pred[nt + nv..]),
+        ];
         self.prediction = starts
             .iter()
             .zip(pred)
@@ -568,6 +577,7 @@ impl Component for App {
             rate: 0.0,
             rate_mark: (now(), 0),
             prediction: Vec::new(),
+            scores: [None, None],
             predicted_at: 0.0,
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
@@ -906,6 +916,7 @@ impl Component for App {
                             <dt>{ "validation loss" }</dt><dd>{ fmt(val) }</dd>
                             <dt>{ "steps/s" }</dt><dd>{ format!("{:.0}", self.rate) }</dd>
                         </dl>
+                        { scores_table(&self.scores) }
                         </div>
                         if let Some(e) = &self.error {
                             <div class="banner error" role="alert">{ e }</div>
@@ -928,5 +939,45 @@ impl Component for App {
                 </main>
             </>
         }
+    }
+}
+
+/// Validation and test scores of the latest prediction, in the target's original units.
+fn scores_table(scores: &[Option<Metrics>; 2]) -> Html {
+    let cell = |v: f64, digits: usize| {
+        if v.is_finite() {
+            format!("{v:.digits$}")
+        } else {
+            "–".to_string()
+        }
+    };
+    let row = |name: &str, m: &Option<Metrics>| match m {
+        Some(Metrics::Regression(r)) => html! {
+            <tr data-split={name.to_string()} data-rmse={r.rmse.to_string()}
+                data-mae={r.mae.to_string()} data-r2={r.r2.to_string()}>
+                <th scope="row">{ name }</th>
+                <td>{ cell(r.rmse, 4) }</td><td>{ cell(r.mae, 4) }</td><td>{ cell(r.r2, 3) }</td>
+            </tr>
+        },
+        Some(Metrics::Classification(c)) => html! {
+            <tr data-split={name.to_string()} data-accuracy={c.accuracy.to_string()}>
+                <th scope="row">{ name }</th>
+                <td colspan="3">{ format!("accuracy {:.1}% of {}", c.accuracy * 100.0, c.n) }</td>
+            </tr>
+        },
+        None => html! {
+            <tr data-split={name.to_string()}><th scope="row">{ name }</th><td colspan="3">{ "–" }</td></tr>
+        },
+    };
+    html! {
+        <table class="scores" id="scores">
+            <thead><tr>
+                <th></th>
+                <th title="Root mean squared error, in the target's units">{ "RMSE" }</th>
+                <th title="Mean absolute error, in the target's units">{ "MAE" }</th>
+                <th title="Share of the target's variance explained: 1 is perfect, 0 no better than its mean">{ "R²" }</th>
+            </tr></thead>
+            <tbody>{ row("validation", &scores[0]) }{ row("test", &scores[1]) }</tbody>
+        </table>
     }
 }

@@ -76,6 +76,15 @@ test('a learner presses Play and watches the sine prediction converge', async ()
   assert.ok(maxTask < 100, `a main-thread task took ${maxTask} ms`);
   const after = await canvasStats(page, PREDICTION);
   assert.notEqual(after.hash, initial.hash, 'the prediction chart changed as the model trained');
+  // Scores in original units: RMSE² is the validation MSE's order, R² near 1.
+  await page.waitForFunction(() => document.querySelector('#scores tr[data-split="validation"]').dataset.r2 !== undefined);
+  const scores = await page.evaluate(() => {
+    const d = document.querySelector('#scores tr[data-split="validation"]').dataset;
+    return { rmse: Number(d.rmse), mae: Number(d.mae), r2: Number(d.r2) };
+  });
+  console.log(`validation scores: RMSE ${scores.rmse.toFixed(4)}, MAE ${scores.mae.toFixed(4)}, R² ${scores.r2.toFixed(4)}`);
+  assert.ok(scores.r2 > 0.95 && scores.r2 <= 1, `R² ${scores.r2}`);
+  assert.ok(scores.mae <= scores.rmse && scores.rmse < 0.1, `RMSE ${scores.rmse}, MAE ${scores.mae}`);
   await waitForInk(page, LOSS);
   await screenshot(page, 'train-sine-trained');
 
