@@ -291,7 +291,7 @@ fn vanilla_rnn_gradient_vanishes_over_fifty_steps_lstm_keeps_far_more() {
     };
     let keras = Init {
         scheme: Scheme::XavierOrthogonal,
-        unit_forget_bias: true,
+        forget_bias: Init::UNIT_FORGET_BIAS,
     };
     let rnn = decay(CellKind::Rnn(Activation::Tanh), Init::default());
     let lstm = decay(CellKind::Lstm(LstmVariant::Standard), keras);

@@ -27,20 +27,26 @@ pub enum Scheme {
 }
 
 /// Initialisation settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Init {
     pub scheme: Scheme,
-    /// LSTM only: start the forget gate's total bias at +1 (Keras' `unit_forget_bias`): the
-    /// `bias_ih` forget block is set to 1 and the `bias_hh` forget block to 0, so the cell
-    /// remembers by default.
-    pub unit_forget_bias: bool,
+    /// LSTM only: start the forget gate's total bias at this value: the `bias_ih` forget
+    /// block is set to it and the `bias_hh` forget block to 0, so the cell remembers by
+    /// default. `Some(1.0)` is Keras' `unit_forget_bias` ([`Init::UNIT_FORGET_BIAS`]); larger
+    /// values keep the gate open over longer lags (σ(1)⁴⁹ ≈ 2e-7 but σ(5)⁴⁹ ≈ 0.72).
+    pub forget_bias: Option<f64>,
+}
+
+impl Init {
+    /// Keras' `unit_forget_bias=True`.
+    pub const UNIT_FORGET_BIAS: Option<f64> = Some(1.0);
 }
 
 impl Default for Init {
     fn default() -> Self {
         Self {
             scheme: Scheme::PyTorch,
-            unit_forget_bias: false,
+            forget_bias: None,
         }
     }
 }
@@ -102,9 +108,9 @@ pub fn initialise<T: Real, R: Rng>(net: &mut Network<T>, init: Init, rng: &mut R
                 }
             }
         }
-        if init.unit_forget_bias {
+        if let Some(bias) = init.forget_bias {
             if let Some(k) = forget_block(cell_kind) {
-                cell.b_ih.rows_mut(k * hidden, hidden).fill(T::one());
+                cell.b_ih.rows_mut(k * hidden, hidden).fill(T::of(bias));
                 cell.b_hh.rows_mut(k * hidden, hidden).fill(T::zero());
             }
         }
@@ -172,7 +178,7 @@ mod tests {
         let mut net = lstm(8);
         let init = Init {
             scheme: Scheme::XavierOrthogonal,
-            unit_forget_bias: true,
+            forget_bias: Init::UNIT_FORGET_BIAS,
         };
         initialise(&mut net, init, &mut Pcg64Mcg::seed_from_u64(1));
         let w = &net.cells[0].w_hh; // 32 x 8

@@ -18,7 +18,11 @@ pub enum Lesson {
     SineNextValue,
     CurveFitting,
     LargeInputs,
+    VanishingGradients,
     ExplodingGradients,
+    Classification,
+    StockCsv,
+    HouseholdLoad,
 }
 
 /// The clipping the page's one-click fix applies: clip by global norm 0.25.
@@ -69,11 +73,15 @@ pub struct Prepared {
 }
 
 impl Lesson {
-    pub const ALL: [Lesson; 4] = [
+    pub const ALL: [Lesson; 8] = [
         Lesson::SineNextValue,
         Lesson::CurveFitting,
         Lesson::LargeInputs,
+        Lesson::VanishingGradients,
         Lesson::ExplodingGradients,
+        Lesson::Classification,
+        Lesson::StockCsv,
+        Lesson::HouseholdLoad,
     ];
 
     pub const fn title(self) -> &'static str {
@@ -81,7 +89,11 @@ impl Lesson {
             Lesson::SineNextValue => "1. Sine: next value (window 10)",
             Lesson::CurveFitting => "2. Curve fitting: sin(x) → cos(x)",
             Lesson::LargeInputs => "3. Large inputs: x starts at 3000",
-            Lesson::ExplodingGradients => "4. Exploding gradients",
+            Lesson::VanishingGradients => "4. Vanishing gradients: recall after 50 steps",
+            Lesson::ExplodingGradients => "5. Exploding gradients",
+            Lesson::Classification => "6. Classification: the sign of cos(4x)",
+            Lesson::StockCsv => "7. Stock prices (sample CSV): next close",
+            Lesson::HouseholdLoad => "8. Household load (sample CSV): 6 steps ahead",
         }
     }
 
@@ -96,6 +108,18 @@ impl Lesson {
             }
             Lesson::ExplodingGradients => {
                 "A ReLU RNN trained with plain SGD at learning rate 1 and no clipping. ReLU does not squash, so through backpropagation through time the gradient is multiplied by W_hh at every step and can grow without bound: after a few steps the loss becomes NaN and the page stops the run. Clipping the gradient by its global norm, g ← g·c/max(c, ‖g‖) with c = 0.25, keeps each step bounded and the same run trains."
+            }
+            Lesson::VanishingGradients => {
+                "Every 50 steps a random value arrives, followed by 49 zeros; the target is that first value, so the network must carry it across 49 steps of nothing. A vanilla RNN multiplies the gradient by W_hh and tanh' at every step back, so the signal from step 1 arrives shrunk by orders of magnitude and it never learns to remember: its prediction stays near 0. Switch the cell to LSTM (here its forget gate starts open, bias +5) or GRU: the gated state carries the value and the gradient, and they learn."
+            }
+            Lesson::Classification => {
+                "The input is cos(4x) with noise, 10 steps at a time; the label is whether cos(4x) is at or above 0 at the next step (1) or not (0). The head outputs two logits and the loss is softmax cross-entropy. Near the zero crossings the noise makes it hard: watch the accuracy and the confusion between the classes."
+            }
+            Lesson::StockCsv => {
+                "The shipped sample data/stock_like_synthetic.csv, symbol SYNA: open, close, low, high and volume of 1,600 trading days in, the next day's close out, from windows of 10 days. Volume is in the millions and prices near 50, so the inputs are z-score normalised; the split is 70/15/15 in time order. A random walk is hard to beat: compare the RMSE with the day-to-day change."
+            }
+            Lesson::HouseholdLoad => {
+                "The shipped sample data/household_load_synthetic.csv: a reading every 15 minutes for 150 days. From the last 5 readings (75 minutes) the network predicts the load 6 readings (90 minutes) ahead, as in the notes' case. The daily shape makes it learnable; the noise sets the floor."
             }
             Lesson::LargeInputs => {
                 "The same task, but x itself (starting at 3000/(10π) ≈ 95) is fed in beside sin(x), without normalisation. Every gate sees w·x with x near 100, so sigmoids sit at 0 or 1 and tanh at ±1: the gates saturate, gradients vanish and the network barely learns. Press “Normalise inputs” to fix it."
@@ -128,6 +152,33 @@ impl Lesson {
                 scaling: Scaling::None,
                 ..Lesson::CurveFitting.defaults()
             },
+            Lesson::VanishingGradients => Settings {
+                cell: CellKind::Rnn(crate::nn::Activation::Tanh),
+                hidden_size: 16,
+                learning_rate: 0.01,
+                scaling: Scaling::None,
+                clip: Clip::Off,
+                optimizer: OptimizerKind::ADAM,
+                seed: 1,
+            },
+            Lesson::Classification => Settings {
+                cell: CellKind::Lstm(LstmVariant::Standard),
+                hidden_size: 16,
+                learning_rate: 0.01,
+                scaling: Scaling::None,
+                clip: Clip::Off,
+                optimizer: OptimizerKind::ADAM,
+                seed: 1,
+            },
+            Lesson::StockCsv | Lesson::HouseholdLoad => Settings {
+                cell: CellKind::Lstm(LstmVariant::Standard),
+                hidden_size: 32,
+                learning_rate: 0.005,
+                scaling: Scaling::ZScore,
+                clip: Clip::Off,
+                optimizer: OptimizerKind::ADAM,
+                seed: 1,
+            },
             Lesson::ExplodingGradients => Settings {
                 cell: CellKind::Rnn(crate::nn::Activation::Relu),
                 hidden_size: 32,
@@ -141,7 +192,36 @@ impl Lesson {
     }
 
     /// Builds the dataset and config with `s`.
-    pub fn prepare(self, s: &Settings) -> Result<Prepared, FrameError> {
+    pub fn prepare(self, s: &Settings) -> Result<Prepared, String> {
+        match self {
+            Lesson::VanishingGradients => return long_lag(s).map_err(|e| e.to_string()),
+            Lesson::Classification => return cos_sign(s).map_err(|e| e.to_string()),
+            Lesson::StockCsv => {
+                let table = sample_table(
+                    &crate::data::samples::stock_like(),
+                    Some(("symbol", "SYNA")),
+                )?;
+                let features = ["open", "close", "low", "high", "volume"];
+                let choice = CsvChoice {
+                    features: features.iter().map(|f| f.to_string()).collect(),
+                    target: "close".into(),
+                    window: 10,
+                    horizon: 1,
+                };
+                return prepare_csv(&table, &choice, s);
+            }
+            Lesson::HouseholdLoad => {
+                let table = sample_table(&crate::data::samples::household_load(), None)?;
+                let choice = CsvChoice {
+                    features: vec!["load_kw".into()],
+                    target: "load_kw".into(),
+                    window: 5,
+                    horizon: 6,
+                };
+                return prepare_csv(&table, &choice, s);
+            }
+            _ => {}
+        }
         let (points, x_start, x_end) = match self {
             Lesson::SineNextValue | Lesson::ExplodingGradients => (2000, 0.0, 100.0),
             Lesson::CurveFitting => (1000, 0.0, 1000.0 * 0.1 / std::f64::consts::PI),
@@ -149,6 +229,7 @@ impl Lesson {
                 let start = 3000.0 / (10.0 * std::f64::consts::PI);
                 (1000, start, start + 1000.0 * 0.1 / std::f64::consts::PI)
             }
+            _ => unreachable!("prepared above"),
         };
         let sine_task = matches!(self, Lesson::SineNextValue | Lesson::ExplodingGradients);
         let kind = if sine_task {
@@ -177,7 +258,7 @@ impl Lesson {
                     test: 200,
                 },
             ),
-            Lesson::CurveFitting | Lesson::LargeInputs => (
+            _ => (
                 {
                     let sin: Vec<f64> = series.x.iter().map(|v| v.sin()).collect();
                     let mut f = vec![("sin(x)".to_string(), sin)];
@@ -206,7 +287,8 @@ impl Lesson {
             task,
             s.scaling,
             split,
-        )?;
+        )
+        .map_err(|e| e.to_string())?;
         let config = s.train_config(batch_size);
         Ok(Prepared {
             dataset,
@@ -215,6 +297,109 @@ impl Lesson {
             y: series.y,
         })
     }
+}
+
+/// Rows between the remembered value and its recall in the vanishing-gradient lesson.
+pub const LAG: usize = 50;
+
+/// The LSTM forget-gate bias lesson 4 starts from.
+pub const FORGET_BIAS: f64 = 5.0;
+
+/// Lesson 4: a random value every [`LAG`] rows, zeros between; each window starts at a value
+/// and its target is that value, read [`LAG`] steps later.
+fn long_lag(s: &Settings) -> Result<Prepared, FrameError> {
+    use rand::{Rng, SeedableRng};
+    let pulses = 400;
+    let rows = pulses * LAG;
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(50);
+    let values: Vec<f64> = (0..pulses).map(|_| rng.random_range(-1.0..1.0)).collect();
+    let x: Vec<f64> = (0..rows)
+        .map(|r| if r % LAG == 0 { values[r / LAG] } else { 0.0 })
+        .collect();
+    // The value to recall: the previous pulse's, held (the window starting at pulse k has its
+    // target on row (k+1)*LAG).
+    let y: Vec<f64> = (0..rows)
+        .map(|r| if r < LAG { 0.0 } else { values[r / LAG - 1] })
+        .collect();
+    let dataset = Dataset::new(
+        vec![("pulse".to_string(), x)],
+        ("value 50 steps ago".into(), TargetData::Values(y.clone())),
+        Task::NextValue {
+            window: LAG,
+            horizon: 1,
+            stride: LAG,
+        },
+        s.scaling,
+        // Whole multiples of LAG, so every split's windows start on a value.
+        SplitSpec::Counts {
+            validation: 60 * LAG,
+            test: 60 * LAG,
+        },
+    )?;
+    let mut config = s.train_config(32);
+    // An LSTM remembers across 49 steps only if its forget gate starts nearly open:
+    // σ(5)^49 ≈ 0.72 of the cell survives, σ(1)^49 (Keras' unit forget bias) ≈ 2e-7.
+    config.init.forget_bias = Some(FORGET_BIAS);
+    Ok(Prepared {
+        dataset,
+        config,
+        x: (0..rows).map(|r| r as f64).collect(),
+        y,
+    })
+}
+
+/// Lesson 6: classes from the sign of cos(4x) one step ahead, inputs cos(4x) plus noise.
+fn cos_sign(s: &Settings) -> Result<Prepared, FrameError> {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, Normal};
+    let x: Vec<f64> = (0..2000).map(|i| i as f64 * 0.01).collect();
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(4);
+    let noise = Normal::new(0.0, 0.2).expect("valid normal");
+    let signal: Vec<f64> = x
+        .iter()
+        .map(|&v| (4.0 * v).cos() + noise.sample(&mut rng))
+        .collect();
+    let labels = crate::data::signals::cos_sign_labels(&x, 4.0);
+    let y = labels.iter().map(|&c| c as f64).collect();
+    let dataset = Dataset::new(
+        vec![("cos(4x) + noise".to_string(), signal)],
+        (
+            "cos(4x) ≥ 0".into(),
+            TargetData::Classes { labels, classes: 2 },
+        ),
+        Task::NextValue {
+            window: 10,
+            horizon: 1,
+            stride: 1,
+        },
+        s.scaling,
+        SplitSpec::Counts {
+            validation: 200,
+            test: 200,
+        },
+    )?;
+    Ok(Prepared {
+        dataset,
+        config: s.train_config(32),
+        x,
+        y,
+    })
+}
+
+/// A shipped sample file's table (the same bytes as in www/data), optionally one series.
+fn sample_table(
+    text: &str,
+    series: Option<(&str, &str)>,
+) -> Result<crate::data::table::Table, String> {
+    use crate::data::table::{parse_csv, CsvOptions, SeriesFilter};
+    let options = CsvOptions {
+        series: series.map(|(column, value)| SeriesFilter {
+            column: column.into(),
+            value: value.into(),
+        }),
+        ..CsvOptions::default()
+    };
+    parse_csv(text.as_bytes(), &options).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -397,7 +582,9 @@ pub fn prepare_csv(
 mod csv_tests {
     use super::*;
     use crate::data::table::{parse_csv, CsvOptions, SeriesFilter};
+    use crate::train::metrics::{Metrics, Regression};
     use crate::train::Session;
+    use crate::train::StepReport;
 
     fn stock() -> crate::data::table::Table {
         let opts = CsvOptions {
@@ -457,5 +644,104 @@ mod csv_tests {
             prepare_csv(&t, &c, &s).err().unwrap(),
             "choose at least one feature column"
         );
+    }
+
+    /// Trains `lesson` with `settings` for `steps` steps.
+    fn session_after(lesson: Lesson, settings: &Settings, steps: usize) -> (Session, StepReport) {
+        let p = lesson.prepare(settings).unwrap();
+        let mut session = Session::new(p.config, p.dataset).unwrap();
+        let mut last = None;
+        for _ in 0..steps {
+            last = Some(session.step());
+        }
+        (session, last.expect("at least one step"))
+    }
+
+    /// RMSE of predicting each window's target by the value `lag` rows before it.
+    fn persistence_rmse(session: &Session, starts: &[usize], lag: usize) -> f64 {
+        let TargetData::Values(y) = &session.dataset.y else {
+            panic!("regression")
+        };
+        let inv = |v: f64| session.dataset.y_scaler.invert(v);
+        let sq: f64 = starts
+            .iter()
+            .map(|&s| {
+                let r = session.target_row(s);
+                (inv(y[r]) - inv(y[r - lag])).powi(2)
+            })
+            .sum();
+        (sq / starts.len() as f64).sqrt()
+    }
+
+    fn regression(session: &Session, starts: &[usize]) -> Regression {
+        match session.metrics_over(starts) {
+            Some(Metrics::Regression(r)) => r,
+            other => panic!("regression metrics, got {other:?}"),
+        }
+    }
+
+    /// Lesson 4: across a 50-step lag the vanilla RNN never learns to remember (validation
+    /// MSE stays at the values' variance, 1/3) while gated cells do; the RNN's gradient at
+    /// the first step is orders of magnitude below its gradient at the last.
+    #[test]
+    fn vanishing_gradients_defeat_the_rnn_but_not_gated_cells() {
+        let lesson = Lesson::VanishingGradients;
+        let run = |cell| {
+            let s = Settings {
+                cell,
+                ..lesson.defaults()
+            };
+            let (session, last) = session_after(lesson, &s, 800);
+            let dh = &last.flow.dh_norm[0][0];
+            (session.validation_loss().unwrap(), dh[0] / dh[LAG - 1])
+        };
+        let (rnn, rnn_ratio) = run(lesson.defaults().cell);
+        let (lstm, lstm_ratio) = run(CellKind::Lstm(LstmVariant::Standard));
+        let (gru, gru_ratio) = run(CellKind::Gru);
+        eprintln!(
+            "long lag after 800 steps: validation MSE RNN {rnn:.4}, LSTM {lstm:.6}, GRU {gru:.6}; \
+             ||dL/dh_0|| / ||dL/dh_49|| RNN {rnn_ratio:.2e}, LSTM {lstm_ratio:.2e}, GRU {gru_ratio:.2e}"
+        );
+        assert!(rnn > 0.25, "the vanilla RNN should fail: {rnn}");
+        assert!(lstm < 0.01, "the LSTM should learn: {lstm}");
+        assert!(gru < 0.01, "the GRU should learn: {gru}");
+        assert!(rnn_ratio < 1e-3, "the RNN's gradient vanishes: {rnn_ratio}");
+    }
+
+    #[test]
+    fn classification_learns_the_sign_of_cos_4x() {
+        let lesson = Lesson::Classification;
+        let (session, _) = session_after(lesson, &lesson.defaults(), 300);
+        let val = session.dataset.validation.clone();
+        let Some(Metrics::Classification(c)) = session.metrics_over(&val) else {
+            panic!("classification metrics")
+        };
+        eprintln!(
+            "cos(4x) sign: validation accuracy {:.3}, confusion {:?}",
+            c.accuracy, c.confusion
+        );
+        assert_eq!(c.confusion.iter().flatten().sum::<usize>(), val.len());
+        assert!(c.accuracy > 0.9, "{c:?}");
+    }
+
+    /// Lessons 7 and 8 train on the shipped sample files and beat predicting "no change".
+    #[test]
+    fn sample_csv_lessons_learn() {
+        for (lesson, lag) in [(Lesson::StockCsv, 1), (Lesson::HouseholdLoad, 6)] {
+            let (session, _) = session_after(lesson, &lesson.defaults(), 600);
+            let val = session.dataset.validation.clone();
+            let r = regression(&session, &val);
+            let naive = persistence_rmse(&session, &val, lag);
+            let mse = session.loss_in_original_units(&val).unwrap();
+            eprintln!(
+                "{lesson:?}: validation RMSE {:.4} (no-change {naive:.4}), MAE {:.4}, R² {:.3}",
+                r.rmse, r.mae, r.r2
+            );
+            assert!(
+                (r.rmse * r.rmse - mse).abs() < 1e-6 * mse,
+                "RMSE² is the MSE in original units"
+            );
+            assert!(r.r2 > 0.5, "{lesson:?}: {r:?}");
+        }
     }
 }

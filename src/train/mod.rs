@@ -299,7 +299,9 @@ impl Session {
         let rows = starts.iter().map(|&s| self.target_row(s));
         Some(match &self.dataset.y {
             TargetData::Values(v) => {
-                let truth: Vec<f64> = rows.map(|r| v[r]).collect();
+                // The dataset holds scaled targets; scores are in original units.
+                let scaler = &self.dataset.y_scaler;
+                let truth: Vec<f64> = rows.map(|r| scaler.invert(v[r])).collect();
                 Metrics::Regression(metrics::regression(predicted, &truth))
             }
             TargetData::Classes { labels, classes } => {
