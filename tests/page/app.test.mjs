@@ -231,3 +231,62 @@ test('exploding gradients: the run diverges, the page says why, and clipping mak
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+// Trains the current run with Play until `steps` steps, then pauses; returns the stats.
+async function trainFor(page, steps) {
+  await page.click('h1');
+  await page.keyboard.press('Space');
+  await page.waitForFunction((n) => Number(document.querySelector('#stats').dataset.steps) >= n, steps, { timeout: 120000 });
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(400); // the prediction and scores refresh after the pause
+  return stats(page);
+}
+
+const score = (page, split, key) => page.evaluate(([s, k]) => {
+  const row = document.querySelector(`#scores tr[data-split="${s}"]`);
+  return row && row.dataset[k] !== undefined ? Number(row.dataset[k]) : null;
+}, [split, key]);
+
+test('lessons 4, 6, 7 and 8: each loads, trains and shows its outcome', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+
+  // 4. Vanishing gradients: the vanilla RNN stays at the values' variance; GRU learns.
+  await page.selectOption('#lesson', 'VanishingGradients');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  const rnn = await trainFor(page, 400);
+  await screenshot(page, 'lesson-vanishing-rnn');
+  await page.selectOption('#cell', 'GRU');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  const gru = await trainFor(page, 400);
+  await screenshot(page, 'lesson-vanishing-gru');
+  console.log(`long lag, 400 steps: validation MSE RNN ${rnn.val.toFixed(4)}, GRU ${gru.val.toFixed(5)}`);
+  assert.ok(rnn.val > 0.25, `the RNN should not learn the 50-step recall: ${rnn.val}`);
+  assert.ok(gru.val < 0.05, `the GRU should: ${gru.val}`);
+
+  // 6. Classification: accuracy on the validation windows.
+  await page.selectOption('#lesson', 'Classification');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  await trainFor(page, 300);
+  await page.waitForFunction(() => document.querySelector('#scores tr[data-split="validation"]').dataset.accuracy !== undefined);
+  const accuracy = await score(page, 'validation', 'accuracy');
+  await screenshot(page, 'lesson-classification');
+  console.log(`cos(4x) sign: validation accuracy ${accuracy}`);
+  assert.ok(accuracy > 0.85, `accuracy ${accuracy}`);
+
+  // 7 and 8. The sample CSVs: R² on the validation windows, in original units.
+  for (const [lesson, name] of [['StockCsv', 'lesson-stock'], ['HouseholdLoad', 'lesson-household']]) {
+    await page.selectOption('#lesson', lesson);
+    await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+    await trainFor(page, 600);
+    await page.waitForFunction(() => document.querySelector('#scores tr[data-split="validation"]').dataset.r2 !== undefined);
+    const r2 = await score(page, 'validation', 'r2');
+    const rmse = await score(page, 'validation', 'rmse');
+    await screenshot(page, name);
+    console.log(`${lesson}: validation R² ${r2.toFixed(3)}, RMSE ${rmse.toFixed(4)}`);
+    assert.ok(r2 > 0.5, `${lesson}: R² ${r2}`);
+  }
+
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
