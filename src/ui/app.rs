@@ -17,9 +17,12 @@ use crate::data::normalise::Scaling;
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
-use crate::train::lessons::{prepare_csv, CsvChoice, Lesson, Prepared, Settings, FIX_CLIP};
+use crate::train::lessons::{
+    prepare_csv, CsvChoice, Lesson, Prepared, RunLink, Settings, FIX_CLIP,
+};
 use crate::train::metrics::Metrics;
 use crate::train::Session;
+use crate::ui::share::Restored;
 
 /// Most milliseconds of training per animation frame.
 const SLICE_MS: f64 = 12.0;
@@ -108,6 +111,7 @@ pub enum Msg {
     Lesson(Lesson),
     Cell(CellKind),
     Hidden(usize),
+    Seed(u64),
     LearningRate(f64),
     Optimizer(OptimizerKind),
     Clipping(Clip),
@@ -194,6 +198,12 @@ impl App {
                     settings: self.settings,
                     on_csv: self.on_csv,
                 };
+                if !self.on_csv {
+                    crate::ui::share::save(&RunLink {
+                        lesson: self.lesson,
+                        settings: self.settings,
+                    });
+                }
                 self.x_labels = self
                     .csv
                     .as_ref()
@@ -518,7 +528,23 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let lesson = Lesson::SineNextValue;
+        let (lesson, settings, restored) = match crate::ui::share::load() {
+            Some(Restored::Link(Ok(l))) => (
+                l.lesson,
+                l.settings,
+                Some("Opened the run from the link.".to_string()),
+            ),
+            Some(Restored::Remembered(l)) => (l.lesson, l.settings, None),
+            Some(Restored::Link(Err(e))) => {
+                let l = Lesson::SineNextValue;
+                (l, l.defaults(), Some(format!("This link's settings could not be used: {e}. The first lesson is loaded instead.")))
+            }
+            None => (
+                Lesson::SineNextValue,
+                Lesson::SineNextValue.defaults(),
+                None,
+            ),
+        };
         let link = ctx.link().clone();
         let keys = web_sys::window().and_then(|w| w.document()).map(|doc| {
             EventListener::new_with_options(
@@ -555,7 +581,7 @@ impl Component for App {
         let mut app = App {
             running: Source {
                 lesson,
-                settings: lesson.defaults(),
+                settings,
                 on_csv: false,
             },
             lesson,
@@ -563,7 +589,7 @@ impl Component for App {
             csv_error: None,
             on_csv: false,
             x_labels: None,
-            settings: lesson.defaults(),
+            settings,
             x: Vec::new(),
             y: Vec::new(),
             session: None,
@@ -582,7 +608,7 @@ impl Component for App {
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
         };
-        app.restart(None);
+        app.restart(restored);
         app
     }
 
@@ -737,6 +763,10 @@ impl Component for App {
                 self.settings.hidden_size = h;
                 model_change(self, &format!("Hidden size changed to {h}"));
             }
+            Msg::Seed(seed) => {
+                self.settings.seed = seed;
+                model_change(self, &format!("Seed changed to {seed}"));
+            }
             Msg::LearningRate(lr) => {
                 self.settings.learning_rate = lr;
                 model_change(self, &format!("Learning rate changed to {lr}"));
@@ -816,6 +846,10 @@ impl Component for App {
             Ok(h) => Msg::Hidden(h),
             Err(m) => Msg::Invalid(format!("Hidden units: {m}")),
         });
+        let on_seed = link.callback(|e: Event| match whole_number(&e, 0, 999_999_999) {
+            Ok(s) => Msg::Seed(s as u64),
+            Err(m) => Msg::Invalid(format!("Seed: {m}")),
+        });
         let on_lr = link
             .batch_callback(|e: Event| select_value(&e).parse::<f64>().ok().map(Msg::LearningRate));
         let on_scaling = link.callback(|e: Event| {
@@ -870,6 +904,8 @@ impl Component for App {
                         </select>
                         <label for="hidden" title="Units in the recurrent layer (1-128)">{ "Hidden units" }</label>
                         <input id="hidden" type="number" min="1" max="128" value={self.settings.hidden_size.to_string()} onchange={on_hidden} />
+                        <label for="seed" title="Seeds the initial weights and the batch order: the same seed and settings give the same run, step for step">{ "Seed" }</label>
+                        <input id="seed" type="number" min="0" max="999999999" value={self.settings.seed.to_string()} onchange={on_seed} />
                         <h2>{ "Training" }</h2>
                         <label for="optimizer" title="How gradients turn into weight updates (torch.optim semantics)">{ "Optimiser" }</label>
                         <select id="optimizer" onchange={link.callback(|e: Event| {

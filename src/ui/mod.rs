@@ -4,6 +4,7 @@
 mod app;
 mod files;
 mod panic;
+mod share;
 
 use wasm_bindgen::prelude::*;
 
