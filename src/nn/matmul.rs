@@ -442,6 +442,43 @@ mod tests {
         }
     }
 
+    /// The portable path (what wasm and CPUs without AVX2 run) on the same shapes, called
+    /// directly since this machine would dispatch elsewhere.
+    #[test]
+    fn the_portable_kernel_matches_f64() {
+        for &(mm, k, n) in &[
+            (2, 16, 256),
+            (512, 128, 16),
+            (77, 300, 7),
+            (40, 20, 50),
+            (33, 9, 5),
+        ] {
+            let a = m(mm, k, 5);
+            let b = m(k, n, 6);
+            let want = &a * &b;
+            let bt = b.transpose();
+            let (a32, b32, bt32) = (
+                a.map(|v| v as f32),
+                b.map(|v| v as f32),
+                bt.map(|v| v as f32),
+            );
+            for (bm, transposed) in [(&b32, false), (&bt32, true)] {
+                let mut c = Mat::<f32>::zeros(mm, n);
+                let p = Dense {
+                    m: mm,
+                    k,
+                    n,
+                    a: a32.as_slice(),
+                    b: bm.as_slice(),
+                    b_transposed: transposed,
+                };
+                dense::<f32, 8, 4, false>(c.as_mut_slice(), &p);
+                let err = (c.map(|v| v as f64) - &want).amax();
+                assert!(err < 1e-3, "{mm}x{k}x{n} transposed {transposed}: {err}");
+            }
+        }
+    }
+
     #[test]
     fn products_with_every_transpose_match_nalgebra() {
         for &(mm, k, n) in &[

@@ -29,6 +29,9 @@ use super::{Mat, Real};
 /// The format tag written and accepted.
 pub const FORMAT: &str = "rnn-lab-weights/1";
 
+/// The run bundle's format (weights plus validation data for the PyTorch script).
+pub const RUN_FORMAT: &str = "rnn-lab-run/1";
+
 /// Why a weights file could not be loaded. Every message names what was expected.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum WeightsError {
@@ -90,7 +93,8 @@ pub fn from_json<T: Real>(
     let doc: Value =
         serde_json::from_str(text).map_err(|e| WeightsError::NotJson(e.to_string()))?;
     let format = doc.get("format").and_then(Value::as_str).unwrap_or("");
-    if format != FORMAT {
+    // A run bundle (train::export) is a weights file with data added: its weights load too.
+    if format != FORMAT && format != RUN_FORMAT {
         return Err(WeightsError::Format {
             found: format.to_string(),
         });

@@ -3,6 +3,7 @@
 //! `step`; the speed benchmark (`nn::benchmark`) times the core's forward + BPTT + Adam on a
 //! fixed batch without it, so its numbers compare with PyTorch's like for like.
 
+pub mod export;
 pub mod lessons;
 pub mod metrics;
 

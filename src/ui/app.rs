@@ -737,6 +737,9 @@ impl Component for App {
                         self.rate =
                             (steps - self.rate_mark.1) as f64 / ((t - self.rate_mark.0) / 1000.0);
                     }
+                    // The chart and scores show the model as it is now, not as it was at the
+                    // last timed refresh (a short run may have had none since its start).
+                    self.refresh_prediction();
                 }
                 self.playing = !self.playing && self.session.is_some();
                 if self.playing {
