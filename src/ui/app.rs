@@ -116,10 +116,24 @@ pub enum Msg {
     Optimizer(OptimizerKind),
     Clipping(Clip),
     Scaling(Scaling),
+    /// A download the learner asked for.
+    Export(Export),
     /// One-click fixes.
     Normalise,
     LowerLearningRate,
     ClipGradients,
+}
+
+/// What the learner can take away from a run.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Export {
+    Weights,
+    PyTorchBundle,
+    PyTorchScript,
+    Predictions,
+    History,
+    PredictionChart,
+    LossChart,
 }
 
 /// Why a run is not learning, for the hint banner.
@@ -231,6 +245,52 @@ impl App {
                 self.error = Some(format!(
                     "Could not set up this run: {e}. The previous run is kept."
                 ));
+            }
+        }
+    }
+
+    /// Hands one export to the browser as a download.
+    fn export(&self, what: Export) -> Result<(), String> {
+        use crate::ui::files::{download_text, download_url};
+        let s = self
+            .session
+            .as_ref()
+            .ok_or("there is no run to export yet")?;
+        let csv = "text/csv";
+        let json = "application/json";
+        match what {
+            Export::Weights => download_text(
+                "rnn-lab-weights.json",
+                json,
+                &crate::nn::weights::to_json(&s.net),
+            ),
+            Export::PyTorchBundle => download_text("rnn-lab-run.json", json, &s.pytorch_bundle()),
+            Export::PyTorchScript => download_text(
+                "reproduce_in_pytorch.py",
+                "text/x-python",
+                crate::train::export::PYTORCH_SCRIPT,
+            ),
+            Export::Predictions => {
+                download_text("rnn-lab-predictions.csv", csv, &s.predictions_csv())
+            }
+            Export::History => download_text("rnn-lab-loss-history.csv", csv, &s.history_csv()),
+            Export::PredictionChart | Export::LossChart => {
+                let canvas = if what == Export::LossChart {
+                    &self.loss_ref
+                } else {
+                    &self.prediction_ref
+                };
+                let url = canvas
+                    .cast::<HtmlCanvasElement>()
+                    .ok_or("the chart is not on the page")?
+                    .to_data_url()
+                    .map_err(|_| "the browser could not encode the chart".to_string())?;
+                let name = if what == Export::LossChart {
+                    "rnn-lab-loss.png"
+                } else {
+                    "rnn-lab-prediction.png"
+                };
+                download_url(name, &url)
             }
         }
     }
@@ -729,6 +789,11 @@ impl Component for App {
                     self.train_slice(false);
                 }
             }
+            Msg::Export(what) => {
+                if let Err(e) = self.export(what) {
+                    self.error = Some(format!("The download failed: {e}"));
+                }
+            }
             Msg::TogglePlay => {
                 if self.playing {
                     // Pausing: report the speed over the stretch just trained.
@@ -974,6 +1039,16 @@ impl Component for App {
                         }
                         <canvas id="prediction-chart" ref={self.prediction_ref.clone()} width="900" height="360"></canvas>
                         <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="240"></canvas>
+                        <div class="exports" role="group" aria-label="Downloads">
+                            <span>{ "Download:" }</span>
+                            <button id="export-weights" title="All weights under PyTorch's state_dict names (docs/WEIGHTS.md)" onclick={link.callback(|_| Msg::Export(Export::Weights))}>{ "weights (JSON)" }</button>
+                            <button id="export-bundle" title="Weights plus the validation windows, for the PyTorch script" onclick={link.callback(|_| Msg::Export(Export::PyTorchBundle))}>{ "run for PyTorch (JSON)" }</button>
+                            <button id="export-script" title="python reproduce_in_pytorch.py rnn-lab-run.json rebuilds this model in PyTorch and reproduces its validation loss" onclick={link.callback(|_| Msg::Export(Export::PyTorchScript))}>{ "PyTorch script (.py)" }</button>
+                            <button id="export-predictions" title="Every window's target and prediction, in original units, with its split" onclick={link.callback(|_| Msg::Export(Export::Predictions))}>{ "predictions (CSV)" }</button>
+                            <button id="export-history" title="Train loss per step and validation loss per epoch" onclick={link.callback(|_| Msg::Export(Export::History))}>{ "loss history (CSV)" }</button>
+                            <button id="export-prediction-png" title="The prediction chart as an image" onclick={link.callback(|_| Msg::Export(Export::PredictionChart))}>{ "prediction chart (PNG)" }</button>
+                            <button id="export-loss-png" title="The loss chart as an image" onclick={link.callback(|_| Msg::Export(Export::LossChart))}>{ "loss chart (PNG)" }</button>
+                        </div>
                     </section>
                 </main>
             </>

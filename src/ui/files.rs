@@ -42,3 +42,33 @@ pub async fn fetch_own(path: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| js_error("could not read", e))?;
     Ok(Uint8Array::new(&buf).to_vec())
 }
+
+/// Offers `text` as a file download named `name` (a Blob URL on a temporary link).
+pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| js_error("could not make the file", e))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|e| js_error("could not make the file", e))?;
+    // Not revoked: revoking right after the click can cancel the download; one small Blob
+    // per click lives until the page closes.
+    download_url(name, &url)
+}
+
+/// Saves what `url` points at (a Blob or data URL) as `name`.
+pub fn download_url(name: &str, url: &str) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| js_error("could not make a link", e))?
+        .dyn_into()
+        .map_err(|_| "not a link".to_string())?;
+    a.set_href(url);
+    a.set_download(name);
+    a.click();
+    Ok(())
+}

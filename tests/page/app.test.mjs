@@ -1,4 +1,9 @@
 // Page-level tests of the built app (dist/) in headless Chromium: what a learner does.
+import { readFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, launch, openPage, screenshot, canvasStats } from './harness.mjs';
@@ -336,4 +341,49 @@ test('a copied link reproduces the run, a reload restores it, and a broken link 
   assert.deepEqual([...log.errors, ...otherLog.errors], [], 'console errors');
   await page.close();
   await other.close();
+});
+
+test('downloads: weights, a PyTorch run that PyTorch reproduces, predictions, loss history, charts', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await trainFor(page, 120);
+  const download = async (id) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
+    return { name: d.suggestedFilename(), bytes: await readFile(await d.path()) };
+  };
+  const weights = await download('#export-weights');
+  assert.equal(weights.name, 'rnn-lab-weights.json');
+  const w = JSON.parse(weights.bytes.toString());
+  assert.equal(w.format, 'rnn-lab-weights/1');
+  assert.deepEqual(Object.keys(w.state_dict).slice(0, 2), ['weight_ih_l0', 'weight_hh_l0']);
+  assert.equal(w.state_dict.weight_hh_l0.length, 4 * 32, 'LSTM weight_hh_l0 is 4H x H');
+
+  const predictions = (await download('#export-predictions')).bytes.toString().trim().split('\n');
+  assert.equal(predictions[0], 'row,split,sin(t),prediction');
+  assert.ok(predictions.some((l) => l.includes(',validation,')) && predictions.some((l) => l.includes(',test,')));
+  const history = (await download('#export-history')).bytes.toString().trim().split('\n');
+  assert.equal(history[0], 'step,epoch,train_loss,validation_loss');
+  assert.ok(history.length >= 121, `${history.length} history lines`);
+  const png = await download('#export-loss-png');
+  assert.equal(png.name, 'rnn-lab-loss.png');
+  assert.deepEqual([...png.bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
+
+  const bundle = await download('#export-bundle');
+  const script = await download('#export-script');
+  const run = JSON.parse(bundle.bytes.toString());
+  assert.equal(run.format, 'rnn-lab-run/1');
+  assert.equal(run.data.split, 'validation');
+  const python = new URL('../../target/torch-venv/bin/python', import.meta.url).pathname;
+  if (existsSync(python)) {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-lab-'));
+    writeFileSync(join(dir, 'run.json'), bundle.bytes);
+    writeFileSync(join(dir, 'reproduce_in_pytorch.py'), script.bytes);
+    const out = execFileSync(python, [join(dir, 'reproduce_in_pytorch.py'), join(dir, 'run.json')]).toString();
+    console.log(`PyTorch on the page's download: ${out.trim()}`);
+    assert.match(out, /loss in PyTorch/);
+  } else {
+    console.log('no target/torch-venv: the downloaded PyTorch script was not run (scripts/reference.sh makes the venv)');
+  }
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
 });
