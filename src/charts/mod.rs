@@ -191,70 +191,109 @@ pub fn draw_prediction<DB: DrawingBackend>(
     root.present().map_err(err)
 }
 
-/// Draws training and validation loss against the step on a log scale.
+/// The loss chart's y axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LossScale {
+    /// Orders of magnitude: how a converging loss usually looks.
+    Log,
+    /// Plain values: how far the loss really fell, and a flat loss looks flat.
+    Linear,
+}
+
+/// Draws training and validation loss against the step. On the log scale, non-positive
+/// and non-finite points are left out; on the linear scale, non-finite ones.
 pub fn draw_losses<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     train: &[(f64, f64)],
     validation: &[(f64, f64)],
-    title: &str,
+    scale: LossScale,
 ) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(err)?;
-    let positive = |p: &&(f64, f64)| p.1.is_finite() && p.1 > 0.0;
-    let ys: Vec<f64> = train
+    let log = scale == LossScale::Log;
+    let keep = move |p: &&(f64, f64)| p.1.is_finite() && (!log || p.1 > 0.0);
+    let (lo, hi) = train
         .iter()
         .chain(validation)
-        .filter(positive)
-        .map(|p| p.1)
-        .collect();
-    let (lo, hi) = ys
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-            (l.min(v), h.max(v))
+        .filter(keep)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), p| {
+            (l.min(p.1), h.max(p.1))
         });
-    let (lo, hi) = if lo.is_finite() {
-        (lo * 0.8, hi * 1.25)
-    } else {
-        (1e-4, 1.0)
-    };
     let x1 = train
         .iter()
         .chain(validation)
         .map(|p| p.0)
         .fold(1.0f64, f64::max);
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, ("sans-serif", 16))
+    let train: Vec<(f64, f64)> = train.iter().filter(keep).copied().collect();
+    let validation: Vec<(f64, f64)> = validation.iter().filter(keep).copied().collect();
+    let mut builder = ChartBuilder::on(root);
+    builder
         .margin(10)
         .x_label_area_size(36)
-        .y_label_area_size(60)
-        .build_cartesian_2d(0.0..x1, (lo..hi).log_scale())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(238, 238, 238))
-        .x_desc("step")
-        .x_label_formatter(&|v| tick_label(*v, 0))
-        .y_label_formatter(&|v| format!("{v:.0e}"))
-        .draw()
-        .map_err(err)?;
+        .y_label_area_size(60);
+    if log {
+        let (lo, hi) = if lo.is_finite() {
+            (lo * 0.8, hi * 1.25)
+        } else {
+            (1e-4, 1.0)
+        };
+        let mut chart = builder
+            .caption("loss (log scale)", ("sans-serif", 16))
+            .build_cartesian_2d(0.0..x1, (lo..hi).log_scale())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(238, 238, 238))
+            .x_desc("step")
+            .x_label_formatter(&|v| tick_label(*v, 0))
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .draw()
+            .map_err(err)?;
+        loss_lines(&mut chart, &train, &validation).map_err(err)
+    } else {
+        let hi = if hi.is_finite() && hi > 0.0 {
+            hi * 1.05
+        } else {
+            1.0
+        };
+        let mut chart = builder
+            .caption("loss (linear scale)", ("sans-serif", 16))
+            .build_cartesian_2d(0.0..x1, 0.0..hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(238, 238, 238))
+            .x_desc("step")
+            .x_label_formatter(&|v| tick_label(*v, 0))
+            .y_label_formatter(&|v| format!("{v:.3}"))
+            .draw()
+            .map_err(err)?;
+        loss_lines(&mut chart, &train, &validation).map_err(err)
+    }?;
+    root.present().map_err(err)
+}
+
+/// The two loss lines and the legend, on either y axis.
+fn loss_lines<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    train: &[(f64, f64)],
+    validation: &[(f64, f64)],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     chart
         .draw_series(LineSeries::new(
-            train.iter().filter(positive).copied(),
+            train.iter().copied(),
             TRAIN_COLOUR.stroke_width(1),
-        ))
-        .map_err(err)?
+        ))?
         .label("train (per batch)")
         .legend(legend_mark(TRAIN_COLOUR));
     chart
         .draw_series(LineSeries::new(
-            validation.iter().filter(positive).copied(),
+            validation.iter().copied(),
             VALIDATION_COLOUR.stroke_width(2),
-        ))
-        .map_err(err)?
+        ))?
         .label("validation (per epoch)")
         .legend(legend_mark(VALIDATION_COLOUR));
-    draw_legend(&mut chart).map_err(err)?;
-    root.present().map_err(err)
+    draw_legend(chart)
 }
 
 #[cfg(test)]
@@ -352,16 +391,18 @@ mod tests {
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (400, 240)).into_drawing_area();
-            draw_losses(
-                &root,
-                &[(1.0, 0.5), (2.0, f64::NAN), (3.0, 0.1)],
-                &[],
-                "loss",
-            )
-            .unwrap();
-            draw_losses(&root, &[], &[], "loss").unwrap();
+            for scale in [LossScale::Log, LossScale::Linear] {
+                draw_losses(
+                    &root,
+                    &[(1.0, 0.5), (2.0, f64::NAN), (3.0, 0.1)],
+                    &[],
+                    scale,
+                )
+                .unwrap();
+                draw_losses(&root, &[], &[], scale).unwrap();
+            }
         }
-        assert!(svg.contains("loss"));
+        assert!(svg.contains("loss (log scale)") && svg.contains("loss (linear scale)"));
     }
 
     #[test]

@@ -244,6 +244,11 @@ impl Session {
             .saturation(self.config.cell)
     }
 
+    /// The optimiser's learning rate now.
+    pub fn learning_rate(&self) -> f64 {
+        self.optimizer.lr
+    }
+
     /// Mean loss over the validation windows (None without a validation split).
     pub fn validation_loss(&self) -> Option<f64> {
         self.loss_over(&self.dataset.validation)

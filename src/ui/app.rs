@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::charts::{draw_losses, draw_prediction, PredictionView};
+use crate::charts::{draw_losses, draw_prediction, LossScale, PredictionView};
 use crate::data::normalise::Scaling;
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
 use crate::nn::optim::{Clip, OptimizerKind};
@@ -118,6 +118,9 @@ pub enum Msg {
     Scaling(Scaling),
     /// A download the learner asked for.
     Export(Export),
+    LossScale(LossScale),
+    /// At most this many steps per animation frame; None: as many as fit in SLICE_MS.
+    Speed(Option<usize>),
     /// One-click fixes.
     Normalise,
     LowerLearningRate,
@@ -177,6 +180,8 @@ pub struct App {
     rate: f64,
     rate_mark: (f64, u64),
     prediction: Vec<(f64, f64)>,
+    loss_scale: LossScale,
+    steps_per_frame: Option<usize>,
     /// Scores of the latest prediction on the validation and test windows.
     scores: [Option<Metrics>; 2],
     predicted_at: f64,
@@ -329,15 +334,18 @@ impl App {
         }
         let Some(s) = &mut self.session else { return };
         let start = now();
+        let mut trained = 0;
         loop {
             let r = s.step();
+            trained += 1;
             if r.diverged {
                 self.diverged_at = Some(r.step);
                 self.playing = false;
                 break;
             }
             self.last_loss = Some(r.loss);
-            if one || now() - start > SLICE_MS {
+            let frame_full = self.steps_per_frame.is_some_and(|n| trained >= n);
+            if one || frame_full || now() - start > SLICE_MS {
                 break;
             }
         }
@@ -419,7 +427,7 @@ impl App {
                     .iter()
                     .filter_map(|h| h.validation_loss.map(|v| (h.step as f64, v)))
                     .collect();
-                let _ = draw_losses(&root, &train, &val, "loss (log scale)");
+                let _ = draw_losses(&root, &train, &val, self.loss_scale);
             }
         }
     }
@@ -664,6 +672,8 @@ impl Component for App {
             rate_mark: (now(), 0),
             prediction: Vec::new(),
             scores: [None, None],
+            loss_scale: LossScale::Log,
+            steps_per_frame: None,
             predicted_at: 0.0,
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
@@ -789,6 +799,8 @@ impl Component for App {
                     self.train_slice(false);
                 }
             }
+            Msg::LossScale(scale) => self.loss_scale = scale,
+            Msg::Speed(n) => self.steps_per_frame = n,
             Msg::Export(what) => {
                 if let Err(e) = self.export(what) {
                     self.error = Some(format!("The download failed: {e}"));
@@ -1038,6 +1050,20 @@ impl Component for App {
                             <div class="banner info" role="status">{ n }</div>
                         }
                         <canvas id="prediction-chart" ref={self.prediction_ref.clone()} width="900" height="360"></canvas>
+                        <div class="chart-options">
+                            <label for="loss-scale" title="Log shows orders of magnitude (how convergence usually looks); linear shows how far the loss really fell">{ "Loss axis" }</label>
+                            <select id="loss-scale" onchange={link.callback(|e: Event| Msg::LossScale(if select_value(&e) == "linear" { LossScale::Linear } else { LossScale::Log }))}>
+                                <option value="log" selected={self.loss_scale == LossScale::Log}>{ "log" }</option>
+                                <option value="linear" selected={self.loss_scale == LossScale::Linear}>{ "linear" }</option>
+                            </select>
+                            <label for="speed" title="How many training steps each animation frame may take: one per frame to watch every update, or as many as fit in 12 ms">{ "Speed" }</label>
+                            <select id="speed" onchange={link.callback(|e: Event| Msg::Speed(select_value(&e).parse().ok()))}>
+                                <option value="1" selected={self.steps_per_frame == Some(1)}>{ "1 step / frame" }</option>
+                                <option value="10" selected={self.steps_per_frame == Some(10)}>{ "10 steps / frame" }</option>
+                                <option value="max" selected={self.steps_per_frame.is_none()}>{ "as fast as possible" }</option>
+                            </select>
+                            <span class="lr" id="current-lr" title="The optimiser's current learning rate">{ format!("learning rate {}", s.map_or(self.settings.learning_rate, |s| s.learning_rate())) }</span>
+                        </div>
                         <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="240"></canvas>
                         <div class="exports" role="group" aria-label="Downloads">
                             <span>{ "Download:" }</span>

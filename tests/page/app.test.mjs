@@ -355,7 +355,8 @@ test('downloads: weights, a PyTorch run that PyTorch reproduces, predictions, lo
   assert.equal(weights.name, 'rnn-lab-weights.json');
   const w = JSON.parse(weights.bytes.toString());
   assert.equal(w.format, 'rnn-lab-weights/1');
-  assert.deepEqual(Object.keys(w.state_dict).slice(0, 2), ['weight_ih_l0', 'weight_hh_l0']);
+  assert.deepEqual(Object.keys(w.state_dict).sort(),
+    ['bias_hh_l0', 'bias_ih_l0', 'head.bias', 'head.weight', 'weight_hh_l0', 'weight_ih_l0']);
   assert.equal(w.state_dict.weight_hh_l0.length, 4 * 32, 'LSTM weight_hh_l0 is 4H x H');
 
   const predictions = (await download('#export-predictions')).bytes.toString().trim().split('\n');
@@ -384,6 +385,32 @@ test('downloads: weights, a PyTorch run that PyTorch reproduces, predictions, lo
   } else {
     console.log('no target/torch-venv: the downloaded PyTorch script was not run (scripts/reference.sh makes the venv)');
   }
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
+
+test('chart options: the loss axis switches to linear, and one step per frame trains slower but steadily', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await trainFor(page, 60);
+  const logChart = await canvasStats(page, LOSS);
+  await page.selectOption('#loss-scale', 'linear');
+  await page.waitForFunction((h) => true, logChart.hash);
+  await page.waitForTimeout(200);
+  const linearChart = await canvasStats(page, LOSS);
+  assert.notEqual(linearChart.hash, logChart.hash, 'the loss chart was redrawn on a linear axis');
+  await screenshot(page, 'loss-linear');
+
+  await page.selectOption('#speed', '1');
+  const before = (await stats(page)).steps;
+  await page.click('h1');
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(1000);
+  await page.keyboard.press('Space');
+  const perSecond = (await stats(page)).steps - before;
+  console.log(`one step per frame: ${perSecond} steps in 1 s`);
+  assert.ok(perSecond > 5 && perSecond <= 75, `${perSecond} steps in one second at one per frame`);
+  assert.match(await page.textContent('#current-lr'), /learning rate 0.01/);
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
