@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::TrainConfig;
+use super::{Schedule, TrainConfig};
 use crate::data::frame::{Dataset, FrameError, SplitSpec, TargetData, Task};
 use crate::data::normalise::Scaling;
 use crate::data::signals::{generate, SignalKind, SignalParams};
@@ -38,6 +38,9 @@ pub struct Settings {
     pub clip: Clip,
     pub optimizer: OptimizerKind,
     pub seed: u64,
+    /// Reduce-LR-on-plateau and early stopping.
+    #[serde(default)]
+    pub schedule: Schedule,
 }
 
 impl Settings {
@@ -57,6 +60,7 @@ impl Settings {
             clip: self.clip,
             truncate: None,
             seed: self.seed,
+            schedule: self.schedule,
         }
     }
 }
@@ -173,6 +177,7 @@ impl Lesson {
                 clip: Clip::Off,
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
+                schedule: Schedule::default(),
             },
             Lesson::CurveFitting => Settings {
                 cell: CellKind::Lstm(LstmVariant::Standard),
@@ -182,6 +187,7 @@ impl Lesson {
                 clip: Clip::Off,
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
+                schedule: Schedule::default(),
             },
             Lesson::LargeInputs => Settings {
                 scaling: Scaling::None,
@@ -195,6 +201,7 @@ impl Lesson {
                 clip: Clip::Off,
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
+                schedule: Schedule::default(),
             },
             Lesson::Classification => Settings {
                 cell: CellKind::Lstm(LstmVariant::Standard),
@@ -204,6 +211,7 @@ impl Lesson {
                 clip: Clip::Off,
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
+                schedule: Schedule::default(),
             },
             Lesson::StockCsv | Lesson::HouseholdLoad => Settings {
                 cell: CellKind::Lstm(LstmVariant::Standard),
@@ -213,6 +221,7 @@ impl Lesson {
                 clip: Clip::Off,
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
+                schedule: Schedule::default(),
             },
             Lesson::ExplodingGradients => Settings {
                 cell: CellKind::Rnn(crate::nn::Activation::Relu),
@@ -222,6 +231,7 @@ impl Lesson {
                 clip: Clip::Off,
                 optimizer: OptimizerKind::SGD,
                 seed: 1,
+                schedule: Schedule::default(),
             },
         }
     }

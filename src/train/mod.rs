@@ -15,7 +15,9 @@ use crate::data::frame::{Batch, BatchTargets, Dataset, TargetData};
 use crate::nn::init::{initialise, Init};
 use crate::nn::loss::{Loss, Targets};
 use crate::nn::network::{Evaluation, GradientFlow};
-use crate::nn::optim::{clip_network, Clip, ClipReport, Optimizer, OptimizerKind};
+use crate::nn::optim::{
+    clip_network, Clip, ClipReport, EarlyStopping, Optimizer, OptimizerKind, ReduceLrOnPlateau,
+};
 use crate::nn::{CellKind, Head, Mat, Network, NetworkConfig};
 use metrics::Metrics;
 
@@ -35,7 +37,25 @@ pub struct TrainConfig {
     /// Truncated BPTT every k steps; None for full BPTT.
     pub truncate: Option<usize>,
     pub seed: u64,
+    /// Epoch-end callbacks (the Keras ones the notes use).
+    #[serde(default)]
+    pub schedule: Schedule,
 }
+
+/// Epoch-end callbacks, each watching the validation loss (the training loss when there is
+/// no validation split).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Schedule {
+    /// Halve the learning rate after [`PLATEAU_PATIENCE`] epochs without a 1% improvement.
+    pub reduce_lr_on_plateau: bool,
+    /// Stop after [`STOP_PATIENCE`] epochs without improvement.
+    pub early_stopping: bool,
+}
+
+/// Epochs without improvement before the learning rate is halved.
+pub const PLATEAU_PATIENCE: usize = 5;
+/// Epochs without improvement before training stops.
+pub const STOP_PATIENCE: usize = 10;
 
 impl TrainConfig {
     /// Checks the settings; the message says what to change.
@@ -84,6 +104,10 @@ pub struct StepReport {
     pub diverged: bool,
     /// This step finished an epoch (validation loss was computed).
     pub epoch_done: bool,
+    /// Reduce-LR-on-plateau lowered the learning rate to this at the end of this epoch.
+    pub lr_reduced: Option<f64>,
+    /// Early stopping says stop: the monitored loss has not improved for STOP_PATIENCE epochs.
+    pub stop: bool,
 }
 
 /// A run in progress.
@@ -101,6 +125,8 @@ pub struct Session {
     first_loss: Option<f64>,
     /// The weights before the last update, whose loss was finite: restored on divergence.
     last_good: Option<Network<f32>>,
+    plateau: ReduceLrOnPlateau,
+    early_stopping: EarlyStopping,
     /// The last step's forward trace, gradients and gradient flow, reused every step.
     eval: Evaluation<f32>,
 }
@@ -156,6 +182,8 @@ impl Session {
             history: Vec::new(),
             first_loss: None,
             last_good: None,
+            plateau: ReduceLrOnPlateau::new(0.5, PLATEAU_PATIENCE),
+            early_stopping: EarlyStopping::new(STOP_PATIENCE, 0.0),
             eval: Evaluation::new(net_config),
         })
     }
@@ -211,12 +239,20 @@ impl Session {
         self.cursor = end;
         let mut epoch_done = false;
         let mut validation_loss = None;
+        let (mut lr_reduced, mut stop) = (None, false);
         if self.cursor >= self.order.len() {
             self.epoch += 1;
             self.cursor = 0;
             self.order = self.dataset.shuffled_train(self.config.seed, self.epoch);
             epoch_done = true;
             validation_loss = self.validation_loss();
+            let watched = validation_loss.unwrap_or_else(|| self.epoch_train_loss(loss));
+            if self.config.schedule.reduce_lr_on_plateau {
+                lr_reduced = self.plateau.observe(watched, &mut self.optimizer.lr);
+            }
+            if self.config.schedule.early_stopping {
+                stop = self.early_stopping.observe(watched);
+            }
         }
         self.history.push(HistoryPoint {
             step: self.steps,
@@ -232,6 +268,8 @@ impl Session {
             flow,
             diverged: diverged || !grads_finite,
             epoch_done,
+            lr_reduced,
+            stop,
         }
     }
 
@@ -242,6 +280,24 @@ impl Session {
         self.net
             .forward::<Pcg64Mcg>(&xs, None)
             .saturation(self.config.cell)
+    }
+
+    /// Mean training loss of the epoch just finished (its last step's `loss` not yet in the
+    /// history).
+    fn epoch_train_loss(&self, last: f64) -> f64 {
+        let epoch = self.history.last().map_or(0, |h| h.epoch);
+        let (sum, n) = self
+            .history
+            .iter()
+            .rev()
+            .take_while(|h| h.epoch == epoch)
+            .fold((last, 1usize), |(s, n), h| (s + h.train_loss, n + 1));
+        sum / n as f64
+    }
+
+    /// The epoch early stopping saw the best monitored loss at (with early stopping on).
+    pub fn best_epoch(&self) -> usize {
+        self.early_stopping.best_epoch
     }
 
     /// The optimiser's learning rate now.
@@ -372,6 +428,7 @@ mod tests {
             clip: clip_at,
             truncate: None,
             seed: 3,
+            schedule: Schedule::default(),
         };
         Session::new(config, d).unwrap()
     }
@@ -417,6 +474,45 @@ mod tests {
             "{m:?} vs {mse}"
         );
         assert!(m.r2 > 0.95 && m.mae <= m.rmse, "{m:?}");
+    }
+
+    /// With both callbacks on, a long run halves its learning rate on plateaus and then
+    /// stops once validation has not improved for STOP_PATIENCE epochs.
+    #[test]
+    fn plateaus_lower_the_learning_rate_and_early_stopping_ends_the_run() {
+        let mut s = sine_session(0.02, Clip::Norm(1.0));
+        s.config.schedule = Schedule {
+            reduce_lr_on_plateau: true,
+            early_stopping: true,
+        };
+        let mut reductions = vec![];
+        let mut stopped_at = None;
+        while s.epoch < 400 {
+            let r = s.step();
+            if let Some(lr) = r.lr_reduced {
+                reductions.push((r.epoch, lr));
+            }
+            if r.stop {
+                stopped_at = Some(r.epoch);
+                break;
+            }
+        }
+        eprintln!(
+            "lr reductions {reductions:?}; stopped at epoch {stopped_at:?}, best {}",
+            s.best_epoch()
+        );
+        assert!(
+            !reductions.is_empty(),
+            "the learning rate was halved at least once"
+        );
+        assert_eq!(reductions[0].1, 0.01);
+        assert_eq!(s.learning_rate(), reductions.last().unwrap().1);
+        let stopped = stopped_at.expect("early stopping fired");
+        assert!(
+            stopped as usize >= s.best_epoch() + STOP_PATIENCE,
+            "{stopped} vs best {}",
+            s.best_epoch()
+        );
     }
 
     #[test]

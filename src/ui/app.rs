@@ -21,7 +21,7 @@ use crate::train::lessons::{
     prepare_csv, CsvChoice, Lesson, Prepared, RunLink, Settings, FIX_CLIP,
 };
 use crate::train::metrics::Metrics;
-use crate::train::Session;
+use crate::train::{Schedule, Session, PLATEAU_PATIENCE, STOP_PATIENCE};
 use crate::ui::share::Restored;
 
 /// Most milliseconds of training per animation frame.
@@ -121,6 +121,7 @@ pub enum Msg {
     LossScale(LossScale),
     /// At most this many steps per animation frame; None: as many as fit in SLICE_MS.
     Speed(Option<usize>),
+    Schedule(Schedule),
     /// One-click fixes.
     Normalise,
     LowerLearningRate,
@@ -344,6 +345,20 @@ impl App {
                 break;
             }
             self.last_loss = Some(r.loss);
+            if let Some(lr) = r.lr_reduced {
+                self.notice = Some(format!(
+                    "Learning rate halved to {lr}: the validation loss did not improve for {PLATEAU_PATIENCE} epochs."
+                ));
+            }
+            if r.stop {
+                self.playing = false;
+                self.notice = Some(format!(
+                    "Early stopping at epoch {}: the validation loss has not improved for {STOP_PATIENCE} epochs (best at epoch {}). Training paused.",
+                    r.epoch,
+                    s.best_epoch()
+                ));
+                break;
+            }
             let frame_full = self.steps_per_frame.is_some_and(|n| trained >= n);
             if one || frame_full || now() - start > SLICE_MS {
                 break;
@@ -801,6 +816,20 @@ impl Component for App {
             }
             Msg::LossScale(scale) => self.loss_scale = scale,
             Msg::Speed(n) => self.steps_per_frame = n,
+            Msg::Schedule(schedule) => {
+                // Callbacks change how training continues, not the model: no reset.
+                self.settings.schedule = schedule;
+                self.running.settings.schedule = schedule;
+                if let Some(s) = &mut self.session {
+                    s.config.schedule = schedule;
+                }
+                if !self.on_csv {
+                    crate::ui::share::save(&RunLink {
+                        lesson: self.lesson,
+                        settings: self.settings,
+                    });
+                }
+            }
             Msg::Export(what) => {
                 if let Err(e) = self.export(what) {
                     self.error = Some(format!("The download failed: {e}"));
@@ -904,6 +933,7 @@ impl Component for App {
         let epoch = s.map_or(0, |s| s.epoch);
         let val = s.and_then(|s| s.history.iter().rev().find_map(|h| h.validation_loss));
         let fmt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.5}"));
+        let schedule = self.settings.schedule;
         let on_lesson = link.callback(|e: Event| {
             let v = select_value(&e);
             Msg::Lesson(
@@ -1013,6 +1043,16 @@ impl Component for App {
                                 <option value={sc.label()} selected={*sc == self.settings.scaling}>{ sc.label() }</option>
                             }) }
                         </select>
+                        <label class="check" title={format!("ReduceLROnPlateau: halve the learning rate when the validation loss has not improved by 1% for {PLATEAU_PATIENCE} epochs")}>
+                            <input id="plateau" type="checkbox" checked={schedule.reduce_lr_on_plateau}
+                                onchange={link.callback(move |e: Event| Msg::Schedule(Schedule { reduce_lr_on_plateau: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))} />
+                            { "Reduce learning rate on plateau" }
+                        </label>
+                        <label class="check" title={format!("EarlyStopping: pause when the validation loss has not improved for {STOP_PATIENCE} epochs")}>
+                            <input id="early-stopping" type="checkbox" checked={schedule.early_stopping}
+                                onchange={link.callback(move |e: Event| Msg::Schedule(Schedule { early_stopping: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))} />
+                            { "Early stopping" }
+                        </label>
                     </section>
                     <section class="panel charts" aria-label="Charts">
                         <div class="runbar">

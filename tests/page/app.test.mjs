@@ -411,6 +411,14 @@ test('chart options: the loss axis switches to linear, and one step per frame tr
   console.log(`one step per frame: ${perSecond} steps in 1 s`);
   assert.ok(perSecond > 5 && perSecond <= 75, `${perSecond} steps in one second at one per frame`);
   assert.match(await page.textContent('#current-lr'), /learning rate 0.01/);
+
+  // The Keras callbacks are settings like any other: in the link, and no reset.
+  const stepsNow = (await stats(page)).steps;
+  await page.check('#plateau');
+  await page.check('#early-stopping');
+  const hash = await page.evaluate(() => decodeURIComponent(location.hash));
+  assert.match(hash, /"reduce_lr_on_plateau":true,"early_stopping":true/);
+  assert.equal((await stats(page)).steps, stepsNow, 'turning callbacks on does not reset the run');
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
