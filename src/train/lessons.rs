@@ -7,7 +7,7 @@ use super::{Schedule, TrainConfig};
 use crate::data::frame::{Dataset, FrameError, SplitSpec, TargetData, Task};
 use crate::data::normalise::Scaling;
 use crate::data::signals::{generate, SignalKind, SignalParams};
-use crate::nn::init::Init;
+use crate::nn::init::{Init, Scheme};
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 
@@ -41,26 +41,84 @@ pub struct Settings {
     /// Reduce-LR-on-plateau and early stopping.
     #[serde(default)]
     pub schedule: Schedule,
+    /// Layers, directions, dropout, initialisation and batch size.
+    #[serde(default)]
+    pub shape: Shape,
+}
+
+/// The rest of the model and training shape; every lesson starts from the default.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Shape {
+    /// Stacked recurrent layers, 1-4.
+    pub layers: usize,
+    pub bidirectional: bool,
+    /// Inverted dropout between layers, in [0, 1) (no effect with one layer).
+    pub dropout: f64,
+    pub init: Scheme,
+    /// Windows per batch; None for the lesson's own.
+    pub batch_size: Option<usize>,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Self {
+            layers: 1,
+            bidirectional: false,
+            dropout: 0.0,
+            init: Scheme::PyTorch,
+            batch_size: None,
+        }
+    }
 }
 
 impl Settings {
-    /// The training config these settings give: one layer, PyTorch's default initialisation,
-    /// full BPTT.
+    /// The training config these settings give (`batch_size` is the lesson's, unless the
+    /// learner chose one); full BPTT.
     pub fn train_config(&self, batch_size: usize) -> TrainConfig {
         TrainConfig {
             cell: self.cell,
             hidden_size: self.hidden_size,
-            layers: 1,
-            bidirectional: false,
-            dropout: 0.0,
-            init: Init::default(),
+            layers: self.shape.layers,
+            bidirectional: self.shape.bidirectional,
+            dropout: self.shape.dropout,
+            init: Init {
+                scheme: self.shape.init,
+                ..Init::default()
+            },
             optimizer: self.optimizer,
             learning_rate: self.learning_rate,
-            batch_size,
+            batch_size: self.shape.batch_size.unwrap_or(batch_size),
             clip: self.clip,
             truncate: None,
             seed: self.seed,
             schedule: self.schedule,
+        }
+    }
+
+    /// Checks every value is usable; the message says which is not and why.
+    pub fn validate(&self) -> Result<(), String> {
+        self.train_config(32).validate()?;
+        if !(1..=128).contains(&self.hidden_size) {
+            return Err(format!(
+                "hidden units must be 1 to 128, got {}",
+                self.hidden_size
+            ));
+        }
+        if !(1..=crate::nn::network::MAX_LAYERS).contains(&self.shape.layers) {
+            return Err(format!("layers must be 1 to 4, got {}", self.shape.layers));
+        }
+        if !(0.0..1.0).contains(&self.shape.dropout) {
+            return Err(format!(
+                "dropout must be in [0, 1), got {}",
+                self.shape.dropout
+            ));
+        }
+        match self.clip {
+            Clip::Norm(c) | Clip::Value(c) if !(c > 0.0 && c.is_finite()) => {
+                Err(format!("a clipping threshold must be positive, got {c}"))
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -83,19 +141,7 @@ impl RunLink {
     pub fn from_text(text: &str) -> Result<RunLink, String> {
         let link: RunLink =
             serde_json::from_str(text).map_err(|e| format!("it is not a run link ({e})"))?;
-        link.settings.train_config(32).validate()?;
-        if link.settings.hidden_size > 128 {
-            return Err(format!(
-                "hidden units must be 1 to 128, got {}",
-                link.settings.hidden_size
-            ));
-        }
-        match link.settings.clip {
-            Clip::Norm(c) | Clip::Value(c) if !(c > 0.0 && c.is_finite()) => {
-                return Err(format!("a clipping threshold must be positive, got {c}"))
-            }
-            _ => {}
-        }
+        link.settings.validate()?;
         Ok(link)
     }
 }
@@ -178,6 +224,7 @@ impl Lesson {
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
                 schedule: Schedule::default(),
+                shape: Shape::default(),
             },
             Lesson::CurveFitting => Settings {
                 cell: CellKind::Lstm(LstmVariant::Standard),
@@ -188,6 +235,7 @@ impl Lesson {
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
                 schedule: Schedule::default(),
+                shape: Shape::default(),
             },
             Lesson::LargeInputs => Settings {
                 scaling: Scaling::None,
@@ -202,6 +250,7 @@ impl Lesson {
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
                 schedule: Schedule::default(),
+                shape: Shape::default(),
             },
             Lesson::Classification => Settings {
                 cell: CellKind::Lstm(LstmVariant::Standard),
@@ -212,6 +261,7 @@ impl Lesson {
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
                 schedule: Schedule::default(),
+                shape: Shape::default(),
             },
             Lesson::StockCsv | Lesson::HouseholdLoad => Settings {
                 cell: CellKind::Lstm(LstmVariant::Standard),
@@ -222,6 +272,7 @@ impl Lesson {
                 optimizer: OptimizerKind::ADAM,
                 seed: 1,
                 schedule: Schedule::default(),
+                shape: Shape::default(),
             },
             Lesson::ExplodingGradients => Settings {
                 cell: CellKind::Rnn(crate::nn::Activation::Relu),
@@ -232,6 +283,7 @@ impl Lesson {
                 optimizer: OptimizerKind::SGD,
                 seed: 1,
                 schedule: Schedule::default(),
+                shape: Shape::default(),
             },
         }
     }
@@ -826,5 +878,47 @@ mod csv_tests {
         assert!(RunLink::from_text(&bad.to_text())
             .unwrap_err()
             .contains("clipping"));
+        let mut bad = link;
+        bad.settings.shape.layers = 5;
+        assert!(RunLink::from_text(&bad.to_text())
+            .unwrap_err()
+            .contains("layers"));
+        let mut bad = link;
+        bad.settings.shape.dropout = 1.0;
+        assert!(RunLink::from_text(&bad.to_text())
+            .unwrap_err()
+            .contains("dropout"));
+        // Links made before `shape` existed still open, with the default shape.
+        let old = r#"{"lesson":"sine_next_value","settings":{"cell":{"cell":"lstm","variant":"standard"},"hidden_size":32,"learning_rate":0.01,"scaling":"none","clip":{"kind":"off"},"optimizer":{"kind":"adam","beta1":0.9,"beta2":0.999,"eps":1e-8},"seed":1}}"#;
+        let opened = RunLink::from_text(old);
+        assert!(opened.is_ok(), "{opened:?}");
+        assert_eq!(opened.unwrap().settings.shape, Shape::default());
+    }
+
+    /// The shape controls reach the model: 2 bidirectional layers with dropout, Xavier
+    /// initialised, batch 16, train on the sine lesson.
+    #[test]
+    fn deeper_bidirectional_settings_build_and_train() {
+        let lesson = Lesson::SineNextValue;
+        let s = Settings {
+            shape: Shape {
+                layers: 2,
+                bidirectional: true,
+                dropout: 0.2,
+                init: Scheme::Xavier,
+                batch_size: Some(16),
+            },
+            ..lesson.defaults()
+        };
+        let p = lesson.prepare(&s).unwrap();
+        assert_eq!(p.config.batch_size, 16);
+        let mut session = Session::new(p.config, p.dataset).unwrap();
+        assert_eq!(session.net.cells.len(), 4, "2 layers x 2 directions");
+        let before = session.validation_loss().unwrap();
+        for _ in 0..150 {
+            session.step();
+        }
+        let after = session.validation_loss().unwrap();
+        assert!(after < before / 5.0, "{before} -> {after}");
     }
 }

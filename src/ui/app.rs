@@ -15,10 +15,11 @@ use yew::prelude::*;
 use crate::charts::{draw_losses, draw_prediction, LossScale, PredictionView};
 use crate::data::normalise::Scaling;
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
+use crate::nn::init::Scheme;
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 use crate::train::lessons::{
-    prepare_csv, CsvChoice, Lesson, Prepared, RunLink, Settings, FIX_CLIP,
+    prepare_csv, CsvChoice, Lesson, Prepared, RunLink, Settings, Shape, FIX_CLIP,
 };
 use crate::train::metrics::Metrics;
 use crate::train::{Schedule, Session, PLATEAU_PATIENCE, STOP_PATIENCE};
@@ -26,6 +27,13 @@ use crate::ui::share::Restored;
 
 /// Most milliseconds of training per animation frame.
 const SLICE_MS: f64 = 12.0;
+
+/// The initialisation schemes the page offers.
+const INITS: [(&str, Scheme); 3] = [
+    ("PyTorch default", Scheme::PyTorch),
+    ("Xavier (Glorot)", Scheme::Xavier),
+    ("Xavier + orthogonal (Keras)", Scheme::XavierOrthogonal),
+];
 /// Predictions over the whole series are refreshed at most this often.
 const PREDICTION_EVERY_MS: f64 = 250.0;
 
@@ -122,6 +130,7 @@ pub enum Msg {
     /// At most this many steps per animation frame; None: as many as fit in SLICE_MS.
     Speed(Option<usize>),
     Schedule(Schedule),
+    Shape(Shape, &'static str),
     /// One-click fixes.
     Normalise,
     LowerLearningRate,
@@ -816,6 +825,10 @@ impl Component for App {
             }
             Msg::LossScale(scale) => self.loss_scale = scale,
             Msg::Speed(n) => self.steps_per_frame = n,
+            Msg::Shape(shape, what) => {
+                self.settings.shape = shape;
+                model_change(self, what);
+            }
             Msg::Schedule(schedule) => {
                 // Callbacks change how training continues, not the model: no reset.
                 self.settings.schedule = schedule;
@@ -934,6 +947,7 @@ impl Component for App {
         let val = s.and_then(|s| s.history.iter().rev().find_map(|h| h.validation_loss));
         let fmt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.5}"));
         let schedule = self.settings.schedule;
+        let shape = self.settings.shape;
         let on_lesson = link.callback(|e: Event| {
             let v = select_value(&e);
             Msg::Lesson(
@@ -1016,6 +1030,29 @@ impl Component for App {
                         <input id="hidden" type="number" min="1" max="128" value={self.settings.hidden_size.to_string()} onchange={on_hidden} />
                         <label for="seed" title="Seeds the initial weights and the batch order: the same seed and settings give the same run, step for step">{ "Seed" }</label>
                         <input id="seed" type="number" min="0" max="999999999" value={self.settings.seed.to_string()} onchange={on_seed} />
+                        <label for="layers" title="Recurrent layers stacked on each other (1-4); each reads the sequence of states of the one below">{ "Layers" }</label>
+                        <input id="layers" type="number" min="1" max="4" value={shape.layers.to_string()}
+                            onchange={link.callback(move |e: Event| match whole_number(&e, 1, 4) {
+                                Ok(n) => Msg::Shape(Shape { layers: n, ..shape }, "Layers changed"),
+                                Err(m) => Msg::Invalid(format!("Layers: {m}")),
+                            })} />
+                        <label class="check" title="A second pass runs from the last step to the first; the two states are concatenated (PyTorch's bidirectional=True)">
+                            <input id="bidirectional" type="checkbox" checked={shape.bidirectional}
+                                onchange={link.callback(move |e: Event| Msg::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "Bidirectional changed"))} />
+                            { "Bidirectional" }
+                        </label>
+                        <label for="dropout" title="Inverted dropout on the input of every layer but the first, while training (no effect with one layer)">{ "Dropout between layers" }</label>
+                        <select id="dropout" onchange={link.batch_callback(move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Msg::Shape(Shape { dropout: d, ..shape }, "Dropout changed")))}>
+                            { for [0.0, 0.1, 0.2, 0.3, 0.5].iter().map(|d| html! { <option value={d.to_string()} selected={(*d - shape.dropout).abs() < 1e-12}>{ d.to_string() }</option> }) }
+                        </select>
+                        <label for="init" title="How the weights start: PyTorch's uniform ±1/√H, Glorot/Xavier uniform, or Keras' Glorot inputs with orthogonal recurrent weights">{ "Initialisation" }</label>
+                        <select id="init" onchange={link.callback(move |e: Event| {
+                            let v = select_value(&e);
+                            let init = INITS.iter().find(|(n, _)| *n == v).map_or(Scheme::PyTorch, |(_, s)| *s);
+                            Msg::Shape(Shape { init, ..shape }, "Initialisation changed")
+                        })}>
+                            { for INITS.iter().map(|(n, s)| html! { <option value={*n} selected={*s == shape.init}>{ *n }</option> }) }
+                        </select>
                         <h2>{ "Training" }</h2>
                         <label for="optimizer" title="How gradients turn into weight updates (torch.optim semantics)">{ "Optimiser" }</label>
                         <select id="optimizer" onchange={link.callback(|e: Event| {
@@ -1023,6 +1060,11 @@ impl Component for App {
                             Msg::Optimizer(OPTIMIZERS.iter().find(|(n, _)| *n == v).map_or(OptimizerKind::ADAM, |(_, k)| *k))
                         })}>
                             { for OPTIMIZERS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.optimizer}>{ *n }</option> }) }
+                        </select>
+                        <label for="batch" title="Training windows per step (the lesson's own by default)">{ "Batch size" }</label>
+                        <select id="batch" onchange={link.callback(move |e: Event| Msg::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "Batch size changed"))}>
+                            <option value="lesson" selected={shape.batch_size.is_none()}>{ "lesson's" }</option>
+                            { for [8usize, 16, 32, 64, 128].iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size == Some(*b)}>{ b.to_string() }</option> }) }
                         </select>
                         <label for="lr" title="The optimiser's step size">{ "Learning rate" }</label>
                         <select id="lr" onchange={on_lr}>

@@ -422,3 +422,28 @@ test('chart options: the loss axis switches to linear, and one step per frame tr
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('model shape: 2 bidirectional layers with dropout and Keras initialisation train, and are in the link', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.fill('#layers', '2');
+  await page.locator('#layers').press('Tab');
+  await page.getByText('Layers changed: the run was reset.').waitFor();
+  await page.check('#bidirectional');
+  await page.selectOption('#dropout', '0.2');
+  await page.selectOption('#init', 'Xavier + orthogonal (Keras)');
+  await page.selectOption('#batch', '16');
+  await page.getByText('Batch size changed: the run was reset.').waitFor();
+  const hash = await page.evaluate(() => decodeURIComponent(location.hash));
+  assert.match(hash, /"shape":\{"layers":2,"bidirectional":true,"dropout":0.2,"init":"xavier_orthogonal","batch_size":16\}/);
+  const first = await trainFor(page, 1);
+  const trained = await trainFor(page, 150);
+  console.log(`2 bidirectional layers: loss ${first.loss.toFixed(4)} -> ${trained.loss.toFixed(5)} in ${trained.steps} steps`);
+  assert.ok(trained.loss < first.loss / 5, `${first.loss} -> ${trained.loss}`);
+  await screenshot(page, 'model-shape');
+  await page.fill('#layers', '9');
+  await page.locator('#layers').press('Tab');
+  await page.getByText('Layers: "9" is not a whole number from 1 to 4; the previous value is kept.').waitFor();
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
