@@ -352,6 +352,39 @@ impl Session {
         out
     }
 
+    /// Multi-step forecast over consecutive windows `starts` (e.g. the test split): from the
+    /// first window only, each prediction is fed back as the next input, so errors compound,
+    /// unlike [`Self::predict`]'s one-step-ahead predictions from true inputs. Original units.
+    /// Only for next-value tasks on the target alone, horizon 1, stride 1.
+    pub fn recursive_forecast(&self, starts: &[usize]) -> Result<Vec<f64>, String> {
+        let d = &self.dataset;
+        let one_ahead = matches!(
+            d.task,
+            crate::data::frame::Task::NextValue {
+                horizon: 1,
+                stride: 1,
+                ..
+            }
+        );
+        if !one_ahead || !matches!(d.y, TargetData::Values(_)) {
+            return Err("a recursive forecast needs a next-value task with horizon 1".into());
+        }
+        let Some(&first) = starts.first() else {
+            return Ok(Vec::new());
+        };
+        let scaled = d
+            .recursive_forecast(first, starts.len(), |w| {
+                let xs: Vec<Mat<f32>> = w
+                    .iter()
+                    .map(|&v| Mat::from_element(1, 1, v as f32))
+                    .collect();
+                let trace = self.net.forward::<Pcg64Mcg>(&xs, None);
+                f64::from(trace.outputs.last().expect("one scored step")[(0, 0)])
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(scaled.into_iter().map(|v| d.y_scaler.invert(v)).collect())
+    }
+
     /// Scores of `predicted` (from [`Self::predict`] on the same `starts`) against the truth,
     /// in original units. None for no windows.
     pub fn metrics(&self, starts: &[usize], predicted: &[f64]) -> Option<Metrics> {
@@ -474,6 +507,45 @@ mod tests {
             "{m:?} vs {mse}"
         );
         assert!(m.r2 > 0.95 && m.mae <= m.rmse, "{m:?}");
+    }
+
+    /// The recursive forecast starts where one-step prediction does, then drifts as its own
+    /// errors feed back: close over the first steps, far worse than one-step over 100.
+    #[test]
+    fn recursive_forecasts_feed_predictions_back() {
+        let mut s = sine_session(0.01, Clip::Off);
+        while s.epoch < 8 {
+            s.step();
+        }
+        let test = s.dataset.test.clone();
+        let forecast = s.recursive_forecast(&test).unwrap();
+        let one_step = s.predict(&test);
+        assert_eq!(forecast.len(), test.len());
+        assert!(
+            (forecast[0] - one_step[0]).abs() < 1e-6,
+            "same first prediction"
+        );
+        let TargetData::Values(y) = &s.dataset.y else {
+            panic!()
+        };
+        let rmse = |p: &[f64], n: usize| {
+            let sq: f64 = test[..n]
+                .iter()
+                .zip(p)
+                .map(|(&st, v)| (v - y[s.target_row(st)]).powi(2))
+                .sum();
+            (sq / n as f64).sqrt()
+        };
+        let n = test.len();
+        let (early, all, one) = (rmse(&forecast, 5), rmse(&forecast, n), rmse(&one_step, n));
+        eprintln!(
+            "test RMSE: one step {one:.4}; recursive over 5 steps {early:.4}, over {n} {all:.4}"
+        );
+        assert!(
+            early < 0.1,
+            "the first recursive steps stay near the curve: {early}"
+        );
+        assert!(all > 2.0 * one, "errors compound: {all} vs {one}");
     }
 
     /// With both callbacks on, a long run halves its learning rate on plateaus and then

@@ -130,6 +130,7 @@ pub enum Msg {
     /// At most this many steps per animation frame; None: as many as fit in SLICE_MS.
     Speed(Option<usize>),
     Schedule(Schedule),
+    Recursive(bool),
     Shape(Shape, &'static str),
     /// One-click fixes.
     Normalise,
@@ -192,6 +193,10 @@ pub struct App {
     prediction: Vec<(f64, f64)>,
     loss_scale: LossScale,
     steps_per_frame: Option<usize>,
+    /// Show a recursive (multi-step) forecast on the test segment instead of one-step
+    /// predictions; why it cannot be shown, if so.
+    recursive: bool,
+    forecast_error: Option<String>,
     /// Scores of the latest prediction on the validation and test windows.
     scores: [Option<Metrics>; 2],
     predicted_at: f64,
@@ -320,8 +325,16 @@ impl App {
             .chain(&s.dataset.test)
             .copied()
             .collect();
-        let pred = s.predict(&starts);
+        let mut pred = s.predict(&starts);
         let (nt, nv) = (s.dataset.train.len(), s.dataset.validation.len());
+        self.forecast_error = None;
+        if self.recursive {
+            // The test segment from its first window alone, predictions fed back.
+            match s.recursive_forecast(&s.dataset.test) {
+                Ok(f) => pred[nt + nv..].copy_from_slice(&f),
+                Err(e) => self.forecast_error = Some(e),
+            }
+        }
         self.scores = [
             s.metrics(&s.dataset.validation, &pred[nt..nt + nv]),
             s.metrics(&s.dataset.test, &pred[nt + nv..]),
@@ -698,6 +711,8 @@ impl Component for App {
             scores: [None, None],
             loss_scale: LossScale::Log,
             steps_per_frame: None,
+            recursive: false,
+            forecast_error: None,
             predicted_at: 0.0,
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
@@ -825,6 +840,10 @@ impl Component for App {
             }
             Msg::LossScale(scale) => self.loss_scale = scale,
             Msg::Speed(n) => self.steps_per_frame = n,
+            Msg::Recursive(on) => {
+                self.recursive = on;
+                self.refresh_prediction();
+            }
             Msg::Shape(shape, what) => {
                 self.settings.shape = shape;
                 model_change(self, what);
@@ -1133,6 +1152,14 @@ impl Component for App {
                         }
                         <canvas id="prediction-chart" ref={self.prediction_ref.clone()} width="900" height="360"></canvas>
                         <div class="chart-options">
+                            <label for="test-mode" title="One step ahead: every test window reads the true values. Recursive: only the first test window is real; each prediction becomes the next input, so errors compound, as in a real forecast">{ "Test segment" }</label>
+                            <select id="test-mode" onchange={link.callback(|e: Event| Msg::Recursive(select_value(&e) == "recursive"))}>
+                                <option value="one-step" selected={!self.recursive}>{ "one step ahead" }</option>
+                                <option value="recursive" selected={self.recursive}>{ "recursive forecast" }</option>
+                            </select>
+                            if let Some(e) = &self.forecast_error {
+                                <span class="warn" role="status">{ format!("{e}: showing one-step predictions.") }</span>
+                            }
                             <label for="loss-scale" title="Log shows orders of magnitude (how convergence usually looks); linear shows how far the loss really fell">{ "Loss axis" }</label>
                             <select id="loss-scale" onchange={link.callback(|e: Event| Msg::LossScale(if select_value(&e) == "linear" { LossScale::Linear } else { LossScale::Log }))}>
                                 <option value="log" selected={self.loss_scale == LossScale::Log}>{ "log" }</option>

@@ -447,3 +447,22 @@ test('model shape: 2 bidirectional layers with dropout and Keras initialisation 
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('the test segment as a recursive forecast: errors compound, and the page says when it cannot', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await trainFor(page, 300);
+  const oneStep = await score(page, 'test', 'rmse');
+  await page.selectOption('#test-mode', 'recursive');
+  await page.waitForFunction((r) => Number(document.querySelector('#scores tr[data-split="test"]').dataset.rmse) !== r, oneStep);
+  const recursive = await score(page, 'test', 'rmse');
+  console.log(`test RMSE: one step ahead ${oneStep.toFixed(4)}, recursive ${recursive.toFixed(4)}`);
+  assert.ok(recursive > oneStep, `${recursive} vs ${oneStep}`);
+  await screenshot(page, 'recursive-forecast');
+  // Stock prices have five features: no recursive forecast, and a note says why.
+  await page.selectOption('#lesson', 'StockCsv');
+  await trainFor(page, 5);
+  await page.getByText('a recursive forecast needs').waitFor();
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
