@@ -296,6 +296,97 @@ fn loss_lines<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
     draw_legend(chart)
 }
 
+/// One line of the gradient-flow chart: a norm per time step.
+pub struct FlowLine<'a> {
+    pub label: String,
+    /// `norms[t]`, t = 0 the first step of the sequence.
+    pub norms: &'a [f64],
+    /// Dashed (the LSTM's cell-state gradient) or solid (the hidden state's).
+    pub dashed: bool,
+}
+
+/// Colours of successive layers / directions in the gradient-flow chart.
+const FLOW_COLOURS: [RGBColor; 4] = [
+    RGBColor(31, 119, 180),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(23, 190, 207),
+];
+
+/// Gradient flow through time: each line's norm against the time step, log scale, as
+/// `||dL/dh_t||` falls (vanishing) or grows (exploding) from the last step back to the first.
+/// Zero and non-finite norms are left out.
+pub fn draw_gradient_flow<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    lines: &[FlowLine<'_>],
+    title: &str,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let ok = |v: &f64| v.is_finite() && *v > 0.0;
+    let (lo, hi) = lines
+        .iter()
+        .flat_map(|l| l.norms.iter().filter(|v| ok(v)))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    let (lo, hi) = if lo.is_finite() {
+        (lo * 0.5, hi * 2.0)
+    } else {
+        (1e-6, 1.0)
+    };
+    let steps = lines
+        .iter()
+        .map(|l| l.norms.len())
+        .max()
+        .unwrap_or(1)
+        .max(2);
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 16))
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(60)
+        .build_cartesian_2d(1.0..steps as f64, (lo..hi).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(238, 238, 238))
+        .x_desc("time step t")
+        .x_label_formatter(&|v| tick_label(*v, 0))
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()
+        .map_err(err)?;
+    for (k, line) in lines.iter().enumerate() {
+        let colour = FLOW_COLOURS[(k / 2 + k % 2) % FLOW_COLOURS.len()];
+        let colour = if line.dashed {
+            colour.mix(0.7)
+        } else {
+            colour.mix(1.0)
+        };
+        let points: Vec<(f64, f64)> = line
+            .norms
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| ok(v))
+            .map(|(t, &v)| ((t + 1) as f64, v))
+            .collect();
+        let style = colour.stroke_width(if line.dashed { 1 } else { 2 });
+        if line.dashed {
+            chart
+                .draw_series(DashedLineSeries::new(points, 6, 4, style))
+                .map_err(err)?
+        } else {
+            chart
+                .draw_series(LineSeries::new(points, style))
+                .map_err(err)?
+        }
+        .label(line.label.clone())
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+    }
+    draw_legend(&mut chart).map_err(err)?;
+    root.present().map_err(err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,6 +494,47 @@ mod tests {
             }
         }
         assert!(svg.contains("loss (log scale)") && svg.contains("loss (linear scale)"));
+    }
+
+    /// One polyline per flow line, with one vertex per positive finite norm.
+    #[test]
+    fn gradient_flow_draws_each_line_and_skips_zeros() {
+        let dh = [1e-9, 1e-6, 0.0, 1e-3, 1.0];
+        let dc = [0.1, 0.2, 0.3, f64::NAN, 0.5];
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (500, 260)).into_drawing_area();
+            draw_gradient_flow(
+                &root,
+                &[
+                    FlowLine {
+                        label: "dh".into(),
+                        norms: &dh,
+                        dashed: false,
+                    },
+                    FlowLine {
+                        label: "dc".into(),
+                        norms: &dc,
+                        dashed: true,
+                    },
+                ],
+                "gradient flow",
+            )
+            .unwrap();
+        }
+        let mut empty = String::new();
+        {
+            let root = SVGBackend::with_string(&mut empty, (500, 260)).into_drawing_area();
+            draw_gradient_flow(&root, &[], "empty").unwrap();
+        }
+        assert!(svg.contains("gradient flow") && svg.contains("\ndh\n") && svg.contains("\ndc\n"));
+        // The solid line's polyline (the longest with its width; its legend mark has 2 points).
+        let vertices = svg
+            .lines()
+            .filter(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\""))
+            .map(|l| l.matches(',').count())
+            .max();
+        assert_eq!(vertices, Some(4), "four positive norms of five");
     }
 
     #[test]

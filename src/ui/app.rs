@@ -12,10 +12,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::charts::{draw_losses, draw_prediction, LossScale, PredictionView};
+use crate::charts::{
+    draw_gradient_flow, draw_losses, draw_prediction, FlowLine, LossScale, PredictionView,
+};
 use crate::data::normalise::Scaling;
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
 use crate::nn::init::Scheme;
+use crate::nn::network::GradientFlow;
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 use crate::train::lessons::{
@@ -27,6 +30,9 @@ use crate::ui::share::Restored;
 
 /// Most milliseconds of training per animation frame.
 const SLICE_MS: f64 = 12.0;
+
+/// Training steps over which the gradient-flow view counts clipping events.
+const CLIP_WINDOW: usize = 100;
 
 /// The initialisation schemes the page offers.
 const INITS: [(&str, Scheme); 3] = [
@@ -197,6 +203,11 @@ pub struct App {
     /// predictions; why it cannot be shown, if so.
     recursive: bool,
     forecast_error: Option<String>,
+    /// ||dL/dh_t|| (and ||dL/dc_t||) of the latest batch, and whether clipping fired on each
+    /// of the last CLIP_WINDOW steps.
+    flow: Option<GradientFlow>,
+    clip_events: std::collections::VecDeque<bool>,
+    flow_ref: NodeRef,
     /// Scores of the latest prediction on the validation and test windows.
     scores: [Option<Metrics>; 2],
     predicted_at: f64,
@@ -249,6 +260,8 @@ impl App {
                 self.error = None;
                 self.notice = notice;
                 self.diverged_at = None;
+                self.flow = None;
+                self.clip_events.clear();
                 self.scores = [None, None];
                 self.last_loss = None;
                 self.rate = 0.0;
@@ -266,6 +279,34 @@ impl App {
                     "Could not set up this run: {e}. The previous run is kept."
                 ));
             }
+        }
+    }
+
+    /// The gradient-flow chart, its clipping readout, and the plotted data for tests
+    /// (`data-dh`, `data-dc`: the first layer's forward direction, t = 1 first).
+    fn flow_view(&self) -> Html {
+        let first = |v: &Vec<Vec<Vec<f64>>>| {
+            v.first()
+                .and_then(|l| l.first())
+                .map_or_else(String::new, |n| {
+                    serde_json::to_string(n).unwrap_or_default()
+                })
+        };
+        let (dh, dc) = self
+            .flow
+            .as_ref()
+            .map_or((String::new(), String::new()), |f| {
+                (first(&f.dh_norm), first(&f.dc_norm))
+            });
+        let clipped = self.clip_events.iter().filter(|&&c| c).count();
+        html! {
+            <div class="flow">
+                <p class="flow-readout" id="clip-readout" data-clipped={clipped.to_string()} data-of={self.clip_events.len().to_string()}
+                    title="How often gradient clipping changed the gradient recently">
+                    { format!("Clipping fired on {clipped} of the last {} steps.", self.clip_events.len()) }
+                </p>
+                <canvas id="flow-chart" ref={self.flow_ref.clone()} width="900" height="260" data-dh={dh} data-dc={dc}></canvas>
+            </div>
         }
     }
 
@@ -361,12 +402,17 @@ impl App {
         loop {
             let r = s.step();
             trained += 1;
+            self.clip_events.push_back(r.clip.clipped);
+            if self.clip_events.len() > CLIP_WINDOW {
+                self.clip_events.pop_front();
+            }
             if r.diverged {
                 self.diverged_at = Some(r.step);
                 self.playing = false;
                 break;
             }
             self.last_loss = Some(r.loss);
+            self.flow = Some(r.flow);
             if let Some(lr) = r.lr_reduced {
                 self.notice = Some(format!(
                     "Learning rate halved to {lr}: the validation loss did not improve for {PLATEAU_PATIENCE} epochs."
@@ -447,6 +493,44 @@ impl App {
                 };
                 let title = format!("{} and the model's prediction", s.dataset.target_name);
                 let _ = draw_prediction(&root, &view, &title);
+            }
+        }
+        if let (Some(canvas), Some(flow)) = (self.flow_ref.cast::<HtmlCanvasElement>(), &self.flow)
+        {
+            if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
+                let root = backend.into_drawing_area();
+                let dirs = if s.config.bidirectional { 2 } else { 1 };
+                let name = |l: usize, d: usize| {
+                    let layer = if s.config.layers > 1 {
+                        format!(" layer {}", l + 1)
+                    } else {
+                        String::new()
+                    };
+                    let rev = if d == 1 { " reverse" } else { "" };
+                    format!("{layer}{rev}")
+                };
+                let mut lines = Vec::new();
+                for l in 0..flow.dh_norm.len() {
+                    for d in 0..dirs.min(flow.dh_norm[l].len()) {
+                        lines.push(FlowLine {
+                            label: format!("‖dL/dh_t‖{}", name(l, d)),
+                            norms: &flow.dh_norm[l][d],
+                            dashed: false,
+                        });
+                        if let Some(dc) = flow.dc_norm.get(l).and_then(|v| v.get(d)) {
+                            lines.push(FlowLine {
+                                label: format!("‖dL/dc_t‖{}", name(l, d)),
+                                norms: dc,
+                                dashed: true,
+                            });
+                        }
+                    }
+                }
+                let _ = draw_gradient_flow(
+                    &root,
+                    &lines,
+                    "gradient flow through time (latest batch, log scale)",
+                );
             }
         }
         if let Some(canvas) = self.loss_ref.cast::<HtmlCanvasElement>() {
@@ -713,6 +797,9 @@ impl Component for App {
             steps_per_frame: None,
             recursive: false,
             forecast_error: None,
+            flow: None,
+            clip_events: std::collections::VecDeque::new(),
+            flow_ref: NodeRef::default(),
             predicted_at: 0.0,
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
@@ -1174,6 +1261,7 @@ impl Component for App {
                             <span class="lr" id="current-lr" title="The optimiser's current learning rate">{ format!("learning rate {}", s.map_or(self.settings.learning_rate, |s| s.learning_rate())) }</span>
                         </div>
                         <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="240"></canvas>
+                        { self.flow_view() }
                         <div class="exports" role="group" aria-label="Downloads">
                             <span>{ "Download:" }</span>
                             <button id="export-weights" title="All weights under PyTorch's state_dict names (docs/WEIGHTS.md)" onclick={link.callback(|_| Msg::Export(Export::Weights))}>{ "weights (JSON)" }</button>

@@ -462,7 +462,42 @@ test('the test segment as a recursive forecast: errors compound, and the page sa
   // Stock prices have five features: no recursive forecast, and a note says why.
   await page.selectOption('#lesson', 'StockCsv');
   await trainFor(page, 5);
-  await page.getByText('a recursive forecast needs').waitFor();
+  await page.getByText('it needs the target to be the only feature: showing one-step predictions.').waitFor();
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
+
+test('gradient flow through time: the vanilla RNN\'s gradient vanishes toward early steps, the LSTM\'s survives', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.selectOption('#lesson', 'VanishingGradients');
+  await trainFor(page, 30);
+  const flow = () => page.evaluate(() => {
+    const c = document.querySelector('#flow-chart');
+    return { dh: JSON.parse(c.dataset.dh || '[]'), dc: JSON.parse(c.dataset.dc || '[]') };
+  });
+  const rnn = await flow();
+  assert.equal(rnn.dh.length, 50, 'one norm per time step');
+  assert.deepEqual(rnn.dc, [], 'a vanilla RNN has no cell state');
+  const rnnRatio = rnn.dh[0] / rnn.dh[49];
+  await waitForInk(page, '#flow-chart');
+  await screenshot(page, 'gradient-flow-rnn');
+  await page.selectOption('#cell', 'LSTM');
+  await trainFor(page, 30);
+  const lstm = await flow();
+  assert.equal(lstm.dc.length, 50, 'the LSTM also reports ||dL/dc_t||');
+  const lstmRatio = lstm.dh[0] / lstm.dh[49];
+  console.log(`||dL/dh_1|| / ||dL/dh_50||: RNN ${rnnRatio.toExponential(2)}, LSTM ${lstmRatio.toExponential(2)}`);
+  assert.ok(rnnRatio < 1e-3, `the RNN's gradient vanishes over 50 steps: ${rnnRatio}`);
+  assert.ok(lstmRatio > 100 * rnnRatio, `the LSTM's survives far better: ${lstmRatio}`);
+  await screenshot(page, 'gradient-flow-lstm');
+  // Clipping events are counted.
+  await page.selectOption('#lesson', 'ExplodingGradients');
+  await page.selectOption('#clip', 'global norm 0.25');
+  await trainFor(page, 20);
+  const clipped = await page.evaluate(() => Number(document.querySelector('#clip-readout').dataset.clipped));
+  console.log(`exploding lesson with clipping: clipping fired on ${clipped} of 20 steps`);
+  assert.ok(clipped > 0, 'clipping fired and was counted');
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
