@@ -387,6 +387,104 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(
     root.present().map_err(err)
 }
 
+/// The value range of a heatmap and how it is coloured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum HeatScale {
+    /// [0, 1] (sigmoid gates): white (closed) to dark blue (open).
+    Unit,
+    /// [-1, 1] (tanh outputs, states), clamped: blue, white at 0, red.
+    Signed,
+}
+
+impl HeatScale {
+    /// The colour of `v` on this scale.
+    pub fn colour(self, v: f64) -> RGBColor {
+        let lerp = |a: u8, b: u8, t: f64| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
+        let mix = |from: (u8, u8, u8), to: (u8, u8, u8), t: f64| {
+            RGBColor(
+                lerp(from.0, to.0, t),
+                lerp(from.1, to.1, t),
+                lerp(from.2, to.2, t),
+            )
+        };
+        let v = if v.is_finite() { v } else { 0.0 };
+        match self {
+            HeatScale::Unit => mix((255, 255, 255), (8, 48, 107), v.clamp(0.0, 1.0)),
+            HeatScale::Signed if v < 0.0 => mix((255, 255, 255), (33, 102, 172), (-v).min(1.0)),
+            HeatScale::Signed => mix((255, 255, 255), (178, 24, 43), v.min(1.0)),
+        }
+    }
+}
+
+/// A time x unit heatmap: `values[t * units + u]`, one column per time step (left to
+/// right), one row per unit (top to bottom), coloured on `scale`, with its colour bar.
+pub fn draw_heatmap<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    values: &[f64],
+    steps: usize,
+    units: usize,
+    scale: HeatScale,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    assert_eq!(values.len(), steps * units, "values fill the grid");
+    root.fill(&WHITE).map_err(err)?;
+    let (map, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(46));
+    let mut chart = ChartBuilder::on(&map)
+        .caption(title, ("sans-serif", 13))
+        .margin(4)
+        .x_label_area_size(18)
+        .y_label_area_size(28)
+        .build_cartesian_2d(0.0..steps.max(1) as f64, units.max(1) as f64..0.0)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(5)
+        .y_labels(4)
+        .x_label_formatter(&|v| tick_label(*v + 0.5, 0))
+        .y_label_formatter(&|v| tick_label(*v, 0))
+        .label_style(("sans-serif", 10))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series((0..steps).flat_map(|t| {
+            (0..units).map(move |u| {
+                let v = values[t * units + u];
+                Rectangle::new(
+                    [(t as f64, u as f64), ((t + 1) as f64, (u + 1) as f64)],
+                    scale.colour(v).filled(),
+                )
+            })
+        }))
+        .map_err(err)?;
+    // The colour bar, labelled at its ends and middle.
+    let (lo, hi) = match scale {
+        HeatScale::Unit => (0.0, 1.0),
+        HeatScale::Signed => (-1.0, 1.0),
+    };
+    let (_, h) = bar.dim_in_pixel();
+    let (top, bottom) = (22i32, h as i32 - 22);
+    for y in top..bottom {
+        let v = hi - (hi - lo) * f64::from(y - top) / f64::from((bottom - top).max(1));
+        bar.draw(&Rectangle::new(
+            [(4, y), (14, y + 1)],
+            scale.colour(v).filled(),
+        ))
+        .map_err(err)?;
+    }
+    let style = ("sans-serif", 10).into_font().color(&BLACK);
+    for (v, y) in [
+        (hi, top),
+        ((lo + hi) / 2.0, (top + bottom) / 2),
+        (lo, bottom - 8),
+    ] {
+        bar.draw(&Text::new(format!("{v}"), (18, y), style.clone()))
+            .map_err(err)?;
+    }
+    root.present().map_err(err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,6 +633,29 @@ mod tests {
             .map(|l| l.matches(',').count())
             .max();
         assert_eq!(vertices, Some(4), "four positive norms of five");
+    }
+
+    /// One filled cell per (t, unit), coloured on the scale; the colour bar is labelled.
+    #[test]
+    fn heatmaps_colour_every_cell_on_their_scale() {
+        assert_eq!(HeatScale::Unit.colour(0.0), RGBColor(255, 255, 255));
+        assert_eq!(HeatScale::Unit.colour(1.0), RGBColor(8, 48, 107));
+        assert_eq!(HeatScale::Signed.colour(0.0), RGBColor(255, 255, 255));
+        assert_eq!(HeatScale::Signed.colour(-2.0), RGBColor(33, 102, 172));
+        assert_eq!(HeatScale::Signed.colour(f64::NAN), RGBColor(255, 255, 255));
+        let values: Vec<f64> = (0..12).map(|k| k as f64 / 11.0).collect();
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (300, 160)).into_drawing_area();
+            draw_heatmap(&root, "forget gate f", &values, 4, 3, HeatScale::Unit).unwrap();
+        }
+        assert!(svg.contains("forget gate f"));
+        // The darkest cell (the last, 1.0) is drawn in the scale's end colour.
+        assert!(svg.contains("#08306B"), "the value 1.0 is dark blue");
+        assert!(
+            svg.contains("\n0.5\n") || svg.contains(">0.5<"),
+            "the bar's middle label"
+        );
     }
 
     #[test]

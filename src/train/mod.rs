@@ -300,6 +300,12 @@ impl Session {
         self.early_stopping.best_epoch
     }
 
+    /// The forward trace of the latest training batch: the very trace backprop used (sample
+    /// j is column j of every matrix). Empty before the first step.
+    pub fn last_trace(&self) -> &crate::nn::network::ForwardTrace<f32> {
+        &self.eval.trace
+    }
+
     /// The optimiser's learning rate now.
     pub fn learning_rate(&self) -> f64 {
         self.optimizer.lr

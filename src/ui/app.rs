@@ -13,7 +13,8 @@ use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEv
 use yew::prelude::*;
 
 use crate::charts::{
-    draw_gradient_flow, draw_losses, draw_prediction, FlowLine, LossScale, PredictionView,
+    draw_gradient_flow, draw_heatmap, draw_losses, draw_prediction, FlowLine, HeatScale, LossScale,
+    PredictionView,
 };
 use crate::data::normalise::Scaling;
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
@@ -208,6 +209,8 @@ pub struct App {
     flow: Option<GradientFlow>,
     clip_events: std::collections::VecDeque<bool>,
     flow_ref: NodeRef,
+    /// When the heatmaps were last drawn (the prediction refresh they followed).
+    heat_drawn_at: std::cell::Cell<f64>,
     /// Scores of the latest prediction on the validation and test windows.
     scores: [Option<Metrics>; 2],
     predicted_at: f64,
@@ -280,6 +283,105 @@ impl App {
                 ));
             }
         }
+    }
+
+    /// Heatmaps of every gate, h_t and c_t over time for the watched sample (the first of the
+    /// latest batch, layer 1, forward direction), from the trace backprop used.
+    fn cell_view(&self) -> Html {
+        let Some(s) = &self.session else {
+            return html! {};
+        };
+        let trace = s.last_trace();
+        if trace.layers.is_empty() {
+            return html! {};
+        }
+        let saturation = trace.saturation(s.config.cell);
+        let kind = s.config.cell;
+        let mut names: Vec<String> = heat_panels(kind)
+            .iter()
+            .map(|(title, _, _)| title.clone())
+            .collect();
+        names.dedup();
+        html! {
+            <div class="cell-view">
+                <p class="flow-readout" id="saturation" data-saturation={saturation.to_string()}
+                    title="Share of gate values below 0.05 or above 0.95 (tanh beyond ±0.95) in the latest batch: a saturated gate passes almost no gradient">
+                    { format!("Inside the cell, sample 1 of the latest batch, layer 1 · saturated gate values: {:.0}%", saturation * 100.0) }
+                </p>
+                <div class="heatmaps">
+                    { for names.iter().enumerate().map(|(k, n)| html! {
+                        <canvas class="heatmap" id={format!("heat-{k}")} aria-label={n.clone()} width="290" height="170"></canvas>
+                    }) }
+                </div>
+            </div>
+        }
+    }
+
+    /// Draws the heatmaps of [`Self::cell_view`] (after each prediction refresh, not every
+    /// frame: a few thousand cells each).
+    fn draw_heatmaps(&self) {
+        let Some(s) = &self.session else { return };
+        let trace = s.last_trace();
+        let Some(layer) = trace.layers.first() else {
+            return;
+        };
+        let Some(steps) = layer.steps.first() else {
+            return;
+        };
+        if steps.is_empty() {
+            return;
+        }
+        let kind = s.config.cell;
+        let hidden = s.config.hidden_size;
+        // At most 200 time columns and 64 units: larger runs are decimated, and say so.
+        let stride = steps.len().div_ceil(200);
+        let units = hidden.min(64);
+        let shown: Vec<usize> = (0..steps.len()).step_by(stride).collect();
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        for (k, (title, what, scale)) in heat_panels(kind).into_iter().enumerate() {
+            let Some(canvas) = document
+                .get_element_by_id(&format!("heat-{k}"))
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+            else {
+                continue;
+            };
+            let mut values = Vec::with_capacity(shown.len() * units);
+            for &t in &shown {
+                let st = &steps[t];
+                let column: Option<Vec<f64>> = match what {
+                    HeatSource::Gate(g) => st
+                        .gate(kind, g)
+                        .map(|m| (0..units).map(|u| f64::from(m[(u, 0)])).collect()),
+                    HeatSource::Hidden => {
+                        Some((0..units).map(|u| f64::from(st.hidden[(u, 0)])).collect())
+                    }
+                    HeatSource::Cell => st
+                        .cell
+                        .as_ref()
+                        .map(|c| (0..units).map(|u| f64::from(c[(u, 0)])).collect()),
+                };
+                values.extend(column.unwrap_or_else(|| vec![f64::NAN; units]));
+            }
+            let mut title = title;
+            if stride > 1 || units < hidden {
+                title.push_str(&format!(
+                    " (every {stride}. step, {units} of {hidden} units)"
+                ));
+            }
+            if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
+                let _ = draw_heatmap(
+                    &backend.into_drawing_area(),
+                    &title,
+                    &values,
+                    shown.len(),
+                    units,
+                    scale,
+                );
+            }
+        }
+        self.heat_drawn_at.set(self.predicted_at);
     }
 
     /// The gradient-flow chart, its clipping readout, and the plotted data for tests
@@ -479,6 +581,9 @@ impl App {
 
     fn draw(&self) {
         let Some(s) = &self.session else { return };
+        if self.heat_drawn_at.get() != self.predicted_at {
+            self.draw_heatmaps();
+        }
         if let Some(canvas) = self.prediction_ref.cast::<HtmlCanvasElement>() {
             if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
                 let root = backend.into_drawing_area();
@@ -800,6 +905,7 @@ impl Component for App {
             flow: None,
             clip_events: std::collections::VecDeque::new(),
             flow_ref: NodeRef::default(),
+            heat_drawn_at: std::cell::Cell::new(-1.0),
             predicted_at: 0.0,
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
@@ -1262,6 +1368,7 @@ impl Component for App {
                         </div>
                         <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="240"></canvas>
                         { self.flow_view() }
+                        { self.cell_view() }
                         <div class="exports" role="group" aria-label="Downloads">
                             <span>{ "Download:" }</span>
                             <button id="export-weights" title="All weights under PyTorch's state_dict names (docs/WEIGHTS.md)" onclick={link.callback(|_| Msg::Export(Export::Weights))}>{ "weights (JSON)" }</button>
@@ -1277,6 +1384,59 @@ impl Component for App {
             </>
         }
     }
+}
+
+/// What a heatmap shows.
+#[derive(Clone, Copy)]
+enum HeatSource {
+    Gate(crate::nn::Gate),
+    Hidden,
+    Cell,
+}
+
+/// The heatmaps for a cell kind: each gate (the coupled LSTM's derived input gate too), h_t,
+/// and c_t for LSTMs, with their titles and colour scales.
+fn heat_panels(kind: CellKind) -> Vec<(String, HeatSource, HeatScale)> {
+    use crate::nn::gates::Squash;
+    use crate::nn::Gate;
+    let mut v = Vec::new();
+    if let CellKind::Rnn(_) = kind {
+        v.push((
+            "h_t = tanh(W_ih x + W_hh h + b)".to_string(),
+            HeatSource::Hidden,
+            HeatScale::Signed,
+        ));
+        return v;
+    }
+    let mut gates: Vec<Gate> = kind.gates().to_vec();
+    if kind == CellKind::Lstm(LstmVariant::Coupled) {
+        gates.insert(0, Gate::Input);
+    }
+    for g in gates {
+        let scale = if g.squash() == Squash::Sigmoid {
+            HeatScale::Unit
+        } else {
+            HeatScale::Signed
+        };
+        v.push((
+            format!("{} {}", g.label(), g.symbol()),
+            HeatSource::Gate(g),
+            scale,
+        ));
+    }
+    if kind.has_cell_state() {
+        v.push((
+            "cell state c_t".to_string(),
+            HeatSource::Cell,
+            HeatScale::Signed,
+        ));
+    }
+    v.push((
+        "hidden state h_t".to_string(),
+        HeatSource::Hidden,
+        HeatScale::Signed,
+    ));
+    v
 }
 
 /// Validation and test scores of the latest prediction, in the target's original units.
