@@ -12,6 +12,7 @@
 
 pub mod benchmark;
 pub mod cell;
+pub mod explain;
 pub mod gates;
 pub mod init;
 pub mod loss;

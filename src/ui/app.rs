@@ -138,6 +138,8 @@ pub enum Msg {
     Speed(Option<usize>),
     Schedule(Schedule),
     Recursive(bool),
+    /// The step-through's time step and unit (0-based).
+    StepThrough(usize, usize),
     Shape(Shape, &'static str),
     /// One-click fixes.
     Normalise,
@@ -209,6 +211,8 @@ pub struct App {
     flow: Option<GradientFlow>,
     clip_events: std::collections::VecDeque<bool>,
     flow_ref: NodeRef,
+    step_t: usize,
+    step_unit: usize,
     /// When the heatmaps were last drawn (the prediction refresh they followed).
     heat_drawn_at: std::cell::Cell<f64>,
     /// Scores of the latest prediction on the validation and test windows.
@@ -313,6 +317,88 @@ impl App {
                         <canvas class="heatmap" id={format!("heat-{k}")} aria-label={n.clone()} width="290" height="170"></canvas>
                     }) }
                 </div>
+            </div>
+        }
+    }
+
+    /// One time step of the watched sample's first layer as equations with the trace's
+    /// numbers, for a chosen unit; a scrubber over t and buttons to step.
+    fn step_through(&self, ctx: &Context<Self>) -> Html {
+        let Some(s) = &self.session else {
+            return html! {};
+        };
+        let trace = s.last_trace();
+        let Some(steps) = trace.layers.first().and_then(|l| l.steps.first()) else {
+            return html! {};
+        };
+        if steps.is_empty() {
+            return html! {};
+        }
+        let layer = &trace.layers[0];
+        let kind = s.config.cell;
+        let hidden = s.config.hidden_size;
+        let last = steps.len() - 1;
+        let (t, unit) = (self.step_t.min(last), self.step_unit.min(hidden - 1));
+        let col = |m: &crate::nn::Mat<f32>| {
+            m.column(0)
+                .iter()
+                .map(|&v| f64::from(v))
+                .collect::<Vec<f64>>()
+        };
+        let x = col(&layer.input[t]);
+        let (h_prev, c_prev) = if t == 0 {
+            (
+                vec![0.0; hidden],
+                kind.has_cell_state().then(|| vec![0.0; hidden]),
+            )
+        } else {
+            (
+                col(&steps[t - 1].hidden),
+                steps[t - 1].cell.as_ref().map(col),
+            )
+        };
+        let eqs = crate::nn::explain::equations(
+            kind,
+            s.net.cell(0, 0),
+            &crate::nn::explain::StepInputs {
+                x: &x,
+                h_prev: &h_prev,
+                c_prev: c_prev.as_deref(),
+            },
+            &steps[t],
+            0,
+            unit,
+        );
+        let link = ctx.link();
+        let on_t = link.batch_callback(move |e: InputEvent| {
+            e.target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .parse::<usize>()
+                .ok()
+                .map(|v| Msg::StepThrough(v.saturating_sub(1), unit))
+        });
+        let on_unit = link.callback(move |e: Event| match whole_number(&e, 1, hidden) {
+            Ok(u) => Msg::StepThrough(t, u - 1),
+            Err(m) => Msg::Invalid(format!("Unit: {m}")),
+        });
+        html! {
+            <div class="step-through" id="step-through">
+                <div class="chart-options">
+                    <strong>{ "Step through" }</strong>
+                    <button id="t-prev" title="Previous time step" disabled={t == 0} onclick={link.callback(move |_| Msg::StepThrough(t.saturating_sub(1), unit))}>{ "◀" }</button>
+                    <label for="t-scrub" title="The time step within the window (sample 1 of the latest batch, layer 1)">{ format!("t = {} of {}", t + 1, last + 1) }</label>
+                    <input id="t-scrub" type="range" min="1" max={(last + 1).to_string()} value={(t + 1).to_string()} oninput={on_t} />
+                    <button id="t-next" title="Next time step" disabled={t == last} onclick={link.callback(move |_| Msg::StepThrough((t + 1).min(last), unit))}>{ "▶" }</button>
+                    <label for="unit" title="Which hidden unit's equations to show">{ "unit" }</label>
+                    <input id="unit" type="number" min="1" max={hidden.to_string()} value={(unit + 1).to_string()} onchange={on_unit} />
+                </div>
+                <ol class="equations">
+                    { for eqs.iter().map(|e| html! {
+                        <li data-name={e.name.clone()} data-value={e.value.to_string()} data-recomputed={e.recomputed.to_string()}>
+                            <code>{ &e.text }</code>
+                        </li>
+                    }) }
+                </ol>
             </div>
         }
     }
@@ -906,6 +992,8 @@ impl Component for App {
             clip_events: std::collections::VecDeque::new(),
             flow_ref: NodeRef::default(),
             heat_drawn_at: std::cell::Cell::new(-1.0),
+            step_t: 0,
+            step_unit: 0,
             predicted_at: 0.0,
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
@@ -1033,6 +1121,10 @@ impl Component for App {
             }
             Msg::LossScale(scale) => self.loss_scale = scale,
             Msg::Speed(n) => self.steps_per_frame = n,
+            Msg::StepThrough(t, unit) => {
+                self.step_t = t;
+                self.step_unit = unit;
+            }
             Msg::Recursive(on) => {
                 self.recursive = on;
                 self.refresh_prediction();
@@ -1369,6 +1461,7 @@ impl Component for App {
                         <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="240"></canvas>
                         { self.flow_view() }
                         { self.cell_view() }
+                        { self.step_through(ctx) }
                         <div class="exports" role="group" aria-label="Downloads">
                             <span>{ "Download:" }</span>
                             <button id="export-weights" title="All weights under PyTorch's state_dict names (docs/WEIGHTS.md)" onclick={link.callback(|_| Msg::Export(Export::Weights))}>{ "weights (JSON)" }</button>

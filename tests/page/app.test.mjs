@@ -535,3 +535,30 @@ test('inside the cell: a heatmap per gate and state, and the saturation readout 
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('step-through: each equation of the LSTM with the numbers of the trace, for a chosen step and unit', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await trainFor(page, 20);
+  await page.locator('#t-scrub').fill('5');
+  await page.fill('#unit', '3');
+  await page.locator('#unit').press('Tab');
+  await page.getByText('t = 5 of 10').waitFor();
+  await page.click('#t-next');
+  await page.getByText('t = 6 of 10').waitFor();
+  const rows = await page.evaluate(() => [...document.querySelectorAll('#step-through li')].map((li) => ({
+    name: li.dataset.name, value: Number(li.dataset.value), recomputed: Number(li.dataset.recomputed), text: li.textContent,
+  })));
+  assert.deepEqual(rows.map((r) => r.name), ['i_t', 'f_t', 'g_t', 'o_t', 'c_t', 'h_t']);
+  for (const r of rows) {
+    assert.ok(r.text.endsWith(`= ${r.value.toFixed(3)}`), `${r.text} shows the traced ${r.value}`);
+    // The trace (f32, fast tanh) against an f64 recomputation from the weights.
+    assert.ok(Math.abs(r.value - r.recomputed) < 1e-5, `${r.name}: traced ${r.value}, recomputed ${r.recomputed}`);
+  }
+  console.log(rows.map((r) => r.text).join('\n'));
+  assert.match(rows[1].text, /^f_t = σ\(W_if·x_t \+ b_if \+ W_hf·h_\{t-1\} \+ b_hf\) = σ\(/);
+  await page.locator('#step-through').scrollIntoViewIfNeeded();
+  await screenshot(page, 'step-through');
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
