@@ -306,6 +306,12 @@ impl Session {
         &self.eval.trace
     }
 
+    /// The weights that produced [`Self::last_trace`]: the model before the latest update
+    /// (the trace is the forward pass that update's gradients came from).
+    pub fn last_trace_network(&self) -> &Network<f32> {
+        self.last_good.as_ref().unwrap_or(&self.net)
+    }
+
     /// The optimiser's learning rate now.
     pub fn learning_rate(&self) -> f64 {
         self.optimizer.lr
@@ -590,6 +596,50 @@ mod tests {
             stopped as usize >= s.best_epoch() + STOP_PATIENCE,
             "{stopped} vs best {}",
             s.best_epoch()
+        );
+    }
+
+    /// The page's step-through recomputes the latest trace from `last_trace_network`: those
+    /// are the weights that produced it (the current ones have been updated since).
+    #[test]
+    fn the_last_trace_comes_from_the_weights_before_the_update() {
+        use crate::nn::explain::{equations, StepInputs};
+        let mut s = sine_session(0.05, Clip::Off);
+        for _ in 0..5 {
+            s.step();
+        }
+        let layer = &s.last_trace().layers[0];
+        let (t, steps) = (3, &layer.steps[0]);
+        let col = |m: &Mat<f32>| {
+            m.column(0)
+                .iter()
+                .map(|&v| f64::from(v))
+                .collect::<Vec<_>>()
+        };
+        let (x, hp, cp) = (
+            col(&layer.input[t]),
+            col(&steps[t - 1].hidden),
+            steps[t - 1].cell.as_ref().map(col),
+        );
+        let worst = |net: &Network<f32>| {
+            let inputs = StepInputs {
+                x: &x,
+                h_prev: &hp,
+                c_prev: cp.as_deref(),
+            };
+            equations(s.config.cell, net.cell(0, 0), &inputs, &steps[t], 0, 2)
+                .iter()
+                .map(|e| (e.value - e.recomputed).abs())
+                .fold(0.0, f64::max)
+        };
+        let (before, after) = (worst(s.last_trace_network()), worst(&s.net));
+        assert!(
+            before < 1e-5,
+            "the trace's own weights reproduce it: {before}"
+        );
+        assert!(
+            after > 10.0 * before,
+            "the updated weights would not: {after}"
         );
     }
 

@@ -359,7 +359,8 @@ impl App {
         };
         let eqs = crate::nn::explain::equations(
             kind,
-            s.net.cell(0, 0),
+            // The weights the trace was computed with (before the latest update).
+            s.last_trace_network().cell(0, 0),
             &crate::nn::explain::StepInputs {
                 x: &x,
                 h_prev: &h_prev,
