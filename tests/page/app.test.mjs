@@ -436,10 +436,11 @@ test('model shape: 2 bidirectional layers with dropout and Keras initialisation 
   await page.getByText('Batch size changed: the run was reset.').waitFor();
   const hash = await page.evaluate(() => decodeURIComponent(location.hash));
   assert.match(hash, /"shape":\{"layers":2,"bidirectional":true,"dropout":0.2,"init":"xavier_orthogonal","batch_size":16\}/);
-  const first = await trainFor(page, 1);
+  // The validation loss (the sine's variance is 0.5): one batch's loss is too noisy, with
+  // dropout, to compare between two moments.
   const trained = await trainFor(page, 150);
-  console.log(`2 bidirectional layers: loss ${first.loss.toFixed(4)} -> ${trained.loss.toFixed(5)} in ${trained.steps} steps`);
-  assert.ok(trained.loss < first.loss / 5, `${first.loss} -> ${trained.loss}`);
+  console.log(`2 bidirectional layers: validation MSE ${trained.val.toFixed(5)} after ${trained.steps} steps`);
+  assert.ok(trained.val < 0.02, `validation MSE ${trained.val}`);
   await screenshot(page, 'model-shape');
   await page.fill('#layers', '9');
   await page.locator('#layers').press('Tab');
