@@ -1561,6 +1561,7 @@ fn scores_table(scores: &[Option<Metrics>; 2]) -> Html {
         },
     };
     html! {
+        <>
         <table class="scores" id="scores">
             <thead><tr>
                 <th></th>
@@ -1569,6 +1570,34 @@ fn scores_table(scores: &[Option<Metrics>; 2]) -> Html {
                 <th title="Share of the target's variance explained: 1 is perfect, 0 no better than its mean">{ "R²" }</th>
             </tr></thead>
             <tbody>{ row("validation", &scores[0]) }{ row("test", &scores[1]) }</tbody>
+        </table>
+        if let Some(Metrics::Classification(c)) = &scores[0] {
+            { confusion_table(c) }
+        }
+        </>
+    }
+}
+
+/// The validation confusion matrix: rows are the true classes, columns the predicted ones.
+fn confusion_table(c: &crate::train::metrics::Classification) -> Html {
+    let classes = c.confusion.len();
+    html! {
+        <table class="scores confusion" id="confusion"
+            title="Validation windows by true class (rows) and predicted class (columns): the diagonal is right">
+            <thead><tr>
+                <th>{ "true \\ predicted" }</th>
+                { for (0..classes).map(|k| html! { <th>{ k }</th> }) }
+            </tr></thead>
+            <tbody>
+                { for c.confusion.iter().enumerate().map(|(t, row)| html! {
+                    <tr>
+                        <th scope="row">{ t }</th>
+                        { for row.iter().enumerate().map(|(p, n)| html! {
+                            <td class={if p == t { "right" } else { "wrong" }} data-count={n.to_string()}>{ n }</td>
+                        }) }
+                    </tr>
+                }) }
+            </tbody>
         </table>
     }
 }

@@ -278,6 +278,11 @@ test('lessons 4, 6, 7 and 8: each loads, trains and shows its outcome', async ()
   await screenshot(page, 'lesson-classification');
   console.log(`cos(4x) sign: validation accuracy ${accuracy}`);
   assert.ok(accuracy > 0.85, `accuracy ${accuracy}`);
+  // The confusion matrix: its diagonal share is the accuracy.
+  const cells = await page.evaluate(() => [...document.querySelectorAll('#confusion td')].map((td) => Number(td.dataset.count)));
+  assert.equal(cells.length, 4, 'two classes: a 2 x 2 matrix');
+  const total = cells.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs((cells[0] + cells[3]) / total - accuracy) < 1e-9, `diagonal ${cells} vs accuracy ${accuracy}`);
 
   // 7 and 8. The sample CSVs: R² on the validation windows, in original units.
   for (const [lesson, name] of [['StockCsv', 'lesson-stock'], ['HouseholdLoad', 'lesson-household']]) {
