@@ -6,31 +6,19 @@ If the file has a "check" section (examples/export_weights.rs writes one), runs 
 through the loaded model and compares with RNN Lab's outputs.
 """
 import json
+import os
 import sys
 
 import torch
 
-torch.set_default_dtype(torch.float64)
+# One definition of "an RNN Lab config as torch modules": the script the page offers.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "train"))
+from reproduce_in_pytorch import build  # noqa: E402  (sets float64 as the default dtype)
 
 
 def load(path):
     doc = json.load(open(path))
-    cfg = doc["config"]
-    sd = {k: torch.tensor(v) for k, v in doc["state_dict"].items()}
-    cell = cfg["cell"]
-    kwargs = dict(input_size=cfg["input_size"], hidden_size=cfg["hidden_size"],
-                  num_layers=cfg["layers"], bidirectional=cfg["bidirectional"])
-    if cell["cell"] == "rnn":
-        rnn = torch.nn.RNN(nonlinearity=cell["variant"], **kwargs)
-    elif cell["cell"] == "lstm" and cell["variant"] == "standard":
-        rnn = torch.nn.LSTM(**kwargs)
-    elif cell["cell"] == "gru":
-        rnn = torch.nn.GRU(**kwargs)
-    else:
-        sys.exit(f"{cell} has no PyTorch counterpart (peephole and coupled LSTMs are RNN Lab's own)")
-    rnn.load_state_dict({k: v for k, v in sd.items() if not k.startswith("head.")})
-    head = torch.nn.Linear(sd["head.weight"].shape[1], sd["head.weight"].shape[0])
-    head.load_state_dict({"weight": sd["head.weight"], "bias": sd["head.bias"]})
+    cfg, rnn, head = build(doc)
     return doc, cfg, rnn, head
 
 

@@ -241,15 +241,7 @@ pub fn draw_losses<DB: DrawingBackend>(
             .caption("loss (log scale)", ("sans-serif", 16))
             .build_cartesian_2d(0.0..x1, (lo..hi).log_scale())
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(RGBColor(238, 238, 238))
-            .x_desc("step")
-            .x_label_formatter(&|v| tick_label(*v, 0))
-            .y_label_formatter(&|v| format!("{v:.0e}"))
-            .draw()
-            .map_err(err)?;
-        loss_lines(&mut chart, &train, &validation).map_err(err)
+        loss_lines(&mut chart, &|v| format!("{v:.0e}"), &train, &validation).map_err(err)
     } else {
         let hi = if hi.is_finite() && hi > 0.0 {
             hi * 1.05
@@ -260,25 +252,29 @@ pub fn draw_losses<DB: DrawingBackend>(
             .caption("loss (linear scale)", ("sans-serif", 16))
             .build_cartesian_2d(0.0..x1, 0.0..hi)
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(RGBColor(238, 238, 238))
-            .x_desc("step")
-            .x_label_formatter(&|v| tick_label(*v, 0))
-            .y_label_formatter(&|v| format!("{v:.3}"))
-            .draw()
-            .map_err(err)?;
-        loss_lines(&mut chart, &train, &validation).map_err(err)
+        loss_lines(&mut chart, &|v| format!("{v:.3}"), &train, &validation).map_err(err)
     }?;
     root.present().map_err(err)
 }
 
-/// The two loss lines and the legend, on either y axis.
-fn loss_lines<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
+/// The mesh (y labels by `y_label`), the two loss lines and the legend, on either y axis.
+fn loss_lines<
+    'a,
+    DB: DrawingBackend + 'a,
+    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    y_label: &dyn Fn(&f64) -> String,
     train: &[(f64, f64)],
     validation: &[(f64, f64)],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(238, 238, 238))
+        .x_desc("step")
+        .x_label_formatter(&|v| tick_label(*v, 0))
+        .y_label_formatter(y_label)
+        .draw()?;
     chart
         .draw_series(LineSeries::new(
             train.iter().copied(),

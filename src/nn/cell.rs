@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::gates::Gate;
 use super::matmul::{add_product, Operand};
-use super::{add_mul, ensure_shape, Mat, Real};
+use super::{ensure_shape, Mat, Real};
 
 /// Nonlinearity of the vanilla RNN (the notes use both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -242,17 +242,6 @@ fn ensure_optional<T: Real>(m: &mut Option<Mat<T>>, wanted: bool, rows: usize, c
     }
 }
 
-/// Adds the column vector `b` to every column of `m`.
-pub(crate) fn add_bias<T: Real>(m: &mut Mat<T>, b: &Mat<T>) {
-    let rows = m.nrows();
-    let b = b.as_slice();
-    for col in m.as_mut_slice().chunks_exact_mut(rows) {
-        for (v, &bi) in col.iter_mut().zip(b) {
-            *v += bi;
-        }
-    }
-}
-
 fn tanh_prime_from_value<T: Real>(y: T) -> T {
     T::one() - y * y
 }
@@ -265,10 +254,16 @@ fn sigmoid_prime_from_value<T: Real>(y: T) -> T {
 /// column of `x_all` (`input x (steps*batch)`, step t in columns `t*batch..(t+1)*batch`).
 /// One large matrix product instead of one small one per step.
 pub fn input_projection<T: Real>(p: &CellParams<T>, x_all: &Mat<T>) -> Mat<T> {
-    let mut ax = Mat::zeros(p.w_ih.nrows(), x_all.ncols());
-    add_mul(&mut ax, &p.w_ih, x_all);
-    add_bias(&mut ax, &p.b_ih);
+    let mut ax = Mat::zeros(0, 0);
+    input_projection_into(p, x_all, &mut ax);
     ax
+}
+
+/// [`input_projection`] into `out`, reusing its buffer (the training loop's form).
+pub fn input_projection_into<T: Real>(p: &CellParams<T>, x_all: &Mat<T>, out: &mut Mat<T>) {
+    ensure_shape(out, p.w_ih.nrows(), x_all.ncols());
+    set_columns(out, &p.b_ih);
+    add_product(out.as_mut_slice(), (&p.w_ih).into(), x_all.into());
 }
 
 /// One forward step from the projected input `ax` (`W_ih x_t + b_ih`, column-major

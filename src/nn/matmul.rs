@@ -419,20 +419,37 @@ mod tests {
         })
     }
 
+    /// An f32 product to check against its exact f64 value: `a` (m x k), `b` (k x n) and
+    /// `bᵀ` rounded to f32, and `a b` in f64.
+    struct F32Case {
+        want: Mat<f64>,
+        a32: Mat<f32>,
+        b32: Mat<f32>,
+        bt32: Mat<f32>,
+    }
+
+    fn f32_case(mm: usize, k: usize, n: usize, seed: usize) -> F32Case {
+        let (a, b) = (m(mm, k, seed), m(k, n, seed + 1));
+        let f32s = |x: &Mat<f64>| x.map(|v| v as f32);
+        F32Case {
+            want: &a * &b,
+            a32: f32s(&a),
+            b32: f32s(&b),
+            bt32: f32s(&b.transpose()),
+        }
+    }
+
     /// f32 takes the explicit AVX-512 kernel where the CPU has it: full 32 x 4 blocks, the
     /// 16-, 8- and 1-row remainders, single columns, both layouts of b, and a k over KC.
     #[test]
     fn f32_products_match_f64_on_every_block_shape() {
         for &(mm, k, n) in &[(512, 128, 16), (77, 300, 7), (40, 20, 50), (33, 9, 5)] {
-            let a = m(mm, k, 3);
-            let b = m(k, n, 4);
-            let want = &a * &b;
-            let bt = b.transpose();
-            let (a32, b32, bt32) = (
-                a.map(|v| v as f32),
-                b.map(|v| v as f32),
-                bt.map(|v| v as f32),
-            );
+            let F32Case {
+                want,
+                a32,
+                b32,
+                bt32,
+            } = f32_case(mm, k, n, 3);
             for bo in [Operand::from(&b32), Operand::from(&bt32).t()] {
                 let mut c = Mat::<f32>::zeros(mm, n);
                 add_product(c.as_mut_slice(), Operand::from(&a32), bo);
@@ -453,15 +470,12 @@ mod tests {
             (40, 20, 50),
             (33, 9, 5),
         ] {
-            let a = m(mm, k, 5);
-            let b = m(k, n, 6);
-            let want = &a * &b;
-            let bt = b.transpose();
-            let (a32, b32, bt32) = (
-                a.map(|v| v as f32),
-                b.map(|v| v as f32),
-                bt.map(|v| v as f32),
-            );
+            let F32Case {
+                want,
+                a32,
+                b32,
+                bt32,
+            } = f32_case(mm, k, n, 5);
             for (bm, transposed) in [(&b32, false), (&bt32, true)] {
                 let mut c = Mat::<f32>::zeros(mm, n);
                 let p = Dense {

@@ -106,11 +106,6 @@ pub fn sigmoid<T: Real>(x: T) -> T {
     }
 }
 
-/// `c += a * b` (`a`: m x k, `b`: k x n).
-pub(crate) fn add_mul<T: Real>(c: &mut Mat<T>, a: &Mat<T>, b: &Mat<T>) {
-    matmul::add_product(c.as_mut_slice(), a.into(), b.into());
-}
-
 /// `c += a * bᵀ` (`a`: m x n, `b`: p x n): weight gradients summed over a batch.
 pub(crate) fn add_mul_tr_b<T: Real>(c: &mut Mat<T>, a: &Mat<T>, b: &Mat<T>) {
     matmul::add_product(c.as_mut_slice(), a.into(), Operand::from(b).t());
@@ -173,12 +168,12 @@ mod tests {
         let a = Mat::from_fn(6, 2, |i, j| (i * 3 + j) as f64 * 0.1 - 0.5);
         let b = Mat::from_fn(2, 5, |i, j| (i + 2 * j) as f64 * 0.3 - 0.7);
         let mut c = Mat::from_element(6, 5, 1.0);
-        add_mul(&mut c, &a, &b);
+        matmul::add_product(c.as_mut_slice(), (&a).into(), (&b).into());
         assert!((c - (&a * &b).add_scalar(1.0)).amax() < 1e-15);
         let row = Mat::from_fn(1, 9, |_, j| j as f64 - 4.0);
         let wide = Mat::from_fn(9, 3, |i, j| (i * j) as f64 * 0.01);
         let mut c = Mat::zeros(1, 3);
-        add_mul(&mut c, &row, &wide);
+        matmul::add_product(c.as_mut_slice(), (&row).into(), (&wide).into());
         assert!((c - &row * &wide).amax() < 1e-15);
         let bt = Mat::from_fn(3, 5, |i, j| (i + j) as f64);
         let a5 = Mat::from_fn(6, 5, |i, j| (i as f64) - (j as f64));

@@ -5,7 +5,8 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::cell::{
-    backward_step, forward_step_into, set_columns, CellKind, CellParams, StepGrads, StepTrace,
+    backward_step, forward_step_into, input_projection_into, set_columns, CellKind, CellParams,
+    StepGrads, StepTrace,
 };
 use super::loss::{loss_and_grad, loss_and_grad_into, Loss, Targets};
 use super::matmul::{add_product, Operand};
@@ -426,9 +427,7 @@ impl<T: Real> Network<T> {
             lt.steps.resize_with(dirs, Vec::new);
             for (dir, states) in lt.steps.iter_mut().enumerate() {
                 let p = self.cell(layer, dir);
-                ensure_shape(&mut ws.ax_all, rows, steps * batch);
-                set_columns(&mut ws.ax_all, &p.b_ih);
-                add_product(ws.ax_all.as_mut_slice(), (&p.w_ih).into(), (&*x_all).into());
+                input_projection_into(p, x_all, &mut ws.ax_all);
                 states.truncate(steps);
                 states.resize_with(steps, StepTrace::empty);
                 for k in 0..steps {

@@ -243,36 +243,16 @@ impl Lesson {
             },
             Lesson::VanishingGradients => Settings {
                 cell: CellKind::Rnn(crate::nn::Activation::Tanh),
-                hidden_size: 32,
-                learning_rate: 0.01,
-                scaling: Scaling::None,
-                clip: Clip::Off,
-                optimizer: OptimizerKind::ADAM,
-                seed: 1,
-                schedule: Schedule::default(),
-                shape: Shape::default(),
+                ..Lesson::SineNextValue.defaults()
             },
             Lesson::Classification => Settings {
-                cell: CellKind::Lstm(LstmVariant::Standard),
                 hidden_size: 16,
-                learning_rate: 0.01,
-                scaling: Scaling::None,
-                clip: Clip::Off,
-                optimizer: OptimizerKind::ADAM,
-                seed: 1,
-                schedule: Schedule::default(),
-                shape: Shape::default(),
+                ..Lesson::SineNextValue.defaults()
             },
             Lesson::StockCsv | Lesson::HouseholdLoad => Settings {
-                cell: CellKind::Lstm(LstmVariant::Standard),
-                hidden_size: 32,
                 learning_rate: 0.005,
                 scaling: Scaling::ZScore,
-                clip: Clip::Off,
-                optimizer: OptimizerKind::ADAM,
-                seed: 1,
-                schedule: Schedule::default(),
-                shape: Shape::default(),
+                ..Lesson::SineNextValue.defaults()
             },
             Lesson::ExplodingGradients => Settings {
                 cell: CellKind::Rnn(crate::nn::Activation::Relu),

@@ -301,11 +301,10 @@ impl App {
         }
         let saturation = trace.saturation(s.config.cell);
         let kind = s.config.cell;
-        let mut names: Vec<String> = heat_panels(kind)
+        let names: Vec<String> = heat_panels(kind)
             .iter()
             .map(|(title, _, _)| title.clone())
             .collect();
-        names.dedup();
         html! {
             <div class="cell-view">
                 <p class="flow-readout" id="saturation" data-saturation={saturation.to_string()}

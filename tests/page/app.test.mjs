@@ -237,6 +237,12 @@ test('exploding gradients: the run diverges, the page says why, and clipping mak
   await page.close();
 });
 
+// Picks `value` in a control that rebuilds the run, and waits for the new run (step 0).
+async function restartWith(page, selector, value) {
+  await page.selectOption(selector, value);
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+}
+
 // Trains the current run with Play until `steps` steps, then pauses; returns the stats.
 async function trainFor(page, steps) {
   await page.click('h1');
@@ -257,12 +263,10 @@ test('lessons 4, 6, 7 and 8: each loads, trains and shows its outcome', async ()
   await waitForInk(page, PREDICTION);
 
   // 4. Vanishing gradients: the vanilla RNN stays near the values' variance; LSTM learns.
-  await page.selectOption('#lesson', 'VanishingGradients');
-  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  await restartWith(page, '#lesson', 'VanishingGradients');
   const rnn = await trainFor(page, 400);
   await screenshot(page, 'lesson-vanishing-rnn');
-  await page.selectOption('#cell', 'LSTM');
-  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  await restartWith(page, '#cell', 'LSTM');
   const lstm = await trainFor(page, 400);
   await screenshot(page, 'lesson-vanishing-lstm');
   console.log(`long lag, 400 steps: validation MSE RNN ${rnn.val.toFixed(4)}, LSTM ${lstm.val.toFixed(5)}`);
@@ -270,8 +274,7 @@ test('lessons 4, 6, 7 and 8: each loads, trains and shows its outcome', async ()
   assert.ok(lstm.val < 0.02, `the LSTM should: ${lstm.val}`);
 
   // 6. Classification: accuracy on the validation windows.
-  await page.selectOption('#lesson', 'Classification');
-  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  await restartWith(page, '#lesson', 'Classification');
   await trainFor(page, 300);
   await page.waitForFunction(() => document.querySelector('#scores tr[data-split="validation"]').dataset.accuracy !== undefined);
   const accuracy = await score(page, 'validation', 'accuracy');
@@ -286,8 +289,7 @@ test('lessons 4, 6, 7 and 8: each loads, trains and shows its outcome', async ()
 
   // 7 and 8. The sample CSVs: R² on the validation windows, in original units.
   for (const [lesson, name] of [['StockCsv', 'lesson-stock'], ['HouseholdLoad', 'lesson-household']]) {
-    await page.selectOption('#lesson', lesson);
-    await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+    await restartWith(page, '#lesson', lesson);
     await trainFor(page, 600);
     await page.waitForFunction(() => document.querySelector('#scores tr[data-split="validation"]').dataset.r2 !== undefined);
     const r2 = await score(page, 'validation', 'r2');
@@ -476,8 +478,7 @@ test('the test segment as a recursive forecast: errors compound, and the page sa
 test('gradient flow through time: the vanilla RNN\'s gradient vanishes toward early steps, the LSTM\'s survives', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
-  await page.selectOption('#lesson', 'VanishingGradients');
-  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  await restartWith(page, '#lesson', 'VanishingGradients');
   // Exactly 10 steps with the Step key (Play would run a timing-dependent number, and the
   // ratio moves as the RNN trains): the same seed gives the same run, so this is repeatable.
   await page.click('h1');
