@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gates::Gate;
-use super::matmul::{add_product, Operand};
+use super::matmul::{add_product, Lhs, Operand};
 use super::{ensure_shape, Mat, Real};
 
 /// Nonlinearity of the vanilla RNN (the notes use both).
@@ -137,7 +137,7 @@ impl<T: Real> CellParams<T> {
     /// Sets every entry to zero, keeping shapes (for reusing gradient buffers).
     pub fn fill_zero(&mut self) {
         for m in self.params_mut() {
-            m.fill(T::zero());
+            m.as_mut_slice().fill(T::zero());
         }
     }
 
@@ -261,9 +261,45 @@ pub fn input_projection<T: Real>(p: &CellParams<T>, x_all: &Mat<T>) -> Mat<T> {
 
 /// [`input_projection`] into `out`, reusing its buffer (the training loop's form).
 pub fn input_projection_into<T: Real>(p: &CellParams<T>, x_all: &Mat<T>, out: &mut Mat<T>) {
+    input_projection_biased_into(p, x_all, false, out);
+}
+
+/// [`input_projection_into`], plus `b_hh` when `with_b_hh` (for the cells whose two biases
+/// simply add: see [`forward_step_with`]).
+pub(crate) fn input_projection_biased_into<T: Real>(
+    p: &CellParams<T>,
+    x_all: &Mat<T>,
+    with_b_hh: bool,
+    out: &mut Mat<T>,
+) {
     ensure_shape(out, p.w_ih.nrows(), x_all.ncols());
-    set_columns(out, &p.b_ih);
+    fill_biases(out, p, with_b_hh);
     add_product(out.as_mut_slice(), (&p.w_ih).into(), x_all.into());
+}
+
+/// Every column of `out` set to `b_ih`, or to `b_ih + b_hh`.
+fn fill_biases<T: Real>(out: &mut Mat<T>, p: &CellParams<T>, with_b_hh: bool) {
+    let (bi, bh) = (p.b_ih.as_slice(), p.b_hh.as_slice());
+    for col in out.as_mut_slice().chunks_exact_mut(bi.len()) {
+        if with_b_hh {
+            for ((o, &a), &b) in col.iter_mut().zip(bi).zip(bh) {
+                *o = a + b;
+            }
+        } else {
+            col.copy_from_slice(bi);
+        }
+    }
+}
+
+/// Where a training step's input part comes from.
+#[derive(Clone, Copy)]
+pub(crate) enum StepInput<'a, T> {
+    /// `W_ih x_t + b_ih` from [`input_projection_biased_into`], with `b_hh` added there too
+    /// when `with_b_hh` (never for the GRU, whose `b_hn` sits inside the reset product).
+    Projected { ax: &'a [T], with_b_hh: bool },
+    /// `x_t` itself, projected in the step into `W_ih x_t + b_ih + b_hh` (not for the GRU):
+    /// for inputs of a few features this saves two passes over a sequence-long buffer.
+    Raw(&'a Mat<T>),
 }
 
 /// One forward step from the projected input `ax` (`W_ih x_t + b_ih`, column-major
@@ -291,12 +327,35 @@ pub fn forward_step_into<T: Real>(
     c_prev: Option<&Mat<T>>,
     out: &mut StepTrace<T>,
 ) {
+    forward_step_with(
+        kind,
+        p,
+        Lhs::Plain((&p.w_hh).into()),
+        StepInput::Projected {
+            ax,
+            with_b_hh: false,
+        },
+        h_prev,
+        c_prev,
+        out,
+    );
+}
+
+/// [`forward_step_into`] with `W_hh` given as `w_hh`, which the training loop packs once per
+/// pass for the product, and the input part given as `input`.
+pub(crate) fn forward_step_with<T: Real>(
+    kind: CellKind,
+    p: &CellParams<T>,
+    w_hh: Lhs<'_, T>,
+    input: StepInput<'_, T>,
+    h_prev: &Mat<T>,
+    c_prev: Option<&Mat<T>>,
+    out: &mut StepTrace<T>,
+) {
     let h = p.hidden_size();
     let batch = h_prev.ncols();
     let rows = kind.gates().len() * h;
-    debug_assert_eq!(ax.len(), rows * batch, "projected input shape");
     out.ensure_shape(kind, h, batch);
-    // pre starts as ah = W_hh h_{t-1} + b_hh; each cell adds ax in place below.
     let StepTrace {
         pre,
         gates,
@@ -305,23 +364,47 @@ pub fn forward_step_into<T: Real>(
         hidden,
     } = out;
     let ah = pre;
-    set_columns(ah, &p.b_hh);
-    add_product(ah.as_mut_slice(), (&p.w_hh).into(), h_prev.into());
+    // The GRU keeps ax apart (its reset gate scales only the hidden part); the other cells
+    // build the full pre-activation W_ih x + b_ih + b_hh + W_hh h_{t-1} in place.
+    let ax: &[T] = match (kind, input) {
+        (CellKind::Gru, StepInput::Projected { ax, with_b_hh }) => {
+            assert!(!with_b_hh, "the GRU's b_hh stays apart");
+            set_columns(ah, &p.b_hh);
+            ax
+        }
+        (CellKind::Gru, StepInput::Raw(_)) => panic!("the GRU takes a projected input"),
+        (_, StepInput::Projected { ax, with_b_hh }) => {
+            assert!(ah.len() == ax.len(), "projected input shape");
+            ah.as_mut_slice().copy_from_slice(ax);
+            if !with_b_hh {
+                for col in ah.as_mut_slice().chunks_exact_mut(rows) {
+                    for (a, &b) in col.iter_mut().zip(p.b_hh.as_slice()) {
+                        *a += b;
+                    }
+                }
+            }
+            &[]
+        }
+        (_, StepInput::Raw(x)) => {
+            fill_biases(ah, p, true);
+            add_product(ah.as_mut_slice(), (&p.w_ih).into(), x.into());
+            &[]
+        }
+    };
+    debug_assert!(kind != CellKind::Gru || ax.len() == rows * batch);
+    w_hh.add_product_to(ah.as_mut_slice(), h_prev.into());
     let one = T::one();
     match kind {
         CellKind::Rnn(act) => {
             let pre = ah;
-            for (a, &x) in pre.as_mut_slice().iter_mut().zip(ax) {
-                *a += x;
-            }
-            for (g, &v) in gates.iter_mut().zip(pre.iter()) {
+            for (g, &v) in gates.as_mut_slice().iter_mut().zip(pre.as_slice()) {
                 *g = match act {
                     Activation::Tanh => v.tanh_fast(),
                     Activation::Relu if v > T::zero() => v,
                     Activation::Relu => T::zero(),
                 };
             }
-            hidden.copy_from(gates);
+            hidden.as_mut_slice().copy_from_slice(gates.as_slice());
         }
         CellKind::Gru => {
             let hn = hidden_new.as_mut().expect("GRU trace has W_hn h + b_hn");
@@ -365,10 +448,9 @@ pub fn forward_step_into<T: Real>(
                 c_prev.as_slice(),
             );
             for j in 0..batch {
-                // This sample's column: gate blocks of `pre`, `gates` and `ax`, and its states.
+                // This sample's column: gate blocks of `pre` and `gates`, and its states.
                 let col = j * rows..(j + 1) * rows;
-                let (pre_c, gates_c, ax_c) =
-                    (&mut pre_s[col.clone()], &mut gates_s[col.clone()], &ax[col]);
+                let (pre_c, gates_c) = (&mut pre_s[col.clone()], &mut gates_s[col]);
                 let st = j * h..(j + 1) * h;
                 let (cp_c, c_c, h_c) = (
                     &cprev_s[st.clone()],
@@ -376,18 +458,18 @@ pub fn forward_step_into<T: Real>(
                     &mut hidden_s[st],
                 );
                 if variant == LstmVariant::Standard {
-                    lstm_forward_column(h, pre_c, gates_c, ax_c, cp_c, c_c, h_c);
+                    lstm_forward_column(h, pre_c, gates_c, cp_c, c_c, h_c);
                     continue;
                 }
                 for k in 0..h {
                     let cp = cp_c[k];
-                    let mut af = pre_c[fi + k] + ax_c[fi + k];
-                    let ag = pre_c[gi + k] + ax_c[gi + k];
-                    let mut ao = pre_c[oi + k] + ax_c[oi + k];
+                    let mut af = pre_c[fi + k];
+                    let ag = pre_c[gi + k];
+                    let mut ao = pre_c[oi + k];
                     let i = if coupled {
                         None
                     } else {
-                        let mut ai = pre_c[k] + ax_c[k];
+                        let mut ai = pre_c[k];
                         if let Some(pp) = peep {
                             ai += pp[k] * cp;
                             af += pp[h + k] * cp;
@@ -432,34 +514,71 @@ pub(crate) fn set_columns<T: Real>(m: &mut Mat<T>, b: &Mat<T>) {
 /// equal-length slices, so the compiler drops bounds checks and vectorises it.
 fn lstm_forward_column<T: Real>(
     h: usize,
-    pre: &mut [T],
+    pre: &[T],
     gates: &mut [T],
-    ax: &[T],
     c_prev: &[T],
     cell: &mut [T],
     hidden: &mut [T],
 ) {
-    let (pre, gates, ax) = (&mut pre[..4 * h], &mut gates[..4 * h], &ax[..4 * h]);
+    let (pre, gates) = (&pre[..4 * h], &mut gates[..4 * h]);
     let (c_prev, cell, hidden) = (&c_prev[..h], &mut cell[..h], &mut hidden[..h]);
-    for k in 0..4 * h {
-        pre[k] += ax[k];
+    // Units 0..done in 16-lane blocks where the CPU has AVX-512 (the same arithmetic).
+    #[cfg(target_arch = "x86_64")]
+    let done = match f32_slices_mut([gates, cell, hidden]) {
+        Some([gates, cell, hidden]) if super::simd::available() => {
+            let (pre, c_prev) = (
+                f32_slice(pre).expect("f32"),
+                f32_slice(c_prev).expect("f32"),
+            );
+            // SAFETY: the CPU has AVX-512F (checked in the guard).
+            unsafe { super::simd::lstm_forward(h, pre, gates, c_prev, cell, hidden) }
+        }
+        _ => 0,
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = 0;
+    // Each gate block in its own branch-free loop (one loop choosing per element computed
+    // both functions everywhere).
+    for k in done..h {
+        gates[k] = pre[k].sigmoid_fast();
     }
-    for k in 0..4 * h {
-        let v = pre[k];
-        gates[k] = if (2 * h..3 * h).contains(&k) {
-            v.tanh_fast()
-        } else {
-            v.sigmoid_fast()
-        };
+    for k in h + done..2 * h {
+        gates[k] = pre[k].sigmoid_fast();
+    }
+    for k in 2 * h + done..3 * h {
+        gates[k] = pre[k].tanh_fast();
+    }
+    for k in 3 * h + done..4 * h {
+        gates[k] = pre[k].sigmoid_fast();
     }
     let (i, rest) = gates.split_at(h);
     let (f, rest) = rest.split_at(h);
     let (g, o) = rest.split_at(h);
-    for k in 0..h {
+    for k in done..h {
         let c = f[k] * c_prev[k] + i[k] * g[k];
         cell[k] = c;
         hidden[k] = o[k] * c.tanh_fast();
     }
+}
+
+/// `s` as `&[f32]` when `T` is f32.
+#[cfg(target_arch = "x86_64")]
+fn f32_slice<T: Real>(s: &[T]) -> Option<&[f32]> {
+    (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()).then(|| {
+        // SAFETY: T is f32 (same TypeId), so a [T] is a [f32] of the same length.
+        unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<f32>(), s.len()) }
+    })
+}
+
+/// Mutable slices as `&mut [f32]` when `T` is f32.
+#[cfg(target_arch = "x86_64")]
+fn f32_slices_mut<T: Real, const N: usize>(s: [&mut [T]; N]) -> Option<[&mut [f32]; N]> {
+    (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()).then(|| {
+        s.map(|s| {
+            // SAFETY: T is f32 (same TypeId); the unique borrow moves into the result.
+            unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<f32>(), s.len()) }
+        })
+    })
 }
 
 /// Inputs of [`lstm_backward_column`] for one sample.
@@ -481,16 +600,35 @@ fn lstm_backward_column<T: Real>(
     dc_full: &mut [T],
 ) {
     let one = T::one();
+    let (dax, dc_prev, dc_full) = (&mut dax[..4 * h], &mut dc_prev[..h], &mut dc_full[..h]);
+    // Units 0..done in 16-lane blocks where the CPU has AVX-512 (the same arithmetic).
+    #[cfg(target_arch = "x86_64")]
+    let done = match f32_slices_mut([&mut *dax, &mut *dc_prev, &mut *dc_full]) {
+        Some([dax, dc_prev, dc_full]) if super::simd::available() => {
+            let f = |s| f32_slice(s).expect("f32");
+            let column = super::simd::BackColumn {
+                gates: f(&x.gates[..4 * h]),
+                cell: f(&x.cell[..h]),
+                c_prev: f(&x.c_prev[..h]),
+                dh: f(&x.dh[..h]),
+                dc_next: f(&x.dc_next[..h]),
+            };
+            // SAFETY: the CPU has AVX-512F (checked in the guard).
+            unsafe { super::simd::lstm_backward(h, &column, dax, dc_prev, dc_full) }
+        }
+        _ => 0,
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = 0;
     let gates = &x.gates[..4 * h];
     let (i, rest) = gates.split_at(h);
     let (f, rest) = rest.split_at(h);
     let (g, o) = rest.split_at(h);
     let (cell, c_prev, dh, dc_next) = (&x.cell[..h], &x.c_prev[..h], &x.dh[..h], &x.dc_next[..h]);
-    let (da_i, rest) = dax[..4 * h].split_at_mut(h);
+    let (da_i, rest) = dax.split_at_mut(h);
     let (da_f, rest) = rest.split_at_mut(h);
     let (da_g, da_o) = rest.split_at_mut(h);
-    let (dc_prev, dc_full) = (&mut dc_prev[..h], &mut dc_full[..h]);
-    for k in 0..h {
+    for k in done..h {
         let tc = cell[k].tanh_fast();
         let d = dh[k];
         let dc = dc_next[k] + d * o[k] * (one - tc * tc);
@@ -541,33 +679,39 @@ impl<T: Real> StepGrads<T> {
 /// The backward step beside [`forward_step`]. Given dL/dh_t (`dh`, everything that reaches
 /// h_t) and dL/dc_t from the next step (`dc`, LSTM only), it writes the gradients of the two
 /// pre-activation halves into `dax` (of `W_ih x + b_ih`) and `dah` (of `W_hh h + b_hh`), both
-/// column-major `gates*hidden x batch`, accumulates peephole gradients into `dpeep`, and
-/// writes the gradients for h_{t-1} and c_{t-1} into `out` (shaped by [`StepGrads::new`]). `w_hh_t` is W_hhᵀ, transposed once per
-/// backward pass so that the product reads it contiguously (packing a strided 4H x H operand
-/// on every step cost more than the product). The weight gradients themselves are formed for all steps at once by the
-/// caller: `dW_ih = Σ_t dax_t x_tᵀ`, `dW_hh = Σ_t dah_t h_{t-1}ᵀ`.
+/// column-major `gates*hidden x batch` (`dah` only for the GRU, whose reset gate makes the two
+/// differ: for the other cells they are equal and `dax` serves for both), accumulates peephole gradients into `dpeep`, and
+/// writes the gradients for h_{t-1} and c_{t-1} into `out` (shaped by [`StepGrads::new`]).
+/// `w_hh_t` is W_hhᵀ, packed once per backward pass (packing a 4H x H operand on every step
+/// would cost as much as the product). The weight gradients themselves are formed for all
+/// steps at once by the caller: `dW_ih = Σ_t dax_t x_tᵀ`, `dW_hh = Σ_t dah_t h_{t-1}ᵀ`.
 #[allow(clippy::too_many_arguments)]
-pub fn backward_step<T: Real>(
+pub(crate) fn backward_step<T: Real>(
     kind: CellKind,
     p: &CellParams<T>,
-    w_hh_t: &Mat<T>,
+    w_hh_t: Lhs<'_, T>,
     h_prev: &Mat<T>,
     c_prev: Option<&Mat<T>>,
     step: &StepTrace<T>,
     dh: &Mat<T>,
     dc: Option<&Mat<T>>,
     dax: &mut [T],
-    dah: &mut [T],
+    mut dah: Option<&mut [T]>,
     dpeep: Option<&mut Mat<T>>,
     out: &mut StepGrads<T>,
 ) {
+    assert_eq!(
+        dah.is_some(),
+        kind == CellKind::Gru,
+        "a separate dah is the GRU's alone"
+    );
     let h = p.hidden_size();
     let batch = dh.ncols();
     let rows = kind.gates().len() * h;
     let one = T::one();
     let gates = step.gates.as_slice();
     // dh_prev starts as the direct path (the GRU's z*h term) and gets W_hhᵀ dah added below.
-    out.dh_prev.fill(T::zero());
+    out.dh_prev.as_mut_slice().fill(T::zero());
     match kind {
         CellKind::Rnn(act) => {
             for (s, d) in dax.iter_mut().enumerate() {
@@ -577,9 +721,9 @@ pub fn backward_step<T: Real>(
                     Activation::Relu => T::zero(),
                 };
             }
-            dah.copy_from_slice(dax);
         }
         CellKind::Gru => {
+            let dah = dah.as_deref_mut().expect("checked above");
             let hn = step
                 .hidden_new
                 .as_ref()
@@ -678,14 +822,10 @@ pub fn backward_step<T: Real>(
                     dcp_c[k] = dcp;
                 }
             }
-            dah.copy_from_slice(dax);
         }
     }
-    add_product(
-        out.dh_prev.as_mut_slice(),
-        w_hh_t.into(),
-        Operand::new(dah, rows, batch),
-    );
+    let dah = dah.map_or(&*dax, |d| &*d);
+    w_hh_t.add_product_to(out.dh_prev.as_mut_slice(), Operand::new(dah, rows, batch));
 }
 
 #[cfg(test)]
@@ -698,6 +838,58 @@ mod tests {
 
     fn close(got: f64, want: f64, tol: f64) {
         assert!((got - want).abs() < tol, "{got} vs {want}");
+    }
+
+    /// The f32 LSTM column functions (16-lane blocks where the CPU has AVX-512, scalar for
+    /// the rest: 37 units are two blocks and 5 more) give exactly the per-unit formulas.
+    #[test]
+    fn lstm_columns_in_f32_equal_the_scalar_formulas_bit_for_bit() {
+        let h = 37;
+        let v = |n: usize, seed: f32| -> Vec<f32> {
+            (0..n)
+                .map(|k| (k as f32 * 0.37 + seed).sin() * 3.0)
+                .collect()
+        };
+        let (pre, c_prev, dh, dc_next) = (v(4 * h, 0.1), v(h, 0.7), v(h, 1.3), v(h, 2.9));
+        let (mut gates, mut cell, mut hidden) = (vec![0.0; 4 * h], vec![0.0; h], vec![0.0; h]);
+        lstm_forward_column(h, &pre, &mut gates, &c_prev, &mut cell, &mut hidden);
+        let sig = |x: f32| x.sigmoid_fast();
+        for k in 0..h {
+            let (i, f) = (sig(pre[k]), sig(pre[h + k]));
+            let (g, o) = (pre[2 * h + k].tanh_fast(), sig(pre[3 * h + k]));
+            assert_eq!(
+                [gates[k], gates[h + k], gates[2 * h + k], gates[3 * h + k]],
+                [i, f, g, o]
+            );
+            let c = f * c_prev[k] + i * g;
+            assert_eq!((cell[k], hidden[k]), (c, o * c.tanh_fast()), "unit {k}");
+        }
+        let x = LstmBackColumn {
+            gates: &gates,
+            cell: &cell,
+            c_prev: &c_prev,
+            dh: &dh,
+            dc_next: &dc_next,
+        };
+        let (mut dax, mut dcp, mut dcf) = (vec![0.0; 4 * h], vec![0.0; h], vec![0.0; h]);
+        lstm_backward_column(h, &x, &mut dax, &mut dcp, &mut dcf);
+        for k in 0..h {
+            let (i, f, g, o) = (gates[k], gates[h + k], gates[2 * h + k], gates[3 * h + k]);
+            let tc = cell[k].tanh_fast();
+            let d = dh[k];
+            let dc = dc_next[k] + d * o * (1.0 - tc * tc);
+            assert_eq!((dcf[k], dcp[k]), (dc, dc * f), "unit {k}");
+            assert_eq!(
+                [dax[k], dax[h + k], dax[2 * h + k], dax[3 * h + k]],
+                [
+                    dc * g * i * (1.0 - i),
+                    dc * c_prev[k] * f * (1.0 - f),
+                    dc * i * (1.0 - g * g),
+                    d * tc * o * (1.0 - o),
+                ],
+                "unit {k}"
+            );
+        }
     }
 
     /// The course notes' worked example, two steps of a tanh RNN with x_1 = x_2 = [1, 1]:

@@ -1,10 +1,12 @@
-//! Matrix products for the hot path: a cache-blocked kernel that allocates nothing,
-//! vectorised by the compiler, with runtime dispatch natively (AVX-512 or AVX2 with FMA,
-//! else SSE2) and simd128 in the browser.
+//! Matrix products for the hot path: a cache-blocked kernel that allocates nothing, with
+//! runtime dispatch natively (an explicit AVX-512 kernel for f32, compiler-vectorised blocks
+//! for AVX2 with FMA, else SSE2) and simd128 in the browser.
 //!
 //! Every product here accumulates: `c += a' * b'`, where `a'` is `a` or `aᵀ` and likewise
-//! `b'`. A transposed `b` is read in place (the weight gradients `Σ dah hᵀ`); a transposed `a`
-//! takes a simple path, so hot callers pass `W_hhᵀ` pre-transposed.
+//! `b'`. The left operand is packed into contiguous `PR`-row strips, `KC` deep, so the kernel
+//! reads it sequentially from L1: on the stack per call ([`add_product`]), or once for many
+//! products ([`Packed`]: `W_hh` and `W_hhᵀ` for all the time steps of a pass). A transposed
+//! `b` is read in place (the weight gradients `Σ dah hᵀ`).
 
 use super::{Mat, Real};
 
@@ -55,7 +57,7 @@ impl<'a, T: Real> From<&'a Mat<T>> for Operand<'a, T> {
 
 /// Inner dimensions at or below this use plain loops: a blocked kernel only pays off once
 /// there is a real inner dimension to block over.
-const THIN: usize = 4;
+pub(crate) const THIN: usize = 4;
 
 /// Depth of one pass of the blocked kernel: a `m x KC` panel of `a` stays in L2 while every
 /// column block of `c` is updated from it (the weight gradients have k = steps*batch, in the
@@ -71,9 +73,8 @@ pub(crate) fn add_product<T: Real>(c: &mut [T], a: Operand<'_, T>, b: Operand<'_
     if m == 0 || n == 0 || k == 0 {
         return;
     }
-    if a.transposed {
-        // Only tiny products take this path (the head's W^T dy); the hot ones pass W^T
-        // pre-transposed. c[i, j] = Σ_p a.data[i*k + p] b[p, j]: contiguous dots.
+    if a.transposed && k <= THIN {
+        // The head's Wᵀ dy (one output): c[i, j] = Σ_p a.data[i*k + p] b[p, j].
         for j in 0..n {
             for i in 0..m {
                 let row = &a.data[i * k..(i + 1) * k];
@@ -102,7 +103,7 @@ pub(crate) fn add_product<T: Real>(c: &mut [T], a: Operand<'_, T>, b: Operand<'_
         }
         return;
     }
-    if n <= THIN && b.transposed {
+    if n <= THIN && b.transposed && !a.transposed {
         // c += a * bᵀ with few columns (the weight gradient of a 1-feature input): b is stored
         // `n x k`, so bᵀ[kk, j] = b.data[kk * n + j]; one pass over a's columns.
         for (ak, bk) in a.data.chunks_exact(m).zip(b.data.chunks_exact(n)) {
@@ -114,54 +115,213 @@ pub(crate) fn add_product<T: Real>(c: &mut [T], a: Operand<'_, T>, b: Operand<'_
         }
         return;
     }
-    let p = Dense {
-        m,
+    dense_product(c, a, b, false);
+}
+
+/// The blocked product: each `PR`-row strip of each `KC`-deep panel of `a` is packed on the
+/// stack and multiplied into `c` (`portable` forces the kernel wasm runs, for tests).
+fn dense_product<T: Real>(c: &mut [T], a: Operand<'_, T>, b: Operand<'_, T>, portable: bool) {
+    let (m, k) = a.shape();
+    let mut strip = [T::zero(); PR * KC];
+    let mut p0 = 0;
+    while p0 < k {
+        let p1 = (p0 + KC).min(k);
+        let len = p1 - p0;
+        for rb in 0..m.div_ceil(PR) {
+            // One PR-row strip of this panel of `a`, packed contiguously: it stays in L1 while
+            // every column block of `c` is updated from it.
+            let strip = &mut strip[..PR * len];
+            pack_strip(strip, a, rb * PR, p0, p1);
+            strip_product(c, m, strip, rb * PR, p0, p1, b, portable);
+        }
+        p0 = p1;
+    }
+}
+
+/// Rows per packed block: two AVX-512 registers of f32.
+const PR: usize = 32;
+
+/// A left operand packed once and reused by many products (`W_hh` over the time steps of a
+/// pass): for each `KC`-deep panel, `PR`-row strips, each stored as its columns of `PR`
+/// values (zero past the last row), so the kernel reads it contiguously.
+#[derive(Clone, Debug)]
+pub(crate) struct Packed<T> {
+    data: Vec<T>,
+    m: usize,
+    k: usize,
+}
+
+impl<T: Real> Packed<T> {
+    pub(crate) fn new() -> Self {
+        Self {
+            data: Vec::new(),
+            m: 0,
+            k: 0,
+        }
+    }
+
+    /// Packs `a` (as used in the product: `m x k`), reusing the buffer.
+    pub(crate) fn pack(&mut self, a: Operand<'_, T>) {
+        let (m, k) = a.shape();
+        self.m = m;
+        self.k = k;
+        let padded = m.div_ceil(PR) * PR;
+        self.data.resize(padded * k, T::zero());
+        let mut p0 = 0;
+        while p0 < k {
+            let p1 = (p0 + KC).min(k);
+            let panel = &mut self.data[p0 * padded..p1 * padded];
+            for (rb, strip) in panel.chunks_exact_mut(PR * (p1 - p0)).enumerate() {
+                pack_strip(strip, a, rb * PR, p0, p1);
+            }
+            p0 = p1;
+        }
+    }
+
+    /// The packed operand's shape in the product.
+    pub(crate) fn shape(&self) -> (usize, usize) {
+        (self.m, self.k)
+    }
+}
+
+/// A left operand as it is, or packed ahead for many products.
+#[derive(Clone, Copy)]
+pub(crate) enum Lhs<'a, T> {
+    Plain(Operand<'a, T>),
+    Packed(&'a Packed<T>),
+}
+
+impl<T: Real> Lhs<'_, T> {
+    /// `c += self * b`.
+    pub(crate) fn add_product_to(self, c: &mut [T], b: Operand<'_, T>) {
+        match self {
+            Lhs::Plain(a) => add_product(c, a, b),
+            Lhs::Packed(a) => add_packed_product(c, a, b),
+        }
+    }
+}
+
+/// `c += a * b'` with `a` packed by [`Packed::pack`]. Allocates nothing.
+pub(crate) fn add_packed_product<T: Real>(c: &mut [T], a: &Packed<T>, b: Operand<'_, T>) {
+    let (m, k) = a.shape();
+    let (kb, n) = b.shape();
+    assert_eq!(k, kb, "inner dimensions");
+    assert_eq!(c.len(), m * n, "output shape");
+    let padded = m.div_ceil(PR) * PR;
+    let mut p0 = 0;
+    while p0 < k {
+        let p1 = (p0 + KC).min(k);
+        let panel = &a.data[p0 * padded..p1 * padded];
+        for (rb, strip) in panel.chunks_exact(PR * (p1 - p0)).enumerate() {
+            strip_product(c, m, strip, rb * PR, p0, p1, b, false);
+        }
+        p0 = p1;
+    }
+}
+
+/// Rows `i0..i0+PR` and columns `p0..p1` of `a` into `strip` (column by column, PR values
+/// each, zero past row `m`).
+fn pack_strip<T: Real>(strip: &mut [T], a: Operand<'_, T>, i0: usize, p0: usize, p1: usize) {
+    let (m, _) = a.shape();
+    let rows = PR.min(m - i0);
+    for (q, dst) in (p0..p1).zip(strip.chunks_exact_mut(PR)) {
+        if a.transposed {
+            // Stored k x m: a(i, q) = data[i * k + q].
+            let k = a.rows;
+            for (r, d) in dst[..rows].iter_mut().enumerate() {
+                *d = a.data[(i0 + r) * k + q];
+            }
+        } else {
+            dst[..rows].copy_from_slice(&a.data[q * m + i0..q * m + i0 + rows]);
+        }
+        dst[rows..].fill(T::zero());
+    }
+}
+
+/// The right operand of a strip product: `k x n` column-major, or stored `n x k` and read
+/// transposed.
+#[derive(Clone, Copy)]
+struct Rhs<'a, T> {
+    data: &'a [T],
+    k: usize,
+    n: usize,
+    transposed: bool,
+}
+
+/// `c[i0..i0+PR, :] += strip * b[p0..p1, :]` for one packed strip (rows past `m` skipped).
+#[allow(clippy::too_many_arguments)]
+fn strip_product<T: Real>(
+    c: &mut [T],
+    m: usize,
+    strip: &[T],
+    i0: usize,
+    p0: usize,
+    p1: usize,
+    b: Operand<'_, T>,
+    portable: bool,
+) {
+    let (k, n) = b.shape();
+    let rhs = Rhs {
+        data: b.data,
         k,
         n,
-        a: a.data,
-        b: b.data,
-        b_transposed: b.transposed,
+        transposed: b.transposed,
+    };
+    let s = Strip {
+        data: strip,
+        m,
+        i0,
+        p0,
+        p1,
     };
     #[cfg(target_arch = "x86_64")]
-    {
+    if !portable {
         if std::arch::is_x86_feature_detected!("avx512f") {
-            if let Some((c32, p32)) = as_f32(c, &p) {
+            if let Some((c32, s32, b32)) = as_f32(c, &s, &rhs) {
                 // SAFETY: the CPU has AVX-512F (checked just above), which implies AVX2, FMA.
-                unsafe { avx512_f32::dense(c32, &p32) };
+                unsafe { avx512_f32::strip(c32, &s32, &b32) };
                 return;
             }
             // SAFETY: as above.
-            unsafe { dense_avx512(c, &p) };
+            unsafe { strip_avx512(c, &s, &rhs) };
             return;
         }
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
             // SAFETY: the CPU has AVX2 and FMA (checked just above).
-            unsafe { dense_avx2(c, &p) };
+            unsafe { strip_avx2(c, &s, &rhs) };
             return;
         }
     }
     // wasm32 with simd128 (see .cargo/config.toml) and plain x86-64: four lanes, no FMA.
-    dense::<T, 8, 4, false>(c, &p);
+    let _ = portable; // Only x86-64 has another kernel to choose.
+    strip_generic::<T, 8, 4, false>(c, &s, &rhs);
 }
 
-/// A product on the dense path: `a` column-major `m x k`; `b` column-major `k x n`, or
-/// stored `n x k` and read transposed.
-struct Dense<'a, T> {
+/// One packed strip of `a`: rows `i0..i0+PR` (those below `m` are real), columns `p0..p1`.
+struct Strip<'a, T> {
+    data: &'a [T],
     m: usize,
-    k: usize,
-    n: usize,
-    a: &'a [T],
-    b: &'a [T],
-    b_transposed: bool,
+    i0: usize,
+    p0: usize,
+    p1: usize,
 }
 
-/// The same product viewed as f32, when `T` is f32 (the hot path's type).
+impl<T> Strip<'_, T> {
+    /// Rows of this strip that exist in `c`.
+    fn rows(&self) -> usize {
+        PR.min(self.m - self.i0)
+    }
+}
+
+/// The same strip product viewed as f32, when `T` is f32 (the hot path's type).
 #[cfg(target_arch = "x86_64")]
+#[allow(clippy::type_complexity)]
 fn as_f32<'a, T: Real>(
     c: &'a mut [T],
-    p: &Dense<'a, T>,
-) -> Option<(&'a mut [f32], Dense<'a, f32>)> {
+    s: &Strip<'a, T>,
+    b: &Rhs<'a, T>,
+) -> Option<(&'a mut [f32], Strip<'a, f32>, Rhs<'a, f32>)> {
     use std::any::TypeId;
     if TypeId::of::<T>() != TypeId::of::<f32>() {
         return None;
@@ -172,239 +332,236 @@ fn as_f32<'a, T: Real>(
     };
     // SAFETY: as above; the unique borrow of `c` moves into the returned slice.
     let c = unsafe { std::slice::from_raw_parts_mut(c.as_mut_ptr().cast::<f32>(), c.len()) };
-    let p = Dense {
-        m: p.m,
-        k: p.k,
-        n: p.n,
-        a: cast(p.a),
-        b: cast(p.b),
-        b_transposed: p.b_transposed,
+    let s = Strip {
+        data: cast(s.data),
+        m: s.m,
+        i0: s.i0,
+        p0: s.p0,
+        p1: s.p1,
     };
-    Some((c, p))
+    let b = Rhs {
+        data: cast(b.data),
+        k: b.k,
+        n: b.n,
+        transposed: b.transposed,
+    };
+    Some((c, s, b))
 }
 
-/// An explicit AVX-512 kernel for f32: 32 x 4 blocks in 8 accumulator registers, enough
-/// independent fused multiply-adds to cover their latency (the compiler does not keep a block
-/// this large in registers on its own). Remainder rows and columns use the generic blocks.
+/// An explicit AVX-512 kernel for f32: 32 x 12 blocks in 24 accumulator registers (then 8,
+/// 4 and 1 columns; enough independent fused multiply-adds to cover their latency, with
+/// loads to spare; `b` is broadcast straight from memory), 16-row
+/// blocks for a short last strip, masked stores for a ragged one.
 #[cfg(target_arch = "x86_64")]
 mod avx512_f32 {
-    use super::{rows, Dense, KC};
+    use super::{Rhs, Strip, PR};
     use std::arch::x86_64::*;
 
     #[target_feature(enable = "avx512f,avx2,fma")]
-    pub(super) fn dense(c: &mut [f32], p: &Dense<'_, f32>) {
-        let mut p0 = 0;
-        while p0 < p.k {
-            let p1 = (p0 + KC).min(p.k);
-            let mut j = 0;
-            while j + 4 <= p.n {
-                let mut i = 0;
-                while i + 32 <= p.m {
-                    if p.b_transposed {
-                        block_32x4::<true>(c, p, i, j, p0, p1);
-                    } else {
-                        block_32x4::<false>(c, p, i, j, p0, p1);
-                    }
-                    i += 32;
-                }
-                rows::<f32, 16, 4, true>(c, p, i, j, p0, p1);
+    pub(super) fn strip(c: &mut [f32], s: &Strip<'_, f32>, b: &Rhs<'_, f32>) {
+        let rows = s.rows();
+        let mut j = 0;
+        if rows > 16 {
+            while j + 12 <= b.n {
+                block::<2, 12>(c, s, b, j, rows);
+                j += 12;
+            }
+            while j + 8 <= b.n {
+                block::<2, 8>(c, s, b, j, rows);
+                j += 8;
+            }
+            while j + 4 <= b.n {
+                block::<2, 4>(c, s, b, j, rows);
                 j += 4;
             }
-            while j < p.n {
-                rows::<f32, 16, 1, true>(c, p, 0, j, p0, p1);
+            while j < b.n {
+                block::<2, 1>(c, s, b, j, rows);
                 j += 1;
             }
-            p0 = p1;
+        } else {
+            while j + 8 <= b.n {
+                block::<1, 8>(c, s, b, j, rows);
+                j += 8;
+            }
+            while j + 4 <= b.n {
+                block::<1, 4>(c, s, b, j, rows);
+                j += 4;
+            }
+            while j < b.n {
+                block::<1, 1>(c, s, b, j, rows);
+                j += 1;
+            }
         }
     }
 
+    /// `16*V` rows (of which `rows` are real) by `C` columns starting at `j`.
     #[target_feature(enable = "avx512f,avx2,fma")]
-    fn block_32x4<const BT: bool>(
+    fn block<const V: usize, const C: usize>(
         c: &mut [f32],
-        p: &Dense<'_, f32>,
-        i: usize,
+        s: &Strip<'_, f32>,
+        b: &Rhs<'_, f32>,
         j: usize,
-        p0: usize,
-        p1: usize,
+        rows: usize,
     ) {
-        let (m, k, n) = (p.m, p.k, p.n);
-        let len = p1 - p0;
-        // b[q, j..j+4] for q in p0..p1: four column slices, or rows of the stored transpose.
-        let b_cols: [&[f32]; 4] = std::array::from_fn(|jj| {
-            if BT {
-                &p.b[..0]
-            } else {
-                &p.b[(j + jj) * k + p0..(j + jj) * k + p1]
-            }
-        });
-        let b_rows = if BT { &p.b[p0 * n..p1 * n] } else { &p.b[..0] };
-        let a_panel = &p.a[p0 * m..p1 * m];
-        let mut acc = [_mm512_setzero_ps(); 8];
-        for (q, a_col) in a_panel.chunks_exact(m).enumerate().take(len) {
-            let col = &a_col[i..i + 32];
-            let bq: [f32; 4] = if BT {
-                b_rows[q * n + j..q * n + j + 4]
-                    .try_into()
-                    .expect("4 columns")
-            } else {
-                std::array::from_fn(|jj| b_cols[jj][q])
-            };
-            // SAFETY: `col` holds 32 f32s (the slice above is bounds-checked); unaligned
-            // loads have no alignment requirement.
-            let (a0, a1) = unsafe {
-                (
-                    _mm512_loadu_ps(col.as_ptr()),
-                    _mm512_loadu_ps(col.as_ptr().add(16)),
-                )
-            };
-            for (jj, &bv) in bq.iter().enumerate() {
-                let b = _mm512_set1_ps(bv);
-                acc[2 * jj] = _mm512_fmadd_ps(a0, b, acc[2 * jj]);
-                acc[2 * jj + 1] = _mm512_fmadd_ps(a1, b, acc[2 * jj + 1]);
+        let mut acc = [[_mm512_setzero_ps(); V]; C];
+        // b[q, j + jj] is at b.data[base + q * dq + jj * dj]: columns of b, or rows of the
+        // stored transpose. Every index the loop reads is checked here, once.
+        let (base, dq, dj) = if b.transposed {
+            (j, b.n, 1)
+        } else {
+            (j * b.k, 1, b.k)
+        };
+        let last = base + (s.p1 - 1) * dq + (C - 1) * dj;
+        assert!(s.p1 > s.p0 && last < b.data.len(), "b block in bounds");
+        let bp = b.data.as_ptr();
+        for (q, col) in (s.p0..s.p1).zip(s.data.chunks_exact(PR)) {
+            let av: [__m512; V] = std::array::from_fn(|v| {
+                // SAFETY: `col` holds PR = 32 >= 16*V f32s (chunks_exact); unaligned loads
+                // have no alignment requirement.
+                unsafe { _mm512_loadu_ps(col.as_ptr().add(16 * v)) }
+            });
+            let row = base + q * dq;
+            for (jj, accj) in acc.iter_mut().enumerate() {
+                // SAFETY: row + jj*dj <= last < len (asserted above). Broadcasting straight
+                // from memory keeps the shuffle port free for the multiply-adds.
+                let bb = unsafe { _mm512_set1_ps(*bp.add(row + jj * dj)) };
+                for v in 0..V {
+                    accj[v] = _mm512_fmadd_ps(av[v], bb, accj[v]);
+                }
             }
         }
-        for jj in 0..4 {
-            let out = &mut c[(j + jj) * m + i..(j + jj) * m + i + 32];
-            // SAFETY: `out` holds 32 f32s (bounds-checked slice above).
-            unsafe {
-                let o = out.as_mut_ptr();
-                _mm512_storeu_ps(o, _mm512_add_ps(_mm512_loadu_ps(o), acc[2 * jj]));
-                let o = o.add(16);
-                _mm512_storeu_ps(o, _mm512_add_ps(_mm512_loadu_ps(o), acc[2 * jj + 1]));
+        let m = s.m;
+        for (jj, accj) in acc.iter().enumerate() {
+            let start = (j + jj) * m + s.i0;
+            let out = &mut c[start..start + rows];
+            for (v, &a) in accj.iter().enumerate() {
+                let lo = 16 * v;
+                if lo >= rows {
+                    break;
+                }
+                let live = (rows - lo).min(16);
+                let mask: __mmask16 = if live == 16 { !0 } else { (1u16 << live) - 1 };
+                // SAFETY: the mask keeps every access inside `out[lo..lo+live]`, which is in
+                // bounds (the slice above is checked); masked lanes are not touched.
+                unsafe {
+                    let o = out.as_mut_ptr().add(lo);
+                    let sum = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, o), a);
+                    _mm512_mask_storeu_ps(o, mask, sum);
+                }
             }
         }
     }
 }
 
 /// Compiled with AVX-512, any `T`: 16 x 4 blocks, one 16-lane register per column.
-/// Compiled with AVX-512, any `T`: 16 x 4 blocks, one 16-lane register per column.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn dense_avx512<T: Real>(c: &mut [T], p: &Dense<'_, T>) {
-    dense::<T, 16, 4, true>(c, p);
+unsafe fn strip_avx512<T: Real>(c: &mut [T], s: &Strip<'_, T>, b: &Rhs<'_, T>) {
+    strip_generic::<T, 16, 4, true>(c, s, b);
 }
 
 /// Compiled with AVX2: 16 x 4 blocks are 8 accumulator registers of 8 lanes (of 16).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn dense_avx2<T: Real>(c: &mut [T], p: &Dense<'_, T>) {
-    dense::<T, 16, 4, true>(c, p);
+unsafe fn strip_avx2<T: Real>(c: &mut [T], s: &Strip<'_, T>, b: &Rhs<'_, T>) {
+    strip_generic::<T, 16, 4, true>(c, s, b);
 }
 
-/// The product in register blocks: for each `KC`-deep slice of the inner dimension, each
-/// block of [`NR`] columns of `c` and each block of [`MR`] rows, the `MR x NR` block is
-/// accumulated in registers over the slice and added to `c` once, so the inner loop is one
-/// load of `a` and `NR` independent multiply-adds (enough to hide their latency). Remainder
-/// rows and columns fall back to single-row/column blocks. `FUSED` uses fused multiply-add
-/// (only where the CPU has it: in software it would be slow).
+/// A strip product in `MR x NR` register blocks (then 8-row blocks, single rows and single
+/// columns for what is left): each block is accumulated in registers over the strip's depth
+/// and added to `c` once, so the inner loop is one load of `a` and `NR` independent
+/// multiply-adds. `FUSED` uses fused multiply-add (only where the CPU has it: in software it
+/// would be slow).
 #[inline(always)]
-fn dense<T: Real, const MR: usize, const NR: usize, const FUSED: bool>(
+fn strip_generic<T: Real, const MR: usize, const NR: usize, const FUSED: bool>(
     c: &mut [T],
-    p: &Dense<'_, T>,
+    s: &Strip<'_, T>,
+    b: &Rhs<'_, T>,
 ) {
-    let mut p0 = 0;
-    while p0 < p.k {
-        let p1 = (p0 + KC).min(p.k);
-        let mut j = 0;
-        while j + NR <= p.n {
-            rows::<T, MR, NR, FUSED>(c, p, 0, j, p0, p1);
-            j += NR;
-        }
-        while j < p.n {
-            rows::<T, MR, 1, FUSED>(c, p, 0, j, p0, p1);
-            j += 1;
-        }
-        p0 = p1;
+    let rows = s.rows();
+    let mut j = 0;
+    while j + NR <= b.n {
+        strip_rows::<T, MR, NR, FUSED>(c, s, b, j, rows);
+        j += NR;
+    }
+    while j < b.n {
+        strip_rows::<T, MR, 1, FUSED>(c, s, b, j, rows);
+        j += 1;
     }
 }
 
-/// Rows `i0..` of columns `j..j+NR`: `MR`-row blocks, then 8-row ones, then single rows.
+/// The strip's real rows for columns `j..j+NR`: `MR`-row blocks, then 8-row ones, then single rows.
 #[inline(always)]
-fn rows<T: Real, const MR: usize, const NR: usize, const FUSED: bool>(
+fn strip_rows<T: Real, const MR: usize, const NR: usize, const FUSED: bool>(
     c: &mut [T],
-    p: &Dense<'_, T>,
-    i0: usize,
+    s: &Strip<'_, T>,
+    b: &Rhs<'_, T>,
     j: usize,
-    p0: usize,
-    p1: usize,
+    rows: usize,
 ) {
-    let mut i = i0;
-    while i + MR <= p.m {
-        block::<T, MR, NR, FUSED>(c, p, i, j, p0, p1);
-        i += MR;
+    let mut r = 0;
+    while r + MR <= rows {
+        block::<T, MR, NR, FUSED>(c, s, b, r, j);
+        r += MR;
     }
-    while i + 8 <= p.m {
-        block::<T, 8, NR, FUSED>(c, p, i, j, p0, p1);
-        i += 8;
+    while r + 8 <= rows {
+        block::<T, 8, NR, FUSED>(c, s, b, r, j);
+        r += 8;
     }
-    while i < p.m {
-        block::<T, 1, NR, FUSED>(c, p, i, j, p0, p1);
-        i += 1;
+    while r < rows {
+        block::<T, 1, NR, FUSED>(c, s, b, r, j);
+        r += 1;
     }
 }
 
-/// `c[i..i+R, j..j+C] += a[i..i+R, p0..p1] * b[p0..p1, j..j+C]`, accumulated in registers.
+/// `c[i0+r..i0+r+R, j..j+C] += strip[r..r+R, :] * b[p0..p1, j..j+C]`, accumulated in registers.
 #[inline(always)]
 fn block<T: Real, const R: usize, const C: usize, const FUSED: bool>(
     c: &mut [T],
-    p: &Dense<'_, T>,
-    i: usize,
+    s: &Strip<'_, T>,
+    b: &Rhs<'_, T>,
+    r: usize,
     j: usize,
-    p0: usize,
-    p1: usize,
 ) {
-    if p.b_transposed {
-        block_with::<T, R, C, FUSED, true>(c, p, i, j, p0, p1)
-    } else {
-        block_with::<T, R, C, FUSED, false>(c, p, i, j, p0, p1)
-    }
-}
-
-#[inline(always)]
-fn block_with<T: Real, const R: usize, const C: usize, const FUSED: bool, const BT: bool>(
-    c: &mut [T],
-    p: &Dense<'_, T>,
-    i: usize,
-    j: usize,
-    p0: usize,
-    p1: usize,
-) {
-    let (m, k, n) = (p.m, p.k, p.n);
-    let len = p1 - p0;
-    let a_panel = &p.a[p0 * m..p1 * m];
-    // b[q, j + jj] for q in p0..p1: C column slices, or (transposed) len rows of n.
+    let mut acc = [[T::zero(); R]; C];
+    let len = s.p1 - s.p0;
+    // b[p0.., j + jj]: C column slices, or (transposed) `len` rows of n; sliced once here so
+    // the loop indexes within known lengths.
     let b_cols: [&[T]; C] = std::array::from_fn(|jj| {
-        if BT {
-            &p.b[..0]
+        if b.transposed {
+            &b.data[..0]
         } else {
-            &p.b[(j + jj) * k + p0..(j + jj) * k + p1]
+            &b.data[(j + jj) * b.k + s.p0..(j + jj) * b.k + s.p1]
         }
     });
-    let b_rows = if BT { &p.b[p0 * n..p1 * n] } else { &p.b[..0] };
-    let mut acc = [[T::zero(); R]; C];
-    for (q, a_col) in a_panel.chunks_exact(m).enumerate().take(len) {
-        let col: &[T; R] = a_col[i..i + R].try_into().expect("R rows");
-        let bq: [T; C] = if BT {
-            b_rows[q * n + j..q * n + j + C]
+    let b_rows = if b.transposed {
+        &b.data[s.p0 * b.n..s.p1 * b.n]
+    } else {
+        &b.data[..0]
+    };
+    for (q, col) in s.data.chunks_exact(PR).enumerate().take(len) {
+        let col: &[T; R] = col[r..r + R].try_into().expect("R rows");
+        let bq: [T; C] = if b.transposed {
+            b_rows[q * b.n + j..q * b.n + j + C]
                 .try_into()
                 .expect("C columns")
         } else {
             std::array::from_fn(|jj| b_cols[jj][q])
         };
         for jj in 0..C {
-            for r in 0..R {
-                acc[jj][r] = if FUSED {
-                    col[r].mul_add(bq[jj], acc[jj][r])
+            for rr in 0..R {
+                acc[jj][rr] = if FUSED {
+                    col[rr].mul_add(bq[jj], acc[jj][rr])
                 } else {
-                    acc[jj][r] + col[r] * bq[jj]
+                    acc[jj][rr] + col[rr] * bq[jj]
                 };
             }
         }
     }
-    for jj in 0..C {
-        let out = &mut c[(j + jj) * m + i..(j + jj) * m + i + R];
-        for r in 0..R {
-            out[r] += acc[jj][r];
+    for (jj, accj) in acc.iter().enumerate() {
+        let start = (j + jj) * s.m + s.i0 + r;
+        for (o, &v) in c[start..start + R].iter_mut().zip(accj) {
+            *o += v;
         }
     }
 }
@@ -476,19 +633,49 @@ mod tests {
                 b32,
                 bt32,
             } = f32_case(mm, k, n, 5);
-            for (bm, transposed) in [(&b32, false), (&bt32, true)] {
+            for (bo, transposed) in [
+                (Operand::from(&b32), false),
+                (Operand::from(&bt32).t(), true),
+            ] {
                 let mut c = Mat::<f32>::zeros(mm, n);
-                let p = Dense {
-                    m: mm,
-                    k,
-                    n,
-                    a: a32.as_slice(),
-                    b: bm.as_slice(),
-                    b_transposed: transposed,
-                };
-                dense::<f32, 8, 4, false>(c.as_mut_slice(), &p);
+                dense_product(c.as_mut_slice(), Operand::from(&a32), bo, true);
                 let err = (c.map(|v| v as f64) - &want).amax();
                 assert!(err < 1e-3, "{mm}x{k}x{n} transposed {transposed}: {err}");
+            }
+        }
+    }
+
+    /// A packed operand (as the training loop packs W_hh and W_hhᵀ once per pass) gives the
+    /// same products: ragged last strips (40, 77 rows), k over one panel, a transposed source.
+    #[test]
+    fn packed_operands_match_nalgebra() {
+        let mut packed = Packed::new();
+        for &(mm, k, n) in &[
+            (40, 10, 50),
+            (512, 128, 16),
+            (77, 300, 7),
+            (128, 512, 16),
+            (3, 5, 2),
+        ] {
+            let a = m(mm, k, 4);
+            let at = a.transpose();
+            let b = m(k, n, 6);
+            let want = &a * &b;
+            for ao in [Operand::from(&a), Operand::from(&at).t()] {
+                packed.pack(ao);
+                assert_eq!(packed.shape(), (mm, k));
+                let mut c = Mat::from_element(mm, n, 0.5);
+                add_packed_product(c.as_mut_slice(), &packed, (&b).into());
+                assert!((c.add_scalar(-0.5) - &want).amax() < 1e-12, "{mm}x{k}x{n}");
+                let a32 = a.map(|v| v as f32);
+                let mut p32 = Packed::new();
+                p32.pack((&a32).into());
+                let mut c32 = Mat::<f32>::zeros(mm, n);
+                add_packed_product(c32.as_mut_slice(), &p32, (&b.map(|v| v as f32)).into());
+                assert!(
+                    (c32.map(|v| v as f64) - &want).amax() < 1e-3,
+                    "f32 {mm}x{k}x{n}"
+                );
             }
         }
     }

@@ -19,6 +19,8 @@ pub mod loss;
 pub(crate) mod matmul;
 pub mod network;
 pub mod optim;
+#[cfg(target_arch = "x86_64")]
+mod simd;
 pub mod weights;
 
 pub use cell::{Activation, CellKind, LstmVariant};
@@ -132,7 +134,8 @@ pub(crate) fn ensure_mats<T: Real>(v: &mut Vec<Mat<T>>, n: usize, rows: usize, c
 
 /// Frobenius norm of a matrix, in f64.
 pub fn norm<T: Real>(m: &Mat<T>) -> f64 {
-    m.iter()
+    m.as_slice()
+        .iter()
         .map(|v| v.to_f64() * v.to_f64())
         .sum::<f64>()
         .sqrt()

@@ -5,11 +5,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::cell::{
-    backward_step, forward_step_into, input_projection_into, set_columns, CellKind, CellParams,
-    StepGrads, StepTrace,
+    backward_step, forward_step_with, input_projection_biased_into, set_columns, CellKind,
+    CellParams, StepGrads, StepInput, StepTrace,
 };
 use super::loss::{loss_and_grad, loss_and_grad_into, Loss, Targets};
-use super::matmul::{add_product, Operand};
+use super::matmul::{add_product, Lhs, Operand, Packed, THIN};
 use super::{add_mul_tr_b, ensure_mats, ensure_shape, norm, Mat, Real};
 
 /// Which time steps the linear head reads.
@@ -202,13 +202,13 @@ struct Workspace<T: Real> {
     /// (one buffer per layer, so their shapes never change between steps).
     d_out: Mat<T>,
     d_in: Vec<Mat<T>>,
-    /// Pre-activation gradients of both halves, and h_{t-1}, for every step.
+    /// Pre-activation gradients of both halves (the second for the GRU only: the other cells'
+    /// are equal), and h_{t-1}, for every step.
     dax_all: Mat<T>,
     dah_all: Mat<T>,
     hp_all: Mat<T>,
-    /// W_hhᵀ and W_ihᵀ, contiguous for the products.
-    w_hh_t: Mat<T>,
-    w_ih_t: Vec<Mat<T>>,
+    /// W_hh (forward pass) or W_hhᵀ (backward pass) packed for the per-step products.
+    w_hh: Packed<T>,
     /// dL/dh_t, and what flows to step t-1 (dL/dh_{t-1}, dL/dc_{t-1}).
     dh: Mat<T>,
     dh_next: Mat<T>,
@@ -230,8 +230,7 @@ impl<T: Real> Workspace<T> {
             dax_all: e(),
             dah_all: e(),
             hp_all: e(),
-            w_hh_t: e(),
-            w_ih_t: Vec::new(),
+            w_hh: Packed::new(),
             dh: e(),
             dh_next: e(),
             dc_next: None,
@@ -343,7 +342,7 @@ impl<T: Real> Network<T> {
     /// Sets every parameter to zero (reusing the buffers).
     pub fn fill_zero(&mut self) {
         for m in self.params_mut() {
-            m.fill(T::zero());
+            m.as_mut_slice().fill(T::zero());
         }
     }
 
@@ -372,7 +371,7 @@ impl<T: Real> Network<T> {
         let rows = cfg.cell.gates().len() * hidden;
         let block = rows * batch;
         ensure_shape(&mut ws.zeros, hidden, batch);
-        ws.zeros.fill(T::zero());
+        ws.zeros.as_mut_slice().fill(T::zero());
         trace.layers.truncate(cfg.layers);
         trace.layers.resize_with(cfg.layers, LayerTrace::default);
         for layer in 0..cfg.layers {
@@ -389,7 +388,7 @@ impl<T: Real> Network<T> {
                 None => {
                     for (dst, x) in lt.input.iter_mut().zip(xs) {
                         assert_eq!(x.shape(), (in_rows, batch), "input shape at every step");
-                        dst.copy_from(x);
+                        dst.as_mut_slice().copy_from_slice(x.as_slice());
                     }
                 }
                 Some(prev) => {
@@ -420,6 +419,9 @@ impl<T: Real> Network<T> {
                 }
                 _ => lt.dropout_mask = None,
             }
+            // Inputs of a few features are projected step by step (no sequence-long buffer);
+            // wider ones in one product over all steps.
+            let raw = in_rows <= THIN && cfg.cell != CellKind::Gru;
             ws.x_all.resize_with(cfg.layers, || Mat::zeros(0, 0));
             let x_all = &mut ws.x_all[layer];
             concat_columns_into(x_all, &lt.input);
@@ -427,7 +429,11 @@ impl<T: Real> Network<T> {
             lt.steps.resize_with(dirs, Vec::new);
             for (dir, states) in lt.steps.iter_mut().enumerate() {
                 let p = self.cell(layer, dir);
-                input_projection_into(p, x_all, &mut ws.ax_all);
+                let with_b_hh = cfg.cell != CellKind::Gru;
+                if !raw {
+                    input_projection_biased_into(p, x_all, with_b_hh, &mut ws.ax_all);
+                }
+                ws.w_hh.pack((&p.w_hh).into());
                 states.truncate(steps);
                 states.resize_with(steps, StepTrace::empty);
                 for k in 0..steps {
@@ -446,8 +452,23 @@ impl<T: Real> Network<T> {
                             s.cell.as_ref().expect("LSTM step has a cell state")
                         })
                     });
-                    let ax_t = &ws.ax_all.as_slice()[t * block..(t + 1) * block];
-                    forward_step_into(cfg.cell, p, ax_t, h_prev, c_prev, out);
+                    let input = if raw {
+                        StepInput::Raw(&lt.input[t])
+                    } else {
+                        StepInput::Projected {
+                            ax: &ws.ax_all.as_slice()[t * block..(t + 1) * block],
+                            with_b_hh,
+                        }
+                    };
+                    forward_step_with(
+                        cfg.cell,
+                        p,
+                        Lhs::Packed(&ws.w_hh),
+                        input,
+                        h_prev,
+                        c_prev,
+                        out,
+                    );
                 }
             }
         }
@@ -510,6 +531,7 @@ impl<T: Real> Network<T> {
         let hidden = cfg.hidden_size;
         let dirs = cfg.directions();
         let lstm = cfg.cell.has_cell_state();
+        let gru = cfg.cell == CellKind::Gru;
         let out_size = cfg.output_size;
         let lo = cfg.layer_output_size();
         grads.fill_zero();
@@ -521,15 +543,15 @@ impl<T: Real> Network<T> {
             steps,
         );
         ensure_shape(&mut ws.zeros, hidden, batch);
-        ws.zeros.fill(zero);
+        ws.zeros.as_mut_slice().fill(zero);
 
         // Head: y_s = W h_t + b. d_out holds dL/d(layer output) for all steps, step t in
         // columns t*batch..(t+1)*batch.
         ensure_shape(&mut ws.d_out, lo, steps * batch);
-        ws.d_out.fill(zero);
+        ws.d_out.as_mut_slice().fill(zero);
         let top = trace.layers.last().expect("at least one layer");
         for (dy, t) in d_outputs.iter().zip(self.scored_steps(steps)) {
-            add_row_sums(&mut grads.head_b, dy);
+            add_columns(grads.head_b.as_mut_slice(), dy.as_slice());
             for (d, states) in top.steps.iter().enumerate() {
                 let w = d * out_size * hidden..(d + 1) * out_size * hidden;
                 add_product(
@@ -557,35 +579,36 @@ impl<T: Real> Network<T> {
         ensure_shape(&mut ws.dh, hidden, batch);
         ws.d_in.resize_with(cfg.layers, || Mat::zeros(0, 0));
         ws.x_all.resize_with(cfg.layers, || Mat::zeros(0, 0));
-        ws.w_ih_t.resize_with(cfg.layers, || Mat::zeros(0, 0));
         for layer in (0..cfg.layers).rev() {
             let lt = &trace.layers[layer];
             let x_all = &mut ws.x_all[layer];
             concat_columns_into(x_all, &lt.input);
             let x_all = &*x_all;
+            let thin_input = x_all.nrows() <= THIN;
             // What reaches this layer's outputs (from the head or the layer above), and
             // what it passes down.
             let (below, above) = ws.d_in.split_at_mut(layer + 1);
             let d_out = above.first().unwrap_or(&ws.d_out);
             let d_in = &mut below[layer];
             ensure_shape(d_in, x_all.nrows(), steps * batch);
-            d_in.fill(zero);
+            d_in.as_mut_slice().fill(zero);
             for dir in 0..dirs {
                 let idx = layer * dirs + dir;
                 let p = &self.cells[idx];
                 let g = &mut grads.cells[idx];
-                ensure_shape(&mut ws.w_hh_t, hidden, rows);
-                p.w_hh.transpose_to(&mut ws.w_hh_t);
+                ws.w_hh.pack(Operand::from(&p.w_hh).t());
                 // Every entry of dax/dah is written by the backward steps; no need to zero.
                 ensure_shape(&mut ws.dax_all, rows, steps * batch);
-                ensure_shape(&mut ws.dah_all, rows, steps * batch);
+                if gru {
+                    ensure_shape(&mut ws.dah_all, rows, steps * batch);
+                }
                 ensure_shape(&mut ws.hp_all, hidden, steps * batch);
                 ensure_shape(&mut ws.dh_next, hidden, batch);
-                ws.dh_next.fill(zero);
+                ws.dh_next.as_mut_slice().fill(zero);
                 if lstm {
                     let dc = ws.dc_next.get_or_insert_with(|| Mat::zeros(hidden, batch));
                     ensure_shape(dc, hidden, batch);
-                    dc.fill(zero);
+                    dc.as_mut_slice().fill(zero);
                 } else {
                     ws.dc_next = None;
                 }
@@ -627,26 +650,40 @@ impl<T: Real> Network<T> {
                     backward_step(
                         cfg.cell,
                         p,
-                        &ws.w_hh_t,
+                        Lhs::Packed(&ws.w_hh),
                         h_prev,
                         c_prev,
                         step,
                         &ws.dh,
                         ws.dc_next.as_ref(),
                         &mut ws.dax_all.as_mut_slice()[range.clone()],
-                        &mut ws.dah_all.as_mut_slice()[range],
+                        gru.then(|| &mut ws.dah_all.as_mut_slice()[range.clone()]),
                         g.peephole.as_mut(),
                         sg,
                     );
-                    ws.hp_all.columns_mut(t * batch, batch).copy_from(h_prev);
+                    if thin_input {
+                        // dW_ih += dax_t x_tᵀ and db_ih += Σ_batch dax_t while dax_t is in
+                        // cache (a few input features: cheap per step, and it saves two
+                        // passes over the sequence-long dax).
+                        let dax_t = &ws.dax_all.as_slice()[range];
+                        add_product(
+                            g.w_ih.as_mut_slice(),
+                            Operand::new(dax_t, rows, batch),
+                            Operand::from(&lt.input[t]).t(),
+                        );
+                        add_columns(g.b_ih.as_mut_slice(), dax_t);
+                    }
+                    // Columns t*batch.. of a column-major matrix are one contiguous run.
+                    let run = t * batch * hidden..(t + 1) * batch * hidden;
+                    ws.hp_all.as_mut_slice()[run].copy_from_slice(h_prev.as_slice());
                     if let Some(dc) = &sg.dc {
                         flow.dc_norm[layer][dir][t] = norm(dc);
                     }
                     let cut = truncate.is_some_and(|kk| kk > 0 && k % kk == 0);
                     if cut {
-                        ws.dh_next.fill(zero);
+                        ws.dh_next.as_mut_slice().fill(zero);
                         if let Some(dc) = &mut ws.dc_next {
-                            dc.fill(zero);
+                            dc.as_mut_slice().fill(zero);
                         }
                     } else {
                         std::mem::swap(&mut ws.dh_next, &mut sg.dh_prev);
@@ -654,14 +691,26 @@ impl<T: Real> Network<T> {
                     }
                 }
                 // Weight gradients for all steps at once: dW_ih = Σ dax_t x_tᵀ, dW_hh = Σ dah_t h_{t-1}ᵀ.
-                add_mul_tr_b(&mut g.w_ih, &ws.dax_all, x_all);
-                add_mul_tr_b(&mut g.w_hh, &ws.dah_all, &ws.hp_all);
-                add_row_sums(&mut g.b_ih, &ws.dax_all);
-                add_row_sums(&mut g.b_hh, &ws.dah_all);
-                let w_ih_t = &mut ws.w_ih_t[layer];
-                ensure_shape(w_ih_t, p.w_ih.ncols(), rows);
-                p.w_ih.transpose_to(w_ih_t);
-                add_product(d_in.as_mut_slice(), (&*w_ih_t).into(), (&ws.dax_all).into());
+                if !thin_input {
+                    add_mul_tr_b(&mut g.w_ih, &ws.dax_all, x_all);
+                    add_columns(g.b_ih.as_mut_slice(), ws.dax_all.as_slice());
+                }
+                let dah_all = if gru { &ws.dah_all } else { &ws.dax_all };
+                add_mul_tr_b(&mut g.w_hh, dah_all, &ws.hp_all);
+                if gru {
+                    add_columns(g.b_hh.as_mut_slice(), dah_all.as_slice());
+                } else {
+                    // dah = dax: the same sums (g.b_hh was zero).
+                    g.b_hh.copy_from(&g.b_ih);
+                }
+                if layer > 0 {
+                    // What flows to the layer below (the data itself needs no gradient).
+                    add_product(
+                        d_in.as_mut_slice(),
+                        Operand::from(&p.w_ih).t(),
+                        (&ws.dax_all).into(),
+                    );
+                }
             }
             if let Some(mask) = &lt.dropout_mask {
                 for (t, m) in mask.iter().enumerate() {
@@ -731,11 +780,10 @@ fn concat_columns_into<T: Real>(out: &mut Mat<T>, parts: &[Mat<T>]) {
     }
 }
 
-/// Adds the row sums of `m` (a gradient summed over the batch) to the column `acc`.
-fn add_row_sums<T: Real>(acc: &mut Mat<T>, m: &Mat<T>) {
-    let rows = m.nrows();
-    let acc = acc.as_mut_slice();
-    for col in m.as_slice().chunks_exact(rows) {
+/// Adds every column of the column-major `m` (`acc.len()` rows) to `acc`: the row sums of a
+/// gradient, summed over the batch.
+fn add_columns<T: Real>(acc: &mut [T], m: &[T]) {
+    for col in m.chunks_exact(acc.len()) {
         for (a, &v) in acc.iter_mut().zip(col) {
             *a += v;
         }

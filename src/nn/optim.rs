@@ -82,39 +82,40 @@ impl<T: Real> Optimizer<T> {
                 self.first.push(Mat::zeros(g.nrows(), g.ncols()));
                 self.second.push(Mat::zeros(g.nrows(), g.ncols()));
             }
-            let (m, v) = (&mut self.first[i], &mut self.second[i]);
+            let (p, g) = (p.as_mut_slice(), g.as_slice());
+            let (m, v) = (self.first[i].as_mut_slice(), self.second[i].as_mut_slice());
             count += 1;
             match self.kind {
                 OptimizerKind::Sgd { momentum, nesterov } => {
                     let mu = T::of(momentum);
                     if momentum == 0.0 {
-                        p.zip_apply(g, |p, g| *p -= lr * g);
+                        zip_apply(p, g, |p, g| *p -= lr * g);
                         continue;
                     }
                     // PyTorch's buffer: b = g on the first step, then b = mu*b + g.
                     if self.steps == 1 {
-                        m.copy_from(g);
+                        m.copy_from_slice(g);
                     } else {
-                        m.zip_apply(g, |b, g| *b = mu * *b + g);
+                        zip_apply(m, g, |b, g| *b = mu * *b + g);
                     }
                     if nesterov {
-                        p.zip_zip_apply(g, m, |p, g, b| *p -= lr * (g + mu * b));
+                        zip_zip_apply(p, g, m, |p, g, b| *p -= lr * (g + mu * b));
                     } else {
-                        p.zip_apply(m, |p, b| *p -= lr * b);
+                        zip_apply(p, m, |p, b| *p -= lr * b);
                     }
                 }
                 OptimizerKind::RmsProp { alpha, eps } => {
                     let (a, e) = (T::of(alpha), T::of(eps));
-                    v.zip_apply(g, |v, g| *v = a * *v + (one - a) * g * g);
-                    p.zip_zip_apply(g, v, |p, g, v| *p -= lr * g / (v.sqrt() + e));
+                    zip_apply(v, g, |v, g| *v = a * *v + (one - a) * g * g);
+                    zip_zip_apply(p, g, v, |p, g, v| *p -= lr * g / (v.sqrt() + e));
                 }
                 OptimizerKind::Adam { beta1, beta2, eps } => {
                     let step_size = T::of(self.lr / (1.0 - beta1.powi(t)));
                     let bc2_sqrt = T::of((1.0 - beta2.powi(t)).sqrt());
                     let (b1, b2, e) = (T::of(beta1), T::of(beta2), T::of(eps));
-                    m.zip_apply(g, |m, g| *m = b1 * *m + (one - b1) * g);
-                    v.zip_apply(g, |v, g| *v = b2 * *v + (one - b2) * g * g);
-                    p.zip_zip_apply(m, v, |p, m, v| {
+                    zip_apply(m, g, |m, g| *m = b1 * *m + (one - b1) * g);
+                    zip_apply(v, g, |v, g| *v = b2 * *v + (one - b2) * g * g);
+                    zip_zip_apply(p, m, v, |p, m, v| {
                         *p -= step_size * m / (v.sqrt() / bc2_sqrt + e)
                     });
                 }
@@ -125,6 +126,25 @@ impl<T: Real> Optimizer<T> {
             self.first.len(),
             "one gradient per parameter, every step"
         );
+    }
+}
+
+/// `f(a[i], b[i])` for every i, over plain slices (nalgebra's `zip_apply` walks an iterator
+/// the compiler does not vectorise).
+#[inline(always)]
+fn zip_apply<T: Copy>(a: &mut [T], b: &[T], f: impl Fn(&mut T, T)) {
+    assert_eq!(a.len(), b.len(), "same lengths");
+    for (x, &y) in a.iter_mut().zip(b) {
+        f(x, y);
+    }
+}
+
+/// [`zip_apply`] with two read operands.
+#[inline(always)]
+fn zip_zip_apply<T: Copy>(a: &mut [T], b: &[T], c: &[T], f: impl Fn(&mut T, T, T)) {
+    assert!(a.len() == b.len() && a.len() == c.len(), "same lengths");
+    for ((x, &y), &z) in a.iter_mut().zip(b).zip(c) {
+        f(x, y, z);
     }
 }
 

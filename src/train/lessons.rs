@@ -762,10 +762,13 @@ mod csv_tests {
     }
 
     /// Lesson 4: across a 50-step lag the vanilla RNN does not learn to remember (validation
-    /// MSE stays near the values' variance, 1/3) while the LSTM does; the RNN's gradient at
-    /// the first step is orders of magnitude below its gradient at the last.
-    /// (Over seeds 1-5 the LSTM reached < 0.003 by step 800 every time; the RNN's best was
-    /// 0.06, and it stayed above 0.3 on three of them.)
+    /// MSE stays near the values' variance, 1/3) while the LSTM does; early in training the
+    /// RNN's gradient at the first step is orders of magnitude below its gradient at the last.
+    /// 400 steps, as the page test. Over seeds 1-8 (2026-11-25) the LSTM was below 0.003 at
+    /// step 400 every time; the RNN stayed above 0.3 on six seeds, was at 0.26 on one and
+    /// learned on one (0.04): a tanh RNN can pick up a 50-step lag by luck, rarely, and given
+    /// longer it sometimes does (three of eight by step 800). A 100-step lag defeats the RNN
+    /// on every seed but also the LSTM on most, so the lesson keeps 50.
     #[test]
     fn vanishing_gradients_defeat_the_rnn_but_not_gated_cells() {
         let lesson = Lesson::VanishingGradients;
@@ -774,14 +777,22 @@ mod csv_tests {
                 cell,
                 ..lesson.defaults()
             };
-            let (session, last) = session_after(lesson, &s, 800);
-            let dh = &last.flow.dh_norm[0][0];
-            (session.validation_loss().unwrap(), dh[0] / dh[LAG - 1])
+            let p = lesson.prepare(&s).unwrap();
+            let mut session = Session::new(p.config, p.dataset).unwrap();
+            // The gradient through time early in training (what the page's view shows
+            // first), then the outcome at step 400.
+            let early = (0..10).map(|_| session.step()).last().expect("10 steps");
+            let dh = &early.flow.dh_norm[0][0];
+            let ratio = dh[0] / dh[LAG - 1];
+            for _ in 10..400 {
+                session.step();
+            }
+            (session.validation_loss().unwrap(), ratio)
         };
         let (rnn, rnn_ratio) = run(lesson.defaults().cell);
         let (lstm, lstm_ratio) = run(CellKind::Lstm(LstmVariant::Standard));
         eprintln!(
-            "long lag after 800 steps: validation MSE RNN {rnn:.4}, LSTM {lstm:.6}; \
+            "long lag after 400 steps: validation MSE RNN {rnn:.4}, LSTM {lstm:.6}; at step 10 \
              ||dL/dh_0|| / ||dL/dh_49|| RNN {rnn_ratio:.2e}, LSTM {lstm_ratio:.2e}"
         );
         assert!(rnn > 0.25, "the vanilla RNN should fail: {rnn}");
