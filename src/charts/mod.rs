@@ -421,7 +421,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     steps: usize,
     units: usize,
     scale: HeatScale,
-) -> Result<(), String> {
+) -> Result<HeatGrid, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     assert_eq!(values.len(), steps * units, "values fill the grid");
     root.fill(&WHITE).map_err(err)?;
@@ -454,6 +454,8 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             })
         }))
         .map_err(err)?;
+    let (x, y) = chart.plotting_area().get_pixel_range();
+    let grid = HeatGrid { x, y, steps, units };
     // The colour bar, labelled at its ends and middle.
     let (lo, hi) = match scale {
         HeatScale::Unit => (0.0, 1.0),
@@ -478,7 +480,33 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         bar.draw(&Text::new(format!("{v}"), (18, y), style.clone()))
             .map_err(err)?;
     }
-    root.present().map_err(err)
+    root.present().map_err(err)?;
+    Ok(grid)
+}
+
+/// Where a heatmap's cells were drawn: the grid's pixel bounds in the backend and its size,
+/// so a pointer position can be turned back into a (time column, unit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeatGrid {
+    pub x: std::ops::Range<i32>,
+    pub y: std::ops::Range<i32>,
+    pub steps: usize,
+    pub units: usize,
+}
+
+impl HeatGrid {
+    /// The (column, unit) under pixel (`px`, `py`): columns run left to right, units top
+    /// to bottom. None outside the grid.
+    pub fn cell_at(&self, px: f64, py: f64) -> Option<(usize, usize)> {
+        let frac = |v: f64, r: &std::ops::Range<i32>| {
+            let (lo, hi) = (f64::from(r.start), f64::from(r.end));
+            (hi > lo && v >= lo && v < hi).then(|| (v - lo) / (hi - lo))
+        };
+        let (fx, fy) = (frac(px, &self.x)?, frac(py, &self.y)?);
+        let col = ((fx * self.steps as f64) as usize).min(self.steps.checked_sub(1)?);
+        let unit = ((fy * self.units as f64) as usize).min(self.units.checked_sub(1)?);
+        Some((col, unit))
+    }
 }
 
 #[cfg(test)]
@@ -641,11 +669,30 @@ mod tests {
         assert_eq!(HeatScale::Signed.colour(f64::NAN), RGBColor(255, 255, 255));
         let values: Vec<f64> = (0..12).map(|k| k as f64 / 11.0).collect();
         let mut svg = String::new();
-        {
+        let grid = {
             let root = SVGBackend::with_string(&mut svg, (300, 160)).into_drawing_area();
-            draw_heatmap(&root, "forget gate f", &values, 4, 3, HeatScale::Unit).unwrap();
-        }
+            draw_heatmap(&root, "forget gate f", &values, 4, 3, HeatScale::Unit).unwrap()
+        };
         assert!(svg.contains("forget gate f"));
+        // The grid maps the pixel at the centre of the drawn last cell (t = 3, unit 2,
+        // value 1.0) back to that cell, and nothing outside the grid to a cell.
+        let at = svg.find("fill=\"#08306B\"").expect("the last cell");
+        let rect = &svg[svg[..at].rfind("<rect").expect("a rect")..at];
+        let attr = |name: &str| -> f64 {
+            let i = rect.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+            rect[i..i + rect[i..].find('"').unwrap()].parse().unwrap()
+        };
+        let (cx, cy) = (
+            attr("x") + attr("width") / 2.0,
+            attr("y") + attr("height") / 2.0,
+        );
+        assert_eq!(grid.cell_at(cx, cy), Some((3, 2)), "{rect} in {grid:?}");
+        assert_eq!(
+            grid.cell_at(f64::from(grid.x.start) + 0.5, f64::from(grid.y.start) + 0.5),
+            Some((0, 0))
+        );
+        assert_eq!(grid.cell_at(f64::from(grid.x.end) + 1.0, cy), None);
+        assert_eq!(grid.cell_at(cx, f64::from(grid.y.start) - 1.0), None);
         // The darkest cell (the last, 1.0) is drawn in the scale's end colour.
         assert!(svg.contains("#08306B"), "the value 1.0 is dark blue");
         assert!(

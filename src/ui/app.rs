@@ -13,8 +13,8 @@ use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEv
 use yew::prelude::*;
 
 use crate::charts::{
-    draw_gradient_flow, draw_heatmap, draw_losses, draw_prediction, FlowLine, HeatScale, LossScale,
-    PredictionView,
+    draw_gradient_flow, draw_heatmap, draw_losses, draw_prediction, FlowLine, HeatGrid, HeatScale,
+    LossScale, PredictionView,
 };
 use crate::data::normalise::Scaling;
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
@@ -140,6 +140,10 @@ pub enum Msg {
     Recursive(bool),
     /// The step-through's time step and unit (0-based).
     StepThrough(usize, usize),
+    /// The pointer over heatmap k at this canvas pixel, or off the heatmaps (None).
+    HeatHover(Option<(usize, f64, f64)>),
+    /// A click on heatmap k at this canvas pixel: open that step and unit in the step-through.
+    HeatClick(usize, f64, f64),
     Shape(Shape, &'static str),
     /// One-click fixes.
     Normalise,
@@ -215,6 +219,10 @@ pub struct App {
     step_unit: usize,
     /// When the heatmaps were last drawn (the prediction refresh they followed).
     heat_drawn_at: std::cell::Cell<f64>,
+    /// What each heatmap drew, for the pointer readout.
+    heat_drawn: std::cell::RefCell<Vec<Option<HeatDrawn>>>,
+    /// The heatmap cell under the pointer.
+    heat_hover: Option<HeatHover>,
     /// Scores of the latest prediction on the validation and test windows.
     scores: [Option<Metrics>; 2],
     predicted_at: f64,
@@ -291,7 +299,7 @@ impl App {
 
     /// Heatmaps of every gate, h_t and c_t over time for the watched sample (the first of the
     /// latest batch, layer 1, forward direction), from the trace backprop used.
-    fn cell_view(&self) -> Html {
+    fn cell_view(&self, ctx: &Context<Self>) -> Html {
         let Some(s) = &self.session else {
             return html! {};
         };
@@ -312,12 +320,55 @@ impl App {
                     { format!("Inside the cell, sample 1 of the latest batch, layer 1 · saturated gate values: {:.0}%", saturation * 100.0) }
                 </p>
                 <div class="heatmaps">
-                    { for names.iter().enumerate().map(|(k, n)| html! {
-                        <canvas class="heatmap" id={format!("heat-{k}")} aria-label={n.clone()} width="290" height="170"></canvas>
+                    { for names.iter().enumerate().map(|(k, n)| {
+                        let link = ctx.link();
+                        let hover = link.callback(move |e: MouseEvent| {
+                            let (x, y) = canvas_pixel(&e);
+                            Msg::HeatHover(Some((k, x, y)))
+                        });
+                        let click = link.callback(move |e: MouseEvent| {
+                            let (x, y) = canvas_pixel(&e);
+                            Msg::HeatClick(k, x, y)
+                        });
+                        html! {
+                            <canvas class="heatmap" id={format!("heat-{k}")} aria-label={n.clone()} width="290" height="170"
+                                onmousemove={hover} onclick={click} onmouseleave={link.callback(|_| Msg::HeatHover(None))}></canvas>
+                        }
                     }) }
                 </div>
+                { self.heat_readout() }
             </div>
         }
+    }
+
+    /// One line under the heatmaps: the value under the pointer with its time step and unit
+    /// (`data-*` for tests), or how to get it. Always one line, so the page does not shift.
+    fn heat_readout(&self) -> Html {
+        match &self.heat_hover {
+            Some(h) => html! {
+                <p class="flow-readout" id="heat-hover" data-t={h.t.to_string()} data-unit={h.unit.to_string()} data-value={h.value.to_string()}>
+                    { format!("{} · t = {}, unit {}: {:.4} (click to open this step in the step-through below)", h.title, h.t + 1, h.unit + 1, h.value) }
+                </p>
+            },
+            None => html! {
+                <p class="flow-readout" id="heat-hover">
+                    { "Point at a heatmap to read a value, its time step and unit; click to open that step in the step-through below." }
+                </p>
+            },
+        }
+    }
+
+    /// The heatmap cell at canvas pixel (`x`, `y`) of heatmap `k`, from what was drawn last.
+    fn heat_cell(&self, k: usize, x: f64, y: f64) -> Option<HeatHover> {
+        let drawn = self.heat_drawn.borrow();
+        let d = drawn.get(k)?.as_ref()?;
+        let (col, unit) = d.grid.cell_at(x, y)?;
+        Some(HeatHover {
+            title: d.title.clone(),
+            t: *d.shown.get(col)?,
+            unit,
+            value: *d.values.get(col * d.grid.units + unit)?,
+        })
     }
 
     /// One time step of the watched sample's first layer as equations with the trace's
@@ -426,7 +477,10 @@ impl App {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
+        let mut drawn = self.heat_drawn.borrow_mut();
+        drawn.clear();
         for (k, (title, what, scale)) in heat_panels(kind).into_iter().enumerate() {
+            drawn.push(None);
             let Some(canvas) = document
                 .get_element_by_id(&format!("heat-{k}"))
                 .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
@@ -457,14 +511,21 @@ impl App {
                 ));
             }
             if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
-                let _ = draw_heatmap(
+                if let Ok(grid) = draw_heatmap(
                     &backend.into_drawing_area(),
                     &title,
                     &values,
                     shown.len(),
                     units,
                     scale,
-                );
+                ) {
+                    drawn[k] = Some(HeatDrawn {
+                        grid,
+                        shown: shown.clone(),
+                        values,
+                        title,
+                    });
+                }
             }
         }
         self.heat_drawn_at.set(self.predicted_at);
@@ -992,6 +1053,8 @@ impl Component for App {
             clip_events: std::collections::VecDeque::new(),
             flow_ref: NodeRef::default(),
             heat_drawn_at: std::cell::Cell::new(-1.0),
+            heat_drawn: std::cell::RefCell::new(Vec::new()),
+            heat_hover: None,
             step_t: 0,
             step_unit: 0,
             predicted_at: 0.0,
@@ -1124,6 +1187,20 @@ impl Component for App {
             Msg::StepThrough(t, unit) => {
                 self.step_t = t;
                 self.step_unit = unit;
+            }
+            Msg::HeatHover(at) => {
+                let hover = at.and_then(|(k, x, y)| self.heat_cell(k, x, y));
+                if hover == self.heat_hover {
+                    return false;
+                }
+                self.heat_hover = hover;
+            }
+            Msg::HeatClick(k, x, y) => {
+                let Some(h) = self.heat_cell(k, x, y) else {
+                    return false;
+                };
+                self.step_t = h.t;
+                self.step_unit = h.unit;
             }
             Msg::Recursive(on) => {
                 self.recursive = on;
@@ -1460,7 +1537,7 @@ impl Component for App {
                         </div>
                         <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="240"></canvas>
                         { self.flow_view() }
-                        { self.cell_view() }
+                        { self.cell_view(ctx) }
                         { self.step_through(ctx) }
                         <div class="exports" role="group" aria-label="Downloads">
                             <span>{ "Download:" }</span>
@@ -1477,6 +1554,38 @@ impl Component for App {
             </>
         }
     }
+}
+
+/// What one heatmap drew: where its cells are, which time steps its columns are, the
+/// values (column-major: `col * units + unit`) and its title.
+struct HeatDrawn {
+    grid: HeatGrid,
+    shown: Vec<usize>,
+    values: Vec<f64>,
+    title: String,
+}
+
+/// The heatmap cell under the pointer.
+#[derive(Clone, Debug, PartialEq)]
+struct HeatHover {
+    title: String,
+    t: usize,
+    unit: usize,
+    value: f64,
+}
+
+/// The pointer's position in a canvas's own pixels (its drawing buffer may be scaled by CSS).
+fn canvas_pixel(e: &MouseEvent) -> (f64, f64) {
+    let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+    let Some(c) = e
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
+    else {
+        return (x, y);
+    };
+    let sx = f64::from(c.width()) / f64::from(c.client_width().max(1));
+    let sy = f64::from(c.height()) / f64::from(c.client_height().max(1));
+    (x * sx, y * sy)
 }
 
 /// What a heatmap shows.

@@ -574,3 +574,34 @@ test('step-through: each equation of the LSTM with the numbers of the trace, for
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('heatmaps: pointing at a cell reads its value, step and unit, and a click opens it in the step-through', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await trainFor(page, 20);
+  await waitForInk(page, '#heat-1');
+  await page.locator('#heat-1').scrollIntoViewIfNeeded();
+  const box = await page.locator('#heat-1').boundingBox();
+  const at = { x: box.x + box.width * 0.55, y: box.y + box.height * 0.45 };
+  await page.mouse.move(at.x, at.y);
+  await page.waitForFunction(() => document.querySelector('#heat-hover').dataset.value !== undefined);
+  const hover = await page.evaluate(() => {
+    const d = document.querySelector('#heat-hover').dataset;
+    return { t: Number(d.t), unit: Number(d.unit), value: Number(d.value), text: document.querySelector('#heat-hover').textContent };
+  });
+  console.log(hover.text);
+  assert.match(hover.text, /^forget gate f · t = \d+, unit \d+: /);
+  assert.ok(hover.t >= 0 && hover.t < 10 && hover.unit >= 0 && hover.unit < 32, JSON.stringify(hover));
+  assert.ok(hover.value > 0 && hover.value < 1, `a forget gate value: ${hover.value}`);
+  await screenshot(page, 'heatmap-hover');
+  await page.mouse.click(at.x, at.y);
+  await page.getByText(`t = ${hover.t + 1} of 10`).waitFor();
+  assert.equal(await page.inputValue('#unit'), String(hover.unit + 1));
+  // The step-through shows the same traced number the heatmap cell was coloured by.
+  const f = await page.evaluate(() => Number(document.querySelector('#step-through li[data-name="f_t"]').dataset.value));
+  assert.equal(f, hover.value);
+  await page.mouse.move(box.x - 20, box.y - 20);
+  await page.waitForFunction(() => document.querySelector('#heat-hover').dataset.value === undefined);
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
