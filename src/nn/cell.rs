@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::gates::Gate;
 use super::matmul::{add_product, Lhs, Operand};
 use super::{ensure_shape, Mat, Real};
+#[cfg(target_arch = "x86_64")]
+use super::{f32_slice, f32_slices_mut};
 
 /// Nonlinearity of the vanilla RNN (the notes use both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -561,26 +563,6 @@ fn lstm_forward_column<T: Real>(
     }
 }
 
-/// `s` as `&[f32]` when `T` is f32.
-#[cfg(target_arch = "x86_64")]
-fn f32_slice<T: Real>(s: &[T]) -> Option<&[f32]> {
-    (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()).then(|| {
-        // SAFETY: T is f32 (same TypeId), so a [T] is a [f32] of the same length.
-        unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<f32>(), s.len()) }
-    })
-}
-
-/// Mutable slices as `&mut [f32]` when `T` is f32.
-#[cfg(target_arch = "x86_64")]
-fn f32_slices_mut<T: Real, const N: usize>(s: [&mut [T]; N]) -> Option<[&mut [f32]; N]> {
-    (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()).then(|| {
-        s.map(|s| {
-            // SAFETY: T is f32 (same TypeId); the unique borrow moves into the result.
-            unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<f32>(), s.len()) }
-        })
-    })
-}
-
 /// Inputs of [`lstm_backward_column`] for one sample.
 struct LstmBackColumn<'a, T> {
     gates: &'a [T],
@@ -680,8 +662,8 @@ impl<T: Real> StepGrads<T> {
 /// h_t) and dL/dc_t from the next step (`dc`, LSTM only), it writes the gradients of the two
 /// pre-activation halves into `dax` (of `W_ih x + b_ih`) and `dah` (of `W_hh h + b_hh`), both
 /// column-major `gates*hidden x batch` (`dah` only for the GRU, whose reset gate makes the two
-/// differ: for the other cells they are equal and `dax` serves for both), accumulates peephole gradients into `dpeep`, and
-/// writes the gradients for h_{t-1} and c_{t-1} into `out` (shaped by [`StepGrads::new`]).
+/// differ: for the other cells they are equal and `dax` serves for both), accumulates
+/// peephole gradients into `dpeep`, and writes the gradients for h_{t-1} and c_{t-1} into `out` (shaped by [`StepGrads::new`]).
 /// `w_hh_t` is W_hhᵀ, packed once per backward pass (packing a 4H x H operand on every step
 /// would cost as much as the product). The weight gradients themselves are formed for all
 /// steps at once by the caller: `dW_ih = Σ_t dax_t x_tᵀ`, `dW_hh = Σ_t dah_t h_{t-1}ᵀ`.

@@ -123,19 +123,20 @@ pub(crate) fn add_product<T: Real>(c: &mut [T], a: Operand<'_, T>, b: Operand<'_
 fn dense_product<T: Real>(c: &mut [T], a: Operand<'_, T>, b: Operand<'_, T>, portable: bool) {
     let (m, k) = a.shape();
     let mut strip = [T::zero(); PR * KC];
-    let mut p0 = 0;
-    while p0 < k {
-        let p1 = (p0 + KC).min(k);
-        let len = p1 - p0;
+    for (p0, p1) in panels(k) {
         for rb in 0..m.div_ceil(PR) {
             // One PR-row strip of this panel of `a`, packed contiguously: it stays in L1 while
             // every column block of `c` is updated from it.
-            let strip = &mut strip[..PR * len];
+            let strip = &mut strip[..PR * (p1 - p0)];
             pack_strip(strip, a, rb * PR, p0, p1);
             strip_product(c, m, strip, rb * PR, p0, p1, b, portable);
         }
-        p0 = p1;
     }
+}
+
+/// The `KC`-deep panels `p0..p1` of an inner dimension `k`.
+fn panels(k: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..k).step_by(KC).map(move |p0| (p0, (p0 + KC).min(k)))
 }
 
 /// Rows per packed block: two AVX-512 registers of f32.
@@ -167,14 +168,11 @@ impl<T: Real> Packed<T> {
         self.k = k;
         let padded = m.div_ceil(PR) * PR;
         self.data.resize(padded * k, T::zero());
-        let mut p0 = 0;
-        while p0 < k {
-            let p1 = (p0 + KC).min(k);
+        for (p0, p1) in panels(k) {
             let panel = &mut self.data[p0 * padded..p1 * padded];
             for (rb, strip) in panel.chunks_exact_mut(PR * (p1 - p0)).enumerate() {
                 pack_strip(strip, a, rb * PR, p0, p1);
             }
-            p0 = p1;
         }
     }
 
@@ -208,14 +206,11 @@ pub(crate) fn add_packed_product<T: Real>(c: &mut [T], a: &Packed<T>, b: Operand
     assert_eq!(k, kb, "inner dimensions");
     assert_eq!(c.len(), m * n, "output shape");
     let padded = m.div_ceil(PR) * PR;
-    let mut p0 = 0;
-    while p0 < k {
-        let p1 = (p0 + KC).min(k);
+    for (p0, p1) in panels(k) {
         let panel = &a.data[p0 * padded..p1 * padded];
         for (rb, strip) in panel.chunks_exact(PR * (p1 - p0)).enumerate() {
             strip_product(c, m, strip, rb * PR, p0, p1, b, false);
         }
-        p0 = p1;
     }
 }
 
@@ -322,16 +317,8 @@ fn as_f32<'a, T: Real>(
     s: &Strip<'a, T>,
     b: &Rhs<'a, T>,
 ) -> Option<(&'a mut [f32], Strip<'a, f32>, Rhs<'a, f32>)> {
-    use std::any::TypeId;
-    if TypeId::of::<T>() != TypeId::of::<f32>() {
-        return None;
-    }
-    let cast = |s: &'a [T]| {
-        // SAFETY: T is f32 (same TypeId), so a [T] is a [f32] of the same length.
-        unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<f32>(), s.len()) }
-    };
-    // SAFETY: as above; the unique borrow of `c` moves into the returned slice.
-    let c = unsafe { std::slice::from_raw_parts_mut(c.as_mut_ptr().cast::<f32>(), c.len()) };
+    let [c] = super::f32_slices_mut([c])?;
+    let cast = |s: &'a [T]| super::f32_slice(s).expect("T is f32");
     let s = Strip {
         data: cast(s.data),
         m: s.m,

@@ -141,6 +141,26 @@ pub fn norm<T: Real>(m: &Mat<T>) -> f64 {
         .sqrt()
 }
 
+/// `s` as `&[f32]` when `T` is f32.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn f32_slice<T: Real>(s: &[T]) -> Option<&[f32]> {
+    (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()).then(|| {
+        // SAFETY: T is f32 (same TypeId), so a [T] is a [f32] of the same length.
+        unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<f32>(), s.len()) }
+    })
+}
+
+/// Mutable slices as `&mut [f32]` when `T` is f32.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn f32_slices_mut<T: Real, const N: usize>(s: [&mut [T]; N]) -> Option<[&mut [f32]; N]> {
+    (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()).then(|| {
+        s.map(|s| {
+            // SAFETY: T is f32 (same TypeId); the unique borrow moves into the result.
+            unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<f32>(), s.len()) }
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

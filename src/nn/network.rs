@@ -424,7 +424,10 @@ impl<T: Real> Network<T> {
             let raw = in_rows <= THIN && cfg.cell != CellKind::Gru;
             ws.x_all.resize_with(cfg.layers, || Mat::zeros(0, 0));
             let x_all = &mut ws.x_all[layer];
-            concat_columns_into(x_all, &lt.input);
+            if !raw {
+                // All steps side by side, for the one input projection below.
+                concat_columns_into(x_all, &lt.input);
+            }
             lt.steps.truncate(dirs);
             lt.steps.resize_with(dirs, Vec::new);
             for (dir, states) in lt.steps.iter_mut().enumerate() {
