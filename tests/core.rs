@@ -302,3 +302,47 @@ fn vanilla_rnn_gradient_vanishes_over_fifty_steps_lstm_keeps_far_more() {
         "LSTM shrank {lstm}x, not far less than the RNN's {rnn}x"
     );
 }
+
+/// A pass stopped after every chunk and resumed computes exactly what an uninterrupted one
+/// does (the page spreads a long step over frames this way): the same trace, loss, gradients
+/// and gradient flow, bit for bit, with dropout drawing its masks in the same order.
+#[test]
+fn a_sliced_pass_equals_an_uninterrupted_one_bit_for_bit() {
+    use rnn_lab::nn::network::{chunk_steps, Evaluation, Goal, Progress};
+    for cell in [CellKind::Lstm(LstmVariant::Peephole), CellKind::Gru] {
+        let mut c = cfg(cell, 5, 3, true, Head::ManyToMany);
+        c.dropout = 0.25;
+        let net = common::network(c, 21);
+        let mut r = common::rng(22);
+        let (batch, steps) = (64usize, 19usize);
+        assert_eq!(steps.div_ceil(chunk_steps(batch)), 3);
+        let xs = common::inputs(1, batch, steps, &mut r);
+        let t = common::targets(&c, batch, steps, &mut r);
+        let whole = net.evaluate(&xs, &t, Some(&mut common::rng(5)), Some(7));
+
+        let mut e = Evaluation::new(c);
+        let mut progress = Progress::new(Goal::Gradients);
+        let mut dropout = common::rng(5);
+        let mut calls = 0;
+        while !net.run_sliced(
+            &xs,
+            Some(&t),
+            Some(&mut dropout),
+            Some(7),
+            &mut e,
+            &mut progress,
+            &mut || false,
+        ) {
+            calls += 1;
+            let f = progress.fraction(&c, steps, batch);
+            assert!(f > 0.0 && f < 1.0, "progress {f}");
+        }
+        // 3 layers x 2 directions x 3 chunks, forward and backward, plus the head and loss.
+        assert_eq!(calls + 1, 2 * 18 + 2);
+        assert_eq!(progress.fraction(&c, steps, batch), 1.0);
+        assert_eq!(e.loss.to_bits(), whole.loss.to_bits());
+        assert_eq!(e.trace, whole.trace);
+        assert_eq!(e.grads, whole.grads);
+        assert_eq!(e.flow, whole.flow);
+    }
+}

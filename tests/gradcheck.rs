@@ -23,6 +23,12 @@ fn check(config: NetworkConfig, seed: u64) {
     let mut r = common::rng(seed);
     let batch = r.random_range(1..=3);
     let steps = r.random_range(2..=5);
+    check_sized(config, seed, batch, steps);
+}
+
+/// [`check`] for a given batch and sequence length.
+fn check_sized(config: NetworkConfig, seed: u64, batch: usize, steps: usize) {
+    let mut r = common::rng(seed);
     let net = common::network(config, seed);
     let xs = common::inputs(config.input_size, batch, steps, &mut r);
     let t = common::targets(&config, batch, steps, &mut r);
@@ -118,5 +124,23 @@ fn larger_random_sizes() {
         c.input_size = 4;
         c.hidden_size = 5;
         check(c, 200 + k as u64);
+    }
+}
+
+/// Passes run in chunks of time steps (fewer steps per chunk for larger batches): with a
+/// batch of 100 a chunk is 5 steps, so 12 steps make chunks of 5, 5 and 2 in each direction,
+/// and the weight gradients and the gradient to the layer below are summed chunk by chunk.
+/// (Not the ReLU RNN: among 1,200 pre-activations some sit within a finite-difference step
+/// of ReLU's kink, where the central difference is not the derivative.)
+#[test]
+fn across_several_chunks_of_time_steps() {
+    assert_eq!(rnn_lab::nn::network::chunk_steps(100), 5);
+    let smooth = CellKind::ALL
+        .into_iter()
+        .filter(|c| *c != CellKind::Rnn(rnn_lab::nn::Activation::Relu));
+    for (k, cell) in smooth.enumerate() {
+        let mut c = config(cell, 2, true, Head::ManyToMany, Loss::Mse, 0.3);
+        c.input_size = 5;
+        check_sized(c, 300 + k as u64, 100, 12);
     }
 }

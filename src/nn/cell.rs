@@ -263,26 +263,27 @@ pub fn input_projection<T: Real>(p: &CellParams<T>, x_all: &Mat<T>) -> Mat<T> {
 
 /// [`input_projection`] into `out`, reusing its buffer (the training loop's form).
 pub fn input_projection_into<T: Real>(p: &CellParams<T>, x_all: &Mat<T>, out: &mut Mat<T>) {
-    input_projection_biased_into(p, x_all, false, out);
+    ensure_shape(out, p.w_ih.nrows(), x_all.ncols());
+    input_projection_biased_into(p, x_all.into(), false, out.as_mut_slice());
 }
 
-/// [`input_projection_into`], plus `b_hh` when `with_b_hh` (for the cells whose two biases
-/// simply add: see [`forward_step_with`]).
+/// `W_ih x + b_ih` for every column of `x` into `out` (column-major, `gates*hidden x
+/// x.cols`), plus `b_hh` when `with_b_hh` (for the cells whose two biases simply add: see
+/// [`forward_step_with`]).
 pub(crate) fn input_projection_biased_into<T: Real>(
     p: &CellParams<T>,
-    x_all: &Mat<T>,
+    x: Operand<'_, T>,
     with_b_hh: bool,
-    out: &mut Mat<T>,
+    out: &mut [T],
 ) {
-    ensure_shape(out, p.w_ih.nrows(), x_all.ncols());
     fill_biases(out, p, with_b_hh);
-    add_product(out.as_mut_slice(), (&p.w_ih).into(), x_all.into());
+    add_product(out, (&p.w_ih).into(), x);
 }
 
 /// Every column of `out` set to `b_ih`, or to `b_ih + b_hh`.
-fn fill_biases<T: Real>(out: &mut Mat<T>, p: &CellParams<T>, with_b_hh: bool) {
+fn fill_biases<T: Real>(out: &mut [T], p: &CellParams<T>, with_b_hh: bool) {
     let (bi, bh) = (p.b_ih.as_slice(), p.b_hh.as_slice());
-    for col in out.as_mut_slice().chunks_exact_mut(bi.len()) {
+    for col in out.chunks_exact_mut(bi.len()) {
         if with_b_hh {
             for ((o, &a), &b) in col.iter_mut().zip(bi).zip(bh) {
                 *o = a + b;
@@ -388,7 +389,7 @@ pub(crate) fn forward_step_with<T: Real>(
             &[]
         }
         (_, StepInput::Raw(x)) => {
-            fill_biases(ah, p, true);
+            fill_biases(ah.as_mut_slice(), p, true);
             add_product(ah.as_mut_slice(), (&p.w_ih).into(), x.into());
             &[]
         }

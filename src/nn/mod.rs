@@ -27,7 +27,6 @@ pub use cell::{Activation, CellKind, LstmVariant};
 pub use gates::Gate;
 pub use network::{Head, Network, NetworkConfig};
 
-use matmul::Operand;
 use nalgebra::{DMatrix, RealField};
 
 /// Dense matrix used for every tensor in the core.
@@ -106,11 +105,6 @@ pub fn sigmoid<T: Real>(x: T) -> T {
         let e = x.exp();
         e / (T::one() + e)
     }
-}
-
-/// `c += a * bᵀ` (`a`: m x n, `b`: p x n): weight gradients summed over a batch.
-pub(crate) fn add_mul_tr_b<T: Real>(c: &mut Mat<T>, a: &Mat<T>, b: &Mat<T>) {
-    matmul::add_product(c.as_mut_slice(), a.into(), Operand::from(b).t());
 }
 
 /// Makes `m` a `rows x cols` matrix, reusing its buffer when the shape already fits (the
@@ -201,7 +195,11 @@ mod tests {
         let bt = Mat::from_fn(3, 5, |i, j| (i + j) as f64);
         let a5 = Mat::from_fn(6, 5, |i, j| (i as f64) - (j as f64));
         let mut c = Mat::zeros(6, 3);
-        add_mul_tr_b(&mut c, &a5, &bt);
+        matmul::add_product(
+            c.as_mut_slice(),
+            (&a5).into(),
+            matmul::Operand::from(&bt).t(),
+        );
         assert!((c - &a5 * bt.transpose()).amax() < 1e-12);
     }
 

@@ -10,7 +10,7 @@ use super::cell::{
 };
 use super::loss::{loss_and_grad, loss_and_grad_into, Loss, Targets};
 use super::matmul::{add_product, Lhs, Operand, Packed, THIN};
-use super::{add_mul_tr_b, ensure_mats, ensure_shape, norm, Mat, Real};
+use super::{ensure_mats, ensure_shape, norm, Mat, Real};
 
 /// Which time steps the linear head reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,13 +187,91 @@ impl<T: Real> Evaluation<T> {
     }
 }
 
-/// Scratch buffers of a forward and backward pass (contents meaningless between calls).
+/// What a pass computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    /// The trace and the head's outputs.
+    Outputs,
+    /// Those and the loss against targets.
+    Loss,
+    /// Those and every gradient: a training step's pass.
+    Gradients,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Forward,
+    Head,
+    Loss,
+    Backward,
+    Done,
+}
+
+/// Where a pass stands. A pass runs one chunk of [`chunk_steps`] time steps of one layer and
+/// direction at a time, and [`Network::run_sliced`] can stop between any two chunks, so a
+/// page can spread a long sequence's step over several frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    goal: Goal,
+    stage: Stage,
+    layer: usize,
+    dir: usize,
+    chunk: usize,
+    /// Units of work done (chunks, the head and the loss).
+    done: usize,
+}
+
+impl Progress {
+    /// A pass not yet started.
+    pub fn new(goal: Goal) -> Self {
+        Self {
+            goal,
+            stage: Stage::Forward,
+            layer: 0,
+            dir: 0,
+            chunk: 0,
+            done: 0,
+        }
+    }
+
+    /// Whether the pass has finished.
+    pub fn is_done(&self) -> bool {
+        self.stage == Stage::Done
+    }
+
+    /// Whether the pass has not begun.
+    pub fn is_fresh(&self) -> bool {
+        self.done == 0
+    }
+
+    /// Share of the pass done, for a `config` network on `steps` x `batch` inputs.
+    pub fn fraction(&self, config: &NetworkConfig, steps: usize, batch: usize) -> f64 {
+        let chunks = steps.div_ceil(chunk_steps(batch)) * config.layers * config.directions();
+        let total = match self.goal {
+            Goal::Outputs => chunks + 1,
+            Goal::Loss => chunks + 2,
+            Goal::Gradients => 2 * chunks + 2,
+        };
+        (self.done as f64 / total as f64).min(1.0)
+    }
+}
+
+/// Time steps per chunk for a batch of `batch`: about 512 columns, so a chunk's products are
+/// big enough to run at speed and its buffers stay in cache. It depends on the batch alone,
+/// so a run sums in the same order however its passes are sliced.
+pub fn chunk_steps(batch: usize) -> usize {
+    (512 / batch.max(1)).clamp(1, 64)
+}
+
+/// Scratch buffers of a forward and backward pass (contents meaningless between chunks).
+/// The per-chunk buffers hold [`chunk_steps`] steps side by side, step t of a chunk starting
+/// at t0 in columns `(t-t0)*batch..`; a shorter last chunk uses their first columns.
 #[derive(Debug, Clone)]
 struct Workspace<T: Real> {
-    /// Each layer's inputs side by side (one buffer per layer: shapes differ), `input x (steps*batch)`.
-    x_all: Vec<Mat<T>>,
-    /// `W_ih x + b_ih` for every step of one direction, `gates*hidden x (steps*batch)`.
-    ax_all: Mat<T>,
+    /// A chunk of each layer's inputs (one buffer per layer: shapes differ), `input x cols`.
+    x: Vec<Mat<T>>,
+    /// `W_ih x + b_ih` for a chunk, `gates*hidden x cols`.
+    ax: Mat<T>,
     /// The zero state h_{-1} = c_{-1}, `hidden x batch`.
     zeros: Mat<T>,
     /// dL/d(outputs), one per scored step.
@@ -203,10 +281,10 @@ struct Workspace<T: Real> {
     d_out: Mat<T>,
     d_in: Vec<Mat<T>>,
     /// Pre-activation gradients of both halves (the second for the GRU only: the other cells'
-    /// are equal), and h_{t-1}, for every step.
-    dax_all: Mat<T>,
-    dah_all: Mat<T>,
-    hp_all: Mat<T>,
+    /// are equal), and h_{t-1}, for a chunk.
+    dax: Mat<T>,
+    dah: Mat<T>,
+    hp: Mat<T>,
     /// W_hh (forward pass) or W_hhᵀ (backward pass) packed for the per-step products.
     w_hh: Packed<T>,
     /// dL/dh_t, and what flows to step t-1 (dL/dh_{t-1}, dL/dc_{t-1}).
@@ -221,15 +299,15 @@ impl<T: Real> Workspace<T> {
     fn new() -> Self {
         let e = || Mat::zeros(0, 0);
         Self {
-            x_all: Vec::new(),
-            ax_all: e(),
+            x: Vec::new(),
+            ax: e(),
             zeros: e(),
             d_outputs: Vec::new(),
             d_out: e(),
             d_in: Vec::new(),
-            dax_all: e(),
-            dah_all: e(),
-            hp_all: e(),
+            dax: e(),
+            dah: e(),
+            hp: e(),
             w_hh: Packed::new(),
             dh: e(),
             dh_next: e(),
@@ -349,18 +427,112 @@ impl<T: Real> Network<T> {
     /// Runs the network over `xs` (one `input x batch` matrix per step). With `dropout_rng`
     /// (training), dropout masks are drawn from it; without, dropout is off (evaluation).
     pub fn forward<R: Rng>(&self, xs: &[Mat<T>], dropout_rng: Option<&mut R>) -> ForwardTrace<T> {
-        let mut trace = ForwardTrace::default();
-        self.forward_into(xs, dropout_rng, &mut trace, &mut Workspace::new());
-        trace
+        let mut e = Evaluation::new(self.config);
+        let mut progress = Progress::new(Goal::Outputs);
+        self.run_sliced(
+            xs,
+            None,
+            dropout_rng,
+            None,
+            &mut e,
+            &mut progress,
+            &mut || true,
+        );
+        e.trace
     }
 
-    /// [`Self::forward`] into a reused trace.
-    fn forward_into<R: Rng>(
+    /// Runs the pass `progress` describes over `xs` into `e`: the trace and outputs, then
+    /// (with `targets`) the loss, then the gradients, one chunk of time steps at a time, until
+    /// the pass is done (returns true) or `more()` says to stop between two chunks (returns
+    /// false; call again with the same arguments to go on). However it is sliced, a pass
+    /// computes exactly the same numbers. `truncate = Some(k)` cuts the recurrent gradient
+    /// every k steps (see [`Self::backward`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_sliced<R: Rng>(
         &self,
         xs: &[Mat<T>],
+        targets: Option<&Targets<T>>,
         mut dropout_rng: Option<&mut R>,
+        truncate: Option<usize>,
+        e: &mut Evaluation<T>,
+        progress: &mut Progress,
+        more: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        if progress.is_fresh() && e.grads.config != self.config {
+            *e = Evaluation::new(self.config);
+        }
+        loop {
+            match progress.stage {
+                Stage::Forward => self.forward_chunk(
+                    xs,
+                    dropout_rng.as_deref_mut(),
+                    &mut e.trace,
+                    &mut e.ws,
+                    progress,
+                ),
+                Stage::Head => {
+                    self.head_forward(&mut e.trace);
+                    progress.stage = match progress.goal {
+                        Goal::Outputs => Stage::Done,
+                        _ => Stage::Loss,
+                    };
+                }
+                Stage::Loss => {
+                    let targets = targets.expect("a loss needs targets");
+                    let mut d_outputs = std::mem::take(&mut e.ws.d_outputs);
+                    e.loss = loss_and_grad_into(
+                        self.config.loss,
+                        &e.trace.outputs,
+                        targets,
+                        &mut d_outputs,
+                    );
+                    progress.stage = Stage::Done;
+                    if progress.goal == Goal::Gradients {
+                        self.backward_head(
+                            &e.trace,
+                            &d_outputs,
+                            &mut e.grads,
+                            &mut e.flow,
+                            &mut e.ws,
+                        );
+                        *progress = Progress {
+                            stage: Stage::Backward,
+                            layer: self.config.layers - 1,
+                            dir: 0,
+                            chunk: 0,
+                            ..*progress
+                        };
+                    }
+                    e.ws.d_outputs = d_outputs;
+                }
+                Stage::Backward => self.backward_chunk(
+                    &e.trace,
+                    truncate,
+                    &mut e.grads,
+                    &mut e.flow,
+                    &mut e.ws,
+                    progress,
+                ),
+                Stage::Done => return true,
+            }
+            progress.done += 1;
+            if progress.is_done() {
+                return true;
+            }
+            if !more() {
+                return false;
+            }
+        }
+    }
+
+    /// One chunk of one layer and direction of the forward pass, then moves `at` on.
+    fn forward_chunk<R: Rng>(
+        &self,
+        xs: &[Mat<T>],
+        dropout_rng: Option<&mut R>,
         trace: &mut ForwardTrace<T>,
         ws: &mut Workspace<T>,
+        at: &mut Progress,
     ) {
         let cfg = &self.config;
         let steps = xs.len();
@@ -370,113 +542,158 @@ impl<T: Real> Network<T> {
         let dirs = cfg.directions();
         let rows = cfg.cell.gates().len() * hidden;
         let block = rows * batch;
-        ensure_shape(&mut ws.zeros, hidden, batch);
-        ws.zeros.as_mut_slice().fill(T::zero());
-        trace.layers.truncate(cfg.layers);
-        trace.layers.resize_with(cfg.layers, LayerTrace::default);
-        for layer in 0..cfg.layers {
-            let (below, rest) = trace.layers.split_at_mut(layer);
-            let lt = &mut rest[0];
-            // The layer's input: the data, or the concatenated states of the layer below.
-            let in_rows = if layer == 0 {
-                cfg.input_size
-            } else {
-                cfg.layer_output_size()
-            };
-            ensure_mats(&mut lt.input, steps, in_rows, batch);
-            match below.last() {
-                None => {
-                    for (dst, x) in lt.input.iter_mut().zip(xs) {
-                        assert_eq!(x.shape(), (in_rows, batch), "input shape at every step");
-                        dst.as_mut_slice().copy_from_slice(x.as_slice());
+        let c = chunk_steps(batch);
+        let (layer, dir) = (at.layer, at.dir);
+        if layer == 0 && dir == 0 && at.chunk == 0 {
+            ensure_shape(&mut ws.zeros, hidden, batch);
+            ws.zeros.as_mut_slice().fill(T::zero());
+            trace.layers.truncate(cfg.layers);
+            trace.layers.resize_with(cfg.layers, LayerTrace::default);
+            ws.x.resize_with(cfg.layers, || Mat::zeros(0, 0));
+        }
+        let (below, rest) = trace.layers.split_at_mut(layer);
+        let LayerTrace {
+            input,
+            dropout_mask,
+            steps: layer_states,
+        } = &mut rest[0];
+        // The layer's input: the data, or the concatenated states of the layer below.
+        let in_rows = if layer == 0 {
+            cfg.input_size
+        } else {
+            cfg.layer_output_size()
+        };
+        let mut dropout = dropout_rng.filter(|_| layer > 0 && cfg.dropout > 0.0);
+        if dir == 0 && at.chunk == 0 {
+            ensure_mats(input, steps, in_rows, batch);
+            match dropout {
+                Some(_) => ensure_mats(
+                    dropout_mask.get_or_insert_with(Vec::new),
+                    steps,
+                    in_rows,
+                    batch,
+                ),
+                None => *dropout_mask = None,
+            }
+            layer_states.truncate(dirs);
+            layer_states.resize_with(dirs, Vec::new);
+            for states in layer_states.iter_mut() {
+                states.truncate(steps);
+                states.resize_with(steps, StepTrace::empty);
+            }
+        }
+        let (k0, k1) = (at.chunk * c, ((at.chunk + 1) * c).min(steps));
+        // The reverse direction runs from the last step to the first.
+        let (t0, t1) = if dir == 0 {
+            (k0, k1)
+        } else {
+            (steps - k1, steps - k0)
+        };
+        if dir == 0 {
+            // The forward direction visits every step first: it fills in the inputs.
+            for t in t0..t1 {
+                let dst = &mut input[t];
+                match below.last() {
+                    None => {
+                        assert_eq!(xs[t].shape(), (in_rows, batch), "input shape at every step");
+                        dst.as_mut_slice().copy_from_slice(xs[t].as_slice());
                     }
-                }
-                Some(prev) => {
-                    for (t, dst) in lt.input.iter_mut().enumerate() {
+                    Some(prev) => {
                         for (d, states) in prev.steps.iter().enumerate() {
                             dst.rows_mut(d * hidden, hidden)
                                 .copy_from(&states[t].hidden);
                         }
                     }
                 }
-            }
-            match dropout_rng.as_deref_mut() {
-                Some(rng) if layer > 0 && cfg.dropout > 0.0 => {
+                if let (Some(rng), Some(mask)) = (dropout.as_deref_mut(), dropout_mask.as_mut()) {
                     let keep = 1.0 - cfg.dropout;
                     let scale = T::of(1.0 / keep);
-                    let mask = lt.dropout_mask.get_or_insert_with(Vec::new);
-                    ensure_mats(mask, steps, in_rows, batch);
-                    for (x, m) in lt.input.iter_mut().zip(mask.iter_mut()) {
-                        for (xv, mv) in x.iter_mut().zip(m.iter_mut()) {
-                            *mv = if rng.random::<f64>() < keep {
-                                scale
-                            } else {
-                                T::zero()
-                            };
-                            *xv *= *mv;
-                        }
+                    for (xv, mv) in dst.iter_mut().zip(mask[t].iter_mut()) {
+                        *mv = if rng.random::<f64>() < keep {
+                            scale
+                        } else {
+                            T::zero()
+                        };
+                        *xv *= *mv;
                     }
-                }
-                _ => lt.dropout_mask = None,
-            }
-            // Inputs of a few features are projected step by step (no sequence-long buffer);
-            // wider ones in one product over all steps.
-            let raw = in_rows <= THIN && cfg.cell != CellKind::Gru;
-            ws.x_all.resize_with(cfg.layers, || Mat::zeros(0, 0));
-            let x_all = &mut ws.x_all[layer];
-            if !raw {
-                // All steps side by side, for the one input projection below.
-                concat_columns_into(x_all, &lt.input);
-            }
-            lt.steps.truncate(dirs);
-            lt.steps.resize_with(dirs, Vec::new);
-            for (dir, states) in lt.steps.iter_mut().enumerate() {
-                let p = self.cell(layer, dir);
-                let with_b_hh = cfg.cell != CellKind::Gru;
-                if !raw {
-                    input_projection_biased_into(p, x_all, with_b_hh, &mut ws.ax_all);
-                }
-                ws.w_hh.pack((&p.w_hh).into());
-                states.truncate(steps);
-                states.resize_with(steps, StepTrace::empty);
-                for k in 0..steps {
-                    // The reverse direction runs from the last step to the first.
-                    let t = if dir == 0 { k } else { steps - 1 - k };
-                    let (out, prev) = if dir == 0 {
-                        let (done, todo) = states.split_at_mut(t);
-                        (&mut todo[0], done.last())
-                    } else {
-                        let (todo, done) = states.split_at_mut(t + 1);
-                        (&mut todo[t], done.first())
-                    };
-                    let h_prev = prev.map_or(&ws.zeros, |s| &s.hidden);
-                    let c_prev = cfg.cell.has_cell_state().then(|| {
-                        prev.map_or(&ws.zeros, |s| {
-                            s.cell.as_ref().expect("LSTM step has a cell state")
-                        })
-                    });
-                    let input = if raw {
-                        StepInput::Raw(&lt.input[t])
-                    } else {
-                        StepInput::Projected {
-                            ax: &ws.ax_all.as_slice()[t * block..(t + 1) * block],
-                            with_b_hh,
-                        }
-                    };
-                    forward_step_with(
-                        cfg.cell,
-                        p,
-                        Lhs::Packed(&ws.w_hh),
-                        input,
-                        h_prev,
-                        c_prev,
-                        out,
-                    );
                 }
             }
         }
-        // The head: y = W [h_fwd; h_rev] + b, one direction's column block of W at a time.
+        // Inputs of a few features are projected step by step; wider ones in one product
+        // over the chunk.
+        let raw = in_rows <= THIN && cfg.cell != CellKind::Gru;
+        let with_b_hh = cfg.cell != CellKind::Gru;
+        let p = self.cell(layer, dir);
+        if !raw {
+            let cols = (t1 - t0) * batch;
+            let x = &mut ws.x[layer];
+            ensure_shape(x, in_rows, c * batch);
+            let x = &mut x.as_mut_slice()[..in_rows * cols];
+            concat_into(x, &input[t0..t1]);
+            ensure_shape(&mut ws.ax, rows, c * batch);
+            input_projection_biased_into(
+                p,
+                Operand::new(x, in_rows, cols),
+                with_b_hh,
+                &mut ws.ax.as_mut_slice()[..rows * cols],
+            );
+        }
+        ws.w_hh.pack((&p.w_hh).into());
+        let states = &mut layer_states[dir];
+        for k in k0..k1 {
+            let t = if dir == 0 { k } else { steps - 1 - k };
+            let (out, prev) = if dir == 0 {
+                let (done, todo) = states.split_at_mut(t);
+                (&mut todo[0], done.last())
+            } else {
+                let (todo, done) = states.split_at_mut(t + 1);
+                (&mut todo[t], done.first())
+            };
+            let h_prev = prev.map_or(&ws.zeros, |s| &s.hidden);
+            let c_prev = cfg.cell.has_cell_state().then(|| {
+                prev.map_or(&ws.zeros, |s| {
+                    s.cell.as_ref().expect("LSTM step has a cell state")
+                })
+            });
+            let step_input = if raw {
+                StepInput::Raw(&input[t])
+            } else {
+                StepInput::Projected {
+                    ax: &ws.ax.as_slice()[(t - t0) * block..(t - t0 + 1) * block],
+                    with_b_hh,
+                }
+            };
+            forward_step_with(
+                cfg.cell,
+                p,
+                Lhs::Packed(&ws.w_hh),
+                step_input,
+                h_prev,
+                c_prev,
+                out,
+            );
+        }
+        at.chunk += 1;
+        if at.chunk == steps.div_ceil(c) {
+            at.chunk = 0;
+            at.dir += 1;
+            if at.dir == dirs {
+                at.dir = 0;
+                at.layer += 1;
+                if at.layer == cfg.layers {
+                    at.stage = Stage::Head;
+                }
+            }
+        }
+    }
+
+    /// The head: y = W [h_fwd; h_rev] + b, one direction's column block of W at a time.
+    fn head_forward(&self, trace: &mut ForwardTrace<T>) {
+        let cfg = &self.config;
+        let hidden = cfg.hidden_size;
         let top = trace.layers.last().expect("at least one layer");
+        let steps = top.input.len();
+        let batch = top.input[0].ncols();
         let scored = self.scored_steps(steps);
         let out_size = cfg.output_size;
         ensure_mats(&mut trace.outputs, scored.len(), out_size, batch);
@@ -513,16 +730,23 @@ impl<T: Real> Network<T> {
         let mut grads = Network::zeros(self.config);
         let mut flow = GradientFlow::default();
         let mut ws = Workspace::new();
-        self.backward_into(trace, d_outputs, truncate, &mut grads, &mut flow, &mut ws);
+        self.backward_head(trace, d_outputs, &mut grads, &mut flow, &mut ws);
+        let mut at = Progress {
+            stage: Stage::Backward,
+            layer: self.config.layers - 1,
+            ..Progress::new(Goal::Gradients)
+        };
+        while !at.is_done() {
+            self.backward_chunk(trace, truncate, &mut grads, &mut flow, &mut ws, &mut at);
+        }
         (grads, flow)
     }
 
-    /// [`Self::backward`] into reused gradients, flow and scratch.
-    fn backward_into(
+    /// The head's part of the backward pass, and the shaping of the buffers the chunks use.
+    fn backward_head(
         &self,
         trace: &ForwardTrace<T>,
         d_outputs: &[Mat<T>],
-        truncate: Option<usize>,
         grads: &mut Network<T>,
         flow: &mut GradientFlow,
         ws: &mut Workspace<T>,
@@ -534,7 +758,6 @@ impl<T: Real> Network<T> {
         let hidden = cfg.hidden_size;
         let dirs = cfg.directions();
         let lstm = cfg.cell.has_cell_state();
-        let gru = cfg.cell == CellKind::Gru;
         let out_size = cfg.output_size;
         let lo = cfg.layer_output_size();
         grads.fill_zero();
@@ -570,8 +793,6 @@ impl<T: Real> Network<T> {
             );
         }
 
-        let rows = cfg.cell.gates().len() * hidden;
-        let block = rows * batch;
         let fits = ws
             .step
             .as_ref()
@@ -581,143 +802,209 @@ impl<T: Real> Network<T> {
         }
         ensure_shape(&mut ws.dh, hidden, batch);
         ws.d_in.resize_with(cfg.layers, || Mat::zeros(0, 0));
-        ws.x_all.resize_with(cfg.layers, || Mat::zeros(0, 0));
-        for layer in (0..cfg.layers).rev() {
-            let lt = &trace.layers[layer];
-            let x_all = &mut ws.x_all[layer];
-            concat_columns_into(x_all, &lt.input);
-            let x_all = &*x_all;
-            let thin_input = x_all.nrows() <= THIN;
-            // What reaches this layer's outputs (from the head or the layer above), and
-            // what it passes down.
-            let (below, above) = ws.d_in.split_at_mut(layer + 1);
-            let d_out = above.first().unwrap_or(&ws.d_out);
-            let d_in = &mut below[layer];
-            ensure_shape(d_in, x_all.nrows(), steps * batch);
-            d_in.as_mut_slice().fill(zero);
-            for dir in 0..dirs {
-                let idx = layer * dirs + dir;
-                let p = &self.cells[idx];
-                let g = &mut grads.cells[idx];
-                ws.w_hh.pack(Operand::from(&p.w_hh).t());
-                // Every entry of dax/dah is written by the backward steps; no need to zero.
-                ensure_shape(&mut ws.dax_all, rows, steps * batch);
-                if gru {
-                    ensure_shape(&mut ws.dah_all, rows, steps * batch);
-                }
-                ensure_shape(&mut ws.hp_all, hidden, steps * batch);
-                ensure_shape(&mut ws.dh_next, hidden, batch);
-                ws.dh_next.as_mut_slice().fill(zero);
-                if lstm {
-                    let dc = ws.dc_next.get_or_insert_with(|| Mat::zeros(hidden, batch));
-                    ensure_shape(dc, hidden, batch);
-                    dc.as_mut_slice().fill(zero);
-                } else {
-                    ws.dc_next = None;
-                }
-                let sg = ws.step.as_mut().expect("shaped above");
-                for k in (0..steps).rev() {
-                    let t = if dir == 0 { k } else { steps - 1 - k };
-                    let prev_t = if k == 0 {
-                        None
-                    } else if dir == 0 {
-                        Some(t - 1)
-                    } else {
-                        Some(t + 1)
-                    };
-                    let step = &lt.steps[dir][t];
-                    let h_prev = prev_t.map_or(&ws.zeros, |u| &lt.steps[dir][u].hidden);
-                    let c_prev = lstm.then(|| {
-                        prev_t.map_or(&ws.zeros, |u| {
-                            lt.steps[dir][u].cell.as_ref().expect("LSTM cell")
-                        })
-                    });
-                    // dL/dh_t: from the layer above (or the head) plus from step t+1.
-                    let d_out = d_out.as_slice();
-                    for (j, (dst, next)) in ws
-                        .dh
-                        .as_mut_slice()
-                        .chunks_exact_mut(hidden)
-                        .zip(ws.dh_next.as_slice().chunks_exact(hidden))
-                        .enumerate()
-                    {
-                        let from = (t * batch + j) * lo + dir * hidden;
-                        for ((o, &a), &b) in
-                            dst.iter_mut().zip(&d_out[from..from + hidden]).zip(next)
-                        {
-                            *o = a + b;
-                        }
-                    }
-                    flow.dh_norm[layer][dir][t] = norm(&ws.dh);
-                    let range = t * block..(t + 1) * block;
-                    backward_step(
-                        cfg.cell,
-                        p,
-                        Lhs::Packed(&ws.w_hh),
-                        h_prev,
-                        c_prev,
-                        step,
-                        &ws.dh,
-                        ws.dc_next.as_ref(),
-                        &mut ws.dax_all.as_mut_slice()[range.clone()],
-                        gru.then(|| &mut ws.dah_all.as_mut_slice()[range.clone()]),
-                        g.peephole.as_mut(),
-                        sg,
-                    );
-                    if thin_input {
-                        // dW_ih += dax_t x_tᵀ and db_ih += Σ_batch dax_t while dax_t is in
-                        // cache (a few input features: cheap per step, and it saves two
-                        // passes over the sequence-long dax).
-                        let dax_t = &ws.dax_all.as_slice()[range];
-                        add_product(
-                            g.w_ih.as_mut_slice(),
-                            Operand::new(dax_t, rows, batch),
-                            Operand::from(&lt.input[t]).t(),
-                        );
-                        add_columns(g.b_ih.as_mut_slice(), dax_t);
-                    }
-                    // Columns t*batch.. of a column-major matrix are one contiguous run.
-                    let run = t * batch * hidden..(t + 1) * batch * hidden;
-                    ws.hp_all.as_mut_slice()[run].copy_from_slice(h_prev.as_slice());
-                    if let Some(dc) = &sg.dc {
-                        flow.dc_norm[layer][dir][t] = norm(dc);
-                    }
-                    let cut = truncate.is_some_and(|kk| kk > 0 && k % kk == 0);
-                    if cut {
-                        ws.dh_next.as_mut_slice().fill(zero);
-                        if let Some(dc) = &mut ws.dc_next {
-                            dc.as_mut_slice().fill(zero);
-                        }
-                    } else {
-                        std::mem::swap(&mut ws.dh_next, &mut sg.dh_prev);
-                        std::mem::swap(&mut ws.dc_next, &mut sg.dc_prev);
-                    }
-                }
-                // Weight gradients for all steps at once: dW_ih = Σ dax_t x_tᵀ, dW_hh = Σ dah_t h_{t-1}ᵀ.
-                if !thin_input {
-                    add_mul_tr_b(&mut g.w_ih, &ws.dax_all, x_all);
-                    add_columns(g.b_ih.as_mut_slice(), ws.dax_all.as_slice());
-                }
-                let dah_all = if gru { &ws.dah_all } else { &ws.dax_all };
-                add_mul_tr_b(&mut g.w_hh, dah_all, &ws.hp_all);
-                if gru {
-                    add_columns(g.b_hh.as_mut_slice(), dah_all.as_slice());
-                } else {
-                    // dah = dax: the same sums (g.b_hh was zero).
-                    g.b_hh.copy_from(&g.b_ih);
-                }
-                if layer > 0 {
-                    // What flows to the layer below (the data itself needs no gradient).
-                    add_product(
-                        d_in.as_mut_slice(),
-                        Operand::from(&p.w_ih).t(),
-                        (&ws.dax_all).into(),
-                    );
+        ws.x.resize_with(cfg.layers, || Mat::zeros(0, 0));
+    }
+
+    /// One chunk of one layer and direction of the backward pass (layers from the top,
+    /// each direction against its own time order), then moves `at` on.
+    fn backward_chunk(
+        &self,
+        trace: &ForwardTrace<T>,
+        truncate: Option<usize>,
+        grads: &mut Network<T>,
+        flow: &mut GradientFlow,
+        ws: &mut Workspace<T>,
+        at: &mut Progress,
+    ) {
+        let cfg = &self.config;
+        let zero = T::zero();
+        let (layer, dir) = (at.layer, at.dir);
+        let lt = &trace.layers[layer];
+        let steps = lt.input.len();
+        let batch = lt.input[0].ncols();
+        let in_rows = lt.input[0].nrows();
+        let hidden = cfg.hidden_size;
+        let dirs = cfg.directions();
+        let lstm = cfg.cell.has_cell_state();
+        let gru = cfg.cell == CellKind::Gru;
+        let lo = cfg.layer_output_size();
+        let rows = cfg.cell.gates().len() * hidden;
+        let block = rows * batch;
+        let c = chunk_steps(batch);
+        let chunks = steps.div_ceil(c);
+        let thin_input = in_rows <= THIN;
+        // Steps k run from the last to the first; this chunk holds k in k0..k1.
+        let (k0, k1) = (
+            steps.saturating_sub((at.chunk + 1) * c),
+            steps - at.chunk * c,
+        );
+        let (t0, t1) = if dir == 0 {
+            (k0, k1)
+        } else {
+            (steps - k1, steps - k0)
+        };
+        let cols = (t1 - t0) * batch;
+        let idx = layer * dirs + dir;
+        let p = &self.cells[idx];
+        let g = &mut grads.cells[idx];
+        if at.chunk == 0 {
+            if dir == 0 {
+                // Zeroed a chunk at a time below.
+                ensure_shape(&mut ws.d_in[layer], in_rows, steps * batch);
+            }
+            ensure_shape(&mut ws.dh_next, hidden, batch);
+            ws.dh_next.as_mut_slice().fill(zero);
+            if lstm {
+                let dc = ws.dc_next.get_or_insert_with(|| Mat::zeros(hidden, batch));
+                ensure_shape(dc, hidden, batch);
+                dc.as_mut_slice().fill(zero);
+            } else {
+                ws.dc_next = None;
+            }
+        }
+        ws.w_hh.pack(Operand::from(&p.w_hh).t());
+        // Every entry of dax/dah in the chunk is written by the backward steps.
+        ensure_shape(&mut ws.dax, rows, c * batch);
+        if gru {
+            ensure_shape(&mut ws.dah, rows, c * batch);
+        }
+        ensure_shape(&mut ws.hp, hidden, c * batch);
+        // What reaches this layer's outputs (from the head or the layer above), and what it
+        // passes down.
+        let (below, above) = ws.d_in.split_at_mut(layer + 1);
+        let d_out = above.first().unwrap_or(&ws.d_out).as_slice();
+        let sg = ws.step.as_mut().expect("shaped by backward_head");
+        for k in (k0..k1).rev() {
+            let t = if dir == 0 { k } else { steps - 1 - k };
+            let prev_t = if k == 0 {
+                None
+            } else if dir == 0 {
+                Some(t - 1)
+            } else {
+                Some(t + 1)
+            };
+            let step = &lt.steps[dir][t];
+            let h_prev = prev_t.map_or(&ws.zeros, |u| &lt.steps[dir][u].hidden);
+            let c_prev = lstm.then(|| {
+                prev_t.map_or(&ws.zeros, |u| {
+                    lt.steps[dir][u].cell.as_ref().expect("LSTM cell")
+                })
+            });
+            // dL/dh_t: from the layer above (or the head) plus from step t+1.
+            for (j, (dst, next)) in ws
+                .dh
+                .as_mut_slice()
+                .chunks_exact_mut(hidden)
+                .zip(ws.dh_next.as_slice().chunks_exact(hidden))
+                .enumerate()
+            {
+                let from = (t * batch + j) * lo + dir * hidden;
+                for ((o, &a), &b) in dst.iter_mut().zip(&d_out[from..from + hidden]).zip(next) {
+                    *o = a + b;
                 }
             }
-            if let Some(mask) = &lt.dropout_mask {
-                for (t, m) in mask.iter().enumerate() {
-                    d_in.columns_mut(t * batch, batch).component_mul_assign(m);
+            flow.dh_norm[layer][dir][t] = norm(&ws.dh);
+            let range = (t - t0) * block..(t - t0 + 1) * block;
+            backward_step(
+                cfg.cell,
+                p,
+                Lhs::Packed(&ws.w_hh),
+                h_prev,
+                c_prev,
+                step,
+                &ws.dh,
+                ws.dc_next.as_ref(),
+                &mut ws.dax.as_mut_slice()[range.clone()],
+                gru.then(|| &mut ws.dah.as_mut_slice()[range.clone()]),
+                g.peephole.as_mut(),
+                sg,
+            );
+            if thin_input {
+                // dW_ih += dax_t x_tᵀ and db_ih += Σ_batch dax_t while dax_t is in cache.
+                let dax_t = &ws.dax.as_slice()[range];
+                add_product(
+                    g.w_ih.as_mut_slice(),
+                    Operand::new(dax_t, rows, batch),
+                    Operand::from(&lt.input[t]).t(),
+                );
+                add_columns(g.b_ih.as_mut_slice(), dax_t);
+            }
+            let run = (t - t0) * batch * hidden..(t - t0 + 1) * batch * hidden;
+            ws.hp.as_mut_slice()[run].copy_from_slice(h_prev.as_slice());
+            if let Some(dc) = &sg.dc {
+                flow.dc_norm[layer][dir][t] = norm(dc);
+            }
+            let cut = truncate.is_some_and(|kk| kk > 0 && k % kk == 0);
+            if cut {
+                ws.dh_next.as_mut_slice().fill(zero);
+                if let Some(dc) = &mut ws.dc_next {
+                    dc.as_mut_slice().fill(zero);
+                }
+            } else {
+                std::mem::swap(&mut ws.dh_next, &mut sg.dh_prev);
+                std::mem::swap(&mut ws.dc_next, &mut sg.dc_prev);
+            }
+        }
+        // The chunk's weight gradients: dW_ih += Σ dax_t x_tᵀ, dW_hh += Σ dah_t h_{t-1}ᵀ.
+        let dax = &ws.dax.as_slice()[..rows * cols];
+        if !thin_input {
+            let x = &mut ws.x[layer];
+            ensure_shape(x, in_rows, c * batch);
+            let x = &mut x.as_mut_slice()[..in_rows * cols];
+            concat_into(x, &lt.input[t0..t1]);
+            add_product(
+                g.w_ih.as_mut_slice(),
+                Operand::new(dax, rows, cols),
+                Operand::new(x, in_rows, cols).t(),
+            );
+            add_columns(g.b_ih.as_mut_slice(), dax);
+        }
+        let dah = if gru {
+            &ws.dah.as_slice()[..rows * cols]
+        } else {
+            dax
+        };
+        add_product(
+            g.w_hh.as_mut_slice(),
+            Operand::new(dah, rows, cols),
+            Operand::new(&ws.hp.as_slice()[..hidden * cols], hidden, cols).t(),
+        );
+        if gru {
+            add_columns(g.b_hh.as_mut_slice(), dah);
+        } else if at.chunk + 1 == chunks {
+            // dah = dax: the same sums (g.b_hh was zero).
+            g.b_hh.copy_from(&g.b_ih);
+        }
+        if layer > 0 {
+            // What flows to the layer below (the data itself needs no gradient).
+            let d_in = &mut below[layer].as_mut_slice()[t0 * batch * in_rows..t1 * batch * in_rows];
+            if dir == 0 {
+                d_in.fill(zero);
+            }
+            add_product(
+                d_in,
+                Operand::from(&p.w_ih).t(),
+                Operand::new(dax, rows, cols),
+            );
+            if let Some(mask) = lt.dropout_mask.as_ref().filter(|_| dir + 1 == dirs) {
+                // Every direction has added its part: apply the input's dropout mask.
+                for (d, m) in d_in.chunks_exact_mut(batch * in_rows).zip(&mask[t0..t1]) {
+                    for (v, &mv) in d.iter_mut().zip(m.as_slice()) {
+                        *v *= mv;
+                    }
+                }
+            }
+        }
+        at.chunk += 1;
+        if at.chunk == chunks {
+            at.chunk = 0;
+            at.dir += 1;
+            if at.dir == dirs {
+                at.dir = 0;
+                if layer == 0 {
+                    at.stage = Stage::Done;
+                } else {
+                    at.layer -= 1;
                 }
             }
         }
@@ -746,21 +1033,16 @@ impl<T: Real> Network<T> {
         truncate: Option<usize>,
         e: &mut Evaluation<T>,
     ) {
-        if e.grads.config != self.config {
-            *e = Evaluation::new(self.config);
-        }
-        self.forward_into(xs, dropout_rng, &mut e.trace, &mut e.ws);
-        let mut d_outputs = std::mem::take(&mut e.ws.d_outputs);
-        e.loss = loss_and_grad_into(self.config.loss, &e.trace.outputs, targets, &mut d_outputs);
-        self.backward_into(
-            &e.trace,
-            &d_outputs,
+        let mut progress = Progress::new(Goal::Gradients);
+        self.run_sliced(
+            xs,
+            Some(targets),
+            dropout_rng,
             truncate,
-            &mut e.grads,
-            &mut e.flow,
-            &mut e.ws,
+            e,
+            &mut progress,
+            &mut || true,
         );
-        e.ws.d_outputs = d_outputs;
     }
 
     /// The loss alone (no dropout): for validation and finite-difference checks.
@@ -770,16 +1052,11 @@ impl<T: Real> Network<T> {
     }
 }
 
-/// Places matrices with the same row count side by side in `out` (step t in columns
-/// t*cols..), reusing its buffer.
-fn concat_columns_into<T: Real>(out: &mut Mat<T>, parts: &[Mat<T>]) {
-    let rows = parts.first().map_or(0, |m| m.nrows());
-    let cols: usize = parts.iter().map(|m| m.ncols()).sum();
-    ensure_shape(out, rows, cols);
-    let mut at = 0;
-    for m in parts {
-        out.as_mut_slice()[at..at + m.len()].copy_from_slice(m.as_slice());
-        at += m.len();
+/// Places matrices with the same row count side by side in `out` (the first in columns
+/// 0..cols, and so on); `out` holds exactly their entries.
+fn concat_into<T: Real>(out: &mut [T], parts: &[Mat<T>]) {
+    for (dst, m) in out.chunks_exact_mut(parts[0].len()).zip(parts) {
+        dst.copy_from_slice(m.as_slice());
     }
 }
 
