@@ -6,6 +6,7 @@
 pub mod export;
 pub mod lessons;
 pub mod metrics;
+pub mod sweep;
 
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -14,12 +15,13 @@ use serde::{Deserialize, Serialize};
 use crate::data::frame::{Batch, BatchTargets, Dataset, TargetData};
 use crate::nn::init::{initialise, Init};
 use crate::nn::loss::{Loss, Targets};
-use crate::nn::network::{Evaluation, GradientFlow};
+use crate::nn::network::{Evaluation, Goal, GradientFlow, Progress};
 use crate::nn::optim::{
     clip_network, Clip, ClipReport, EarlyStopping, Optimizer, OptimizerKind, ReduceLrOnPlateau,
 };
 use crate::nn::{CellKind, Head, Mat, Network, NetworkConfig};
 use metrics::Metrics;
+use sweep::Sweep;
 
 /// Everything that defines a run besides the data. Same config + same data = same run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -129,6 +131,21 @@ pub struct Session {
     early_stopping: EarlyStopping,
     /// The last step's forward trace, gradients and gradient flow, reused every step.
     eval: Evaluation<f32>,
+    /// A step under way (see [`Session::step_within`]).
+    pending: Option<Pending>,
+}
+
+/// Where a step that has not finished stands.
+enum Pending {
+    /// The forward and backward pass over the batch of windows `order[cursor..end]`.
+    Train {
+        xs: Vec<Mat<f32>>,
+        ys: Targets<f32>,
+        end: usize,
+        progress: Progress,
+    },
+    /// The step finished an epoch; the validation pass is under way.
+    Validate { sweep: Sweep, report: StepReport },
 }
 
 fn to_mat(rows: usize, cols: usize, v: &[f64]) -> Mat<f32> {
@@ -185,6 +202,7 @@ impl Session {
             plateau: ReduceLrOnPlateau::new(0.5, PLATEAU_PATIENCE),
             early_stopping: EarlyStopping::new(STOP_PATIENCE, 0.0),
             eval: Evaluation::new(net_config),
+            pending: None,
         })
     }
 
@@ -206,17 +224,113 @@ impl Session {
 
     /// Advances training by one batch.
     pub fn step(&mut self) -> StepReport {
-        let end = (self.cursor + self.config.batch_size).min(self.order.len());
-        let batch = self.dataset.batch(&self.order[self.cursor..end]);
-        let (xs, ys) = self.tensors(&batch);
+        loop {
+            if let Some(report) = self.step_within(&mut || true) {
+                return report;
+            }
+        }
+    }
+
+    /// Goes on with the current step (or starts the next) until it finishes, returning its
+    /// report, or until `more()` says to stop between two chunks of work (None: call again
+    /// to go on). A page calls this once per frame with a time budget, so a step over long
+    /// sequences spreads over frames; the run is the same however it is sliced.
+    pub fn step_within(&mut self, more: &mut dyn FnMut() -> bool) -> Option<StepReport> {
+        let pending = match self.pending.take() {
+            Some(p) => p,
+            None => {
+                let end = (self.cursor + self.config.batch_size).min(self.order.len());
+                let batch = self.dataset.batch(&self.order[self.cursor..end]);
+                let (xs, ys) = self.tensors(&batch);
+                Pending::Train {
+                    xs,
+                    ys,
+                    end,
+                    progress: Progress::new(Goal::Gradients),
+                }
+            }
+        };
+        match pending {
+            Pending::Train {
+                xs,
+                ys,
+                end,
+                mut progress,
+            } => {
+                let done = self.net.run_sliced(
+                    &xs,
+                    Some(&ys),
+                    Some(&mut self.dropout_rng),
+                    self.config.truncate,
+                    &mut self.eval,
+                    &mut progress,
+                    more,
+                );
+                if !done {
+                    self.pending = Some(Pending::Train {
+                        xs,
+                        ys,
+                        end,
+                        progress,
+                    });
+                    return None;
+                }
+                let report = self.update(end);
+                if !report.epoch_done || self.dataset.validation.is_empty() {
+                    return Some(self.finish_epoch(report, None));
+                }
+                if !more() {
+                    let sweep = Sweep::new(self.dataset.validation.clone());
+                    self.pending = Some(Pending::Validate { sweep, report });
+                    return None;
+                }
+                self.validate(Sweep::new(self.dataset.validation.clone()), report, more)
+            }
+            Pending::Validate { sweep, report } => self.validate(sweep, report, more),
+        }
+    }
+
+    /// Share of the step under way that is done (None between steps).
+    pub fn step_progress(&self) -> Option<f64> {
+        match self.pending.as_ref()? {
+            Pending::Train { xs, progress, .. } => {
+                let batch = xs.first().map_or(1, |x| x.ncols());
+                Some(progress.fraction(&self.net.config, xs.len(), batch))
+            }
+            Pending::Validate { .. } => Some(1.0),
+        }
+    }
+
+    /// Whether [`Self::last_trace`] is being overwritten by a step under way.
+    pub fn trace_in_flux(&self) -> bool {
+        matches!(self.pending, Some(Pending::Train { .. }))
+    }
+
+    /// Drops a step under way (its batch is trained again by the next step).
+    pub fn cancel_step(&mut self) {
+        self.pending = None;
+    }
+
+    /// Goes on with the epoch's validation pass, then finishes the step.
+    fn validate(
+        &mut self,
+        mut sweep: Sweep,
+        report: StepReport,
+        more: &mut dyn FnMut() -> bool,
+    ) -> Option<StepReport> {
+        if sweep.advance(self, more) {
+            let loss = sweep.loss();
+            Some(self.finish_epoch(report, loss))
+        } else {
+            self.pending = Some(Pending::Validate { sweep, report });
+            None
+        }
+    }
+
+    /// After the pass over the batch `order[cursor..end]`: clipping, the update (or undoing
+    /// the last one on divergence), and moving through the epoch.
+    fn update(&mut self, end: usize) -> StepReport {
         let eval = &mut self.eval;
-        self.net.evaluate_into(
-            &xs,
-            &ys,
-            Some(&mut self.dropout_rng),
-            self.config.truncate,
-            eval,
-        );
         let first = *self.first_loss.get_or_insert(eval.loss);
         let diverged = !eval.loss.is_finite() || eval.loss > 1e6 * first.max(1e-3);
         let report_clip = clip_network(&mut eval.grads, self.config.clip);
@@ -238,28 +352,12 @@ impl Session {
         self.steps += 1;
         self.cursor = end;
         let mut epoch_done = false;
-        let mut validation_loss = None;
-        let (mut lr_reduced, mut stop) = (None, false);
         if self.cursor >= self.order.len() {
             self.epoch += 1;
             self.cursor = 0;
             self.order = self.dataset.shuffled_train(self.config.seed, self.epoch);
             epoch_done = true;
-            validation_loss = self.validation_loss();
-            let watched = validation_loss.unwrap_or_else(|| self.epoch_train_loss(loss));
-            if self.config.schedule.reduce_lr_on_plateau {
-                lr_reduced = self.plateau.observe(watched, &mut self.optimizer.lr);
-            }
-            if self.config.schedule.early_stopping {
-                stop = self.early_stopping.observe(watched);
-            }
         }
-        self.history.push(HistoryPoint {
-            step: self.steps,
-            epoch: self.epoch,
-            train_loss: loss,
-            validation_loss,
-        });
         StepReport {
             step: self.steps,
             epoch: self.epoch,
@@ -268,9 +366,30 @@ impl Session {
             flow,
             diverged: diverged || !grads_finite,
             epoch_done,
-            lr_reduced,
-            stop,
+            lr_reduced: None,
+            stop: false,
         }
+    }
+
+    /// Records the step in the history; at the end of an epoch, with its `validation_loss`,
+    /// lets reduce-LR-on-plateau and early stopping see the epoch.
+    fn finish_epoch(&mut self, mut report: StepReport, validation_loss: Option<f64>) -> StepReport {
+        if report.epoch_done {
+            let watched = validation_loss.unwrap_or_else(|| self.epoch_train_loss(report.loss));
+            if self.config.schedule.reduce_lr_on_plateau {
+                report.lr_reduced = self.plateau.observe(watched, &mut self.optimizer.lr);
+            }
+            if self.config.schedule.early_stopping {
+                report.stop = self.early_stopping.observe(watched);
+            }
+        }
+        self.history.push(HistoryPoint {
+            step: self.steps,
+            epoch: self.epoch,
+            train_loss: report.loss,
+            validation_loss,
+        });
+        report
     }
 
     /// Share of saturated gate activations (see [`crate::nn::network::ForwardTrace::saturation`])
@@ -322,17 +441,9 @@ impl Session {
         self.loss_over(&self.dataset.validation)
     }
 
-    /// Mean loss over `starts`, in chunks, without dropout.
+    /// Mean loss over `starts`, a group of windows at a time, without dropout.
     pub fn loss_over(&self, starts: &[usize]) -> Option<f64> {
-        if starts.is_empty() {
-            return None;
-        }
-        let mut total = 0.0;
-        for chunk in starts.chunks(256) {
-            let (xs, ys) = self.tensors(&self.dataset.batch(chunk));
-            total += self.net.loss(&xs, &ys) * chunk.len() as f64;
-        }
-        Some(total / starts.len() as f64)
+        Sweep::new(starts.to_vec()).run(self).loss()
     }
 
     /// MSE over `starts` in the target's original units (the scaled loss times the scale²),
@@ -349,19 +460,7 @@ impl Session {
     /// The model's prediction for each window in `starts`, in original units (regression),
     /// or the predicted class. For seq-to-seq, the last step's prediction.
     pub fn predict(&self, starts: &[usize]) -> Vec<f64> {
-        let mut out = Vec::with_capacity(starts.len());
-        for chunk in starts.chunks(256) {
-            let (xs, _) = self.tensors(&self.dataset.batch(chunk));
-            let trace = self.net.forward::<Pcg64Mcg>(&xs, None);
-            let y = trace.outputs.last().expect("at least one scored step");
-            for j in 0..y.ncols() {
-                out.push(match self.dataset.y {
-                    TargetData::Values(_) => self.dataset.y_scaler.invert(f64::from(y[(0, j)])),
-                    TargetData::Classes { .. } => y.column(j).argmax().0 as f64,
-                });
-            }
-        }
-        out
+        Sweep::new(starts.to_vec()).run(self).into_predictions()
     }
 
     /// Multi-step forecast over consecutive windows `starts` (e.g. the test split): from the
@@ -476,6 +575,32 @@ mod tests {
             schedule: Schedule::default(),
         };
         Session::new(config, d).unwrap()
+    }
+
+    /// A step spread over many calls (the page's frames), stopping at every chance, trains
+    /// exactly as `step` does, across epoch ends with their validation passes.
+    #[test]
+    fn a_step_spread_over_calls_trains_exactly_as_one_call() {
+        let mut whole = sine_session(0.01, Clip::Off);
+        let mut sliced = sine_session(0.01, Clip::Off);
+        let (mut calls, mut epochs) = (0, 0);
+        for _ in 0..30 {
+            let a = whole.step();
+            let b = loop {
+                calls += 1;
+                if let Some(r) = sliced.step_within(&mut || false) {
+                    break r;
+                }
+                assert!(sliced.step_progress().is_some());
+            };
+            assert_eq!(sliced.step_progress(), None);
+            epochs += usize::from(b.epoch_done);
+            assert_eq!(a, b);
+        }
+        assert!(epochs >= 2 && calls > 4 * 30, "{epochs} epochs, {calls} calls");
+        assert_eq!(whole.history, sliced.history);
+        assert!(whole.history.iter().any(|h| h.validation_loss.is_some()));
+        assert_eq!(whole.net, sliced.net);
     }
 
     #[test]

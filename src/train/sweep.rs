@@ -1,0 +1,127 @@
+//! Passes over many windows without dropout (the validation loss, the predictions over the
+//! whole series), a few windows at a time and resumable between chunks of time steps, so a
+//! page can spread them over frames like a training step.
+
+use rand_pcg::Pcg64Mcg;
+
+use super::Session;
+use crate::data::frame::TargetData;
+use crate::nn::loss::Targets;
+use crate::nn::network::{Evaluation, Goal, Progress};
+use crate::nn::Mat;
+
+/// Most trace entries one group of windows may hold (32 MB of f32): long sequences are
+/// swept a few windows at a time, short ones 256 at a time.
+const GROUP_ENTRIES: usize = 8 << 20;
+
+/// Windows per group for a session: as many as fit [`GROUP_ENTRIES`], 1 to 256.
+fn group_size(s: &Session) -> usize {
+    let c = &s.net.config;
+    let rows = c.cell.gates().len() * c.hidden_size;
+    let per_step =
+        c.layers * (c.directions() * (2 * rows + 3 * c.hidden_size) + c.layer_output_size());
+    let steps = s.dataset.task.window().max(1);
+    (GROUP_ENTRIES / (per_step * steps).max(1)).clamp(1, 256)
+}
+
+/// A pass over the windows `starts`: the mean loss and each window's (last-step)
+/// prediction, in original units, or the predicted class.
+pub struct Sweep {
+    starts: Vec<usize>,
+    /// The first window of the group under way (or of the next group).
+    next: usize,
+    group: Option<(Vec<Mat<f32>>, Targets<f32>, Progress)>,
+    eval: Option<Evaluation<f32>>,
+    loss_sum: f64,
+    predictions: Vec<f64>,
+}
+
+impl Sweep {
+    /// A pass over `starts`, not yet begun.
+    pub fn new(starts: Vec<usize>) -> Self {
+        Self {
+            predictions: Vec::with_capacity(starts.len()),
+            starts,
+            next: 0,
+            group: None,
+            eval: None,
+            loss_sum: 0.0,
+        }
+    }
+
+    /// Goes on with the pass over `s`'s current model until it is done (true) or `more()`
+    /// says to stop (false). The model must not change until the pass is done.
+    pub fn advance(&mut self, s: &Session, more: &mut dyn FnMut() -> bool) -> bool {
+        let size = group_size(s);
+        loop {
+            let end = (self.next + size).min(self.starts.len());
+            if self.next == end {
+                return true;
+            }
+            let (xs, ys, progress) = self.group.get_or_insert_with(|| {
+                let (xs, ys) = s.tensors(&s.dataset.batch(&self.starts[self.next..end]));
+                (xs, ys, Progress::new(Goal::Loss))
+            });
+            let eval = self
+                .eval
+                .get_or_insert_with(|| Evaluation::new(s.net.config));
+            if !s
+                .net
+                .run_sliced::<Pcg64Mcg>(xs, Some(ys), None, None, eval, progress, more)
+            {
+                return false;
+            }
+            let y = eval.trace.outputs.last().expect("at least one scored step");
+            for j in 0..y.ncols() {
+                self.predictions.push(match s.dataset.y {
+                    TargetData::Values(_) => s.dataset.y_scaler.invert(f64::from(y[(0, j)])),
+                    TargetData::Classes { .. } => y.column(j).argmax().0 as f64,
+                });
+            }
+            self.loss_sum += eval.loss * (end - self.next) as f64;
+            self.next = end;
+            self.group = None;
+            if self.next == self.starts.len() {
+                return true;
+            }
+            if !more() {
+                return false;
+            }
+        }
+    }
+
+    /// Runs the whole pass at once.
+    pub fn run(mut self, s: &Session) -> Self {
+        self.advance(s, &mut || true);
+        self
+    }
+
+    /// The windows this pass covers.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+
+    /// Share of windows done.
+    pub fn fraction(&self) -> f64 {
+        if self.starts.is_empty() {
+            1.0
+        } else {
+            self.next as f64 / self.starts.len() as f64
+        }
+    }
+
+    /// Mean loss over the windows (None for no windows); complete once the pass is done.
+    pub fn loss(&self) -> Option<f64> {
+        (!self.starts.is_empty()).then(|| self.loss_sum / self.starts.len() as f64)
+    }
+
+    /// Each window's prediction so far, in the order of `starts`.
+    pub fn predictions(&self) -> &[f64] {
+        &self.predictions
+    }
+
+    /// The predictions, once the pass is done.
+    pub fn into_predictions(self) -> Vec<f64> {
+        self.predictions
+    }
+}
