@@ -145,7 +145,10 @@ enum Pending {
         progress: Progress,
     },
     /// The step finished an epoch; the validation pass is under way.
-    Validate { sweep: Sweep, report: StepReport },
+    Validate {
+        sweep: Box<Sweep>,
+        report: StepReport,
+    },
 }
 
 fn to_mat(rows: usize, cols: usize, v: &[f64]) -> Mat<f32> {
@@ -280,11 +283,15 @@ impl Session {
                     return Some(self.finish_epoch(report, None));
                 }
                 if !more() {
-                    let sweep = Sweep::new(self.dataset.validation.clone());
+                    let sweep = Box::new(Sweep::new(self.dataset.validation.clone()));
                     self.pending = Some(Pending::Validate { sweep, report });
                     return None;
                 }
-                self.validate(Sweep::new(self.dataset.validation.clone()), report, more)
+                self.validate(
+                    Box::new(Sweep::new(self.dataset.validation.clone())),
+                    report,
+                    more,
+                )
             }
             Pending::Validate { sweep, report } => self.validate(sweep, report, more),
         }
@@ -314,7 +321,7 @@ impl Session {
     /// Goes on with the epoch's validation pass, then finishes the step.
     fn validate(
         &mut self,
-        mut sweep: Sweep,
+        mut sweep: Box<Sweep>,
         report: StepReport,
         more: &mut dyn FnMut() -> bool,
     ) -> Option<StepReport> {
@@ -597,7 +604,10 @@ mod tests {
             epochs += usize::from(b.epoch_done);
             assert_eq!(a, b);
         }
-        assert!(epochs >= 2 && calls > 4 * 30, "{epochs} epochs, {calls} calls");
+        assert!(
+            epochs >= 2 && calls > 4 * 30,
+            "{epochs} epochs, {calls} calls"
+        );
         assert_eq!(whole.history, sliced.history);
         assert!(whole.history.iter().any(|h| h.validation_loss.is_some()));
         assert_eq!(whole.net, sliced.net);
