@@ -414,6 +414,7 @@ impl HeatScale {
 
 /// A time x unit heatmap: `values[t * units + u]`, one column per time step (left to
 /// right), one row per unit (top to bottom), coloured on `scale`, with its colour bar.
+/// A column stands for `stride` time steps (the x axis is labelled in time steps).
 pub fn draw_heatmap<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
@@ -421,6 +422,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     steps: usize,
     units: usize,
     scale: HeatScale,
+    stride: usize,
 ) -> Result<HeatGrid, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     assert_eq!(values.len(), steps * units, "values fill the grid");
@@ -438,7 +440,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         .disable_mesh()
         .x_labels(5)
         .y_labels(4)
-        .x_label_formatter(&|v| tick_label(*v + 0.5, 0))
+        .x_label_formatter(&|v| tick_label((*v + 0.5).floor() * stride as f64, 0))
         .y_label_formatter(&|v| tick_label(*v, 0))
         .label_style(("sans-serif", 10))
         .draw()
@@ -671,7 +673,7 @@ mod tests {
         let mut svg = String::new();
         let grid = {
             let root = SVGBackend::with_string(&mut svg, (300, 160)).into_drawing_area();
-            draw_heatmap(&root, "forget gate f", &values, 4, 3, HeatScale::Unit).unwrap()
+            draw_heatmap(&root, "forget gate f", &values, 4, 3, HeatScale::Unit, 1).unwrap()
         };
         assert!(svg.contains("forget gate f"));
         // The grid maps the pixel at the centre of the drawn last cell (t = 3, unit 2,

@@ -23,6 +23,7 @@ pub enum Lesson {
     Classification,
     StockCsv,
     HouseholdLoad,
+    LongSequences,
 }
 
 /// The clipping the page's one-click fix applies: clip by global norm 0.25.
@@ -158,7 +159,7 @@ pub struct Prepared {
 }
 
 impl Lesson {
-    pub const ALL: [Lesson; 8] = [
+    pub const ALL: [Lesson; 9] = [
         Lesson::SineNextValue,
         Lesson::CurveFitting,
         Lesson::LargeInputs,
@@ -167,6 +168,7 @@ impl Lesson {
         Lesson::Classification,
         Lesson::StockCsv,
         Lesson::HouseholdLoad,
+        Lesson::LongSequences,
     ];
 
     pub const fn title(self) -> &'static str {
@@ -179,6 +181,7 @@ impl Lesson {
             Lesson::Classification => "6. Classification: the sign of cos(4x)",
             Lesson::StockCsv => "7. Stock prices (sample CSV): next close",
             Lesson::HouseholdLoad => "8. Household load (sample CSV): 6 steps ahead",
+            Lesson::LongSequences => "9. Long sequences: 2,000 steps, 2 layers",
         }
     }
 
@@ -205,6 +208,9 @@ impl Lesson {
             }
             Lesson::HouseholdLoad => {
                 "The shipped sample data/household_load_synthetic.csv: a reading every 15 minutes for 150 days. From the last 5 readings (75 minutes) the network predicts the load 6 readings (90 minutes) ahead, as in the notes' case. The daily shape makes it learnable; the noise sets the floor."
+            }
+            Lesson::LongSequences => {
+                "Lesson 2's task on windows of 2,000 steps (a new window every 250), with an LSTM of 2 layers of 128 units and 2 windows per batch: about ten billion arithmetic operations per training step, so in the browser a step takes a second or more. Backpropagation through time redoes the forward pass's work twice over and keeps every step's gates and states in memory (about 50 MB here). The page spreads each step over many frames, shows its progress beside the step count, and stays responsive; the gradient-flow view shows how far back through 2,000 steps the gradient still reaches."
             }
             Lesson::LargeInputs => {
                 "The same task, but x itself (starting at 3000/(10π) ≈ 95) is fed in beside sin(x), without normalisation. Every gate sees w·x with x near 100, so sigmoids sit at 0 or 1 and tanh at ±1: the gates saturate, gradients vanish and the network barely learns. Press “Normalise inputs” to fix it."
@@ -239,6 +245,15 @@ impl Lesson {
             },
             Lesson::LargeInputs => Settings {
                 scaling: Scaling::None,
+                ..Lesson::CurveFitting.defaults()
+            },
+            Lesson::LongSequences => Settings {
+                hidden_size: 128,
+                learning_rate: 0.003,
+                shape: Shape {
+                    layers: 2,
+                    ..Shape::default()
+                },
                 ..Lesson::CurveFitting.defaults()
             },
             Lesson::VanishingGradients => Settings {
@@ -302,6 +317,11 @@ impl Lesson {
         let (points, x_start, x_end) = match self {
             Lesson::SineNextValue | Lesson::ExplodingGradients => (2000, 0.0, 100.0),
             Lesson::CurveFitting => (1000, 0.0, 1000.0 * 0.1 / std::f64::consts::PI),
+            Lesson::LongSequences => (
+                LONG + 20 * LONG_STRIDE,
+                0.0,
+                (LONG + 20 * LONG_STRIDE) as f64 * 0.1 / std::f64::consts::PI,
+            ),
             Lesson::LargeInputs => {
                 let start = 3000.0 / (10.0 * std::f64::consts::PI);
                 (1000, start, start + 1000.0 * 0.1 / std::f64::consts::PI)
@@ -344,11 +364,17 @@ impl Lesson {
                     }
                     f
                 },
-                Task::SeqToSeq {
-                    window: 20,
-                    stride: 1,
+                match self {
+                    Lesson::LongSequences => Task::SeqToSeq {
+                        window: LONG,
+                        stride: LONG_STRIDE,
+                    },
+                    _ => Task::SeqToSeq {
+                        window: 20,
+                        stride: 1,
+                    },
                 },
-                50,
+                if self == Lesson::LongSequences { 2 } else { 50 },
                 // Curve fitting, as in the notes: the whole curve is fitted (x -> cos(x) for x
                 // never seen would be extrapolation, not what this lesson is about).
                 SplitSpec::Counts {
@@ -375,6 +401,10 @@ impl Lesson {
         })
     }
 }
+
+/// The time steps of a window in the long-sequence lesson, and how far apart windows start.
+pub const LONG: usize = 2000;
+const LONG_STRIDE: usize = 250;
 
 /// Rows between the remembered value and its recall in the vanishing-gradient lesson.
 pub const LAG: usize = 50;
@@ -498,6 +528,34 @@ mod tests {
             session.step();
         }
         (before, session.loss_in_original_units(&all).unwrap())
+    }
+
+    /// The largest preset: 2,000-step windows through 2 layers of 128 LSTM units. Its step is
+    /// long, so the page runs it in slices; here it is stopped after every 8 chunks of work.
+    #[test]
+    fn the_long_sequence_lesson_trains_a_step_in_slices() {
+        let p = Lesson::LongSequences
+            .prepare(&Lesson::LongSequences.defaults())
+            .unwrap();
+        assert_eq!(p.dataset.task.window(), LONG);
+        assert_eq!((p.config.hidden_size, p.config.layers), (128, 2));
+        assert!(p.dataset.train.len() >= 20);
+        let mut session = Session::new(p.config, p.dataset).unwrap();
+        let (mut calls, mut chunks) = (0, 0);
+        let report = loop {
+            calls += 1;
+            let mut more = || {
+                chunks += 1;
+                chunks % 8 != 0
+            };
+            if let Some(r) = session.step_within(&mut more) {
+                break r;
+            }
+        };
+        // 2000 steps in chunks of 64 (batch 2): 32 chunks per layer, pass and direction.
+        assert!(calls >= 4 * 32 / 8, "{calls} calls");
+        assert!(report.loss.is_finite() && !report.diverged);
+        assert_eq!(report.flow.dh_norm[0][0].len(), LONG);
     }
 
     #[test]

@@ -131,6 +131,9 @@ pub struct Session {
     early_stopping: EarlyStopping,
     /// The last step's forward trace, gradients and gradient flow, reused every step.
     eval: Evaluation<f32>,
+    /// The step under way writes here; the two swap when it finishes, so the last step's
+    /// trace stays whole for the page however long the next one takes.
+    next_eval: Evaluation<f32>,
     /// A step under way (see [`Session::step_within`]).
     pending: Option<Pending>,
 }
@@ -205,6 +208,7 @@ impl Session {
             plateau: ReduceLrOnPlateau::new(0.5, PLATEAU_PATIENCE),
             early_stopping: EarlyStopping::new(STOP_PATIENCE, 0.0),
             eval: Evaluation::new(net_config),
+            next_eval: Evaluation::new(net_config),
             pending: None,
         })
     }
@@ -265,7 +269,7 @@ impl Session {
                     Some(&ys),
                     Some(&mut self.dropout_rng),
                     self.config.truncate,
-                    &mut self.eval,
+                    &mut self.next_eval,
                     &mut progress,
                     more,
                 );
@@ -278,6 +282,7 @@ impl Session {
                     });
                     return None;
                 }
+                std::mem::swap(&mut self.eval, &mut self.next_eval);
                 let report = self.update(end);
                 if !report.epoch_done || self.dataset.validation.is_empty() {
                     return Some(self.finish_epoch(report, None));
@@ -306,11 +311,6 @@ impl Session {
             }
             Pending::Validate { .. } => Some(1.0),
         }
-    }
-
-    /// Whether [`Self::last_trace`] is being overwritten by a step under way.
-    pub fn trace_in_flux(&self) -> bool {
-        matches!(self.pending, Some(Pending::Train { .. }))
     }
 
     /// Drops a step under way (its batch is trained again by the next step).

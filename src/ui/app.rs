@@ -26,11 +26,15 @@ use crate::train::lessons::{
     prepare_csv, CsvChoice, Lesson, Prepared, RunLink, Settings, Shape, FIX_CLIP,
 };
 use crate::train::metrics::Metrics;
+use crate::train::sweep::Sweep;
 use crate::train::{Schedule, Session, PLATEAU_PATIENCE, STOP_PATIENCE};
 use crate::ui::share::Restored;
 
 /// Most milliseconds of training per animation frame.
-const SLICE_MS: f64 = 12.0;
+const SLICE_MS: f64 = 10.0;
+
+/// A heatmap is drawn in a frame only if redrawing the charts took less than this.
+const HEATMAP_AFTER_MS: f64 = 6.0;
 
 /// Training steps over which the gradient-flow view counts clipping events.
 const CLIP_WINDOW: usize = 100;
@@ -41,8 +45,12 @@ const INITS: [(&str, Scheme); 3] = [
     ("Xavier (Glorot)", Scheme::Xavier),
     ("Xavier + orthogonal (Keras)", Scheme::XavierOrthogonal),
 ];
-/// Predictions over the whole series are refreshed at most this often.
+/// Predictions over the whole series are refreshed at most this often (and, when they take
+/// long, at most a third of the time goes to them).
 const PREDICTION_EVERY_MS: f64 = 250.0;
+
+/// Most work for a recursive forecast, computed at once (multiply-adds; a few tens of ms).
+const RECURSIVE_MAX_WORK: f64 = 1e8;
 
 const LEARNING_RATES: [f64; 9] = [0.0003, 0.001, 0.003, 0.006, 0.01, 0.03, 0.1, 0.3, 1.0];
 const OPTIMIZERS: [(&str, OptimizerKind); 4] = [
@@ -217,17 +225,32 @@ pub struct App {
     flow_ref: NodeRef,
     step_t: usize,
     step_unit: usize,
-    /// When the heatmaps were last drawn (the prediction refresh they followed).
-    heat_drawn_at: std::cell::Cell<f64>,
+    /// Counts the runs built, so charts know a new run from an old one.
+    run_id: u64,
     /// What each heatmap drew, for the pointer readout.
     heat_drawn: std::cell::RefCell<Vec<Option<HeatDrawn>>>,
     /// The heatmap cell under the pointer.
     heat_hover: Option<HeatHover>,
     /// Scores of the latest prediction on the validation and test windows.
     scores: [Option<Metrics>; 2],
+    /// When the latest prediction over the series was finished, and how long it took.
     predicted_at: f64,
+    predict_ms: f64,
+    /// A prediction over the whole series under way (training waits for it), and when it began.
+    predicting: Option<(Sweep, f64)>,
+    /// The Step button's step, until it finishes (a long one spreads over frames).
+    stepping_one: bool,
+    /// Milliseconds of work in the step under way, and in the last finished step.
+    step_work: f64,
+    step_ms: f64,
     prediction_ref: NodeRef,
     loss_ref: NodeRef,
+}
+
+/// Time steps per heatmap column and units shown: at most 120 columns and 64 units, so a
+/// heatmap draws in a frame; larger runs are decimated, and the page says so.
+fn heat_decimation(steps: usize, hidden: usize) -> (usize, usize) {
+    (steps.div_ceil(120).max(1), hidden.min(64))
 }
 
 fn now() -> f64 {
@@ -281,6 +304,9 @@ impl App {
                 self.last_loss = None;
                 self.rate = 0.0;
                 self.rate_mark = (now(), 0);
+                self.stepping_one = false;
+                self.step_work = 0.0;
+                self.run_id += 1;
                 self.refresh_prediction();
             }
             Err(e) => {
@@ -309,6 +335,16 @@ impl App {
         }
         let saturation = trace.saturation(s.config.cell);
         let kind = s.config.cell;
+        let (steps, hidden) = (s.dataset.task.window(), s.config.hidden_size);
+        let (stride, units) = heat_decimation(steps, hidden);
+        let decimated = match (stride > 1, units < hidden) {
+            (false, false) => String::new(),
+            (true, false) => format!(" · heatmaps show every {stride}th of {steps} time steps"),
+            (false, true) => format!(" · heatmaps show units 1–{units} of {hidden}"),
+            (true, true) => format!(
+                " · heatmaps show every {stride}th of {steps} time steps and units 1–{units} of {hidden}"
+            ),
+        };
         let names: Vec<String> = heat_panels(kind)
             .iter()
             .map(|(title, _, _)| title.clone())
@@ -318,6 +354,7 @@ impl App {
                 <p class="flow-readout" id="saturation" data-saturation={saturation.to_string()}
                     title="Share of gate values below 0.05 or above 0.95 (tanh beyond ±0.95) in the latest batch: a saturated gate passes almost no gradient">
                     { format!("Inside the cell, sample 1 of the latest batch, layer 1 · saturated gate values: {:.0}%", saturation * 100.0) }
+                    { decimated }
                 </p>
                 <div class="heatmaps">
                     { for names.iter().enumerate().map(|(k, n)| {
@@ -361,7 +398,11 @@ impl App {
     /// The heatmap cell at canvas pixel (`x`, `y`) of heatmap `k`, from what was drawn last.
     fn heat_cell(&self, k: usize, x: f64, y: f64) -> Option<HeatHover> {
         let drawn = self.heat_drawn.borrow();
-        let d = drawn.get(k)?.as_ref()?;
+        // Only a heatmap of the latest step's trace, which the step-through shows too.
+        let d = drawn
+            .get(k)?
+            .as_ref()
+            .filter(|d| self.session.as_ref().map(|s| s.steps) == Some(d.step))?;
         let (col, unit) = d.grid.cell_at(x, y)?;
         Some(HeatHover {
             title: d.title.clone(),
@@ -454,9 +495,44 @@ impl App {
         }
     }
 
-    /// Draws the heatmaps of [`Self::cell_view`] (after each prediction refresh, not every
-    /// frame: a few thousand cells each).
-    fn draw_heatmaps(&self) {
+    /// The key of the latest step's trace for the heatmaps (see [`Self::draw`]).
+    fn heat_key(&self) -> Option<String> {
+        let s = self.session.as_ref()?;
+        (s.steps > 0).then(|| format!("{}:{}", self.run_id, s.steps))
+    }
+
+    /// The first heatmap canvas not showing the latest step's trace.
+    fn stale_heatmap(&self) -> Option<(usize, HtmlCanvasElement, String)> {
+        let key = self.heat_key()?;
+        let document = web_sys::window()?.document()?;
+        let panels = heat_panels(self.session.as_ref()?.config.cell).len();
+        (0..panels).find_map(|k| {
+            let canvas = document
+                .get_element_by_id(&format!("heat-{k}"))?
+                .dyn_into::<HtmlCanvasElement>()
+                .ok()?;
+            stale(&canvas, &key).then(|| (k, canvas, key.clone()))
+        })
+    }
+
+    /// Whether a heatmap is behind the latest step's trace.
+    fn heatmaps_due(&self) -> bool {
+        self.stale_heatmap().is_some()
+    }
+
+    /// Draws the first heatmap behind the latest step's trace: one per frame (each is up to
+    /// 120 x 64 cells), so no frame's task grows long, and all of them a few frames after
+    /// each step.
+    fn draw_next_heatmap(&self) {
+        if let Some((k, canvas, key)) = self.stale_heatmap() {
+            self.draw_heatmaps(k);
+            // Marked even if the trace was empty, so an empty map is not retried every frame.
+            mark_drawn(&canvas, &key);
+        }
+    }
+
+    /// Draws heatmap `only` of [`Self::cell_view`].
+    fn draw_heatmaps(&self, only: usize) {
         let Some(s) = &self.session else { return };
         let trace = s.last_trace();
         let Some(layer) = trace.layers.first() else {
@@ -470,17 +546,19 @@ impl App {
         }
         let kind = s.config.cell;
         let hidden = s.config.hidden_size;
-        // At most 200 time columns and 64 units: larger runs are decimated, and say so.
-        let stride = steps.len().div_ceil(200);
-        let units = hidden.min(64);
+        let (stride, units) = heat_decimation(steps.len(), hidden);
         let shown: Vec<usize> = (0..steps.len()).step_by(stride).collect();
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
         let mut drawn = self.heat_drawn.borrow_mut();
-        drawn.clear();
-        for (k, (title, what, scale)) in heat_panels(kind).into_iter().enumerate() {
-            drawn.push(None);
+        let panels = heat_panels(kind);
+        drawn.resize_with(panels.len(), || None);
+        for (k, (title, what, scale)) in panels.into_iter().enumerate() {
+            if k != only {
+                continue;
+            }
+            drawn[k] = None;
             let Some(canvas) = document
                 .get_element_by_id(&format!("heat-{k}"))
                 .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
@@ -504,12 +582,6 @@ impl App {
                 };
                 values.extend(column.unwrap_or_else(|| vec![f64::NAN; units]));
             }
-            let mut title = title;
-            if stride > 1 || units < hidden {
-                title.push_str(&format!(
-                    " (every {stride}. step, {units} of {hidden} units)"
-                ));
-            }
             if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
                 if let Ok(grid) = draw_heatmap(
                     &backend.into_drawing_area(),
@@ -518,8 +590,10 @@ impl App {
                     shown.len(),
                     units,
                     scale,
+                    stride,
                 ) {
                     drawn[k] = Some(HeatDrawn {
+                        step: s.steps,
                         grid,
                         shown: shown.clone(),
                         values,
@@ -528,7 +602,6 @@ impl App {
                 }
             }
         }
-        self.heat_drawn_at.set(self.predicted_at);
     }
 
     /// The gradient-flow chart, its clipping readout, and the plotted data for tests
@@ -605,6 +678,8 @@ impl App {
         }
     }
 
+    /// Starts a prediction over the whole series with the current model and works on it for
+    /// up to a slice; frames finish it (see [`Self::train_slice`]).
     fn refresh_prediction(&mut self) {
         let Some(s) = &self.session else { return };
         let starts: Vec<usize> = s
@@ -615,12 +690,46 @@ impl App {
             .chain(&s.dataset.test)
             .copied()
             .collect();
-        let mut pred = s.predict(&starts);
+        let start = now();
+        self.predicting = Some((Sweep::new(starts), start));
+        self.advance_prediction(start);
+    }
+
+    /// Works on the prediction under way until `start + SLICE_MS`; shows it when done.
+    fn advance_prediction(&mut self, start: f64) {
+        let (Some(s), Some((sweep, _))) = (&self.session, &mut self.predicting) else {
+            self.predicting = None;
+            return;
+        };
+        if !sweep.advance(s, &mut || now() - start < SLICE_MS) {
+            return;
+        }
+        let Some((sweep, began)) = self.predicting.take() else {
+            return;
+        };
+        let starts = sweep.starts().to_vec();
+        let mut pred = sweep.into_predictions();
         let (nt, nv) = (s.dataset.train.len(), s.dataset.validation.len());
         self.forecast_error = None;
         if self.recursive {
             // The test segment from its first window alone, predictions fed back.
-            match s.recursive_forecast(&s.dataset.test) {
+            let c = &s.net.config;
+            let per_step = (c.cell.gates().len()
+                * c.hidden_size
+                * (c.hidden_size + c.input_size)
+                * c.layers
+                * c.directions()) as f64;
+            let work = (s.dataset.test.len() * s.dataset.task.window()) as f64 * per_step;
+            let forecast = if work > RECURSIVE_MAX_WORK {
+                Err(format!(
+                    "a recursive forecast here means {} forward passes of {} steps, one after another: too long to compute live. Try a shorter window or fewer hidden units",
+                    s.dataset.test.len(),
+                    s.dataset.task.window()
+                ))
+            } else {
+                s.recursive_forecast(&s.dataset.test)
+            };
+            match forecast {
                 Ok(f) => pred[nt + nv..].copy_from_slice(&f),
                 Err(e) => self.forecast_error = Some(e),
             }
@@ -635,21 +744,36 @@ impl App {
             .map(|(&st, p)| (self.x[s.target_row(st)], p))
             .collect();
         self.predicted_at = now();
+        self.predict_ms = self.predicted_at - began;
     }
 
-    /// One animation frame's work: either refresh the prediction over the whole series (when
-    /// due) or train for up to SLICE_MS, never both, so no frame's task grows long.
-    /// `one` trains exactly one batch and refreshes the prediction.
+    /// One animation frame's work, at most SLICE_MS of it: the prediction under way if any,
+    /// else a new prediction when one is due (and no step is half done), else training.
+    /// A step longer than a slice continues in the next frame. `one`: the Step button's
+    /// single step; the prediction is refreshed when it finishes.
     fn train_slice(&mut self, one: bool) {
-        if !one && now() - self.predicted_at > PREDICTION_EVERY_MS {
+        let start = now();
+        if self.predicting.is_some() {
+            self.advance_prediction(start);
+            return;
+        }
+        let between_steps = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.step_progress().is_none());
+        let every = PREDICTION_EVERY_MS.max(2.0 * self.predict_ms);
+        if !one && between_steps && start - self.predicted_at > every {
             self.refresh_prediction();
             return;
         }
         let Some(s) = &mut self.session else { return };
-        let start = now();
         let mut trained = 0;
         loop {
-            let r = s.step();
+            let call = now();
+            let report = s.step_within(&mut || now() - start < SLICE_MS);
+            self.step_work += now() - call;
+            let Some(r) = report else { break };
+            self.step_ms = std::mem::take(&mut self.step_work);
             trained += 1;
             self.clip_events.push_back(r.clip.clipped);
             if self.clip_events.len() > CLIP_WINDOW {
@@ -658,6 +782,7 @@ impl App {
             if r.diverged {
                 self.diverged_at = Some(r.step);
                 self.playing = false;
+                self.stepping_one = false;
                 break;
             }
             self.last_loss = Some(r.loss);
@@ -677,22 +802,27 @@ impl App {
                 break;
             }
             let frame_full = self.steps_per_frame.is_some_and(|n| trained >= n);
-            if one || frame_full || now() - start > SLICE_MS {
+            // Stop between steps when the next would not fit: then the page shows the trace
+            // of a finished step, and a long step starts at the top of a frame.
+            if one || frame_full || now() - start + self.step_ms > SLICE_MS {
                 break;
             }
         }
+        // Steps per second since the last mark, once half a second and a step have passed
+        // (a slow step, or a prediction pass in between, counts in the time).
         let t = now();
-        if t - self.rate_mark.0 > 500.0 {
+        if t - self.rate_mark.0 > 500.0 && s.steps > self.rate_mark.1 {
             self.rate = (s.steps - self.rate_mark.1) as f64 / ((t - self.rate_mark.0) / 1000.0);
             self.rate_mark = (t, s.steps);
         }
-        if one {
+        if one && trained > 0 {
+            self.stepping_one = false;
             self.refresh_prediction();
         }
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
-        if self.playing {
+        if self.playing || self.stepping_one || self.predicting.is_some() || self.heatmaps_due() {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |_| {
                 link.send_message(Msg::Frame)
@@ -726,84 +856,115 @@ impl App {
         }
     }
 
+    /// Redraws the charts whose data changed since they were drawn (each canvas carries the
+    /// key of what it shows in `data-drawn`, so a canvas the view re-created is drawn again),
+    /// then, if this frame has time left, the next heatmap behind the latest trace.
     fn draw(&self) {
         let Some(s) = &self.session else { return };
-        if self.heat_drawn_at.get() != self.predicted_at {
-            self.draw_heatmaps();
-        }
+        let start = now();
+        let run = self.run_id;
         if let Some(canvas) = self.prediction_ref.cast::<HtmlCanvasElement>() {
-            if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
-                let root = backend.into_drawing_area();
-                let split = &s.dataset.split;
-                let view = PredictionView {
-                    x: &self.x,
-                    y: &self.y,
-                    train_end: split.train.end,
-                    validation_end: split.validation.end,
-                    prediction: &self.prediction,
-                    x_labels: self.x_labels.as_deref(),
-                };
-                let title = format!("{} and the model's prediction", s.dataset.target_name);
-                let _ = draw_prediction(&root, &view, &title);
+            let key = format!("{run}:{}", self.predicted_at);
+            if stale(&canvas, &key) {
+                if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+                    let root = backend.into_drawing_area();
+                    let split = &s.dataset.split;
+                    let view = PredictionView {
+                        x: &self.x,
+                        y: &self.y,
+                        train_end: split.train.end,
+                        validation_end: split.validation.end,
+                        prediction: &self.prediction,
+                        x_labels: self.x_labels.as_deref(),
+                    };
+                    let title = format!("{} and the model's prediction", s.dataset.target_name);
+                    if draw_prediction(&root, &view, &title).is_ok() {
+                        mark_drawn(&canvas, &key);
+                    }
+                }
             }
         }
         if let (Some(canvas), Some(flow)) = (self.flow_ref.cast::<HtmlCanvasElement>(), &self.flow)
         {
-            if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
-                let root = backend.into_drawing_area();
-                let dirs = if s.config.bidirectional { 2 } else { 1 };
-                let name = |l: usize, d: usize| {
-                    let layer = if s.config.layers > 1 {
-                        format!(" layer {}", l + 1)
-                    } else {
-                        String::new()
+            let key = format!("{run}:{}", s.steps);
+            if stale(&canvas, &key) {
+                if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+                    let root = backend.into_drawing_area();
+                    let dirs = if s.config.bidirectional { 2 } else { 1 };
+                    let name = |l: usize, d: usize| {
+                        let layer = if s.config.layers > 1 {
+                            format!(" layer {}", l + 1)
+                        } else {
+                            String::new()
+                        };
+                        let rev = if d == 1 { " reverse" } else { "" };
+                        format!("{layer}{rev}")
                     };
-                    let rev = if d == 1 { " reverse" } else { "" };
-                    format!("{layer}{rev}")
-                };
-                let mut lines = Vec::new();
-                for l in 0..flow.dh_norm.len() {
-                    for d in 0..dirs.min(flow.dh_norm[l].len()) {
-                        lines.push(FlowLine {
-                            label: format!("‖dL/dh_t‖{}", name(l, d)),
-                            norms: &flow.dh_norm[l][d],
-                            dashed: false,
-                        });
-                        if let Some(dc) = flow.dc_norm.get(l).and_then(|v| v.get(d)) {
+                    let mut lines = Vec::new();
+                    for l in 0..flow.dh_norm.len() {
+                        for d in 0..dirs.min(flow.dh_norm[l].len()) {
                             lines.push(FlowLine {
-                                label: format!("‖dL/dc_t‖{}", name(l, d)),
-                                norms: dc,
-                                dashed: true,
+                                label: format!("‖dL/dh_t‖{}", name(l, d)),
+                                norms: &flow.dh_norm[l][d],
+                                dashed: false,
                             });
+                            if let Some(dc) = flow.dc_norm.get(l).and_then(|v| v.get(d)) {
+                                lines.push(FlowLine {
+                                    label: format!("‖dL/dc_t‖{}", name(l, d)),
+                                    norms: dc,
+                                    dashed: true,
+                                });
+                            }
                         }
                     }
+                    if draw_gradient_flow(
+                        &root,
+                        &lines,
+                        "gradient flow through time (latest batch, log scale)",
+                    )
+                    .is_ok()
+                    {
+                        mark_drawn(&canvas, &key);
+                    }
                 }
-                let _ = draw_gradient_flow(
-                    &root,
-                    &lines,
-                    "gradient flow through time (latest batch, log scale)",
-                );
             }
         }
         if let Some(canvas) = self.loss_ref.cast::<HtmlCanvasElement>() {
-            if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
-                let root = backend.into_drawing_area();
-                let step = (s.history.len() / 2000).max(1);
-                let train: Vec<(f64, f64)> = s
-                    .history
-                    .iter()
-                    .step_by(step)
-                    .map(|h| (h.step as f64, h.train_loss))
-                    .collect();
-                let val: Vec<(f64, f64)> = s
-                    .history
-                    .iter()
-                    .filter_map(|h| h.validation_loss.map(|v| (h.step as f64, v)))
-                    .collect();
-                let _ = draw_losses(&root, &train, &val, self.loss_scale);
+            let key = format!("{run}:{}:{:?}", s.history.len(), self.loss_scale);
+            if stale(&canvas, &key) {
+                if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+                    let root = backend.into_drawing_area();
+                    let step = (s.history.len() / 2000).max(1);
+                    let train: Vec<(f64, f64)> = s
+                        .history
+                        .iter()
+                        .step_by(step)
+                        .map(|h| (h.step as f64, h.train_loss))
+                        .collect();
+                    let val: Vec<(f64, f64)> = s
+                        .history
+                        .iter()
+                        .filter_map(|h| h.validation_loss.map(|v| (h.step as f64, v)))
+                        .collect();
+                    if draw_losses(&root, &train, &val, self.loss_scale).is_ok() {
+                        mark_drawn(&canvas, &key);
+                    }
+                }
             }
         }
+        if now() - start < HEATMAP_AFTER_MS {
+            self.draw_next_heatmap();
+        }
     }
+}
+
+/// Whether `canvas` shows something other than `key` (see [`App::draw`]).
+fn stale(canvas: &HtmlCanvasElement, key: &str) -> bool {
+    canvas.get_attribute("data-drawn").as_deref() != Some(key)
+}
+
+fn mark_drawn(canvas: &HtmlCanvasElement, key: &str) {
+    let _ = canvas.set_attribute("data-drawn", key);
 }
 
 impl App {
@@ -1052,12 +1213,17 @@ impl Component for App {
             flow: None,
             clip_events: std::collections::VecDeque::new(),
             flow_ref: NodeRef::default(),
-            heat_drawn_at: std::cell::Cell::new(-1.0),
+            run_id: 0,
             heat_drawn: std::cell::RefCell::new(Vec::new()),
             heat_hover: None,
             step_t: 0,
             step_unit: 0,
             predicted_at: 0.0,
+            predict_ms: 0.0,
+            predicting: None,
+            stepping_one: false,
+            step_work: 0.0,
+            step_ms: 0.0,
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
         };
@@ -1178,8 +1344,8 @@ impl Component for App {
                 );
             }
             Msg::Frame => {
-                if self.playing {
-                    self.train_slice(false);
+                if self.playing || self.stepping_one || self.predicting.is_some() {
+                    self.train_slice(self.stepping_one);
                 }
             }
             Msg::LossScale(scale) => self.loss_scale = scale,
@@ -1233,7 +1399,7 @@ impl Component for App {
                 if self.playing {
                     // Pausing: report the speed over the stretch just trained.
                     let (t, steps) = (now(), self.session.as_ref().map_or(0, |s| s.steps));
-                    if t - self.rate_mark.0 > 100.0 {
+                    if t - self.rate_mark.0 > 100.0 && steps > self.rate_mark.1 {
                         self.rate =
                             (steps - self.rate_mark.1) as f64 / ((t - self.rate_mark.0) / 1000.0);
                     }
@@ -1249,6 +1415,7 @@ impl Component for App {
             }
             Msg::Step => {
                 self.playing = false;
+                self.stepping_one = self.session.is_some();
                 self.train_slice(true);
             }
             Msg::Reset => model_change(self, "Reset"),
@@ -1316,7 +1483,11 @@ impl Component for App {
         true
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+        if first {
+            // The first prediction may need more frames to finish.
+            self.schedule(ctx);
+        }
         self.draw();
     }
 
@@ -1324,6 +1495,7 @@ impl Component for App {
         let link = ctx.link();
         let s = self.session.as_ref();
         let steps = s.map_or(0, |s| s.steps);
+        let step_progress = s.and_then(|s| s.step_progress());
         let epoch = s.map_or(0, |s| s.epoch);
         let val = s.and_then(|s| s.history.iter().rev().find_map(|h| h.validation_loss));
         let fmt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.5}"));
@@ -1489,11 +1661,12 @@ impl Component for App {
                         <dl class="stats" id="stats" data-steps={steps.to_string()}
                             data-loss={self.last_loss.map_or(String::new(), |l| l.to_string())}
                             data-val-loss={val.map_or(String::new(), |l| l.to_string())}>
-                            <dt>{ "step" }</dt><dd>{ steps }</dd>
+                            <dt>{ "step" }</dt><dd>{ steps }<span class="step-progress" id="step-progress" data-progress={step_progress.map_or(String::new(), |p| p.to_string())}
+                                title="How much of the step under way is done: a long step is spread over many frames">{ step_progress.map_or(String::new(), |p| format!(" +{:.0}%", p * 100.0)) }</span></dd>
                             <dt>{ "epoch" }</dt><dd>{ epoch }</dd>
                             <dt>{ "train loss" }</dt><dd>{ fmt(self.last_loss) }</dd>
                             <dt>{ "validation loss" }</dt><dd>{ fmt(val) }</dd>
-                            <dt>{ "steps/s" }</dt><dd>{ format!("{:.0}", self.rate) }</dd>
+                            <dt>{ "steps/s" }</dt><dd>{ if self.rate < 10.0 { format!("{:.2}", self.rate) } else { format!("{:.0}", self.rate) } }</dd>
                         </dl>
                         { scores_table(&self.scores) }
                         </div>
@@ -1559,6 +1732,8 @@ impl Component for App {
 /// What one heatmap drew: where its cells are, which time steps its columns are, the
 /// values (column-major: `col * units + unit`) and its title.
 struct HeatDrawn {
+    /// The training step whose trace this is.
+    step: u64,
     grid: HeatGrid,
     shown: Vec<usize>,
     values: Vec<f64>,

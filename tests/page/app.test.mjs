@@ -605,3 +605,49 @@ test('heatmaps: pointing at a cell reads its value, step and unit, and a click o
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('the largest preset (2,000 steps, 2 layers of 128) trains with no main-thread task over 50 ms, and Pause answers at once', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push({ start: Math.round(e.startTime), ms: Math.round(e.duration) });
+    }).observe({ type: 'longtask' });
+    // Every share of a step seen between frames: a long step must show partial progress.
+    window.partial = [];
+    const watch = () => {
+      const p = document.querySelector('#step-progress')?.dataset.progress;
+      if (p) window.partial.push(Number(p));
+      requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+  });
+  await page.selectOption('#lesson', 'LongSequences');
+  await page.getByText('Lesson “9. Long sequences').first().waitFor();
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) >= 4, null, { timeout: 60000 });
+  // Pause from inside the page, and time how long until the button says Play again.
+  const pause = await page.evaluate(async () => {
+    const t = performance.now();
+    const label = () => document.querySelector('#play').textContent.trim();
+    document.querySelector('#play').click();
+    for (let frames = 0; label() !== 'Play' && frames < 600; frames++) {
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    return { ms: performance.now() - t, label: label() };
+  });
+  const s = await stats(page);
+  const { longTasks, partial } = await page.evaluate(() => ({ longTasks: window.longTasks, partial: window.partial }));
+  console.log(`steps ${s.steps}, loss ${s.loss}, pause answered in ${pause.ms.toFixed(1)} ms, ${partial.length} frames mid-step, long tasks ${JSON.stringify(longTasks)}`);
+  assert.deepEqual(longTasks, [], 'no main-thread task over 50 ms');
+  assert.ok(partial.some((p) => p > 0 && p < 1), 'a step spread over frames');
+  assert.equal(pause.label, 'Play');
+  assert.ok(pause.ms < 100, `Pause took ${pause.ms} ms`);
+  assert.ok(Number.isFinite(s.loss));
+  await page.waitForFunction(() => document.querySelector('#saturation').textContent.includes('every 17th of 2000 time steps'));
+  await waitForInk(page, '#heat-5');
+  await screenshot(page, 'long-sequences');
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
