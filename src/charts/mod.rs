@@ -33,6 +33,51 @@ pub fn tick_label(v: f64, decimals: usize) -> String {
     }
 }
 
+/// A label for a count axis (steps, time steps): whole numbers only, so a short run's axis
+/// does not read "0 0 1 2 2".
+pub fn count_label(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        tick_label(v.round(), 0)
+    } else {
+        String::new()
+    }
+}
+
+/// A label for a log axis: only at 1, 2 and 5 times a power of ten (evenly spread on a log
+/// axis), so the ticks plotters puts at 3, 4, 6, ... 9 do not crowd the top of each decade.
+pub fn log_label(v: f64) -> String {
+    if !(v.is_finite() && v > 0.0) {
+        return String::new();
+    }
+    let mantissa = v / 10f64.powf(v.log10().floor());
+    if [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .any(|m| (mantissa - m).abs() < 1e-6 * m)
+    {
+        format!("{v:.0e}")
+    } else {
+        String::new()
+    }
+}
+
+/// The label of a log axis over `lo..hi`: [`log_label`], or every tick with two digits when
+/// the range holds no 1, 2 or 5 times a power of ten (then it is narrow and has few ticks).
+fn log_axis_label(lo: f64, hi: f64) -> impl Fn(&f64) -> String {
+    let e = lo.log10().floor() as i32;
+    let round = (e..=e + 1).any(|k| {
+        [1.0, 2.0, 5.0]
+            .iter()
+            .any(|m| (lo..=hi).contains(&(m * 10f64.powi(k))))
+    });
+    move |v: &f64| {
+        if round || !lo.is_finite() {
+            log_label(*v)
+        } else {
+            format!("{v:.1e}")
+        }
+    }
+}
+
 /// Draws `series` as a line chart titled `title` onto `root`, filling it white first.
 pub fn draw_signal<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -241,7 +286,7 @@ pub fn draw_losses<DB: DrawingBackend>(
             .caption("loss (log scale)", ("sans-serif", 16))
             .build_cartesian_2d(0.0..x1, (lo..hi).log_scale())
             .map_err(err)?;
-        loss_lines(&mut chart, &|v| format!("{v:.0e}"), &train, &validation).map_err(err)
+        loss_lines(&mut chart, &log_axis_label(lo, hi), &train, &validation).map_err(err)
     } else {
         let hi = if hi.is_finite() && hi > 0.0 {
             hi * 1.05
@@ -272,7 +317,7 @@ fn loss_lines<
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
         .x_desc("step")
-        .x_label_formatter(&|v| tick_label(*v, 0))
+        .x_label_formatter(&|v| count_label(*v))
         .y_label_formatter(y_label)
         .draw()?;
     chart
@@ -348,8 +393,8 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
         .x_desc("time step t")
-        .x_label_formatter(&|v| tick_label(*v, 0))
-        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .x_label_formatter(&|v| count_label(*v))
+        .y_label_formatter(&log_axis_label(lo, hi))
         .draw()
         .map_err(err)?;
     for (k, line) in lines.iter().enumerate() {
@@ -701,6 +746,22 @@ mod tests {
             svg.contains("\n0.5\n") || svg.contains(">0.5<"),
             "the bar's middle label"
         );
+    }
+
+    #[test]
+    fn log_and_count_axes_label_only_round_values() {
+        assert_eq!(log_label(1e-3), "1e-3");
+        assert_eq!(log_label(2e-3), "2e-3");
+        assert_eq!(log_label(5e4), "5e4");
+        assert_eq!(log_label(3e-3), "");
+        assert_eq!(log_label(9e-1), "");
+        assert_eq!(log_label(0.0), "");
+        assert_eq!(log_axis_label(0.3, 0.45)(&0.4), "4.0e-1");
+        assert_eq!(log_axis_label(0.3, 0.55)(&0.4), "");
+        assert_eq!(log_axis_label(0.3, 0.55)(&0.5), "5e-1");
+        assert_eq!(count_label(2.0), "2");
+        assert_eq!(count_label(2.5), "");
+        assert_eq!(count_label(-1e-9), "0");
     }
 
     #[test]
