@@ -1,6 +1,8 @@
 //! Charts: plain functions over any plotters [`DrawingBackend`], so the same code draws to the
 //! page's canvas (`CanvasBackend`) and to an SVG string in a native test.
 
+pub mod diagram;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::charts::diagram::{cell_svg, CellValues};
 use crate::charts::{
     draw_gradient_flow, draw_heatmap, draw_losses, draw_prediction, FlowLine, HeatGrid, HeatScale,
     LossScale, PredictionView,
@@ -32,6 +33,9 @@ use crate::ui::share::Restored;
 
 /// Most milliseconds of training per animation frame.
 const SLICE_MS: f64 = 10.0;
+
+/// How long the step-through takes to play over a whole window.
+const T_PLAY_MS: f64 = 4000.0;
 
 /// A heatmap is drawn in a frame only if redrawing the charts took less than this.
 const HEATMAP_AFTER_MS: f64 = 6.0;
@@ -148,6 +152,8 @@ pub enum Msg {
     Recursive(bool),
     /// The step-through's time step and unit (0-based).
     StepThrough(usize, usize),
+    /// Play the step-through over t (or stop).
+    PlayT,
     /// The pointer over heatmap k at this canvas pixel, or off the heatmaps (None).
     HeatHover(Option<(usize, f64, f64)>),
     /// A click on heatmap k at this canvas pixel: open that step and unit in the step-through.
@@ -225,6 +231,8 @@ pub struct App {
     flow_ref: NodeRef,
     step_t: usize,
     step_unit: usize,
+    /// The step-through plays over t: when it last moved on.
+    t_playing: Option<f64>,
     /// Counts the runs built, so charts know a new run from an old one.
     run_id: u64,
     /// What each heatmap drew, for the pointer readout.
@@ -461,6 +469,22 @@ impl App {
             0,
             unit,
         );
+        let diagram = cell_svg(
+            kind,
+            &CellValues {
+                x: x.first().copied().unwrap_or(f64::NAN),
+                features: x.len(),
+                h_prev: h_prev[unit],
+                c_prev: c_prev.as_ref().map(|c| c[unit]),
+                named: eqs.iter().map(|e| (e.name.clone(), e.value)).collect(),
+            },
+            &format!(
+                "The {} cell at t = {}, unit {}, coloured by its values",
+                kind.name(),
+                t + 1,
+                unit + 1
+            ),
+        );
         let link = ctx.link();
         let on_t = link.batch_callback(move |e: InputEvent| {
             e.target_unchecked_into::<HtmlInputElement>()
@@ -481,8 +505,14 @@ impl App {
                     <label for="t-scrub" title="The time step within the window (sample 1 of the latest batch, layer 1)">{ format!("t = {} of {}", t + 1, last + 1) }</label>
                     <input id="t-scrub" type="range" min="1" max={(last + 1).to_string()} value={(t + 1).to_string()} oninput={on_t} />
                     <button id="t-next" title="Next time step" disabled={t == last} onclick={link.callback(move |_| Msg::StepThrough((t + 1).min(last), unit))}>{ "▶" }</button>
+                    <button id="t-play" title="Play over t: step through the window again and again" aria-pressed={self.t_playing.is_some().to_string()} onclick={link.callback(|_| Msg::PlayT)}>
+                        { if self.t_playing.is_some() { "Stop" } else { "Play over t" } }
+                    </button>
                     <label for="unit" title="Which hidden unit's equations to show">{ "unit" }</label>
                     <input id="unit" type="number" min="1" max={hidden.to_string()} value={(unit + 1).to_string()} onchange={on_unit} />
+                </div>
+                <div class="cell-diagram-box" id="cell-diagram" data-t={t.to_string()} data-unit={unit.to_string()}>
+                    { Html::from_html_unchecked(AttrValue::from(diagram)) }
                 </div>
                 <ol class="equations">
                     { for eqs.iter().map(|e| html! {
@@ -821,8 +851,28 @@ impl App {
         }
     }
 
+    /// Moves the playing step-through on by one time step when it is due: a whole window
+    /// plays in about 4 s (from 40 to 400 ms a step), then starts again.
+    fn advance_t(&mut self) {
+        let (Some(since), Some(s)) = (self.t_playing, &self.session) else {
+            return;
+        };
+        let steps = s.dataset.task.window().max(1);
+        let every = (T_PLAY_MS / steps as f64).clamp(40.0, 400.0);
+        let t = now();
+        if t - since >= every {
+            self.step_t = (self.step_t.min(steps - 1) + 1) % steps;
+            self.t_playing = Some(t);
+        }
+    }
+
     fn schedule(&mut self, ctx: &Context<Self>) {
-        if self.playing || self.stepping_one || self.predicting.is_some() || self.heatmaps_due() {
+        if self.playing
+            || self.stepping_one
+            || self.predicting.is_some()
+            || self.t_playing.is_some()
+            || self.heatmaps_due()
+        {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |_| {
                 link.send_message(Msg::Frame)
@@ -1218,6 +1268,7 @@ impl Component for App {
             heat_hover: None,
             step_t: 0,
             step_unit: 0,
+            t_playing: None,
             predicted_at: 0.0,
             predict_ms: 0.0,
             predicting: None,
@@ -1347,12 +1398,19 @@ impl Component for App {
                 if self.playing || self.stepping_one || self.predicting.is_some() {
                     self.train_slice(self.stepping_one);
                 }
+                self.advance_t();
             }
             Msg::LossScale(scale) => self.loss_scale = scale,
             Msg::Speed(n) => self.steps_per_frame = n,
             Msg::StepThrough(t, unit) => {
                 self.step_t = t;
                 self.step_unit = unit;
+            }
+            Msg::PlayT => {
+                self.t_playing = match self.t_playing {
+                    Some(_) => None,
+                    None => Some(now()),
+                };
             }
             Msg::HeatHover(at) => {
                 let hover = at.and_then(|(k, x, y)| self.heat_cell(k, x, y));

@@ -651,3 +651,73 @@ test('the largest preset (2,000 steps, 2 layers of 128) trains with no main-thre
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('the cell diagram: every gate and state coloured by the traced values, for each cell type; play over t; the views keep 30 frames/s', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  const cells = await page.$$eval('#cell option', (o) => o.map((x) => x.value));
+  const diagram = (p) => p.evaluate(() => {
+    const gates = {};
+    for (const g of document.querySelectorAll('#cell-diagram g.gate')) {
+      gates[g.dataset.name] = { value: Number(g.dataset.value), fill: g.querySelector('rect').getAttribute('fill') };
+    }
+    const eqs = {};
+    for (const li of document.querySelectorAll('#step-through li')) eqs[li.dataset.name] = Number(li.dataset.value);
+    const box = document.querySelector('#cell-diagram');
+    return { gates, eqs, cell: box.querySelector('svg').dataset.cell, t: Number(box.dataset.t) };
+  });
+  const expected = {
+    'LSTM': ['i_t', 'f_t', 'g_t', 'o_t'],
+    'GRU': ['r_t', 'z_t', 'n_t'],
+  };
+  for (const cell of cells) {
+    await page.selectOption('#cell', cell);
+    await trainFor(page, 15);
+    const d = await diagram(page);
+    assert.equal(d.cell, cell);
+    const names = expected[cell] ?? (cell.startsWith('LSTM') ? ['i_t', 'f_t', 'g_t', 'o_t'] : ['h_t']);
+    for (const n of names) {
+      assert.ok(n in d.gates, `${cell}: a ${n} block`);
+      // The block shows the very number the step-through (and the trace) has.
+      assert.equal(d.gates[n].value, d.eqs[n], `${cell} ${n}`);
+    }
+    // Different values, different colours: the blocks are not all one flat colour.
+    assert.ok(new Set(Object.values(d.gates).map((g) => g.fill)).size > 1 || names.length === 1, `${cell}: colours ${JSON.stringify(d.gates)}`);
+    await page.locator('#cell-diagram').scrollIntoViewIfNeeded();
+    await page.locator('#cell-diagram').screenshot({ path: `target/screenshots/cell-diagram-${cell.replace(/[^A-Za-z]+/g, '-').toLowerCase()}.png` });
+  }
+  // Play over t while training: t moves on, and frames keep coming at 30/s or more.
+  await page.selectOption('#cell', 'LSTM');
+  await trainFor(page, 5);
+  await page.click('#t-play');
+  await page.click('h1');
+  await page.keyboard.press('Space');
+  const fps = await page.evaluate(() => new Promise((resolve) => {
+    let frames = 0;
+    const start = performance.now();
+    const count = (now) => {
+      frames++;
+      if (now - start < 2000) requestAnimationFrame(count);
+      else resolve(frames / ((now - start) / 1000));
+    };
+    requestAnimationFrame(count);
+  }));
+  const moved = await page.evaluate(() => {
+    const ts = new Set();
+    return new Promise((resolve) => {
+      const look = () => {
+        ts.add(document.querySelector('#cell-diagram').dataset.t);
+        if (ts.size >= 3) resolve([...ts]);
+        else requestAnimationFrame(look);
+      };
+      look();
+    });
+  });
+  await page.keyboard.press('Space');
+  await page.click('#t-play');
+  console.log(`frames/s while training lesson 1 with every view and play over t: ${fps.toFixed(1)}; t went through ${moved}`);
+  assert.ok(moved.length >= 3);
+  assert.ok(fps >= 30, `${fps} frames/s`);
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
