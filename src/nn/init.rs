@@ -24,6 +24,10 @@ pub enum Scheme {
     /// Keras' recurrent default: Glorot-uniform input weights, orthogonal recurrent weights,
     /// zero biases.
     XavierOrthogonal,
+    /// The course notes' hand-worked example: each gate's block of the input weights is the
+    /// identity (input j feeds unit j), recurrent weights and biases are zero, so one tanh
+    /// RNN step from h = 0 gives h = tanh(x). Not for training well; for checking by hand.
+    Identity,
 }
 
 /// Initialisation settings.
@@ -101,6 +105,21 @@ pub fn initialise<T: Real, R: Rng>(net: &mut Network<T>, init: Init, rng: &mut R
                 } else {
                     orthogonal(rows, hidden, rng)
                 };
+                cell.b_ih.fill(T::zero());
+                cell.b_hh.fill(T::zero());
+                if let Some(p) = &mut cell.peephole {
+                    p.fill(T::zero());
+                }
+            }
+            Scheme::Identity => {
+                cell.w_ih = Mat::from_fn(rows, input, |r, c| {
+                    if r % hidden == c {
+                        T::one()
+                    } else {
+                        T::zero()
+                    }
+                });
+                cell.w_hh.fill(T::zero());
                 cell.b_ih.fill(T::zero());
                 cell.b_hh.fill(T::zero());
                 if let Some(p) = &mut cell.peephole {

@@ -24,6 +24,7 @@ pub enum Lesson {
     StockCsv,
     HouseholdLoad,
     LongSequences,
+    NotesExample,
 }
 
 /// The clipping the page's one-click fix applies: clip by global norm 0.25.
@@ -159,7 +160,7 @@ pub struct Prepared {
 }
 
 impl Lesson {
-    pub const ALL: [Lesson; 9] = [
+    pub const ALL: [Lesson; 10] = [
         Lesson::SineNextValue,
         Lesson::CurveFitting,
         Lesson::LargeInputs,
@@ -169,6 +170,7 @@ impl Lesson {
         Lesson::StockCsv,
         Lesson::HouseholdLoad,
         Lesson::LongSequences,
+        Lesson::NotesExample,
     ];
 
     pub const fn title(self) -> &'static str {
@@ -182,6 +184,7 @@ impl Lesson {
             Lesson::StockCsv => "7. Stock prices (sample CSV): next close",
             Lesson::HouseholdLoad => "8. Household load (sample CSV): 6 steps ahead",
             Lesson::LongSequences => "9. Long sequences: 2,000 steps, 2 layers",
+            Lesson::NotesExample => "10. The notes' hand example: tanh([0.6, 0.5])",
         }
     }
 
@@ -208,6 +211,9 @@ impl Lesson {
             }
             Lesson::HouseholdLoad => {
                 "The shipped sample data/household_load_synthetic.csv: a reading every 15 minutes for 150 days. From the last 5 readings (75 minutes) the network predicts the load 6 readings (90 minutes) ahead, as in the notes' case. The daily shape makes it learnable; the noise sets the floor."
+            }
+            Lesson::NotesExample => {
+                "The course notes work one step of a vanilla RNN by hand: 2 tanh units, input weights the identity, recurrent weights and biases zero, and the input x_1 = [0.6, 0.5], so h_1 = tanh(W_ih·x_1 + W_hh·h_0) = tanh([0.6, 0.5]) = [0.537, 0.462]. Press Step once: the step-through shows t = 1 with these very weights (the trace of the step, before its update): unit 1 reads 0.537; set the unit to 2 for 0.462. The cell diagram shows the same numbers."
             }
             Lesson::LongSequences => {
                 "Lesson 2's task on windows of 2,000 steps (a new window every 250), with an LSTM of 2 layers of 128 units and 2 windows per batch: about ten billion arithmetic operations per training step, so in the browser a step takes a second or more. Backpropagation through time redoes the forward pass's work twice over and keeps every step's gates and states in memory (about 50 MB here). The page spreads each step over many frames, shows its progress beside the step count, and stays responsive; the gradient-flow view shows how far back through 2,000 steps the gradient still reaches."
@@ -246,6 +252,20 @@ impl Lesson {
             Lesson::LargeInputs => Settings {
                 scaling: Scaling::None,
                 ..Lesson::CurveFitting.defaults()
+            },
+            Lesson::NotesExample => Settings {
+                cell: CellKind::Rnn(crate::nn::Activation::Tanh),
+                hidden_size: 2,
+                learning_rate: 0.01,
+                scaling: Scaling::None,
+                clip: Clip::Off,
+                optimizer: OptimizerKind::SGD,
+                seed: 1,
+                schedule: Schedule::default(),
+                shape: Shape {
+                    init: Scheme::Identity,
+                    ..Shape::default()
+                },
             },
             Lesson::LongSequences => Settings {
                 hidden_size: 128,
@@ -288,6 +308,7 @@ impl Lesson {
         match self {
             Lesson::VanishingGradients => return long_lag(s).map_err(|e| e.to_string()),
             Lesson::Classification => return cos_sign(s).map_err(|e| e.to_string()),
+            Lesson::NotesExample => return notes_example(s).map_err(|e| e.to_string()),
             Lesson::StockCsv => {
                 let table = sample_table(
                     &crate::data::samples::stock_like(),
@@ -400,6 +421,31 @@ impl Lesson {
             y: series.y,
         })
     }
+}
+
+/// Lesson 10: one window of one step, x_1 = [0.6, 0.5], as in the notes' worked example (the
+/// target, tanh(0.6), only gives the loss something to measure).
+fn notes_example(s: &Settings) -> Result<Prepared, FrameError> {
+    let target = vec![0.6f64.tanh()];
+    let dataset = Dataset::new(
+        vec![("x1".into(), vec![0.6]), ("x2".into(), vec![0.5])],
+        ("h1".into(), TargetData::Values(target.clone())),
+        Task::SeqToSeq {
+            window: 1,
+            stride: 1,
+        },
+        s.scaling,
+        SplitSpec::Counts {
+            validation: 0,
+            test: 0,
+        },
+    )?;
+    Ok(Prepared {
+        dataset,
+        config: s.train_config(1),
+        x: vec![1.0],
+        y: target,
+    })
 }
 
 /// The time steps of a window in the long-sequence lesson, and how far apart windows start.
@@ -528,6 +574,39 @@ mod tests {
             session.step();
         }
         (before, session.loss_in_original_units(&all).unwrap())
+    }
+
+    /// Lesson 10 reproduces the notes' numbers in the trace the page's step-through reads:
+    /// after one step, h_1 = tanh([0.6, 0.5]) = [0.537, 0.462], worked out by the
+    /// step-through from the weights before the update.
+    #[test]
+    fn the_notes_example_lesson_gives_the_notes_numbers() {
+        let p = Lesson::NotesExample
+            .prepare(&Lesson::NotesExample.defaults())
+            .unwrap();
+        let mut session = Session::new(p.config, p.dataset).unwrap();
+        session.step();
+        let layer = &session.last_trace().layers[0];
+        let h = &layer.steps[0][0].hidden;
+        assert!((f64::from(h[(0, 0)]) - 0.6f64.tanh()).abs() < 1e-6);
+        assert!((f64::from(h[(1, 0)]) - 0.5f64.tanh()).abs() < 1e-6);
+        let inputs = crate::nn::explain::StepInputs {
+            x: &[0.6, 0.5],
+            h_prev: &[0.0, 0.0],
+            c_prev: None,
+        };
+        let net = session.last_trace_network();
+        for (unit, want) in [(0, "tanh(0.600) = 0.537"), (1, "tanh(0.500) = 0.462")] {
+            let eq = &crate::nn::explain::equations(
+                session.config.cell,
+                net.cell(0, 0),
+                &inputs,
+                &layer.steps[0][0],
+                0,
+                unit,
+            )[0];
+            assert!(eq.text.ends_with(want), "{}", eq.text);
+        }
     }
 
     /// The largest preset: 2,000-step windows through 2 layers of 128 LSTM units. Its step is

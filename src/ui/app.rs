@@ -44,10 +44,14 @@ const HEATMAP_AFTER_MS: f64 = 6.0;
 const CLIP_WINDOW: usize = 100;
 
 /// The initialisation schemes the page offers.
-const INITS: [(&str, Scheme); 3] = [
+const INITS: [(&str, Scheme); 4] = [
     ("PyTorch default", Scheme::PyTorch),
     ("Xavier (Glorot)", Scheme::Xavier),
     ("Xavier + orthogonal (Keras)", Scheme::XavierOrthogonal),
+    (
+        "Identity input, zero recurrent (the notes' example)",
+        Scheme::Identity,
+    ),
 ];
 /// Predictions over the whole series are refreshed at most this often (and, when they take
 /// long, at most a third of the time goes to them).

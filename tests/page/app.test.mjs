@@ -721,3 +721,30 @@ test('the cell diagram: every gate and state coloured by the traced values, for 
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('lesson 10: one Step reproduces the notes\' hand example, tanh([0.6, 0.5]) = [0.537, 0.462], in the step-through and the diagram', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.selectOption('#lesson', 'NotesExample');
+  await page.getByText('Lesson “10.').first().waitFor();
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 1);
+  const h = () => page.evaluate(() => {
+    const li = document.querySelector('#step-through li[data-name="h_t"]');
+    const g = document.querySelector('#cell-diagram g.gate[data-name="h_t"]');
+    return { text: li.textContent, value: Number(li.dataset.value), diagram: Number(g.dataset.value), svg: document.querySelector('#cell-diagram').textContent };
+  });
+  const u1 = await h();
+  assert.equal(u1.text, 'h_t = tanh(W_ih·x_t + b_ih + W_hh·h_{t-1} + b_hh) = tanh(0.600 + 0.000 + 0.000 + 0.000) = tanh(0.600) = 0.537');
+  assert.equal(u1.diagram, u1.value);
+  assert.ok(u1.svg.includes('x_t[1 of 2] = 0.600') && u1.svg.includes('h_t = 0.537'), u1.svg);
+  await page.fill('#unit', '2');
+  await page.press('#unit', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#step-through li[data-name="h_t"]').textContent.endsWith('0.462'));
+  const u2 = await h();
+  assert.ok(u2.text.endsWith('tanh(0.500) = 0.462'), u2.text);
+  await page.locator('#step-through').scrollIntoViewIfNeeded();
+  await screenshot(page, 'lesson-notes-example');
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
