@@ -4,9 +4,10 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# 1. Debian packages: Chromium + driver for tests; Debian's wasm-capable compiler when rustup
-#    has no wasm32 target (it cannot be downloaded on the project's machines).
-apt_pkgs=(chromium chromium-driver)
+# 1. Debian packages: Chromium + driver for tests, and a CJK font so its screenshots of the
+#    Chinese page show characters; Debian's wasm-capable compiler when rustup has no wasm32
+#    target (it cannot be downloaded on the project's machines).
+apt_pkgs=(chromium chromium-driver fonts-wqy-microhei)
 if ! have_rustup_wasm_target; then
   apt_pkgs+=(rustc-web cargo-web rust-web-src lld-19)
 fi

@@ -9,9 +9,11 @@
 //! ```
 //!
 //! `nn` and `data` do not know each other; nothing below `ui` touches the browser.
+//! [`i18n`] (the page's words, one catalogue per language) is a leaf every layer may use.
 
 pub mod charts;
 pub mod data;
+pub mod i18n;
 pub mod nn;
 pub mod train;
 

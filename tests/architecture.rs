@@ -77,3 +77,18 @@ fn charts_and_train_stay_below_the_ui_and_off_the_browser() {
         assert_no_use(module, &BROWSER);
     }
 }
+
+#[test]
+fn the_catalogues_are_a_leaf() {
+    assert_no_use(
+        "i18n",
+        &[
+            "crate::nn",
+            "crate::data",
+            "crate::charts",
+            "crate::train",
+            "crate::ui",
+        ],
+    );
+    assert_no_use("i18n", &BROWSER);
+}

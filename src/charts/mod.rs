@@ -3,6 +3,8 @@
 
 pub mod diagram;
 
+use crate::i18n::tr;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -195,18 +197,18 @@ pub fn draw_prediction<DB: DrawingBackend>(
         .map_err(err)?;
     let n = v.x.len().min(v.y.len());
     let segments = [
-        (0, v.train_end.min(n), TRAIN_COLOUR, "train"),
+        (0, v.train_end.min(n), TRAIN_COLOUR, tr("chart.train")),
         (
             v.train_end.min(n).saturating_sub(1),
             v.validation_end.min(n),
             VALIDATION_COLOUR,
-            "validation",
+            tr("chart.validation"),
         ),
         (
             v.validation_end.min(n).saturating_sub(1),
             n,
             TEST_COLOUR,
-            "test",
+            tr("chart.test"),
         ),
     ];
     for (a, b, colour, label) in segments {
@@ -231,7 +233,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
                 PREDICTION_COLOUR.stroke_width(2),
             ))
             .map_err(err)?
-            .label("prediction")
+            .label(tr("chart.prediction_line"))
             .legend(legend_mark(PREDICTION_COLOUR));
     }
     draw_legend(&mut chart).map_err(err)?;
@@ -285,7 +287,7 @@ pub fn draw_losses<DB: DrawingBackend>(
             (1e-4, 1.0)
         };
         let mut chart = builder
-            .caption("loss (log scale)", ("sans-serif", 16))
+            .caption(tr("chart.loss_log"), ("sans-serif", 16))
             .build_cartesian_2d(0.0..x1, (lo..hi).log_scale())
             .map_err(err)?;
         loss_lines(&mut chart, &log_axis_label(lo, hi), &train, &validation).map_err(err)
@@ -296,7 +298,7 @@ pub fn draw_losses<DB: DrawingBackend>(
             1.0
         };
         let mut chart = builder
-            .caption("loss (linear scale)", ("sans-serif", 16))
+            .caption(tr("chart.loss_linear"), ("sans-serif", 16))
             .build_cartesian_2d(0.0..x1, 0.0..hi)
             .map_err(err)?;
         loss_lines(&mut chart, &|v| format!("{v:.3}"), &train, &validation).map_err(err)
@@ -318,7 +320,7 @@ fn loss_lines<
     chart
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
-        .x_desc("step")
+        .x_desc(tr("chart.step"))
         .x_label_formatter(&|v| count_label(*v))
         .y_label_formatter(y_label)
         .draw()?;
@@ -327,14 +329,14 @@ fn loss_lines<
             train.iter().copied(),
             TRAIN_COLOUR.stroke_width(1),
         ))?
-        .label("train (per batch)")
+        .label(tr("chart.train_per_batch"))
         .legend(legend_mark(TRAIN_COLOUR));
     chart
         .draw_series(LineSeries::new(
             validation.iter().copied(),
             VALIDATION_COLOUR.stroke_width(2),
         ))?
-        .label("validation (per epoch)")
+        .label(tr("chart.validation_per_epoch"))
         .legend(legend_mark(VALIDATION_COLOUR));
     draw_legend(chart)
 }
@@ -394,7 +396,7 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
-        .x_desc("time step t")
+        .x_desc(tr("chart.time_step"))
         .x_label_formatter(&|v| count_label(*v))
         .y_label_formatter(&log_axis_label(lo, hi))
         .draw()

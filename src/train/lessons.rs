@@ -131,6 +131,9 @@ impl Settings {
 pub struct RunLink {
     pub lesson: Lesson,
     pub settings: Settings,
+    /// The page's language (links from before it was added open in English).
+    #[serde(default)]
+    pub lang: crate::i18n::Lang,
 }
 
 impl RunLink {
@@ -173,55 +176,36 @@ impl Lesson {
         Lesson::NotesExample,
     ];
 
-    pub const fn title(self) -> &'static str {
-        match self {
-            Lesson::SineNextValue => "1. Sine: next value (window 10)",
-            Lesson::CurveFitting => "2. Curve fitting: sin(x) → cos(x)",
-            Lesson::LargeInputs => "3. Large inputs: x starts at 3000",
-            Lesson::VanishingGradients => "4. Vanishing gradients: recall after 50 steps",
-            Lesson::ExplodingGradients => "5. Exploding gradients",
-            Lesson::Classification => "6. Classification: the sign of cos(4x)",
-            Lesson::StockCsv => "7. Stock prices (sample CSV): next close",
-            Lesson::HouseholdLoad => "8. Household load (sample CSV): 6 steps ahead",
-            Lesson::LongSequences => "9. Long sequences: 2,000 steps, 2 layers",
-            Lesson::NotesExample => "10. The notes' hand example: tanh([0.6, 0.5])",
-        }
+    /// The lesson's title in the page's language.
+    pub fn title(self) -> &'static str {
+        crate::i18n::tr(match self {
+            Lesson::SineNextValue => "lesson.sine.title",
+            Lesson::CurveFitting => "lesson.curve.title",
+            Lesson::LargeInputs => "lesson.large_inputs.title",
+            Lesson::VanishingGradients => "lesson.vanishing.title",
+            Lesson::ExplodingGradients => "lesson.exploding.title",
+            Lesson::Classification => "lesson.classification.title",
+            Lesson::StockCsv => "lesson.stock.title",
+            Lesson::HouseholdLoad => "lesson.household.title",
+            Lesson::LongSequences => "lesson.long.title",
+            Lesson::NotesExample => "lesson.notes.title",
+        })
     }
 
-    /// Two or three sentences for the page.
-    pub const fn explanation(self) -> &'static str {
-        match self {
-            Lesson::SineNextValue => {
-                "2000 points of sin(t), t from 0 to 100. The network reads 10 consecutive values and predicts the next one (many-to-one). The last 200 points are the test set, the 200 before them validation, as in the course notes' Keras example."
-            }
-            Lesson::CurveFitting => {
-                "At each of 20 steps the input is sin(x) and the target cos(x) at the same step (many-to-many), so the network must work out where in the wave it is from what it has seen. The notes' TensorFlow setting: LSTM with 10 hidden units, Adam, learning rate 0.006. Watch the orange prediction bend onto the curve; early steps of each window converge first."
-            }
-            Lesson::ExplodingGradients => {
-                "A ReLU RNN trained with plain SGD at learning rate 1 and no clipping. ReLU does not squash, so through backpropagation through time the gradient is multiplied by W_hh at every step and can grow without bound: after a few steps the loss becomes NaN and the page stops the run. Clipping the gradient by its global norm, g ← g·c/max(c, ‖g‖) with c = 0.25, keeps each step bounded and the same run trains."
-            }
-            Lesson::VanishingGradients => {
-                "Each window is 50 random values; a marker flags the first, and the target is that first value, so the network must carry it past 49 distractors. A vanilla RNN multiplies the gradient by W_hh and tanh' at every step back: the signal from step 1 arrives shrunk by orders of magnitude, it does not learn to remember, and its prediction stays near 0 (validation MSE near 1/3, the values' variance). Switch the cell to LSTM (its forget gate starts open here, bias +5): the cell state carries the value and the gradient, and it learns in a few hundred steps."
-            }
-            Lesson::Classification => {
-                "The input is cos(4x) with noise, 10 steps at a time; the label is whether cos(4x) is at or above 0 at the next step (1) or not (0). The head outputs two logits and the loss is softmax cross-entropy. Near the zero crossings the noise makes it hard: watch the accuracy and the confusion between the classes."
-            }
-            Lesson::StockCsv => {
-                "The shipped sample data/stock_like_synthetic.csv, symbol SYNA: open, close, low, high and volume of 1,600 trading days in, the next day's close out, from windows of 10 days. Volume is in the millions and prices near 50, so the inputs are z-score normalised; the split is 70/15/15 in time order. A random walk is hard to beat: compare the RMSE with the day-to-day change."
-            }
-            Lesson::HouseholdLoad => {
-                "The shipped sample data/household_load_synthetic.csv: a reading every 15 minutes for 150 days. From the last 5 readings (75 minutes) the network predicts the load 6 readings (90 minutes) ahead, as in the notes' case. The daily shape makes it learnable; the noise sets the floor."
-            }
-            Lesson::NotesExample => {
-                "The course notes work one step of a vanilla RNN by hand: 2 tanh units, input weights the identity, recurrent weights and biases zero, and the input x_1 = [0.6, 0.5], so h_1 = tanh(W_ih·x_1 + W_hh·h_0) = tanh([0.6, 0.5]) = [0.537, 0.462]. Press Step once: the step-through shows t = 1 with these very weights (the trace of the step, before its update): unit 1 reads 0.537; set the unit to 2 for 0.462. The cell diagram shows the same numbers."
-            }
-            Lesson::LongSequences => {
-                "Lesson 2's task on windows of 2,000 steps (a new window every 250), with an LSTM of 2 layers of 128 units and 2 windows per batch: about ten billion arithmetic operations per training step, so in the browser a step takes a second or more. Backpropagation through time redoes the forward pass's work twice over and keeps every step's gates and states in memory (about 50 MB here). The page spreads each step over many frames, shows its progress beside the step count, and stays responsive; the gradient-flow view shows how far back through 2,000 steps the gradient still reaches."
-            }
-            Lesson::LargeInputs => {
-                "The same task, but x itself (starting at 3000/(10π) ≈ 95) is fed in beside sin(x), without normalisation. Every gate sees w·x with x near 100, so sigmoids sit at 0 or 1 and tanh at ±1: the gates saturate, gradients vanish and the network barely learns. Press “Normalise inputs” to fix it."
-            }
-        }
+    /// Two or three sentences for the page, in its language.
+    pub fn explanation(self) -> &'static str {
+        crate::i18n::tr(match self {
+            Lesson::SineNextValue => "lesson.sine.text",
+            Lesson::CurveFitting => "lesson.curve.text",
+            Lesson::LargeInputs => "lesson.large_inputs.text",
+            Lesson::VanishingGradients => "lesson.vanishing.text",
+            Lesson::ExplodingGradients => "lesson.exploding.text",
+            Lesson::Classification => "lesson.classification.text",
+            Lesson::StockCsv => "lesson.stock.text",
+            Lesson::HouseholdLoad => "lesson.household.text",
+            Lesson::LongSequences => "lesson.long.text",
+            Lesson::NotesExample => "lesson.notes.text",
+        })
     }
 
     /// The lesson's own settings.
@@ -983,8 +967,14 @@ mod csv_tests {
                 learning_rate: 0.003,
                 ..Lesson::CurveFitting.defaults()
             },
+            lang: crate::i18n::Lang::Zh,
         };
         assert_eq!(RunLink::from_text(&link.to_text()).unwrap(), link);
+        // A link made before the language was part of it opens in English.
+        let mut old: serde_json::Value = serde_json::from_str(&link.to_text()).unwrap();
+        old.as_object_mut().unwrap().remove("lang");
+        let old = RunLink::from_text(&old.to_string()).unwrap();
+        assert_eq!(old.lang, crate::i18n::Lang::En);
         let err = RunLink::from_text("{\"lesson\":\"nope\"}").unwrap_err();
         assert!(err.starts_with("it is not a run link"), "{err}");
         let mut bad = link;

@@ -19,6 +19,7 @@ use crate::charts::{
 };
 use crate::data::normalise::Scaling;
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
+use crate::i18n::{tr, trf};
 use crate::nn::init::Scheme;
 use crate::nn::network::GradientFlow;
 use crate::nn::optim::{Clip, OptimizerKind};
@@ -43,15 +44,12 @@ const HEATMAP_AFTER_MS: f64 = 6.0;
 /// Training steps over which the gradient-flow view counts clipping events.
 const CLIP_WINDOW: usize = 100;
 
-/// The initialisation schemes the page offers.
+/// The initialisation schemes the page offers (catalogue keys of their names).
 const INITS: [(&str, Scheme); 4] = [
-    ("PyTorch default", Scheme::PyTorch),
-    ("Xavier (Glorot)", Scheme::Xavier),
-    ("Xavier + orthogonal (Keras)", Scheme::XavierOrthogonal),
-    (
-        "Identity input, zero recurrent (the notes' example)",
-        Scheme::Identity,
-    ),
+    ("init.pytorch", Scheme::PyTorch),
+    ("init.xavier", Scheme::Xavier),
+    ("init.keras", Scheme::XavierOrthogonal),
+    ("init.identity", Scheme::Identity),
 ];
 /// Predictions over the whole series are refreshed at most this often (and, when they take
 /// long, at most a third of the time goes to them).
@@ -62,30 +60,30 @@ const RECURSIVE_MAX_WORK: f64 = 1e8;
 
 const LEARNING_RATES: [f64; 9] = [0.0003, 0.001, 0.003, 0.006, 0.01, 0.03, 0.1, 0.3, 1.0];
 const OPTIMIZERS: [(&str, OptimizerKind); 4] = [
-    ("SGD", OptimizerKind::SGD),
+    ("optimiser.sgd", OptimizerKind::SGD),
     (
-        "SGD + momentum 0.9",
+        "optimiser.momentum",
         OptimizerKind::Sgd {
             momentum: 0.9,
             nesterov: false,
         },
     ),
-    ("RMSprop", OptimizerKind::RMSPROP),
-    ("Adam", OptimizerKind::ADAM),
+    ("optimiser.rmsprop", OptimizerKind::RMSPROP),
+    ("optimiser.adam", OptimizerKind::ADAM),
 ];
 const CLIPS: [(&str, Clip); 5] = [
-    ("off", Clip::Off),
-    ("global norm 1", Clip::Norm(1.0)),
-    ("global norm 0.25", Clip::Norm(0.25)),
-    ("value 0.1", Clip::Value(0.1)),
-    ("value 0.01", Clip::Value(0.01)),
+    ("clip.off", Clip::Off),
+    ("clip.norm1", Clip::Norm(1.0)),
+    ("clip.norm025", Clip::Norm(0.25)),
+    ("clip.value01", Clip::Value(0.1)),
+    ("clip.value001", Clip::Value(0.01)),
 ];
 
-/// The sample files shipped in www/data, with their button labels.
+/// The sample files shipped in www/data, with their button labels' keys.
 const SAMPLES: [(&str, &str); 3] = [
-    ("stock-like OHLCV", "data/stock_like_synthetic.csv"),
-    ("household load", "data/household_load_synthetic.csv"),
-    ("two-class signal", "data/two_class_synthetic.csv"),
+    ("sample.stock", "data/stock_like_synthetic.csv"),
+    ("sample.household", "data/household_load_synthetic.csv"),
+    ("sample.two_class", "data/two_class_synthetic.csv"),
 ];
 
 /// A loaded CSV and what the learner picked from it.
@@ -125,7 +123,8 @@ pub enum Msg {
     /// A file's bytes arrived (name, bytes), or reading it failed.
     CsvBytes(String, Result<Vec<u8>, String>),
     LoadFile(web_sys::File),
-    LoadSample(&'static str, &'static str),
+    /// A shipped sample file, by its path under www/.
+    LoadSample(&'static str),
     CsvSeries(String),
     CsvMissing(MissingPolicy),
     /// A control got a value it cannot take: say so, change nothing.
@@ -158,6 +157,8 @@ pub enum Msg {
     StepThrough(usize, usize),
     /// Play the step-through over t (or stop).
     PlayT,
+    /// Switch the page's language.
+    Lang(crate::i18n::Lang),
     /// The pointer over heatmap k at this canvas pixel, or off the heatmaps (None).
     HeatHover(Option<(usize, f64, f64)>),
     /// A click on heatmap k at this canvas pixel: open that step and unit in the step-through.
@@ -293,12 +294,7 @@ impl App {
                     settings: self.settings,
                     on_csv: self.on_csv,
                 };
-                if !self.on_csv {
-                    crate::ui::share::save(&RunLink {
-                        lesson: self.lesson,
-                        settings: self.settings,
-                    });
-                }
+                self.save_link();
                 self.x_labels = self
                     .csv
                     .as_ref()
@@ -328,10 +324,20 @@ impl App {
                     settings: self.settings,
                     on_csv: self.on_csv,
                 } = self.running;
-                self.error = Some(format!(
-                    "Could not set up this run: {e}. The previous run is kept."
-                ));
+                self.error = Some(trf("error.setup", &[("e", &e)]));
             }
+        }
+    }
+
+    /// Puts a lesson run's settings and the language in the link and in localStorage
+    /// (a CSV run is not a link: its data is the learner's file).
+    fn save_link(&self) {
+        if !self.on_csv {
+            crate::ui::share::save(&RunLink {
+                lesson: self.lesson,
+                settings: self.settings,
+                lang: crate::i18n::current(),
+            });
         }
     }
 
@@ -351,10 +357,22 @@ impl App {
         let (stride, units) = heat_decimation(steps, hidden);
         let decimated = match (stride > 1, units < hidden) {
             (false, false) => String::new(),
-            (true, false) => format!(" · heatmaps show every {stride}th of {steps} time steps"),
-            (false, true) => format!(" · heatmaps show units 1–{units} of {hidden}"),
-            (true, true) => format!(
-                " · heatmaps show every {stride}th of {steps} time steps and units 1–{units} of {hidden}"
+            (true, false) => trf(
+                "cell.decimated_steps",
+                &[("stride", &stride), ("steps", &steps)],
+            ),
+            (false, true) => trf(
+                "cell.decimated_units",
+                &[("units", &units), ("hidden", &hidden)],
+            ),
+            (true, true) => trf(
+                "cell.decimated_both",
+                &[
+                    ("stride", &stride),
+                    ("steps", &steps),
+                    ("units", &units),
+                    ("hidden", &hidden),
+                ],
             ),
         };
         let names: Vec<String> = heat_panels(kind)
@@ -364,8 +382,8 @@ impl App {
         html! {
             <div class="cell-view">
                 <p class="flow-readout" id="saturation" data-saturation={saturation.to_string()}
-                    title="Share of gate values below 0.05 or above 0.95 (tanh beyond ±0.95) in the latest batch: a saturated gate passes almost no gradient">
-                    { format!("Inside the cell, sample 1 of the latest batch, layer 1 · saturated gate values: {:.0}%", saturation * 100.0) }
+                    title={tr("cell.saturation_tip")}>
+                    { trf("cell.saturation", &[("pct", &format!("{:.0}", saturation * 100.0))]) }
                     { decimated }
                 </p>
                 <div class="heatmaps">
@@ -396,12 +414,12 @@ impl App {
         match &self.heat_hover {
             Some(h) => html! {
                 <p class="flow-readout" id="heat-hover" data-t={h.t.to_string()} data-unit={h.unit.to_string()} data-value={h.value.to_string()}>
-                    { format!("{} · t = {}, unit {}: {:.4} (click to open this step in the step-through below)", h.title, h.t + 1, h.unit + 1, h.value) }
+                    { trf("heat.hover", &[("title", &h.title), ("t", &(h.t + 1)), ("unit", &(h.unit + 1)), ("value", &format!("{:.4}", h.value))]) }
                 </p>
             },
             None => html! {
                 <p class="flow-readout" id="heat-hover">
-                    { "Point at a heatmap to read a value, its time step and unit; click to open that step in the step-through below." }
+                    { tr("heat.hint") }
                 </p>
             },
         }
@@ -482,11 +500,13 @@ impl App {
                 c_prev: c_prev.as_ref().map(|c| c[unit]),
                 named: eqs.iter().map(|e| (e.name.clone(), e.value)).collect(),
             },
-            &format!(
-                "The {} cell at t = {}, unit {}, coloured by its values",
-                kind.name(),
-                t + 1,
-                unit + 1
+            &trf(
+                "diagram.title",
+                &[
+                    ("cell", &cell_name(kind)),
+                    ("t", &(t + 1)),
+                    ("unit", &(unit + 1)),
+                ],
             ),
         );
         let link = ctx.link();
@@ -499,20 +519,20 @@ impl App {
         });
         let on_unit = link.callback(move |e: Event| match whole_number(&e, 1, hidden) {
             Ok(u) => Msg::StepThrough(t, u - 1),
-            Err(m) => Msg::Invalid(format!("Unit: {m}")),
+            Err(m) => Msg::Invalid(trf("invalid.unit", &[("m", &m)])),
         });
         html! {
             <div class="step-through" id="step-through">
                 <div class="chart-options">
-                    <strong>{ "Step through" }</strong>
-                    <button id="t-prev" title="Previous time step" disabled={t == 0} onclick={link.callback(move |_| Msg::StepThrough(t.saturating_sub(1), unit))}>{ "◀" }</button>
-                    <label for="t-scrub" title="The time step within the window (sample 1 of the latest batch, layer 1)">{ format!("t = {} of {}", t + 1, last + 1) }</label>
+                    <strong>{ tr("step.title") }</strong>
+                    <button id="t-prev" title={tr("step.prev")} disabled={t == 0} onclick={link.callback(move |_| Msg::StepThrough(t.saturating_sub(1), unit))}>{ "◀" }</button>
+                    <label for="t-scrub" title={tr("step.scrub_tip")}>{ trf("step.t_of", &[("t", &(t + 1)), ("n", &(last + 1))]) }</label>
                     <input id="t-scrub" type="range" min="1" max={(last + 1).to_string()} value={(t + 1).to_string()} oninput={on_t} />
-                    <button id="t-next" title="Next time step" disabled={t == last} onclick={link.callback(move |_| Msg::StepThrough((t + 1).min(last), unit))}>{ "▶" }</button>
-                    <button id="t-play" title="Play over t: step through the window again and again" aria-pressed={self.t_playing.is_some().to_string()} onclick={link.callback(|_| Msg::PlayT)}>
-                        { if self.t_playing.is_some() { "Stop" } else { "Play over t" } }
+                    <button id="t-next" title={tr("step.next")} disabled={t == last} onclick={link.callback(move |_| Msg::StepThrough((t + 1).min(last), unit))}>{ "▶" }</button>
+                    <button id="t-play" title={tr("step.play_tip")} aria-pressed={self.t_playing.is_some().to_string()} onclick={link.callback(|_| Msg::PlayT)}>
+                        { if self.t_playing.is_some() { tr("step.stop") } else { tr("step.play") } }
                     </button>
-                    <label for="unit" title="Which hidden unit's equations to show">{ "unit" }</label>
+                    <label for="unit" title={tr("step.unit_tip")}>{ tr("step.unit") }</label>
                     <input id="unit" type="number" min="1" max={hidden.to_string()} value={(unit + 1).to_string()} onchange={on_unit} />
                 </div>
                 <div class="cell-diagram-box" id="cell-diagram" data-t={t.to_string()} data-unit={unit.to_string()}>
@@ -532,7 +552,14 @@ impl App {
     /// The key of the latest step's trace for the heatmaps (see [`Self::draw`]).
     fn heat_key(&self) -> Option<String> {
         let s = self.session.as_ref()?;
-        (s.steps > 0).then(|| format!("{}:{}", self.run_id, s.steps))
+        (s.steps > 0).then(|| {
+            format!(
+                "{}{}:{}",
+                self.run_id,
+                crate::i18n::current().tag(),
+                s.steps
+            )
+        })
     }
 
     /// The first heatmap canvas not showing the latest step's trace.
@@ -658,8 +685,8 @@ impl App {
         html! {
             <div class="flow">
                 <p class="flow-readout" id="clip-readout" data-clipped={clipped.to_string()} data-of={self.clip_events.len().to_string()}
-                    title="How often gradient clipping changed the gradient recently">
-                    { format!("Clipping fired on {clipped} of the last {} steps.", self.clip_events.len()) }
+                    title={tr("flow.clip_tip")}>
+                    { trf("flow.clipped", &[("clipped", &clipped), ("n", &self.clip_events.len())]) }
                 </p>
                 <canvas id="flow-chart" ref={self.flow_ref.clone()} width="900" height="260" data-dh={dh} data-dc={dc}></canvas>
             </div>
@@ -672,7 +699,7 @@ impl App {
         let s = self
             .session
             .as_ref()
-            .ok_or("there is no run to export yet")?;
+            .ok_or_else(|| tr("export.no_run").to_string())?;
         let csv = "text/csv";
         let json = "application/json";
         match what {
@@ -699,9 +726,9 @@ impl App {
                 };
                 let url = canvas
                     .cast::<HtmlCanvasElement>()
-                    .ok_or("the chart is not on the page")?
+                    .ok_or_else(|| tr("export.no_chart").to_string())?
                     .to_data_url()
-                    .map_err(|_| "the browser could not encode the chart".to_string())?;
+                    .map_err(|_| tr("export.encode").to_string())?;
                 let name = if what == Export::LossChart {
                     "rnn-lab-loss.png"
                 } else {
@@ -755,10 +782,12 @@ impl App {
                 * c.directions()) as f64;
             let work = (s.dataset.test.len() * s.dataset.task.window()) as f64 * per_step;
             let forecast = if work > RECURSIVE_MAX_WORK {
-                Err(format!(
-                    "a recursive forecast here means {} forward passes of {} steps, one after another: too long to compute live. Try a shorter window or fewer hidden units",
-                    s.dataset.test.len(),
-                    s.dataset.task.window()
+                Err(trf(
+                    "forecast.too_long",
+                    &[
+                        ("n", &s.dataset.test.len()),
+                        ("w", &s.dataset.task.window()),
+                    ],
                 ))
             } else {
                 s.recursive_forecast(&s.dataset.test)
@@ -822,16 +851,20 @@ impl App {
             self.last_loss = Some(r.loss);
             self.flow = Some(r.flow);
             if let Some(lr) = r.lr_reduced {
-                self.notice = Some(format!(
-                    "Learning rate halved to {lr}: the validation loss did not improve for {PLATEAU_PATIENCE} epochs."
+                self.notice = Some(trf(
+                    "notice.lr_halved",
+                    &[("lr", &lr), ("patience", &PLATEAU_PATIENCE)],
                 ));
             }
             if r.stop {
                 self.playing = false;
-                self.notice = Some(format!(
-                    "Early stopping at epoch {}: the validation loss has not improved for {STOP_PATIENCE} epochs (best at epoch {}). Training paused.",
-                    r.epoch,
-                    s.best_epoch()
+                self.notice = Some(trf(
+                    "notice.early_stop",
+                    &[
+                        ("epoch", &r.epoch),
+                        ("patience", &STOP_PATIENCE),
+                        ("best", &s.best_epoch()),
+                    ],
                 ));
                 break;
             }
@@ -916,7 +949,8 @@ impl App {
     fn draw(&self) {
         let Some(s) = &self.session else { return };
         let start = now();
-        let run = self.run_id;
+        // A new run or a new language: every chart is redrawn.
+        let run = format!("{}{}", self.run_id, crate::i18n::current().tag());
         if let Some(canvas) = self.prediction_ref.cast::<HtmlCanvasElement>() {
             let key = format!("{run}:{}", self.predicted_at);
             if stale(&canvas, &key) {
@@ -931,7 +965,7 @@ impl App {
                         prediction: &self.prediction,
                         x_labels: self.x_labels.as_deref(),
                     };
-                    let title = format!("{} and the model's prediction", s.dataset.target_name);
+                    let title = trf("chart.prediction", &[("target", &s.dataset.target_name)]);
                     if draw_prediction(&root, &view, &title).is_ok() {
                         mark_drawn(&canvas, &key);
                     }
@@ -947,11 +981,11 @@ impl App {
                     let dirs = if s.config.bidirectional { 2 } else { 1 };
                     let name = |l: usize, d: usize| {
                         let layer = if s.config.layers > 1 {
-                            format!(" layer {}", l + 1)
+                            trf("flow.layer", &[("n", &(l + 1))])
                         } else {
                             String::new()
                         };
-                        let rev = if d == 1 { " reverse" } else { "" };
+                        let rev = if d == 1 { tr("flow.reverse") } else { "" };
                         format!("{layer}{rev}")
                     };
                     let mut lines = Vec::new();
@@ -971,13 +1005,7 @@ impl App {
                             }
                         }
                     }
-                    if draw_gradient_flow(
-                        &root,
-                        &lines,
-                        "gradient flow through time (latest batch, log scale)",
-                    )
-                    .is_ok()
-                    {
+                    if draw_gradient_flow(&root, &lines, tr("chart.flow")).is_ok() {
                         mark_drawn(&canvas, &key);
                     }
                 }
@@ -1046,38 +1074,38 @@ impl App {
             let on_target = link.callback(|e: Event| Msg::CsvTarget(select_value(&e)));
             let on_window = link.callback(|e: Event| match whole_number(&e, 1, 1000) {
                 Ok(w) => Msg::CsvWindow(w),
-                Err(m) => Msg::Invalid(format!("Window: {m}")),
+                Err(m) => Msg::Invalid(trf("invalid.window", &[("m", &m)])),
             });
             let on_horizon = link.callback(|e: Event| match whole_number(&e, 1, 1000) {
                 Ok(h) => Msg::CsvHorizon(h),
-                Err(m) => Msg::Invalid(format!("Horizon: {m}")),
+                Err(m) => Msg::Invalid(trf("invalid.horizon", &[("m", &m)])),
             });
             html! {
                 <div class="csv-details" id="csv-details">
                     <p class="explain">
-                        { format!("{}: {} rows, {} columns.", c.name, c.table.rows, c.table.columns.len()) }
+                        { trf("csv.summary", &[("name", &c.name), ("rows", &c.table.rows), ("columns", &c.table.columns.len())]) }
                         { for c.table.notes.iter().map(|n| html! { <><br />{ n }</> }) }
                     </p>
                     if let Some((column, values)) = series {
-                        <label for="csv-series" title="This file holds several series; train on one">{ format!("Series ({column})") }</label>
+                        <label for="csv-series" title={tr("csv.series_tip")}>{ trf("csv.series", &[("column", &column)]) }</label>
                         <select id="csv-series" onchange={on_series}>
-                            <option value="" selected={c.series.is_none()}>{ "all rows" }</option>
+                            <option value="" selected={c.series.is_none()}>{ tr("csv.all_rows") }</option>
                             { for values.iter().map(|v| html! {
                                 <option value={v.clone()} selected={c.series.as_ref().is_some_and(|s| s.value == *v)}>{ v }</option>
                             }) }
                         </select>
                     }
-                    <label for="csv-missing" title="What to do with empty cells in numeric columns">{ "Empty cells" }</label>
+                    <label for="csv-missing" title={tr("csv.missing_tip")}>{ tr("csv.missing") }</label>
                     <select id="csv-missing" onchange={link.callback(|e: Event| Msg::CsvMissing(if select_value(&e) == "drop" { MissingPolicy::DropRows } else { MissingPolicy::ForwardFill }))}>
-                        <option value="fill" selected={c.missing == MissingPolicy::ForwardFill}>{ "repeat the value before (default)" }</option>
-                        <option value="drop" selected={c.missing == MissingPolicy::DropRows}>{ "drop those rows" }</option>
+                        <option value="fill" selected={c.missing == MissingPolicy::ForwardFill}>{ tr("csv.fill") }</option>
+                        <option value="drop" selected={c.missing == MissingPolicy::DropRows}>{ tr("csv.drop") }</option>
                     </select>
-                    <label for="csv-target" title="The column to predict">{ "Target" }</label>
+                    <label for="csv-target" title={tr("csv.target_tip")}>{ tr("csv.target") }</label>
                     <select id="csv-target" onchange={on_target}>
                         { for numeric.iter().map(|n| html! { <option value={n.clone()} selected={*n == c.choice.target}>{ n }</option> }) }
                     </select>
                     <fieldset class="features">
-                        <legend title="The columns the network reads at each step">{ "Features" }</legend>
+                        <legend title={tr("csv.features_tip")}>{ tr("csv.features") }</legend>
                         { for numeric.iter().map(|n| {
                             let name = n.clone();
                             let on = link.callback(move |e: Event| Msg::CsvFeature(name.clone(), e.target_unchecked_into::<HtmlInputElement>().checked()));
@@ -1085,12 +1113,12 @@ impl App {
                         }) }
                     </fieldset>
                     <div class="pair">
-                        <label title="Rows the network reads before predicting">{ "Window" }
+                        <label title={tr("csv.window_tip")}>{ tr("csv.window") }
                             <input id="csv-window" type="number" min="1" max="1000" value={c.choice.window.to_string()} onchange={on_window} /></label>
-                        <label title="How many rows after the window's last row the target lies (1 = next row)">{ "Horizon" }
+                        <label title={tr("csv.horizon_tip")}>{ tr("csv.horizon") }
                             <input id="csv-horizon" type="number" min="1" max="1000" value={c.choice.horizon.to_string()} onchange={on_horizon} /></label>
                     </div>
-                    <button id="train-csv" class="primary wide" onclick={link.callback(|_| Msg::TrainCsv)}>{ "Train on this file" }</button>
+                    <button id="train-csv" class="primary wide" onclick={link.callback(|_| Msg::TrainCsv)}>{ tr("csv.train") }</button>
                     { self.window_preview() }
                     <div class="preview-wrap">
                         <table class="preview" id="csv-preview">
@@ -1103,15 +1131,15 @@ impl App {
         });
         html! {
             <>
-                <h2>{ "Your data" }</h2>
+                <h2>{ tr("csv.heading") }</h2>
                 <div class="dropzone" ondrop={on_drop} ondragover={on_dragover}>
-                    { "Drop a CSV here, or " }
-                    <input id="csv-file" type="file" accept=".csv,.tsv,.txt,text/csv" onchange={on_file} aria-label="Choose a CSV file" />
+                    { tr("csv.drop_here") }
+                    <input id="csv-file" type="file" accept=".csv,.tsv,.txt,text/csv" onchange={on_file} aria-label={tr("csv.choose")} />
                 </div>
                 <div class="samples">
-                    { "Samples (synthetic): " }
+                    { tr("csv.samples") }
                     { for SAMPLES.iter().map(|&(label, path)| html! {
-                        <button class="small" onclick={link.callback(move |_| Msg::LoadSample(label, path))}>{ label }</button>
+                        <button class="small" onclick={link.callback(move |_| Msg::LoadSample(path))}>{ tr(label) }</button>
                     }) }
                 </div>
                 if let Some(e) = &self.csv_error {
@@ -1146,17 +1174,17 @@ impl App {
             .dataset
             .x_scalers
             .first()
-            .map_or("raw", |sc| sc.scaling.label());
+            .map_or(tr("scaling.raw"), |sc| scaling_name(sc.scaling));
         html! {
             <div class="preview-wrap" id="window-preview">
-                <p class="explain">{ format!("The first training window as the network sees it (normalisation: {scaling}):") }</p>
+                <p class="explain">{ trf("csv.window_preview", &[("scaling", &scaling)]) }</p>
                 <table class="preview">
-                    <thead><tr><th>{ "step" }</th>{ for s.dataset.feature_names.iter().map(|n| html! { <th>{ n }</th> }) }</tr></thead>
+                    <thead><tr><th>{ tr("csv.step") }</th>{ for s.dataset.feature_names.iter().map(|n| html! { <th>{ n }</th> }) }</tr></thead>
                     <tbody>
                         { for batch.inputs.iter().enumerate().map(|(t, v)| html! {
                             <tr><td>{ t + 1 }</td>{ for v.iter().map(|x| html! { <td>{ format!("{x:.4}") }</td> }) }</tr>
                         }) }
-                        <tr class="target"><td>{ "target" }</td><td colspan={s.dataset.feature_names.len().to_string()}>{ format!("{} = {}", s.dataset.target_name, target.unwrap_or_default()) }</td></tr>
+                        <tr class="target"><td>{ tr("csv.target_row") }</td><td colspan={s.dataset.feature_names.len().to_string()}>{ format!("{} = {}", s.dataset.target_name, target.unwrap_or_default()) }</td></tr>
                     </tbody>
                 </table>
             </div>
@@ -1169,9 +1197,7 @@ fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, String> {
     let v = e.target_unchecked_into::<HtmlInputElement>().value();
     match v.trim().parse::<usize>() {
         Ok(n) if (lo..=hi).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "\"{v}\" is not a whole number from {lo} to {hi}; the previous value is kept."
-        )),
+        _ => Err(trf("invalid.whole", &[("v", &v), ("lo", &lo), ("hi", &hi)])),
     }
 }
 
@@ -1184,16 +1210,28 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let (lesson, settings, restored) = match crate::ui::share::load() {
+        let loaded = crate::ui::share::load();
+        // The language first: the notices below are in it.
+        let lang = match &loaded {
+            Some(Restored::Link(Ok(l))) => l.lang,
+            _ => crate::ui::share::remembered_lang(),
+        };
+        crate::i18n::set(lang);
+        crate::ui::share::save_lang(lang);
+        let (lesson, settings, restored) = match loaded {
             Some(Restored::Link(Ok(l))) => (
                 l.lesson,
                 l.settings,
-                Some("Opened the run from the link.".to_string()),
+                Some(tr("notice.link_opened").to_string()),
             ),
             Some(Restored::Remembered(l)) => (l.lesson, l.settings, None),
             Some(Restored::Link(Err(e))) => {
                 let l = Lesson::SineNextValue;
-                (l, l.defaults(), Some(format!("This link's settings could not be used: {e}. The first lesson is loaded instead.")))
+                (
+                    l,
+                    l.defaults(),
+                    Some(trf("notice.link_broken", &[("e", &e)])),
+                )
             }
             None => (
                 Lesson::SineNextValue,
@@ -1289,7 +1327,7 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let model_change = |app: &mut App, what: &str| {
             app.playing = false;
-            app.restart(Some(format!("{what}: the run was reset.")));
+            app.restart(Some(trf("notice.reset", &[("what", &what)])));
         };
         match msg {
             Msg::LoadFile(file) => {
@@ -1298,9 +1336,10 @@ impl Component for App {
                     Msg::CsvBytes(name, crate::ui::files::read_file(file).await)
                 });
             }
-            Msg::LoadSample(label, path) => {
+            Msg::LoadSample(path) => {
+                let name = path.rsplit('/').next().unwrap_or(path).to_string();
                 ctx.link().send_future(async move {
-                    Msg::CsvBytes(label.to_string(), crate::ui::files::fetch_own(path).await)
+                    Msg::CsvBytes(name, crate::ui::files::fetch_own(path).await)
                 });
             }
             Msg::CsvBytes(name, bytes) => {
@@ -1322,12 +1361,11 @@ impl Component for App {
                             });
                             self.csv_error = None;
                         }
-                        None => self.csv_error = Some(format!("{name} has no numeric column.")),
+                        None => self.csv_error = Some(trf("csv.no_numeric", &[("name", &name)])),
                     },
                     Err(e) => {
-                        self.csv_error = Some(format!(
-                            "Could not load {name}: {e}. The previous data is kept."
-                        ));
+                        self.csv_error =
+                            Some(trf("csv.load_failed", &[("name", &name), ("e", &e)]));
                     }
                 }
             }
@@ -1342,7 +1380,7 @@ impl Component for App {
                         Ok(()) => self.csv_error = None,
                         Err(e) => {
                             c.series = previous;
-                            self.csv_error = Some(format!("Could not select that series: {e}."));
+                            self.csv_error = Some(trf("csv.series_failed", &[("e", &e)]));
                         }
                     }
                 }
@@ -1356,9 +1394,7 @@ impl Component for App {
                         Ok(()) => self.csv_error = None,
                         Err(e) => {
                             c.missing = previous;
-                            self.csv_error = Some(format!(
-                                "Could not apply that: {e}. The previous rows are kept."
-                            ));
+                            self.csv_error = Some(trf("csv.apply_failed", &[("e", &e)]));
                         }
                     }
                 }
@@ -1393,10 +1429,7 @@ impl Component for App {
                     // Columns of a real file come in their own units: start normalised.
                     self.settings.scaling = Scaling::ZScore;
                 }
-                model_change(
-                    self,
-                    "Training on your CSV (normalisation: z-score unless you chose otherwise)",
-                );
+                model_change(self, tr("notice.train_csv"));
             }
             Msg::Frame => {
                 if self.playing || self.stepping_one || self.predicting.is_some() {
@@ -1409,6 +1442,11 @@ impl Component for App {
             Msg::StepThrough(t, unit) => {
                 self.step_t = t;
                 self.step_unit = unit;
+            }
+            Msg::Lang(lang) => {
+                crate::i18n::set(lang);
+                crate::ui::share::save_lang(lang);
+                self.save_link();
             }
             Msg::PlayT => {
                 self.t_playing = match self.t_playing {
@@ -1436,7 +1474,7 @@ impl Component for App {
             }
             Msg::Shape(shape, what) => {
                 self.settings.shape = shape;
-                model_change(self, what);
+                model_change(self, tr(what));
             }
             Msg::Schedule(schedule) => {
                 // Callbacks change how training continues, not the model: no reset.
@@ -1445,16 +1483,11 @@ impl Component for App {
                 if let Some(s) = &mut self.session {
                     s.config.schedule = schedule;
                 }
-                if !self.on_csv {
-                    crate::ui::share::save(&RunLink {
-                        lesson: self.lesson,
-                        settings: self.settings,
-                    });
-                }
+                self.save_link();
             }
             Msg::Export(what) => {
                 if let Err(e) = self.export(what) {
-                    self.error = Some(format!("The download failed: {e}"));
+                    self.error = Some(trf("error.download", &[("e", &e)]));
                 }
             }
             Msg::TogglePlay => {
@@ -1480,64 +1513,64 @@ impl Component for App {
                 self.stepping_one = self.session.is_some();
                 self.train_slice(true);
             }
-            Msg::Reset => model_change(self, "Reset"),
+            Msg::Reset => model_change(self, tr("notice.reset_button")),
             Msg::Lesson(l) => {
                 self.lesson = l;
                 self.on_csv = false;
                 self.settings = l.defaults();
-                model_change(self, &format!("Lesson “{}”", l.title()));
+                model_change(self, &trf("notice.lesson", &[("title", &l.title())]));
             }
             Msg::Cell(c) => {
                 self.settings.cell = c;
-                model_change(self, &format!("Cell changed to {}", c.name()));
+                model_change(self, &trf("notice.cell", &[("cell", &cell_name(c))]));
             }
             Msg::Hidden(h) => {
                 self.settings.hidden_size = h;
-                model_change(self, &format!("Hidden size changed to {h}"));
+                model_change(self, &trf("notice.hidden", &[("h", &h)]));
             }
             Msg::Seed(seed) => {
                 self.settings.seed = seed;
-                model_change(self, &format!("Seed changed to {seed}"));
+                model_change(self, &trf("notice.seed", &[("seed", &seed)]));
             }
             Msg::LearningRate(lr) => {
                 self.settings.learning_rate = lr;
-                model_change(self, &format!("Learning rate changed to {lr}"));
+                model_change(self, &trf("notice.lr", &[("lr", &lr)]));
             }
             Msg::Optimizer(o) => {
                 self.settings.optimizer = o;
                 let name = OPTIMIZERS
                     .iter()
                     .find(|(_, k)| *k == o)
-                    .map_or("?", |(n, _)| n);
-                model_change(self, &format!("Optimiser changed to {name}"));
+                    .map_or("?", |(n, _)| tr(n));
+                model_change(self, &trf("notice.optimiser", &[("name", &name)]));
             }
             Msg::Clipping(c) => {
                 self.settings.clip = c;
-                let name = CLIPS.iter().find(|(_, k)| *k == c).map_or("?", |(n, _)| n);
-                model_change(self, &format!("Gradient clipping: {name}"));
+                let name = CLIPS
+                    .iter()
+                    .find(|(_, k)| *k == c)
+                    .map_or("?", |(n, _)| tr(n));
+                model_change(self, &trf("notice.clip", &[("name", &name)]));
             }
             Msg::Scaling(sc) => {
                 self.settings.scaling = sc;
-                model_change(self, &format!("Normalisation changed to {}", sc.label()));
+                model_change(self, &trf("notice.scaling", &[("name", &scaling_name(sc))]));
             }
             Msg::Normalise => {
                 self.settings.scaling = Scaling::ZScore;
-                model_change(
-                    self,
-                    "Inputs normalised (z-score, fitted on the training split)",
-                );
+                model_change(self, tr("notice.normalised"));
                 self.playing = true;
             }
             Msg::LowerLearningRate => {
                 self.settings.learning_rate /= 10.0;
                 model_change(
                     self,
-                    &format!("Learning rate lowered to {}", self.settings.learning_rate),
+                    &trf("notice.lr_lowered", &[("lr", &self.settings.learning_rate)]),
                 );
             }
             Msg::ClipGradients => {
                 self.settings.clip = FIX_CLIP;
-                model_change(self, "Gradients clipped to global norm 0.25");
+                model_change(self, tr("notice.clipped"));
                 self.playing = true;
             }
         }
@@ -1557,7 +1590,10 @@ impl Component for App {
         let link = ctx.link();
         let s = self.session.as_ref();
         let steps = s.map_or(0, |s| s.steps);
-        let step_progress = s.and_then(|s| s.step_progress());
+        // Shown for steps that span frames (for short ones it would only flicker).
+        let step_progress = s
+            .and_then(|s| s.step_progress())
+            .filter(|_| self.step_ms > SLICE_MS);
         let epoch = s.map_or(0, |s| s.epoch);
         let val = s.and_then(|s| s.history.iter().rev().find_map(|h| h.validation_loss));
         let fmt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.5}"));
@@ -1583,11 +1619,11 @@ impl Component for App {
         });
         let on_hidden = link.callback(|e: Event| match whole_number(&e, 1, 128) {
             Ok(h) => Msg::Hidden(h),
-            Err(m) => Msg::Invalid(format!("Hidden units: {m}")),
+            Err(m) => Msg::Invalid(trf("invalid.hidden", &[("m", &m)])),
         });
         let on_seed = link.callback(|e: Event| match whole_number(&e, 0, 999_999_999) {
             Ok(s) => Msg::Seed(s as u64),
-            Err(m) => Msg::Invalid(format!("Seed: {m}")),
+            Err(m) => Msg::Invalid(trf("invalid.seed", &[("m", &m)])),
         });
         let on_lr = link
             .batch_callback(|e: Event| select_value(&e).parse::<f64>().ok().map(Msg::LearningRate));
@@ -1604,12 +1640,12 @@ impl Component for App {
             html! {
                 <div class="banner warn" role="status" id="hint">
                     if let Hint::LargeInputs(largest) = hint {
-                        <strong>{ "Inputs are not normalised. " }</strong>
-                        { format!("Some inputs are far from [-1, 1] (up to {largest:.0} here), so the gates saturate and gradients vanish: expect a flat loss and a flat prediction. ") }
-                        <button onclick={link.callback(|_| Msg::Normalise)}>{ "Normalise inputs (z-score)" }</button>
+                        <strong>{ tr("hint.large_title") }</strong>
+                        { trf("hint.large", &[("largest", &format!("{largest:.0}"))]) }
+                        <button onclick={link.callback(|_| Msg::Normalise)}>{ tr("hint.normalise") }</button>
                     } else {
-                        <strong>{ "The loss has barely moved. " }</strong>
-                        { "Try a different learning rate, or normalised inputs." }
+                        <strong>{ tr("hint.flat_title") }</strong>
+                        { tr("hint.flat") }
                     }
                 </div>
             }
@@ -1617,118 +1653,128 @@ impl Component for App {
         html! {
             <>
                 <header class="top">
-                    <h1>{ "RNN Lab" }</h1>
-                    <p class="tagline">{ "Train recurrent networks live in your browser and watch them learn." }</p>
+                    <h1>{ tr("app.title") }</h1>
+                    <p class="tagline">{ tr("app.tagline") }</p>
+                    <label class="lang" title={tr("lang.tip")}>
+                        <span class="sr-only">{ tr("lang.label") }</span>
+                        <select id="lang" onchange={link.callback(|e: Event| Msg::Lang(
+                            crate::i18n::Lang::ALL.into_iter().find(|l| l.tag() == select_value(&e)).unwrap_or_default()
+                        ))}>
+                            { for crate::i18n::Lang::ALL.iter().map(|l| html! {
+                                <option value={l.tag()} selected={*l == crate::i18n::current()}>{ l.own_name() }</option>
+                            }) }
+                        </select>
+                    </label>
                 </header>
                 <main class="layout">
-                    <section class="panel controls" aria-label="Lesson and settings">
-                        <h2>{ "Lesson" }</h2>
-                        <select id="lesson" aria-label="Lesson" onchange={on_lesson}>
+                    <section class="panel controls" aria-label={tr("aria.controls")}>
+                        <h2>{ tr("lesson.heading") }</h2>
+                        <select id="lesson" aria-label={tr("lesson.heading")} onchange={on_lesson}>
                             { for Lesson::ALL.iter().map(|l| html! {
                                 <option value={format!("{l:?}")} selected={*l == self.lesson}>{ l.title() }</option>
                             }) }
                         </select>
                         if self.on_csv {
-                            <p class="explain">{ "Training on your CSV: the next value of the target from a window of rows; 70% train, 15% validation, 15% test, in time order. Pick a lesson to go back." }</p>
+                            <p class="explain">{ tr("csv.explain") }</p>
                         } else {
                             <p class="explain">{ self.lesson.explanation() }</p>
                         }
                         { self.csv_panel(ctx) }
-                        <h2>{ "Model" }</h2>
-                        <label for="cell" title="The recurrent cell every layer uses">{ "Cell" }</label>
+                        <h2>{ tr("model.heading") }</h2>
+                        <label for="cell" title={tr("model.cell_tip")}>{ tr("model.cell") }</label>
                         <select id="cell" onchange={on_cell}>
                             { for CellKind::ALL.iter().map(|c| html! {
-                                <option value={c.name()} selected={*c == self.settings.cell}>{ c.name() }</option>
+                                <option value={c.name()} selected={*c == self.settings.cell}>{ cell_name(*c) }</option>
                             }) }
                         </select>
-                        <label for="hidden" title="Units in the recurrent layer (1-128)">{ "Hidden units" }</label>
+                        <label for="hidden" title={tr("model.hidden_tip")}>{ tr("model.hidden") }</label>
                         <input id="hidden" type="number" min="1" max="128" value={self.settings.hidden_size.to_string()} onchange={on_hidden} />
-                        <label for="seed" title="Seeds the initial weights and the batch order: the same seed and settings give the same run, step for step">{ "Seed" }</label>
+                        <label for="seed" title={tr("model.seed_tip")}>{ tr("model.seed") }</label>
                         <input id="seed" type="number" min="0" max="999999999" value={self.settings.seed.to_string()} onchange={on_seed} />
-                        <label for="layers" title="Recurrent layers stacked on each other (1-4); each reads the sequence of states of the one below">{ "Layers" }</label>
+                        <label for="layers" title={tr("model.layers_tip")}>{ tr("model.layers") }</label>
                         <input id="layers" type="number" min="1" max="4" value={shape.layers.to_string()}
                             onchange={link.callback(move |e: Event| match whole_number(&e, 1, 4) {
-                                Ok(n) => Msg::Shape(Shape { layers: n, ..shape }, "Layers changed"),
-                                Err(m) => Msg::Invalid(format!("Layers: {m}")),
+                                Ok(n) => Msg::Shape(Shape { layers: n, ..shape }, "notice.layers"),
+                                Err(m) => Msg::Invalid(trf("invalid.layers", &[("m", &m)])),
                             })} />
-                        <label class="check" title="A second pass runs from the last step to the first; the two states are concatenated (PyTorch's bidirectional=True)">
+                        <label class="check" title={tr("model.bidirectional_tip")}>
                             <input id="bidirectional" type="checkbox" checked={shape.bidirectional}
-                                onchange={link.callback(move |e: Event| Msg::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "Bidirectional changed"))} />
-                            { "Bidirectional" }
+                                onchange={link.callback(move |e: Event| Msg::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.bidirectional"))} />
+                            { tr("model.bidirectional") }
                         </label>
-                        <label for="dropout" title="Inverted dropout on the input of every layer but the first, while training (no effect with one layer)">{ "Dropout between layers" }</label>
-                        <select id="dropout" onchange={link.batch_callback(move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Msg::Shape(Shape { dropout: d, ..shape }, "Dropout changed")))}>
+                        <label for="dropout" title={tr("model.dropout_tip")}>{ tr("model.dropout") }</label>
+                        <select id="dropout" onchange={link.batch_callback(move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Msg::Shape(Shape { dropout: d, ..shape }, "notice.dropout")))}>
                             { for [0.0, 0.1, 0.2, 0.3, 0.5].iter().map(|d| html! { <option value={d.to_string()} selected={(*d - shape.dropout).abs() < 1e-12}>{ d.to_string() }</option> }) }
                         </select>
-                        <label for="init" title="How the weights start: PyTorch's uniform ±1/√H, Glorot/Xavier uniform, or Keras' Glorot inputs with orthogonal recurrent weights">{ "Initialisation" }</label>
+                        <label for="init" title={tr("model.init_tip")}>{ tr("model.init") }</label>
                         <select id="init" onchange={link.callback(move |e: Event| {
                             let v = select_value(&e);
                             let init = INITS.iter().find(|(n, _)| *n == v).map_or(Scheme::PyTorch, |(_, s)| *s);
-                            Msg::Shape(Shape { init, ..shape }, "Initialisation changed")
+                            Msg::Shape(Shape { init, ..shape }, "notice.init")
                         })}>
-                            { for INITS.iter().map(|(n, s)| html! { <option value={*n} selected={*s == shape.init}>{ *n }</option> }) }
+                            { for INITS.iter().map(|(n, s)| html! { <option value={*n} selected={*s == shape.init}>{ tr(n) }</option> }) }
                         </select>
-                        <h2>{ "Training" }</h2>
-                        <label for="optimizer" title="How gradients turn into weight updates (torch.optim semantics)">{ "Optimiser" }</label>
+                        <h2>{ tr("training.heading") }</h2>
+                        <label for="optimizer" title={tr("training.optimiser_tip")}>{ tr("training.optimiser") }</label>
                         <select id="optimizer" onchange={link.callback(|e: Event| {
                             let v = select_value(&e);
                             Msg::Optimizer(OPTIMIZERS.iter().find(|(n, _)| *n == v).map_or(OptimizerKind::ADAM, |(_, k)| *k))
                         })}>
-                            { for OPTIMIZERS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.optimizer}>{ *n }</option> }) }
+                            { for OPTIMIZERS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.optimizer}>{ tr(n) }</option> }) }
                         </select>
-                        <label for="batch" title="Training windows per step (the lesson's own by default)">{ "Batch size" }</label>
-                        <select id="batch" onchange={link.callback(move |e: Event| Msg::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "Batch size changed"))}>
-                            <option value="lesson" selected={shape.batch_size.is_none()}>{ "lesson's" }</option>
+                        <label for="batch" title={tr("training.batch_tip")}>{ tr("training.batch") }</label>
+                        <select id="batch" onchange={link.callback(move |e: Event| Msg::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch"))}>
+                            <option value="lesson" selected={shape.batch_size.is_none()}>{ tr("training.batch_lesson") }</option>
                             { for [8usize, 16, 32, 64, 128].iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size == Some(*b)}>{ b.to_string() }</option> }) }
                         </select>
-                        <label for="lr" title="The optimiser's step size">{ "Learning rate" }</label>
+                        <label for="lr" title={tr("training.lr_tip")}>{ tr("training.lr") }</label>
                         <select id="lr" onchange={on_lr}>
                             { for LEARNING_RATES.iter().map(|lr| html! {
                                 <option value={lr.to_string()} selected={(*lr - self.settings.learning_rate).abs() < 1e-12}>{ lr.to_string() }</option>
                             }) }
                         </select>
-                        <label for="clip" title="Gradient clipping before each update: by global norm g ← g·c/max(c, ‖g‖), or each entry to [-c, c]">{ "Gradient clipping" }</label>
+                        <label for="clip" title={tr("training.clip_tip")}>{ tr("training.clip") }</label>
                         <select id="clip" onchange={link.callback(|e: Event| {
                             let v = select_value(&e);
                             Msg::Clipping(CLIPS.iter().find(|(n, _)| *n == v).map_or(Clip::Off, |(_, k)| *k))
                         })}>
-                            { for CLIPS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.clip}>{ *n }</option> }) }
+                            { for CLIPS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.clip}>{ tr(n) }</option> }) }
                         </select>
-                        <label for="scaling" title="How inputs and targets are scaled, fitted on the training split only">{ "Normalisation" }</label>
+                        <label for="scaling" title={tr("training.scaling_tip")}>{ tr("training.scaling") }</label>
                         <select id="scaling" onchange={on_scaling}>
                             { for Scaling::ALL.iter().map(|sc| html! {
-                                <option value={sc.label()} selected={*sc == self.settings.scaling}>{ sc.label() }</option>
+                                <option value={sc.label()} selected={*sc == self.settings.scaling}>{ scaling_name(*sc) }</option>
                             }) }
                         </select>
-                        <label class="check" title={format!("ReduceLROnPlateau: halve the learning rate when the validation loss has not improved by 1% for {PLATEAU_PATIENCE} epochs")}>
+                        <label class="check" title={trf("training.plateau_tip", &[("patience", &PLATEAU_PATIENCE)])}>
                             <input id="plateau" type="checkbox" checked={schedule.reduce_lr_on_plateau}
                                 onchange={link.callback(move |e: Event| Msg::Schedule(Schedule { reduce_lr_on_plateau: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))} />
-                            { "Reduce learning rate on plateau" }
+                            { tr("training.plateau") }
                         </label>
-                        <label class="check" title={format!("EarlyStopping: pause when the validation loss has not improved for {STOP_PATIENCE} epochs")}>
+                        <label class="check" title={trf("training.early_tip", &[("patience", &STOP_PATIENCE)])}>
                             <input id="early-stopping" type="checkbox" checked={schedule.early_stopping}
                                 onchange={link.callback(move |e: Event| Msg::Schedule(Schedule { early_stopping: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))} />
-                            { "Early stopping" }
+                            { tr("training.early") }
                         </label>
                     </section>
-                    <section class="panel charts" aria-label="Charts">
+                    <section class="panel charts" aria-label={tr("aria.charts")}>
                         <div class="runbar">
                         <div class="buttons">
-                            <button id="play" class="primary" title="Space" onclick={link.callback(|_| Msg::TogglePlay)}>
-                                { if self.playing { "Pause" } else { "Play" } }
+                            <button id="play" class="primary" title={tr("run.play_tip")} onclick={link.callback(|_| Msg::TogglePlay)}>
+                                { if self.playing { tr("pause") } else { tr("play") } }
                             </button>
-                            <button id="step" title="Right arrow: train one batch" onclick={link.callback(|_| Msg::Step)}>{ "Step" }</button>
-                            <button id="reset" title="R: new weights from the same seed" onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
+                            <button id="step" title={tr("run.step_tip")} onclick={link.callback(|_| Msg::Step)}>{ tr("run.step") }</button>
+                            <button id="reset" title={tr("run.reset_tip")} onclick={link.callback(|_| Msg::Reset)}>{ tr("run.reset") }</button>
                         </div>
                         <dl class="stats" id="stats" data-steps={steps.to_string()}
                             data-loss={self.last_loss.map_or(String::new(), |l| l.to_string())}
                             data-val-loss={val.map_or(String::new(), |l| l.to_string())}>
-                            <dt>{ "step" }</dt><dd>{ steps }<span class="step-progress" id="step-progress" data-progress={step_progress.map_or(String::new(), |p| p.to_string())}
-                                title="How much of the step under way is done: a long step is spread over many frames">{ step_progress.map_or(String::new(), |p| format!(" +{:.0}%", p * 100.0)) }</span></dd>
-                            <dt>{ "epoch" }</dt><dd>{ epoch }</dd>
-                            <dt>{ "train loss" }</dt><dd>{ fmt(self.last_loss) }</dd>
-                            <dt>{ "validation loss" }</dt><dd>{ fmt(val) }</dd>
-                            <dt>{ "steps/s" }</dt><dd>{ if self.rate < 10.0 { format!("{:.2}", self.rate) } else { format!("{:.0}", self.rate) } }</dd>
+                            <dt>{ tr("stats.step") }</dt><dd>{ steps }<span class="step-progress" id="step-progress" data-progress={step_progress.map_or(String::new(), |p| p.to_string())}
+                                title={tr("stats.progress_tip")}>{ step_progress.map_or(String::new(), |p| format!(" +{:.0}%", p * 100.0)) }</span></dd>
+                            <dt>{ tr("stats.epoch") }</dt><dd>{ epoch }</dd>
+                            <dt>{ tr("stats.train_loss") }</dt><dd>{ fmt(self.last_loss) }</dd>
+                            <dt>{ tr("stats.val_loss") }</dt><dd>{ fmt(val) }</dd>
+                            <dt>{ tr("stats.rate") }</dt><dd>{ if self.rate < 10.0 { format!("{:.2}", self.rate) } else { format!("{:.0}", self.rate) } }</dd>
                         </dl>
                         { scores_table(&self.scores) }
                         </div>
@@ -1737,10 +1783,10 @@ impl Component for App {
                         }
                         if let Some(step) = self.diverged_at {
                             <div class="banner error" role="alert" id="diverged">
-                                <strong>{ format!("Training diverged at step {step}. ") }</strong>
-                                { "The loss became NaN or exploded; training paused and the last good model was kept. Likely causes: the learning rate is too high, or gradients are not clipped. " }
-                                <button onclick={link.callback(|_| Msg::LowerLearningRate)}>{ "Lower the learning rate ×0.1" }</button>
-                                <button onclick={link.callback(|_| Msg::ClipGradients)}>{ "Clip gradients (global norm 0.25)" }</button>
+                                <strong>{ trf("diverged.title", &[("step", &step)]) }</strong>
+                                { tr("diverged.text") }
+                                <button onclick={link.callback(|_| Msg::LowerLearningRate)}>{ tr("diverged.lower") }</button>
+                                <button onclick={link.callback(|_| Msg::ClipGradients)}>{ tr("diverged.clip") }</button>
                             </div>
                         }
                         { hint.unwrap_or_default() }
@@ -1749,40 +1795,40 @@ impl Component for App {
                         }
                         <canvas id="prediction-chart" ref={self.prediction_ref.clone()} width="900" height="360"></canvas>
                         <div class="chart-options">
-                            <label for="test-mode" title="One step ahead: every test window reads the true values. Recursive: only the first test window is real; each prediction becomes the next input, so errors compound, as in a real forecast">{ "Test segment" }</label>
+                            <label for="test-mode" title={tr("options.test_tip")}>{ tr("options.test") }</label>
                             <select id="test-mode" onchange={link.callback(|e: Event| Msg::Recursive(select_value(&e) == "recursive"))}>
-                                <option value="one-step" selected={!self.recursive}>{ "one step ahead" }</option>
-                                <option value="recursive" selected={self.recursive}>{ "recursive forecast" }</option>
+                                <option value="one-step" selected={!self.recursive}>{ tr("options.one_step") }</option>
+                                <option value="recursive" selected={self.recursive}>{ tr("options.recursive") }</option>
                             </select>
                             if let Some(e) = &self.forecast_error {
-                                <span class="warn" role="status">{ format!("{e}: showing one-step predictions.") }</span>
+                                <span class="warn" role="status">{ trf("options.forecast_failed", &[("e", e)]) }</span>
                             }
-                            <label for="loss-scale" title="Log shows orders of magnitude (how convergence usually looks); linear shows how far the loss really fell">{ "Loss axis" }</label>
+                            <label for="loss-scale" title={tr("options.loss_tip")}>{ tr("options.loss") }</label>
                             <select id="loss-scale" onchange={link.callback(|e: Event| Msg::LossScale(if select_value(&e) == "linear" { LossScale::Linear } else { LossScale::Log }))}>
-                                <option value="log" selected={self.loss_scale == LossScale::Log}>{ "log" }</option>
-                                <option value="linear" selected={self.loss_scale == LossScale::Linear}>{ "linear" }</option>
+                                <option value="log" selected={self.loss_scale == LossScale::Log}>{ tr("options.log") }</option>
+                                <option value="linear" selected={self.loss_scale == LossScale::Linear}>{ tr("options.linear") }</option>
                             </select>
-                            <label for="speed" title="How many training steps each animation frame may take: one per frame to watch every update, or as many as fit in 12 ms">{ "Speed" }</label>
+                            <label for="speed" title={tr("options.speed_tip")}>{ tr("options.speed") }</label>
                             <select id="speed" onchange={link.callback(|e: Event| Msg::Speed(select_value(&e).parse().ok()))}>
-                                <option value="1" selected={self.steps_per_frame == Some(1)}>{ "1 step / frame" }</option>
-                                <option value="10" selected={self.steps_per_frame == Some(10)}>{ "10 steps / frame" }</option>
-                                <option value="max" selected={self.steps_per_frame.is_none()}>{ "as fast as possible" }</option>
+                                <option value="1" selected={self.steps_per_frame == Some(1)}>{ tr("options.one_per_frame") }</option>
+                                <option value="10" selected={self.steps_per_frame == Some(10)}>{ tr("options.ten_per_frame") }</option>
+                                <option value="max" selected={self.steps_per_frame.is_none()}>{ tr("options.fastest") }</option>
                             </select>
-                            <span class="lr" id="current-lr" title="The optimiser's current learning rate">{ format!("learning rate {}", s.map_or(self.settings.learning_rate, |s| s.learning_rate())) }</span>
+                            <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &s.map_or(self.settings.learning_rate, |s| s.learning_rate()))]) }</span>
                         </div>
                         <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="240"></canvas>
                         { self.flow_view() }
                         { self.cell_view(ctx) }
                         { self.step_through(ctx) }
-                        <div class="exports" role="group" aria-label="Downloads">
-                            <span>{ "Download:" }</span>
-                            <button id="export-weights" title="All weights under PyTorch's state_dict names (docs/WEIGHTS.md)" onclick={link.callback(|_| Msg::Export(Export::Weights))}>{ "weights (JSON)" }</button>
-                            <button id="export-bundle" title="Weights plus the validation windows, for the PyTorch script" onclick={link.callback(|_| Msg::Export(Export::PyTorchBundle))}>{ "run for PyTorch (JSON)" }</button>
-                            <button id="export-script" title="python reproduce_in_pytorch.py rnn-lab-run.json rebuilds this model in PyTorch and reproduces its validation loss" onclick={link.callback(|_| Msg::Export(Export::PyTorchScript))}>{ "PyTorch script (.py)" }</button>
-                            <button id="export-predictions" title="Every window's target and prediction, in original units, with its split" onclick={link.callback(|_| Msg::Export(Export::Predictions))}>{ "predictions (CSV)" }</button>
-                            <button id="export-history" title="Train loss per step and validation loss per epoch" onclick={link.callback(|_| Msg::Export(Export::History))}>{ "loss history (CSV)" }</button>
-                            <button id="export-prediction-png" title="The prediction chart as an image" onclick={link.callback(|_| Msg::Export(Export::PredictionChart))}>{ "prediction chart (PNG)" }</button>
-                            <button id="export-loss-png" title="The loss chart as an image" onclick={link.callback(|_| Msg::Export(Export::LossChart))}>{ "loss chart (PNG)" }</button>
+                        <div class="exports" role="group" aria-label={tr("export.aria")}>
+                            <span>{ tr("export.label") }</span>
+                            <button id="export-weights" title={tr("export.weights_tip")} onclick={link.callback(|_| Msg::Export(Export::Weights))}>{ tr("export.weights") }</button>
+                            <button id="export-bundle" title={tr("export.bundle_tip")} onclick={link.callback(|_| Msg::Export(Export::PyTorchBundle))}>{ tr("export.bundle") }</button>
+                            <button id="export-script" title={tr("export.script_tip")} onclick={link.callback(|_| Msg::Export(Export::PyTorchScript))}>{ tr("export.script") }</button>
+                            <button id="export-predictions" title={tr("export.predictions_tip")} onclick={link.callback(|_| Msg::Export(Export::Predictions))}>{ tr("export.predictions") }</button>
+                            <button id="export-history" title={tr("export.history_tip")} onclick={link.callback(|_| Msg::Export(Export::History))}>{ tr("export.history") }</button>
+                            <button id="export-prediction-png" title={tr("export.prediction_png_tip")} onclick={link.callback(|_| Msg::Export(Export::PredictionChart))}>{ tr("export.prediction_png") }</button>
+                            <button id="export-loss-png" title={tr("export.loss_png_tip")} onclick={link.callback(|_| Msg::Export(Export::LossChart))}>{ tr("export.loss_png") }</button>
                         </div>
                     </section>
                 </main>
@@ -1841,7 +1887,7 @@ fn heat_panels(kind: CellKind) -> Vec<(String, HeatSource, HeatScale)> {
     let mut v = Vec::new();
     if let CellKind::Rnn(_) = kind {
         v.push((
-            "h_t = tanh(W_ih x + W_hh h + b)".to_string(),
+            tr("heat.rnn").to_string(),
             HeatSource::Hidden,
             HeatScale::Signed,
         ));
@@ -1858,24 +1904,52 @@ fn heat_panels(kind: CellKind) -> Vec<(String, HeatSource, HeatScale)> {
             HeatScale::Signed
         };
         v.push((
-            format!("{} {}", g.label(), g.symbol()),
+            trf(
+                "heat.gate",
+                &[
+                    ("gate", &tr(&format!("gate.{g:?}"))),
+                    ("symbol", &g.symbol()),
+                ],
+            ),
             HeatSource::Gate(g),
             scale,
         ));
     }
     if kind.has_cell_state() {
         v.push((
-            "cell state c_t".to_string(),
+            tr("heat.cell").to_string(),
             HeatSource::Cell,
             HeatScale::Signed,
         ));
     }
     v.push((
-        "hidden state h_t".to_string(),
+        tr("heat.hidden").to_string(),
         HeatSource::Hidden,
         HeatScale::Signed,
     ));
     v
+}
+
+/// A cell's name in the page's language.
+fn cell_name(kind: CellKind) -> &'static str {
+    tr(match kind {
+        CellKind::Rnn(crate::nn::Activation::Tanh) => "cell.rnn_tanh",
+        CellKind::Rnn(crate::nn::Activation::Relu) => "cell.rnn_relu",
+        CellKind::Lstm(LstmVariant::Standard) => "cell.lstm",
+        CellKind::Lstm(LstmVariant::Peephole) => "cell.lstm_peephole",
+        CellKind::Lstm(LstmVariant::Coupled) => "cell.lstm_coupled",
+        CellKind::Gru => "cell.gru",
+    })
+}
+
+/// A normalisation's name in the page's language.
+fn scaling_name(scaling: Scaling) -> &'static str {
+    tr(match scaling {
+        Scaling::None => "scaling.none",
+        Scaling::MinMax01 => "scaling.minmax01",
+        Scaling::MinMaxSymmetric => "scaling.minmax11",
+        Scaling::ZScore => "scaling.zscore",
+    })
 }
 
 /// Validation and test scores of the latest prediction, in the target's original units.
@@ -1891,18 +1965,18 @@ fn scores_table(scores: &[Option<Metrics>; 2]) -> Html {
         Some(Metrics::Regression(r)) => html! {
             <tr data-split={name.to_string()} data-rmse={r.rmse.to_string()}
                 data-mae={r.mae.to_string()} data-r2={r.r2.to_string()}>
-                <th scope="row">{ name }</th>
+                <th scope="row">{ tr(&format!("split.{name}")) }</th>
                 <td>{ cell(r.rmse, 4) }</td><td>{ cell(r.mae, 4) }</td><td>{ cell(r.r2, 3) }</td>
             </tr>
         },
         Some(Metrics::Classification(c)) => html! {
             <tr data-split={name.to_string()} data-accuracy={c.accuracy.to_string()}>
-                <th scope="row">{ name }</th>
-                <td colspan="3">{ format!("accuracy {:.1}% of {}", c.accuracy * 100.0, c.n) }</td>
+                <th scope="row">{ tr(&format!("split.{name}")) }</th>
+                <td colspan="3">{ trf("scores.accuracy", &[("pct", &format!("{:.1}", c.accuracy * 100.0)), ("n", &c.n)]) }</td>
             </tr>
         },
         None => html! {
-            <tr data-split={name.to_string()}><th scope="row">{ name }</th><td colspan="3">{ "–" }</td></tr>
+            <tr data-split={name.to_string()}><th scope="row">{ tr(&format!("split.{name}")) }</th><td colspan="3">{ "–" }</td></tr>
         },
     };
     html! {
@@ -1910,9 +1984,9 @@ fn scores_table(scores: &[Option<Metrics>; 2]) -> Html {
         <table class="scores" id="scores">
             <thead><tr>
                 <th></th>
-                <th title="Root mean squared error, in the target's units">{ "RMSE" }</th>
-                <th title="Mean absolute error, in the target's units">{ "MAE" }</th>
-                <th title="Share of the target's variance explained: 1 is perfect, 0 no better than its mean">{ "R²" }</th>
+                <th title={tr("scores.rmse_tip")}>{ "RMSE" }</th>
+                <th title={tr("scores.mae_tip")}>{ "MAE" }</th>
+                <th title={tr("scores.r2_tip")}>{ "R²" }</th>
             </tr></thead>
             <tbody>{ row("validation", &scores[0]) }{ row("test", &scores[1]) }</tbody>
         </table>
@@ -1928,9 +2002,9 @@ fn confusion_table(c: &crate::train::metrics::Classification) -> Html {
     let classes = c.confusion.len();
     html! {
         <table class="scores confusion" id="confusion"
-            title="Validation windows by true class (rows) and predicted class (columns): the diagonal is right">
+            title={tr("scores.confusion_tip")}>
             <thead><tr>
-                <th>{ "true \\ predicted" }</th>
+                <th>{ tr("scores.confusion_corner") }</th>
                 { for (0..classes).map(|k| html! { <th>{ k }</th> }) }
             </tr></thead>
             <tbody>

@@ -1,6 +1,7 @@
 //! Getting bytes into the page: a picked or dropped file, or one of the page's own sample
 //! files (fetched from the same origin; the app makes no other requests).
 
+use crate::i18n::tr;
 use js_sys::Uint8Array;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -23,23 +24,28 @@ pub async fn read_file(file: File) -> Result<Vec<u8>, String> {
     }
     let buf = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|e| js_error("the browser could not read the file", e))?;
+        .map_err(|e| js_error(tr("file.read_failed"), e))?;
     Ok(Uint8Array::new(&buf).to_vec())
 }
 
 /// Fetches one of the page's own files (e.g. `data/stock_like_synthetic.csv`).
 pub async fn fetch_own(path: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
+    let window = web_sys::window().ok_or_else(|| tr("file.no_window").to_string())?;
     let resp = JsFuture::from(window.fetch_with_str(path))
         .await
-        .map_err(|e| js_error("could not fetch", e))?;
-    let resp: Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
+        .map_err(|e| js_error(tr("file.fetch_failed"), e))?;
+    let resp: Response = resp
+        .dyn_into()
+        .map_err(|_| tr("file.not_response").to_string())?;
     if !resp.ok() {
         return Err(format!("{path}: HTTP {}", resp.status()));
     }
-    let buf = JsFuture::from(resp.array_buffer().map_err(|e| js_error("no body", e))?)
-        .await
-        .map_err(|e| js_error("could not read", e))?;
+    let buf = JsFuture::from(
+        resp.array_buffer()
+            .map_err(|e| js_error(tr("file.no_body"), e))?,
+    )
+    .await
+    .map_err(|e| js_error(tr("file.read_failed"), e))?;
     Ok(Uint8Array::new(&buf).to_vec())
 }
 
@@ -49,9 +55,9 @@ pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| js_error("could not make the file", e))?;
+        .map_err(|e| js_error(tr("file.make_failed"), e))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|e| js_error("could not make the file", e))?;
+        .map_err(|e| js_error(tr("file.make_failed"), e))?;
     // Not revoked: revoking right after the click can cancel the download; one small Blob
     // per click lives until the page closes.
     download_url(name, &url)
@@ -61,12 +67,12 @@ pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
 pub fn download_url(name: &str, url: &str) -> Result<(), String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
-        .ok_or("no document")?;
+        .ok_or_else(|| tr("file.no_window").to_string())?;
     let a: web_sys::HtmlAnchorElement = document
         .create_element("a")
-        .map_err(|e| js_error("could not make a link", e))?
+        .map_err(|e| js_error(tr("file.link_failed"), e))?
         .dyn_into()
-        .map_err(|_| "not a link".to_string())?;
+        .map_err(|_| tr("file.link_failed").to_string())?;
     a.set_href(url);
     a.set_download(name);
     a.click();

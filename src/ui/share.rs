@@ -1,9 +1,38 @@
 //! The run's settings in the URL hash (a copied link reproduces the run) and in localStorage
 //! (the last configuration comes back on reload). The hash wins over localStorage.
 
+use crate::i18n::Lang;
 use crate::train::lessons::RunLink;
 
 const KEY: &str = "rnn-lab/run";
+const LANG_KEY: &str = "rnn-lab/lang";
+
+/// The language remembered from the last visit, else the browser's.
+pub fn remembered_lang() -> Lang {
+    let Some(window) = web_sys::window() else {
+        return Lang::En;
+    };
+    let stored = window
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+        .and_then(|t| serde_json::from_str::<Lang>(&t).ok());
+    stored.unwrap_or_else(|| Lang::from_browser(&window.navigator().language().unwrap_or_default()))
+}
+
+/// Remembers `lang` for the next visit and marks the document's language.
+pub fn save_lang(lang: Lang) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.set_item(LANG_KEY, &serde_json::to_string(&lang).unwrap_or_default());
+    }
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang.tag());
+    }
+}
 
 /// Where a restored configuration came from.
 pub enum Restored {
@@ -20,7 +49,7 @@ pub fn load() -> Option<Restored> {
         let text = js_sys::decode_uri_component(encoded)
             .ok()
             .and_then(|s| s.as_string())
-            .ok_or_else(|| "it is not validly encoded".to_string());
+            .ok_or_else(|| crate::i18n::tr("link.bad_encoding").to_string());
         return Some(Restored::Link(text.and_then(|t| RunLink::from_text(&t))));
     }
     let storage = window.local_storage().ok().flatten()?;

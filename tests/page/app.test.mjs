@@ -224,7 +224,7 @@ test('exploding gradients: the run diverges, the page says why, and clipping mak
   const kept = await stats(page);
   await screenshot(page, 'exploding-diverged');
   await page.getByRole('button', { name: 'Clip gradients (global norm 0.25)' }).click();
-  assert.equal(await page.locator('#clip').inputValue(), 'global norm 0.25');
+  assert.equal(await page.locator('#clip').inputValue(), 'clip.norm025');
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.valLoss) > 0
     && Number(document.querySelector('#stats').dataset.steps) > 250, null, { timeout: 60000 });
   await page.click('#play');
@@ -438,7 +438,7 @@ test('model shape: 2 bidirectional layers with dropout and Keras initialisation 
   await page.getByText('Layers changed: the run was reset.').waitFor();
   await page.check('#bidirectional');
   await page.selectOption('#dropout', '0.2');
-  await page.selectOption('#init', 'Xavier + orthogonal (Keras)');
+  await page.selectOption('#init', 'init.keras');
   await page.selectOption('#batch', '16');
   await page.getByText('Batch size changed: the run was reset.').waitFor();
   const hash = await page.evaluate(() => decodeURIComponent(location.hash));
@@ -507,7 +507,7 @@ test('gradient flow through time: the vanilla RNN\'s gradient vanishes toward ea
   await screenshot(page, 'gradient-flow-lstm');
   // Clipping events are counted.
   await page.selectOption('#lesson', 'ExplodingGradients');
-  await page.selectOption('#clip', 'global norm 0.25');
+  await page.selectOption('#clip', 'clip.norm025');
   await trainFor(page, 20);
   const [clipped, of] = await page.evaluate(() => {
     const d = document.querySelector('#clip-readout').dataset;
@@ -747,4 +747,49 @@ test('lesson 10: one Step reproduces the notes\' hand example, tanh([0.6, 0.5]) 
   await screenshot(page, 'lesson-notes-example');
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
+});
+
+test('languages: the page switches to Simplified Chinese at once, remembers it, and a copied link carries it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(server.url);
+  await waitForInk(page, PREDICTION);
+  assert.equal(await page.textContent('#play'), 'Play');
+  await page.selectOption('#lang', 'zh-CN');
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');
+  const zh = await page.evaluate(() => ({
+    lang: document.documentElement.lang,
+    lesson: document.querySelector('#lesson option:checked').textContent,
+    heading: document.querySelector('.controls h2').textContent,
+    explain: document.querySelector('.controls .explain').textContent,
+    stats: document.querySelector('#stats').textContent,
+  }));
+  assert.equal(zh.lang, 'zh-CN');
+  assert.equal(zh.lesson, '1. 正弦波：预测下一个值（窗口 10）');
+  assert.equal(zh.heading, '课程');
+  assert.match(zh.explain, /网络读取 10 个连续的值/);
+  assert.match(zh.stats, /训练损失/);
+  // Training and the charts work in Chinese too; the charts are redrawn in it.
+  await trainFor(page, 20);
+  await page.getByText(/最近 \d+ 步中有 0 步触发了裁剪。/).waitFor();
+  await screenshot(page, 'language-zh');
+  // Remembered across a reload, and in the link.
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');
+  const url = page.url();
+  assert.match(decodeURIComponent(url), /"lang":"zh"/);
+  const other = await browser.newContext();
+  const second = await other.newPage();
+  await second.goto(url);
+  await second.waitForFunction(() => document.querySelector('#play')?.textContent.trim() === '开始');
+  await second.getByText('已从链接打开这次训练。').waitFor();
+  // And back.
+  await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
+  assert.deepEqual(errors, [], 'console errors');
+  await other.close();
+  await context.close();
 });

@@ -1,0 +1,192 @@
+//! The page's words: one catalogue per language (`en.json`, `zh.json`, compiled in), looked up
+//! by key. Every user-facing string of the page, the lessons and the charts comes from here.
+//! Values may hold named placeholders, `{name}`, filled by [`trf`].
+//!
+//! The language is one setting for the whole page, so it is held here ([`set`], [`current`])
+//! rather than passed through every chart and lesson; native code and tests read English.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// A language the page speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The BCP 47 tag (for `<html lang>`).
+    pub const fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub const fn own_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "简体中文",
+        }
+    }
+
+    /// The language for a browser's `navigator.language` (Chinese for any `zh`).
+    pub fn from_browser(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("en.json"),
+            Lang::Zh => include_str!("zh.json"),
+        }
+    }
+}
+
+thread_local! {
+    static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
+}
+
+/// Switches the language of everything [`tr`] returns from now on.
+pub fn set(lang: Lang) {
+    CURRENT.with(|c| c.set(lang));
+}
+
+/// The language in use.
+pub fn current() -> Lang {
+    CURRENT.with(Cell::get)
+}
+
+/// Every catalogue, parsed once.
+fn catalogues() -> &'static HashMap<Lang, HashMap<String, String>> {
+    static ALL: OnceLock<HashMap<Lang, HashMap<String, String>>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        Lang::ALL
+            .into_iter()
+            .map(|l| {
+                let map = serde_json::from_str(l.source())
+                    .unwrap_or_else(|e| panic!("the {} catalogue is not valid JSON: {e}", l.tag()));
+                (l, map)
+            })
+            .collect()
+    })
+}
+
+/// The catalogue of `lang`, key to text.
+pub fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
+    &catalogues()[&lang]
+}
+
+/// The text of `key` in the current language (English if that catalogue lacks it; the key
+/// itself if no catalogue has it, which the tests rule out).
+pub fn tr(key: &str) -> &'static str {
+    text_in(current(), key)
+}
+
+/// The text of `key` in `lang`.
+pub fn text_in(lang: Lang, key: &str) -> &'static str {
+    catalogue(lang)
+        .get(key)
+        .or_else(|| catalogue(Lang::En).get(key))
+        .map_or_else(|| leak(key), String::as_str)
+}
+
+/// A missing key, shown as itself (kept for the life of the page, once per key).
+fn leak(key: &str) -> &'static str {
+    static MISSING: OnceLock<std::sync::Mutex<HashMap<String, &'static str>>> = OnceLock::new();
+    let mut m = MISSING
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    m.entry(key.to_string())
+        .or_insert_with(|| Box::leak(key.to_string().into_boxed_str()))
+}
+
+/// [`tr`] with each `{name}` replaced by its value from `args`.
+pub fn trf(key: &str, args: &[(&str, &dyn Display)]) -> String {
+    fill(tr(key), args)
+}
+
+/// `template` with each `{name}` replaced by its value from `args`.
+pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+/// The placeholders of a text, sorted (for checking catalogues against each other).
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string()))
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalogue_has_the_same_keys_and_placeholders() {
+        let en = catalogue(Lang::En);
+        for lang in Lang::ALL {
+            let other = catalogue(lang);
+            for (key, text) in en {
+                let t = other
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{} lacks {key}", lang.tag()));
+                assert_eq!(
+                    placeholders(t),
+                    placeholders(text),
+                    "{}: {key} has other placeholders",
+                    lang.tag()
+                );
+                assert!(!t.trim().is_empty(), "{}: {key} is empty", lang.tag());
+            }
+            for key in other.keys() {
+                assert!(
+                    en.contains_key(key),
+                    "{} has {key}, English does not",
+                    lang.tag()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn texts_switch_with_the_language_and_fill_their_placeholders() {
+        set(Lang::Zh);
+        assert_eq!(tr("play"), "开始");
+        set(Lang::En);
+        assert_eq!(tr("play"), "Play");
+        assert_eq!(
+            trf("notice.reset", &[("what", &"Reset")]),
+            "Reset: the run was reset."
+        );
+        assert_eq!(tr("no.such.key"), "no.such.key");
+        assert_eq!(Lang::from_browser("zh-TW"), Lang::Zh);
+        assert_eq!(Lang::from_browser("en-GB"), Lang::En);
+    }
+}
