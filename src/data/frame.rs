@@ -2,6 +2,7 @@
 //! a split boundary, normalisation fitted on the training split, and batches in the core's
 //! layout (one column per sample) as plain vectors, so `data` needs nothing from `nn`.
 
+use crate::i18n::{tr, trf};
 use std::ops::Range;
 
 use rand::seq::SliceRandom;
@@ -80,38 +81,103 @@ pub enum TargetData {
 }
 
 /// Why a dataset could not be framed. Messages say what to change.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FrameError {
-    #[error("choose at least one feature column")]
     NoFeatures,
-    #[error("the columns have different lengths")]
     Lengths,
-    #[error("validation ({validation}) and test ({test}) must be fractions in [0, 1) that leave rows to train on")]
-    BadFractions { validation: f64, test: f64 },
-    #[error("the {split} split has {rows} rows but a window of {window} plus a horizon of {horizon} needs at least {needed}; shorten the window or horizon, shrink the other splits, or load more data")]
+    BadFractions {
+        validation: f64,
+        test: f64,
+    },
     TooFewRows {
+        /// `train`, `validation` or `test`.
         split: &'static str,
         rows: usize,
         window: usize,
         horizon: usize,
         needed: usize,
     },
-    #[error("window must be at least 1")]
     ZeroWindow,
-    #[error(transparent)]
-    Constant(#[from] ConstantColumn),
-    #[error("multi-step forecasting feeds predictions back as the next input, so it needs the target to be the only feature")]
+    Constant(ConstantColumn),
     NotUnivariate,
-    #[error("column \"{column}\" holds {value} in data row {row}; class labels must be whole numbers 0, 1, 2, ...")]
     NotAClass {
         column: String,
         row: usize,
         value: f64,
     },
-    #[error("column \"{column}\" has {classes} classes; at most {MAX_CLASSES} are supported (is it really a label column?)")]
-    TooManyClasses { column: String, classes: usize },
-    #[error("column \"{column}\" has only one class ({class}); classification needs at least two")]
-    OneClass { column: String, class: usize },
+    TooManyClasses {
+        column: String,
+        classes: usize,
+    },
+    OneClass {
+        column: String,
+        class: usize,
+    },
+}
+
+impl From<ConstantColumn> for FrameError {
+    fn from(c: ConstantColumn) -> Self {
+        FrameError::Constant(c)
+    }
+}
+
+/// The message, in the page's language.
+impl std::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            FrameError::NoFeatures => tr("err.frame.no_features").to_string(),
+            FrameError::Lengths => tr("err.frame.lengths").to_string(),
+            FrameError::BadFractions { validation, test } => trf(
+                "err.frame.fractions",
+                &[("validation", validation), ("test", test)],
+            ),
+            FrameError::TooFewRows {
+                split,
+                rows,
+                window,
+                horizon,
+                needed,
+            } => trf(
+                "err.frame.too_few_rows",
+                &[
+                    ("split", &tr(&format!("split.{split}"))),
+                    ("rows", rows),
+                    ("window", window),
+                    ("horizon", horizon),
+                    ("needed", needed),
+                ],
+            ),
+            FrameError::ZeroWindow => tr("err.frame.zero_window").to_string(),
+            FrameError::Constant(c) => c.to_string(),
+            FrameError::NotUnivariate => tr("err.frame.not_univariate").to_string(),
+            FrameError::NotAClass { column, row, value } => trf(
+                "err.frame.not_a_class",
+                &[("column", column), ("row", row), ("value", value)],
+            ),
+            FrameError::TooManyClasses { column, classes } => trf(
+                "err.frame.too_many_classes",
+                &[
+                    ("column", column),
+                    ("classes", classes),
+                    ("max", &MAX_CLASSES),
+                ],
+            ),
+            FrameError::OneClass { column, class } => trf(
+                "err.frame.one_class",
+                &[("column", column), ("class", class)],
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for FrameError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FrameError::Constant(c) => Some(c),
+            _ => None,
+        }
+    }
 }
 
 /// Most classes a label column may have.

@@ -46,13 +46,27 @@ pub struct Scaler {
 }
 
 /// A column that cannot be scaled.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("column \"{column}\" is constant in the training split (every value is {value}), so {scaling} would divide by zero; leave it out of the features or use no normalisation")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConstantColumn {
     pub column: String,
     pub value: f64,
     pub scaling: &'static str,
 }
+
+impl std::fmt::Display for ConstantColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::trf(
+            "err.constant_column",
+            &[
+                ("column", &self.column),
+                ("value", &self.value),
+                ("scaling", &self.scaling),
+            ],
+        ))
+    }
+}
+
+impl std::error::Error for ConstantColumn {}
 
 impl Scaler {
     /// The identity.

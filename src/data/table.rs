@@ -2,6 +2,7 @@
 //! missing cells, choosing one series of a multi-series file, and a specific message for
 //! every kind of bad file. Nothing here panics on any input.
 
+use crate::i18n::{tr, trf};
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -101,61 +102,117 @@ pub struct Table {
 }
 
 /// Why a file could not be loaded. Messages name the line and column and say what to do.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CsvError {
-    #[error(
-        "the file is empty: choose a CSV file with a header line and at least 2 rows of numbers"
-    )]
     Empty,
-    #[error("the file is {:.1} MB; the limit is {} MB. Keep fewer rows or columns and load it again", *.bytes as f64 / 1048576.0, MAX_BYTES / 1048576)]
-    TooLarge { bytes: usize },
-    #[error("this is not a CSV text file (it contains binary data). If it is a spreadsheet, export it as CSV first")]
+    TooLarge {
+        bytes: usize,
+    },
     Binary,
-    #[error(
-        "line {line} is not valid UTF-8 text; save the file as \"CSV UTF-8\" and load it again"
-    )]
-    InvalidUtf8 { line: usize },
-    #[error("the file has a header line but no data rows")]
+    InvalidUtf8 {
+        line: usize,
+    },
     HeaderOnly,
-    #[error("the file has only 1 data row; a series needs at least 2 (and more than a window to train on)")]
     OneRow,
-    #[error("line {line} has {found} fields but the first line has {expected}; look for a missing or extra delimiter on that line")]
     Ragged {
         line: u64,
         found: usize,
         expected: usize,
     },
-    #[error("column name \"{name}\" appears twice (columns {first} and {second}); rename one so they can be told apart")]
     DuplicateHeader {
         name: String,
         first: usize,
         second: usize,
     },
-    #[error("line {line}, column \"{column}\": \"{value}\" is not a finite number; replace it, or leave the cell empty to mark it missing")]
     NotFinite {
         line: u64,
         column: String,
         value: String,
     },
-    #[error("line {line}, column \"{column}\": \"{value}\" is not a number, but the rest of the column is numeric; fix or empty that cell")]
     TextInNumeric {
         line: u64,
         column: String,
         value: String,
     },
-    #[error("the only column (\"{0}\") holds text, not numbers; RNN Lab needs at least one numeric column")]
     SingleTextColumn(String),
-    #[error("no column holds numbers (columns: {0}); RNN Lab needs at least one numeric column")]
     NoNumericColumn(String),
-    #[error("column \"{column}\" has no value \"{value}\" to select")]
-    SeriesNotFound { column: String, value: String },
-    #[error("column \"{0}\" is not a text column, so it cannot pick a series")]
+    SeriesNotFound {
+        column: String,
+        value: String,
+    },
     NotASeriesColumn(String),
-    #[error("every row has an empty numeric cell, so dropping them leaves nothing; use forward-fill instead")]
     NothingLeft,
-    #[error("line {line}: {message}")]
-    Syntax { line: u64, message: String },
+    Syntax {
+        line: u64,
+        message: String,
+    },
 }
+
+/// The message says what is wrong and what to do, in the page's language.
+impl std::fmt::Display for CsvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            CsvError::Empty => tr("err.csv.empty").to_string(),
+            CsvError::TooLarge { bytes } => trf(
+                "err.csv.too_large",
+                &[
+                    ("mb", &format!("{:.1}", *bytes as f64 / 1_048_576.0)),
+                    ("limit", &(MAX_BYTES / 1_048_576)),
+                ],
+            ),
+            CsvError::Binary => tr("err.csv.binary").to_string(),
+            CsvError::InvalidUtf8 { line } => trf("err.csv.utf8", &[("line", line)]),
+            CsvError::HeaderOnly => tr("err.csv.header_only").to_string(),
+            CsvError::OneRow => tr("err.csv.one_row").to_string(),
+            CsvError::Ragged {
+                line,
+                found,
+                expected,
+            } => trf(
+                "err.csv.ragged",
+                &[("line", line), ("found", found), ("expected", expected)],
+            ),
+            CsvError::DuplicateHeader {
+                name,
+                first,
+                second,
+            } => trf(
+                "err.csv.duplicate",
+                &[("name", name), ("first", first), ("second", second)],
+            ),
+            CsvError::NotFinite {
+                line,
+                column,
+                value,
+            } => trf(
+                "err.csv.not_finite",
+                &[("line", line), ("column", column), ("value", value)],
+            ),
+            CsvError::TextInNumeric {
+                line,
+                column,
+                value,
+            } => trf(
+                "err.csv.text_in_numeric",
+                &[("line", line), ("column", column), ("value", value)],
+            ),
+            CsvError::SingleTextColumn(c) => trf("err.csv.single_text", &[("column", c)]),
+            CsvError::NoNumericColumn(c) => trf("err.csv.no_numeric", &[("columns", c)]),
+            CsvError::SeriesNotFound { column, value } => trf(
+                "err.csv.series_not_found",
+                &[("column", column), ("value", value)],
+            ),
+            CsvError::NotASeriesColumn(c) => trf("err.csv.not_series", &[("column", c)]),
+            CsvError::NothingLeft => tr("err.csv.nothing_left").to_string(),
+            CsvError::Syntax { line, message } => {
+                trf("err.csv.syntax", &[("line", line), ("message", message)])
+            }
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for CsvError {}
 
 /// Parses `bytes` as a CSV file.
 pub fn parse_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table, CsvError> {
@@ -199,14 +256,16 @@ pub fn parse_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table, CsvError> {
             .enumerate()
             .map(|(i, n)| {
                 if n.is_empty() {
-                    format!("column {}", i + 1)
+                    trf("csv.column_n", &[("n", &(i + 1))])
                 } else {
                     n.to_string()
                 }
             })
             .collect()
     } else {
-        (1..=width).map(|i| format!("column {i}")).collect()
+        (1..=width)
+            .map(|i| trf("csv.column_n", &[("n", &i)]))
+            .collect()
     };
     for (j, n) in names.iter().enumerate() {
         if let Some(i) = names[..j].iter().position(|m| m == n) {
@@ -329,10 +388,8 @@ pub fn parse_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table, CsvError> {
     if missing > 0 {
         rows = fill_missing(&mut columns, opts.missing, rows)?;
         notes.push(match opts.missing {
-            MissingPolicy::ForwardFill => {
-                format!("{missing} empty cells filled with the value before them")
-            }
-            MissingPolicy::DropRows => format!("rows with empty cells dropped; {rows} rows left"),
+            MissingPolicy::ForwardFill => trf("csv.note_filled", &[("missing", &missing)]),
+            MissingPolicy::DropRows => trf("csv.note_dropped", &[("rows", &rows)]),
         });
         if rows < 2 {
             return Err(CsvError::OneRow);

@@ -1,6 +1,7 @@
 //! The lessons (presets): each builds a dataset and a training config from the course notes'
 //! case studies, with a few sentences the page shows beside it.
 
+use crate::i18n::{tr, trf};
 use serde::{Deserialize, Serialize};
 
 use super::{Schedule, TrainConfig};
@@ -102,23 +103,17 @@ impl Settings {
     pub fn validate(&self) -> Result<(), String> {
         self.train_config(32).validate()?;
         if !(1..=128).contains(&self.hidden_size) {
-            return Err(format!(
-                "hidden units must be 1 to 128, got {}",
-                self.hidden_size
-            ));
+            return Err(trf("err.hidden", &[("got", &self.hidden_size)]));
         }
         if !(1..=crate::nn::network::MAX_LAYERS).contains(&self.shape.layers) {
-            return Err(format!("layers must be 1 to 4, got {}", self.shape.layers));
+            return Err(trf("err.layers", &[("got", &self.shape.layers)]));
         }
         if !(0.0..1.0).contains(&self.shape.dropout) {
-            return Err(format!(
-                "dropout must be in [0, 1), got {}",
-                self.shape.dropout
-            ));
+            return Err(trf("err.dropout", &[("got", &self.shape.dropout)]));
         }
         match self.clip {
             Clip::Norm(c) | Clip::Value(c) if !(c > 0.0 && c.is_finite()) => {
-                Err(format!("a clipping threshold must be positive, got {c}"))
+                Err(trf("err.clip", &[("got", &c)]))
             }
             _ => Ok(()),
         }
@@ -145,7 +140,7 @@ impl RunLink {
     /// Reads a link's text; the message says what is wrong with a broken or edited link.
     pub fn from_text(text: &str) -> Result<RunLink, String> {
         let link: RunLink =
-            serde_json::from_str(text).map_err(|e| format!("it is not a run link ({e})"))?;
+            serde_json::from_str(text).map_err(|e| trf("err.not_a_link", &[("e", &e)]))?;
         link.settings.validate()?;
         Ok(link)
     }
@@ -744,10 +739,10 @@ pub fn prepare_csv(
             .column(name)
             .and_then(|c| c.numbers())
             .map(|v| v.to_vec())
-            .ok_or_else(|| format!("column \"{name}\" is not a numeric column of this file"))
+            .ok_or_else(|| trf("err.not_numeric_column", &[("name", &name)]))
     };
     if choice.features.is_empty() {
-        return Err("choose at least one feature column".into());
+        return Err(tr("err.frame.no_features").into());
     }
     let features = choice
         .features

@@ -183,7 +183,7 @@ impl Session {
         };
         net_config.validate()?;
         if dataset.train.is_empty() {
-            return Err("the training split has no complete window".into());
+            return Err(crate::i18n::tr("err.no_train_window").into());
         }
         let mut net = Network::zeros(net_config);
         initialise(
@@ -485,7 +485,7 @@ impl Session {
             }
         );
         if !one_ahead || !matches!(d.y, TargetData::Values(_)) {
-            return Err("a recursive forecast needs a next-value task with horizon 1".into());
+            return Err(crate::i18n::tr("err.recursive_task").into());
         }
         let Some(&first) = starts.first() else {
             return Ok(Vec::new());

@@ -776,6 +776,11 @@ test('languages: the page switches to Simplified Chinese at once, remembers it, 
   await trainFor(page, 20);
   await page.getByText(/最近 \d+ 步中有 0 步触发了裁剪。/).waitFor();
   await screenshot(page, 'language-zh');
+  // A broken file is explained in Chinese too.
+  await page.setInputFiles('#csv-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3\n') });
+  const bad = page.locator('#csv-error');
+  await bad.waitFor();
+  assert.match(await bad.textContent(), /无法加载 bad\.csv：第 3 行有 1 个字段，但第一行有 2 个/);
   // Remembered across a reload, and in the link.
   await page.reload();
   await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');
