@@ -299,6 +299,7 @@ impl Lesson {
                     target: "close".into(),
                     window: 10,
                     horizon: 1,
+                    task: CsvTask::NextValue,
                 };
                 return prepare_csv(&table, &choice, s);
             }
@@ -309,6 +310,7 @@ impl Lesson {
                     target: "load_kw".into(),
                     window: 5,
                     horizon: 6,
+                    task: CsvTask::NextValue,
                 };
                 return prepare_csv(&table, &choice, s);
             }
@@ -703,14 +705,44 @@ mod tests {
     }
 }
 
-/// What the learner picked for an uploaded CSV: next-value prediction of `target` from a
-/// window of `features`.
+/// What to learn from an uploaded CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvTask {
+    /// The target `horizon` rows after each window (many-to-one regression).
+    #[default]
+    NextValue,
+    /// The target at every row of the window, from the features at that row (many-to-many).
+    SeqToSeq,
+    /// The class in the target column (whole numbers 0, 1, ...) `horizon` rows after each
+    /// window (many-to-one, softmax cross-entropy).
+    Classify,
+}
+
+impl CsvTask {
+    pub const ALL: [CsvTask; 3] = [CsvTask::NextValue, CsvTask::SeqToSeq, CsvTask::Classify];
+
+    /// Its name's catalogue key.
+    pub const fn key(self) -> &'static str {
+        match self {
+            CsvTask::NextValue => "task.next_value",
+            CsvTask::SeqToSeq => "task.seq2seq",
+            CsvTask::Classify => "task.classify",
+        }
+    }
+}
+
+/// What the learner picked for an uploaded CSV: `task` on `target` from windows of
+/// `features`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsvChoice {
     pub features: Vec<String>,
     pub target: String,
     pub window: usize,
+    /// Rows from a window's last row to its target (next value, classification).
     pub horizon: usize,
+    #[serde(default)]
+    pub task: CsvTask,
 }
 
 impl CsvChoice {
@@ -723,6 +755,7 @@ impl CsvChoice {
             target,
             window: 10,
             horizon: 1,
+            task: CsvTask::NextValue,
         })
     }
 }
@@ -750,14 +783,25 @@ pub fn prepare_csv(
         .map(|f| column(f).map(|v| (f.clone(), v)))
         .collect::<Result<Vec<_>, _>>()?;
     let y = column(&choice.target)?;
-    let task = Task::NextValue {
-        window: choice.window,
-        horizon: choice.horizon,
-        stride: 1,
+    let task = match choice.task {
+        CsvTask::SeqToSeq => Task::SeqToSeq {
+            window: choice.window,
+            stride: 1,
+        },
+        CsvTask::NextValue | CsvTask::Classify => Task::NextValue {
+            window: choice.window,
+            horizon: choice.horizon,
+            stride: 1,
+        },
+    };
+    let target = match choice.task {
+        CsvTask::Classify => crate::data::frame::classes_from_column(&choice.target, &y)
+            .map_err(|e| e.to_string())?,
+        CsvTask::NextValue | CsvTask::SeqToSeq => TargetData::Values(y.clone()),
     };
     let dataset = Dataset::new(
         features,
-        (choice.target.clone(), TargetData::Values(y.clone())),
+        (choice.target.clone(), target),
         task,
         s.scaling,
         SplitSpec::Fractions {
@@ -841,6 +885,63 @@ mod csv_tests {
             prepare_csv(&t, &c, &s).err().unwrap(),
             "choose at least one feature column"
         );
+    }
+
+    /// The two-class sample as a classification task, and the stock sample as
+    /// sequence-to-sequence: each frames as asked, trains, and scores as its kind.
+    #[test]
+    fn csv_files_train_as_classification_and_as_sequence_to_sequence() {
+        let opts = CsvOptions::default();
+        let table = parse_csv(crate::data::samples::two_class().as_bytes(), &opts).unwrap();
+        let s = Settings {
+            scaling: crate::data::normalise::Scaling::ZScore,
+            ..Lesson::Classification.defaults()
+        };
+        let c = CsvChoice {
+            features: vec!["signal".into()],
+            target: "label".into(),
+            window: 10,
+            horizon: 1,
+            task: CsvTask::Classify,
+        };
+        let p = prepare_csv(&table, &c, &s).unwrap();
+        assert!(matches!(
+            p.dataset.y,
+            TargetData::Classes { classes: 2, .. }
+        ));
+        let mut session = Session::new(p.config, p.dataset).unwrap();
+        for _ in 0..200 {
+            session.step();
+        }
+        let val = session.dataset.validation.clone();
+        let Some(Metrics::Classification(m)) = session.metrics_over(&val) else {
+            panic!("classification metrics");
+        };
+        assert!(m.accuracy > 0.8, "{m:?}");
+        // A label column of fractions is refused with the row that is wrong.
+        let bad = CsvChoice {
+            target: "signal".into(),
+            ..c.clone()
+        };
+        assert!(prepare_csv(&table, &bad, &s)
+            .err()
+            .unwrap()
+            .contains("class labels must be whole numbers"));
+
+        let t = stock();
+        let c = CsvChoice {
+            features: vec!["open".into()],
+            target: "close".into(),
+            window: 20,
+            horizon: 1,
+            task: CsvTask::SeqToSeq,
+        };
+        let p = prepare_csv(&t, &c, &Lesson::StockCsv.defaults()).unwrap();
+        let mut session = Session::new(p.config, p.dataset).unwrap();
+        assert_eq!(session.net.config.head, crate::nn::Head::ManyToMany);
+        let r = session.step();
+        assert_eq!(r.flow.dh_norm[0][0].len(), 20);
+        assert!(r.loss.is_finite());
     }
 
     /// Trains `lesson` with `settings` for `steps` steps.

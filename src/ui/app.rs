@@ -25,7 +25,7 @@ use crate::nn::network::GradientFlow;
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 use crate::train::lessons::{
-    prepare_csv, CsvChoice, Lesson, Prepared, RunLink, Settings, Shape, FIX_CLIP,
+    prepare_csv, CsvChoice, CsvTask, Lesson, Prepared, RunLink, Settings, Shape, FIX_CLIP,
 };
 use crate::train::metrics::Metrics;
 use crate::train::sweep::Sweep;
@@ -133,6 +133,7 @@ pub enum Msg {
     CsvFeature(String, bool),
     CsvWindow(usize),
     CsvHorizon(usize),
+    CsvTask(CsvTask),
     TrainCsv,
     Frame,
     TogglePlay,
@@ -1112,11 +1113,21 @@ impl App {
                             html! { <label class="check"><input type="checkbox" checked={c.choice.features.contains(n)} onchange={on} />{ n }</label> }
                         }) }
                     </fieldset>
+                    <label for="csv-task" title={tr("csv.task_tip")}>{ tr("csv.task") }</label>
+                    <select id="csv-task" onchange={link.callback(|e: Event| {
+                        let v = select_value(&e);
+                        Msg::CsvTask(CsvTask::ALL.into_iter().find(|t| t.key() == v).unwrap_or_default())
+                    })}>
+                        { for CsvTask::ALL.iter().map(|t| html! {
+                            <option value={t.key()} selected={*t == c.choice.task}>{ tr(t.key()) }</option>
+                        }) }
+                    </select>
                     <div class="pair">
                         <label title={tr("csv.window_tip")}>{ tr("csv.window") }
                             <input id="csv-window" type="number" min="1" max="1000" value={c.choice.window.to_string()} onchange={on_window} /></label>
                         <label title={tr("csv.horizon_tip")}>{ tr("csv.horizon") }
-                            <input id="csv-horizon" type="number" min="1" max="1000" value={c.choice.horizon.to_string()} onchange={on_horizon} /></label>
+                            <input id="csv-horizon" type="number" min="1" max="1000" value={c.choice.horizon.to_string()} onchange={on_horizon}
+                                disabled={c.choice.task == CsvTask::SeqToSeq} /></label>
                     </div>
                     <button id="train-csv" class="primary wide" onclick={link.callback(|_| Msg::TrainCsv)}>{ tr("csv.train") }</button>
                     { self.window_preview() }
@@ -1420,6 +1431,11 @@ impl Component for App {
             Msg::CsvHorizon(h) => {
                 if let Some(c) = &mut self.csv {
                     c.choice.horizon = h;
+                }
+            }
+            Msg::CsvTask(t) => {
+                if let Some(c) = &mut self.csv {
+                    c.choice.task = t;
                 }
             }
             Msg::TrainCsv => {

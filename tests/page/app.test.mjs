@@ -798,3 +798,37 @@ test('languages: the page switches to Simplified Chinese at once, remembers it, 
   await other.close();
   await context.close();
 });
+
+test('CSV tasks: a label column trains as classification (accuracy, confusion matrix), and a column as sequence-to-sequence', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.getByRole('button', { name: 'two-class signal' }).click();
+  await page.locator('#csv-details').waitFor();
+  await page.selectOption('#csv-task', 'task.classify');
+  await page.selectOption('#csv-target', 'label');
+  await page.getByLabel('signal', { exact: true }).check();
+  await page.getByLabel('label', { exact: true }).uncheck();
+  await page.getByRole('button', { name: 'Train on this file' }).click();
+  await page.getByText('Training on your CSV').first().waitFor();
+  await trainFor(page, 200);
+  const acc = await score(page, 'validation', 'accuracy');
+  console.log(`two-class CSV as classification: validation accuracy ${acc}`);
+  assert.ok(acc > 0.8, `accuracy ${acc}`);
+  await page.locator('#confusion').waitFor();
+  await screenshot(page, 'csv-classification');
+  // The same file's signal as a sequence-to-sequence target: one output per step.
+  await page.selectOption('#csv-task', 'task.seq2seq');
+  assert.equal(await page.locator('#csv-horizon').isDisabled(), true);
+  await page.selectOption('#csv-target', 'signal');
+  await page.getByLabel('x', { exact: true }).check();
+  await page.getByLabel('signal', { exact: true }).uncheck();
+  await page.getByRole('button', { name: 'Train on this file' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  const s = await trainFor(page, 60);
+  assert.ok(Number.isFinite(s.loss));
+  const dh = await page.evaluate(() => JSON.parse(document.querySelector('#flow-chart').dataset.dh));
+  assert.equal(dh.length, 10, 'a gradient norm for each of the 10 steps');
+  assert.equal(await page.locator('#scores tr[data-split="validation"]').getAttribute('data-rmse') !== null, true);
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
