@@ -832,3 +832,35 @@ test('CSV tasks: a label column trains as classification (accuracy, confusion ma
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('layout: 768 px wide without sideways scrolling, no layout shift while training, reduced motion honoured', async () => {
+  const page = await browser.newPage({ viewport: { width: 768, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto(server.url);
+  await waitForInk(page, PREDICTION);
+  await page.evaluate(() => {
+    window.shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.shifts.push(e.value);
+    }).observe({ type: 'layout-shift' });
+  });
+  await trainFor(page, 150);
+  const m = await page.evaluate(() => ({
+    scrollWidth: document.scrollingElement.scrollWidth,
+    width: innerWidth,
+    shift: window.shifts.reduce((a, b) => a + b, 0),
+    transition: getComputedStyle(document.querySelector('#cell-diagram polyline.wire')).transitionDuration,
+    play: document.querySelector('#play').getBoundingClientRect().width > 0,
+    chart: document.querySelector('#prediction-chart').getBoundingClientRect().width,
+  }));
+  console.log(`768 px: page ${m.scrollWidth} px wide, layout shift while training ${m.shift.toExponential(2)}, prediction chart ${m.chart.toFixed(0)} px`);
+  assert.ok(m.scrollWidth <= m.width, `no sideways scrolling (${m.scrollWidth} > ${m.width})`);
+  assert.ok(m.shift < 0.01, `cumulative layout shift ${m.shift}`);
+  assert.equal(m.transition, '0s', 'no colour transitions under reduced motion');
+  assert.ok(m.play && m.chart > 600 && m.chart <= 768);
+  await screenshot(page, 'layout-768');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
