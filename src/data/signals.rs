@@ -117,6 +117,19 @@ impl Default for SignalParams {
     }
 }
 
+impl Series {
+    /// The series as CSV text, columns `x` (4 decimals) and `column` (6 decimals, below any
+    /// noise a learner would add): a generated signal goes through the same loader, column
+    /// picker and tasks as a learner's file.
+    pub fn to_csv(&self, column: &str) -> String {
+        let mut out = format!("x,{column}\n");
+        for (x, y) in self.x.iter().zip(&self.y) {
+            out.push_str(&format!("{x:.4},{y:.6}\n"));
+        }
+        out
+    }
+}
+
 /// Generates the signal. With fewer than 2 points the single sample (or none) sits at `x_start`.
 pub fn generate(p: &SignalParams) -> Series {
     let step = if p.points > 1 {
@@ -197,6 +210,33 @@ pub fn cos_sign_labels(x: &[f64], frequency: f64) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_signal_reads_back_from_its_csv() {
+        let p = SignalParams {
+            kind: SignalKind::DampedSine,
+            points: 50,
+            noise: 0.1,
+            seed: 3,
+            ..SignalParams::default()
+        };
+        let s = generate(&p);
+        let t = crate::data::table::parse_csv(
+            s.to_csv("value").as_bytes(),
+            &crate::data::table::CsvOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(t.rows, 50);
+        let close = |read: &[f64], sent: &[f64], tol: f64| {
+            read.len() == sent.len() && read.iter().zip(sent).all(|(a, b)| (a - b).abs() <= tol)
+        };
+        assert!(close(
+            t.column("value").unwrap().numbers().unwrap(),
+            &s.y,
+            5e-7
+        ));
+        assert!(close(t.column("x").unwrap().numbers().unwrap(), &s.x, 5e-5));
+    }
+
     use super::*;
 
     #[test]

@@ -18,6 +18,7 @@ use crate::charts::{
     LossScale, PredictionView,
 };
 use crate::data::normalise::Scaling;
+use crate::data::signals::{generate, SignalKind, SignalParams};
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
 use crate::i18n::{tr, trf};
 use crate::nn::init::Scheme;
@@ -134,6 +135,9 @@ pub enum Msg {
     CsvWindow(usize),
     CsvHorizon(usize),
     CsvTask(CsvTask),
+    /// A change to the signal generator's settings, and "use this signal".
+    Signal(SignalParams),
+    GenerateSignal,
     TrainCsv,
     Frame,
     TogglePlay,
@@ -247,6 +251,8 @@ pub struct App {
     heat_hover: Option<HeatHover>,
     /// Scores of the latest prediction on the validation and test windows.
     scores: [Option<Metrics>; 2],
+    /// The signal generator's settings.
+    signal: SignalParams,
     /// When the latest prediction over the series was finished, and how long it took.
     predicted_at: f64,
     predict_ms: f64,
@@ -327,6 +333,54 @@ impl App {
                 } = self.running;
                 self.error = Some(trf("error.setup", &[("e", &e)]));
             }
+        }
+    }
+
+    /// The signal generator: a kind, its parameters, and a button that loads the series as
+    /// if it were a file (then the same column, task and window choices apply).
+    fn signal_panel(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let p = self.signal;
+        let on_points = link.callback(move |e: Event| match whole_number(&e, 20, 20_000) {
+            Ok(n) => Msg::Signal(SignalParams { points: n, ..p }),
+            Err(m) => Msg::Invalid(trf("invalid.points", &[("m", &m)])),
+        });
+        let on_frequency = link.callback(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            match v.trim().parse::<f64>() {
+                Ok(f) if f > 0.0 && f <= 100.0 => Msg::Signal(SignalParams { frequency: f, ..p }),
+                _ => Msg::Invalid(trf("invalid.frequency", &[("v", &v)])),
+            }
+        });
+        html! {
+            <details class="generate" id="generate">
+                <summary title={tr("signal.tip")}>{ tr("signal.heading") }</summary>
+                <label for="signal-kind">{ tr("signal.kind") }</label>
+                <select id="signal-kind" onchange={link.callback(move |e: Event| {
+                    let v = select_value(&e);
+                    let kind = SignalKind::ALL.into_iter().find(|k| signal_key(*k) == v).unwrap_or(SignalKind::Sine);
+                    Msg::Signal(SignalParams { kind, ..p })
+                })}>
+                    { for SignalKind::ALL.iter().map(|k| html! {
+                        <option value={signal_key(*k)} selected={*k == p.kind}>{ tr(signal_key(*k)) }</option>
+                    }) }
+                </select>
+                <div class="pair">
+                    <label title={tr("signal.points_tip")}>{ tr("signal.points") }
+                        <input id="signal-points" type="number" min="20" max="20000" value={p.points.to_string()} onchange={on_points} /></label>
+                    <label title={tr("signal.frequency_tip")}>{ tr("signal.frequency") }
+                        <input id="signal-frequency" type="number" min="0.01" max="100" step="0.1" value={p.frequency.to_string()} onchange={on_frequency} /></label>
+                </div>
+                <label for="signal-noise" title={tr("signal.noise_tip")}>{ tr("signal.noise") }</label>
+                <select id="signal-noise" onchange={link.batch_callback(move |e: Event| {
+                    select_value(&e).parse::<f64>().ok().map(|noise| Msg::Signal(SignalParams { noise, ..p }))
+                })}>
+                    { for [0.0, 0.02, 0.05, 0.1, 0.2, 0.5].iter().map(|n| html! {
+                        <option value={n.to_string()} selected={(*n - p.noise).abs() < 1e-12}>{ n.to_string() }</option>
+                    }) }
+                </select>
+                <button id="signal-use" class="wide" onclick={link.callback(|_| Msg::GenerateSignal)}>{ tr("signal.use") }</button>
+            </details>
         }
     }
 
@@ -1153,6 +1207,7 @@ impl App {
                         <button class="small" onclick={link.callback(move |_| Msg::LoadSample(path))}>{ tr(label) }</button>
                     }) }
                 </div>
+                { self.signal_panel(ctx) }
                 if let Some(e) = &self.csv_error {
                     <div class="banner error" role="alert" id="csv-error">{ e }</div>
                 }
@@ -1309,6 +1364,12 @@ impl Component for App {
             rate_mark: (now(), 0),
             prediction: Vec::new(),
             scores: [None, None],
+            signal: SignalParams {
+                points: 1000,
+                x_end: 50.0,
+                noise: 0.05,
+                ..SignalParams::default()
+            },
             loss_scale: LossScale::Log,
             steps_per_frame: None,
             recursive: false,
@@ -1432,6 +1493,14 @@ impl Component for App {
                 if let Some(c) = &mut self.csv {
                     c.choice.horizon = h;
                 }
+            }
+            Msg::Signal(p) => self.signal = p,
+            Msg::GenerateSignal => {
+                let p = self.signal;
+                let name = trf("signal.file", &[("kind", &tr(signal_key(p.kind)))]);
+                let csv = generate(&p).to_csv("value");
+                ctx.link()
+                    .send_message(Msg::CsvBytes(name, Ok(csv.into_bytes())));
             }
             Msg::CsvTask(t) => {
                 if let Some(c) = &mut self.csv {
@@ -1944,6 +2013,20 @@ fn heat_panels(kind: CellKind) -> Vec<(String, HeatSource, HeatScale)> {
         HeatScale::Signed,
     ));
     v
+}
+
+/// The catalogue key of a signal's name.
+fn signal_key(kind: SignalKind) -> &'static str {
+    match kind {
+        SignalKind::Sine => "signal.sine",
+        SignalKind::Cosine => "signal.cosine",
+        SignalKind::SumOfSines => "signal.sum_of_sines",
+        SignalKind::Square => "signal.square",
+        SignalKind::Sawtooth => "signal.sawtooth",
+        SignalKind::DampedSine => "signal.damped",
+        SignalKind::RandomWalk => "signal.random_walk",
+        SignalKind::DailyLoad => "signal.daily_load",
+    }
 }
 
 /// A cell's name in the page's language.

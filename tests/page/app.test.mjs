@@ -864,3 +864,29 @@ test('layout: 768 px wide without sideways scrolling, no layout shift while trai
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a generated signal: pick its kind and parameters, and it trains like a file', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.click('#generate summary');
+  await page.selectOption('#signal-kind', 'signal.sawtooth');
+  await page.fill('#signal-points', '600');
+  await page.press('#signal-points', 'Tab');
+  await page.selectOption('#signal-noise', '0.02');
+  await page.click('#signal-use');
+  const details = page.locator('#csv-details');
+  await details.waitFor();
+  assert.match(await details.textContent(), /sawtooth \(generated\): 600 rows, 2 columns/);
+  await page.getByRole('button', { name: 'Train on this file' }).click();
+  await page.getByText('Training on your CSV').first().waitFor();
+  const s = await trainFor(page, 100);
+  assert.ok(Number.isFinite(s.loss) && s.val !== null, JSON.stringify(s));
+  await waitForInk(page, PREDICTION);
+  await screenshot(page, 'generated-signal');
+  // A nonsense parameter is refused with a message; the setting stays.
+  await page.fill('#signal-points', '5');
+  await page.press('#signal-points', 'Tab');
+  await page.getByText('Points: "5" is not a whole number from 20 to 20000; the previous value is kept.').waitFor();
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
