@@ -61,34 +61,6 @@ impl Gate {
         }
     }
 
-    /// Human label for the page.
-    pub const fn label(self) -> &'static str {
-        match self {
-            Gate::Hidden => "hidden state",
-            Gate::Input => "input gate",
-            Gate::Forget => "forget gate",
-            Gate::Candidate => "candidate",
-            Gate::Output => "output gate",
-            Gate::Reset => "reset gate",
-            Gate::Update => "update gate",
-            Gate::New => "new state",
-        }
-    }
-
-    /// Chinese term from the course notes.
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            Gate::Hidden => "隐藏状态",
-            Gate::Input => "输入门",
-            Gate::Forget => "遗忘门",
-            Gate::Candidate => "候选值",
-            Gate::Output => "输出门",
-            Gate::Reset => "重置门",
-            Gate::Update => "更新门",
-            Gate::New => "候选隐藏状态",
-        }
-    }
-
     /// Which function squashes this gate.
     pub const fn squash(self) -> Squash {
         match self {
