@@ -164,6 +164,11 @@ pub enum Msg {
     PlayT,
     /// Switch the page's language.
     Lang(crate::i18n::Lang),
+    /// Watch another layer, direction or sample in the cell views (one field at a time, so
+    /// quick changes in a row never undo each other).
+    WatchLayer(usize),
+    WatchDir(usize),
+    WatchSample(usize),
     /// The pointer over heatmap k at this canvas pixel, or off the heatmaps (None).
     HeatHover(Option<(usize, f64, f64)>),
     /// A click on heatmap k at this canvas pixel: open that step and unit in the step-through.
@@ -243,6 +248,8 @@ pub struct App {
     step_unit: usize,
     /// The step-through plays over t: when it last moved on.
     t_playing: Option<f64>,
+    /// Which layer, direction and sample of the latest batch the cell views show.
+    watch: Watch,
     /// Counts the runs built, so charts know a new run from an old one.
     run_id: u64,
     /// What each heatmap drew, for the pointer readout.
@@ -367,9 +374,9 @@ impl App {
                 </select>
                 <div class="pair">
                     <label title={tr("signal.points_tip")}>{ tr("signal.points") }
-                        <input id="signal-points" type="number" min="20" max="20000" value={p.points.to_string()} onchange={on_points} /></label>
+                        <input id="signal-points" type="number" min="20" max="20000" value={shown("signal-points", p.points)} onchange={on_points} /></label>
                     <label title={tr("signal.frequency_tip")}>{ tr("signal.frequency") }
-                        <input id="signal-frequency" type="number" min="0.01" max="100" step="0.1" value={p.frequency.to_string()} onchange={on_frequency} /></label>
+                        <input id="signal-frequency" type="number" min="0.01" max="100" step="0.1" value={shown("signal-frequency", p.frequency)} onchange={on_frequency} /></label>
                 </div>
                 <label for="signal-noise" title={tr("signal.noise_tip")}>{ tr("signal.noise") }</label>
                 <select id="signal-noise" onchange={link.batch_callback(move |e: Event| {
@@ -408,6 +415,35 @@ impl App {
         }
         let saturation = trace.saturation(s.config.cell);
         let kind = s.config.cell;
+        let watch = self.watch.within(trace);
+        let layers = trace.layers.len();
+        let dirs = trace.layers[0].steps.len();
+        let batch = trace.layers[0].input.first().map_or(1, |m| m.ncols());
+        let link = ctx.link();
+        let on_layer = link.callback(move |e: Event| match whole_number(&e, 1, layers) {
+            Ok(n) => Msg::WatchLayer(n - 1),
+            Err(m) => Msg::Invalid(trf("invalid.watch_layer", &[("m", &m)])),
+        });
+        let on_sample = link.callback(move |e: Event| match whole_number(&e, 1, batch) {
+            Ok(n) => Msg::WatchSample(n - 1),
+            Err(m) => Msg::Invalid(trf("invalid.watch_sample", &[("m", &m)])),
+        });
+        let on_dir =
+            link.callback(|e: Event| Msg::WatchDir(usize::from(select_value(&e) == "reverse")));
+        let watch_row = html! {
+            <div class="chart-options" id="watch" title={tr("watch.tip")}>
+                <strong>{ tr("watch.heading") }</strong>
+                <label for="watch-layer">{ tr("watch.layer") }</label>
+                <input id="watch-layer" type="number" min="1" max={layers.to_string()} value={shown("watch-layer", watch.layer + 1)} onchange={on_layer} disabled={layers == 1} />
+                <label for="watch-dir">{ tr("watch.direction") }</label>
+                <select id="watch-dir" onchange={on_dir} disabled={dirs == 1}>
+                    <option value="forward" selected={watch.dir == 0}>{ tr("watch.forward") }</option>
+                    <option value="reverse" selected={watch.dir == 1}>{ tr("watch.reverse") }</option>
+                </select>
+                <label for="watch-sample">{ trf("watch.sample", &[("n", &batch)]) }</label>
+                <input id="watch-sample" type="number" min="1" max={batch.to_string()} value={shown("watch-sample", watch.sample + 1)} onchange={on_sample} />
+            </div>
+        };
         let (steps, hidden) = (s.dataset.task.window(), s.config.hidden_size);
         let (stride, units) = heat_decimation(steps, hidden);
         let decimated = match (stride > 1, units < hidden) {
@@ -436,9 +472,10 @@ impl App {
             .collect();
         html! {
             <div class="cell-view">
+                { watch_row }
                 <p class="flow-readout" id="saturation" data-saturation={saturation.to_string()}
                     title={tr("cell.saturation_tip")}>
-                    { trf("cell.saturation", &[("pct", &format!("{:.0}", saturation * 100.0))]) }
+                    { trf("cell.saturation", &[("what", &watch.describe()), ("pct", &format!("{:.0}", saturation * 100.0))]) }
                     { decimated }
                 </p>
                 <div class="heatmaps">
@@ -504,46 +541,49 @@ impl App {
             return html! {};
         };
         let trace = s.last_trace();
-        let Some(steps) = trace.layers.first().and_then(|l| l.steps.first()) else {
+        let w = self.watch.within(trace);
+        let Some(steps) = trace.layers.get(w.layer).and_then(|l| l.steps.get(w.dir)) else {
             return html! {};
         };
         if steps.is_empty() {
             return html! {};
         }
-        let layer = &trace.layers[0];
+        let layer = &trace.layers[w.layer];
         let kind = s.config.cell;
         let hidden = s.config.hidden_size;
         let last = steps.len() - 1;
         let (t, unit) = (self.step_t.min(last), self.step_unit.min(hidden - 1));
         let col = |m: &crate::nn::Mat<f32>| {
-            m.column(0)
+            m.column(w.sample)
                 .iter()
                 .map(|&v| f64::from(v))
                 .collect::<Vec<f64>>()
         };
         let x = col(&layer.input[t]);
-        let (h_prev, c_prev) = if t == 0 {
-            (
+        // The state before step t in this direction's own order: t-1 forward, t+1 reverse.
+        let before = if w.dir == 0 {
+            t.checked_sub(1)
+        } else {
+            (t < last).then_some(t + 1)
+        };
+        let (h_prev, c_prev) = match before {
+            None => (
                 vec![0.0; hidden],
                 kind.has_cell_state().then(|| vec![0.0; hidden]),
-            )
-        } else {
-            (
-                col(&steps[t - 1].hidden),
-                steps[t - 1].cell.as_ref().map(col),
-            )
+            ),
+            Some(u) => (col(&steps[u].hidden), steps[u].cell.as_ref().map(col)),
         };
         let eqs = crate::nn::explain::equations(
             kind,
             // The weights the trace was computed with (before the latest update).
-            s.last_trace_network().cell(0, 0),
+            s.last_trace_network().cell(w.layer, w.dir),
             &crate::nn::explain::StepInputs {
                 x: &x,
                 h_prev: &h_prev,
                 c_prev: c_prev.as_deref(),
             },
             &steps[t],
-            0,
+            w.sample,
             unit,
         );
         let diagram = cell_svg(
@@ -581,14 +621,14 @@ impl App {
                 <div class="chart-options">
                     <strong>{ tr("step.title") }</strong>
                     <button id="t-prev" title={tr("step.prev")} disabled={t == 0} onclick={link.callback(move |_| Msg::StepThrough(t.saturating_sub(1), unit))}>{ "◀" }</button>
-                    <label for="t-scrub" title={tr("step.scrub_tip")}>{ trf("step.t_of", &[("t", &(t + 1)), ("n", &(last + 1))]) }</label>
-                    <input id="t-scrub" type="range" min="1" max={(last + 1).to_string()} value={(t + 1).to_string()} oninput={on_t} />
+                    <label for="t-scrub" title={trf("step.scrub_tip", &[("what", &w.describe())])}>{ trf("step.t_of", &[("t", &(t + 1)), ("n", &(last + 1))]) }</label>
+                    <input id="t-scrub" type="range" min="1" max={(last + 1).to_string()} value={shown("t-scrub", t + 1)} oninput={on_t} />
                     <button id="t-next" title={tr("step.next")} disabled={t == last} onclick={link.callback(move |_| Msg::StepThrough((t + 1).min(last), unit))}>{ "▶" }</button>
                     <button id="t-play" title={tr("step.play_tip")} aria-pressed={self.t_playing.is_some().to_string()} onclick={link.callback(|_| Msg::PlayT)}>
                         { if self.t_playing.is_some() { tr("step.stop") } else { tr("step.play") } }
                     </button>
                     <label for="unit" title={tr("step.unit_tip")}>{ tr("step.unit") }</label>
-                    <input id="unit" type="number" min="1" max={hidden.to_string()} value={(unit + 1).to_string()} onchange={on_unit} />
+                    <input id="unit" type="number" min="1" max={hidden.to_string()} value={shown("unit", unit + 1)} onchange={on_unit} />
                 </div>
                 <div class="cell-diagram-box" id="cell-diagram" data-t={t.to_string()} data-unit={unit.to_string()}>
                     { Html::from_html_unchecked(AttrValue::from(diagram)) }
@@ -609,10 +649,11 @@ impl App {
         let s = self.session.as_ref()?;
         (s.steps > 0).then(|| {
             format!(
-                "{}{}:{}",
+                "{}{}:{}:{:?}",
                 self.run_id,
                 crate::i18n::current().tag(),
-                s.steps
+                s.steps,
+                self.watch.within(s.last_trace())
             )
         })
     }
@@ -651,10 +692,11 @@ impl App {
     fn draw_heatmaps(&self, only: usize) {
         let Some(s) = &self.session else { return };
         let trace = s.last_trace();
-        let Some(layer) = trace.layers.first() else {
+        let w = self.watch.within(trace);
+        let Some(layer) = trace.layers.get(w.layer) else {
             return;
         };
-        let Some(steps) = layer.steps.first() else {
+        let Some(steps) = layer.steps.get(w.dir) else {
             return;
         };
         if steps.is_empty() {
@@ -687,14 +729,16 @@ impl App {
                 let column: Option<Vec<f64>> = match what {
                     HeatSource::Gate(g) => st
                         .gate(kind, g)
-                        .map(|m| (0..units).map(|u| f64::from(m[(u, 0)])).collect()),
-                    HeatSource::Hidden => {
-                        Some((0..units).map(|u| f64::from(st.hidden[(u, 0)])).collect())
-                    }
+                        .map(|m| (0..units).map(|u| f64::from(m[(u, w.sample)])).collect()),
+                    HeatSource::Hidden => Some(
+                        (0..units)
+                            .map(|u| f64::from(st.hidden[(u, w.sample)]))
+                            .collect(),
+                    ),
                     HeatSource::Cell => st
                         .cell
                         .as_ref()
-                        .map(|c| (0..units).map(|u| f64::from(c[(u, 0)])).collect()),
+                        .map(|c| (0..units).map(|u| f64::from(c[(u, w.sample)])).collect()),
                 };
                 values.extend(column.unwrap_or_else(|| vec![f64::NAN; units]));
             }
@@ -1178,9 +1222,9 @@ impl App {
                     </select>
                     <div class="pair">
                         <label title={tr("csv.window_tip")}>{ tr("csv.window") }
-                            <input id="csv-window" type="number" min="1" max="1000" value={c.choice.window.to_string()} onchange={on_window} /></label>
+                            <input id="csv-window" type="number" min="1" max="1000" value={shown("csv-window", c.choice.window)} onchange={on_window} /></label>
                         <label title={tr("csv.horizon_tip")}>{ tr("csv.horizon") }
-                            <input id="csv-horizon" type="number" min="1" max="1000" value={c.choice.horizon.to_string()} onchange={on_horizon}
+                            <input id="csv-horizon" type="number" min="1" max="1000" value={shown("csv-horizon", c.choice.horizon)} onchange={on_horizon}
                                 disabled={c.choice.task == CsvTask::SeqToSeq} /></label>
                     </div>
                     <button id="train-csv" class="primary wide" onclick={link.callback(|_| Msg::TrainCsv)}>{ tr("csv.train") }</button>
@@ -1265,6 +1309,18 @@ fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, String> {
         Ok(n) if (lo..=hi).contains(&n) => Ok(n),
         _ => Err(trf("invalid.whole", &[("v", &v), ("lo", &lo), ("hi", &hi)])),
     }
+}
+
+/// The value a text or number input shows: `v`, except while the learner is typing in it (it
+/// has the focus), when it shows what they typed. The page re-renders every frame while it
+/// trains, and a controlled input would otherwise lose each keystroke to the next frame.
+fn shown(id: &str, v: impl ToString) -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .filter(|e| e.id() == id)
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map_or_else(|| v.to_string(), |input| input.value())
 }
 
 fn select_value(e: &Event) -> String {
@@ -1383,6 +1439,7 @@ impl Component for App {
             step_t: 0,
             step_unit: 0,
             t_playing: None,
+            watch: Watch::default(),
             predicted_at: 0.0,
             predict_ms: 0.0,
             predicting: None,
@@ -1533,6 +1590,9 @@ impl Component for App {
                 crate::ui::share::save_lang(lang);
                 self.save_link();
             }
+            Msg::WatchLayer(layer) => self.watch.layer = layer,
+            Msg::WatchDir(dir) => self.watch.dir = dir,
+            Msg::WatchSample(sample) => self.watch.sample = sample,
             Msg::PlayT => {
                 self.t_playing = match self.t_playing {
                     Some(_) => None,
@@ -1773,11 +1833,11 @@ impl Component for App {
                             }) }
                         </select>
                         <label for="hidden" title={tr("model.hidden_tip")}>{ tr("model.hidden") }</label>
-                        <input id="hidden" type="number" min="1" max="128" value={self.settings.hidden_size.to_string()} onchange={on_hidden} />
+                        <input id="hidden" type="number" min="1" max="128" value={shown("hidden", self.settings.hidden_size)} onchange={on_hidden} />
                         <label for="seed" title={tr("model.seed_tip")}>{ tr("model.seed") }</label>
-                        <input id="seed" type="number" min="0" max="999999999" value={self.settings.seed.to_string()} onchange={on_seed} />
+                        <input id="seed" type="number" min="0" max="999999999" value={shown("seed", self.settings.seed)} onchange={on_seed} />
                         <label for="layers" title={tr("model.layers_tip")}>{ tr("model.layers") }</label>
-                        <input id="layers" type="number" min="1" max="4" value={shape.layers.to_string()}
+                        <input id="layers" type="number" min="1" max="4" value={shown("layers", shape.layers)}
                             onchange={link.callback(move |e: Event| match whole_number(&e, 1, 4) {
                                 Ok(n) => Msg::Shape(Shape { layers: n, ..shape }, "notice.layers"),
                                 Err(m) => Msg::Invalid(trf("invalid.layers", &[("m", &m)])),
@@ -1919,6 +1979,51 @@ impl Component for App {
                 </main>
             </>
         }
+    }
+}
+
+/// Which part of the latest batch's trace the cell views show: a layer, a direction
+/// (0 forward, 1 reverse) and a sample (a column of the batch).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Watch {
+    layer: usize,
+    dir: usize,
+    sample: usize,
+}
+
+impl Watch {
+    /// This watch within `trace`'s layers, directions and batch.
+    fn within(self, trace: &crate::nn::network::ForwardTrace<f32>) -> Watch {
+        let layers = trace.layers.len().max(1);
+        let layer = self.layer.min(layers - 1);
+        let dirs = trace.layers.get(layer).map_or(1, |l| l.steps.len().max(1));
+        let batch = trace
+            .layers
+            .first()
+            .and_then(|l| l.input.first())
+            .map_or(1, |m| m.ncols().max(1));
+        Watch {
+            layer,
+            dir: self.dir.min(dirs - 1),
+            sample: self.sample.min(batch - 1),
+        }
+    }
+
+    /// "sample 2 of the latest batch, layer 1 reverse", in the page's language.
+    fn describe(self) -> String {
+        let dir = if self.dir == 1 {
+            tr("flow.reverse")
+        } else {
+            ""
+        };
+        trf(
+            "watch.describe",
+            &[
+                ("sample", &(self.sample + 1)),
+                ("layer", &(self.layer + 1)),
+                ("dir", &dir),
+            ],
+        )
     }
 }
 

@@ -449,6 +449,31 @@ test('model shape: 2 bidirectional layers with dropout and Keras initialisation 
   console.log(`2 bidirectional layers: validation MSE ${trained.val.toFixed(5)} after ${trained.steps} steps`);
   assert.ok(trained.val < 0.02, `validation MSE ${trained.val}`);
   await screenshot(page, 'model-shape');
+  // Watch the second layer's reverse direction for the third sample of the batch: the
+  // step-through recomputes each traced value there from that cell's weights and inputs
+  // (h_{t-1} is the state of step t+1 in the reverse direction).
+  const before = await canvasStats(page, '#heat-1');
+  await page.fill('#watch-layer', '2');
+  await page.press('#watch-layer', 'Tab');
+  await page.selectOption('#watch-dir', 'reverse');
+  await page.fill('#watch-sample', '3');
+  await page.press('#watch-sample', 'Tab');
+  await page.getByText(/sample 3 of the latest batch, layer 2 reverse/).first().waitFor();
+  await page.fill('#t-scrub', '4');
+  await page.getByText('t = 4 of 10').waitFor();
+  const eqs = await page.evaluate(() => [...document.querySelectorAll('#step-through li')].map((li) => [li.dataset.name, Number(li.dataset.value), Number(li.dataset.recomputed)]));
+  assert.ok(eqs.length >= 6, JSON.stringify(eqs));
+  for (const [name, traced, recomputed] of eqs) {
+    assert.ok(Math.abs(traced - recomputed) < 1e-4, `${name}: traced ${traced}, recomputed ${recomputed}`);
+  }
+  await page.waitForFunction((h) => {
+    const c = document.querySelector('#heat-1');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let x = 2166136261;
+    for (let i = 0; i < d.length; i += 4) x = Math.imul(x ^ (d[i] + 3 * d[i + 1] + 7 * d[i + 2]), 16777619) >>> 0;
+    return x !== h;
+  }, before.hash);
+  await screenshot(page, 'watch-layer-2-reverse');
   await page.fill('#layers', '9');
   await page.locator('#layers').press('Tab');
   await page.getByText('Layers: "9" is not a whole number from 1 to 4; the previous value is kept.').waitFor();
@@ -861,6 +886,12 @@ test('layout: 768 px wide without sideways scrolling, no layout shift while trai
   assert.equal(m.transition, '0s', 'no colour transitions under reduced motion');
   assert.ok(m.play && m.chart > 600 && m.chart <= 768);
   await screenshot(page, 'layout-768');
+  // Typing into a number field while the page trains (and re-renders every frame) works.
+  await page.click('#play');
+  await page.fill('#hidden', '16');
+  await page.press('#hidden', 'Tab');
+  await page.getByText('Hidden size changed to 16: the run was reset.').waitFor();
+  assert.equal(await page.inputValue('#hidden'), '16');
   assert.deepEqual(errors, []);
   await page.close();
 });
