@@ -180,17 +180,22 @@ pub fn draw_prediction<DB: DrawingBackend>(
     let mut all: Vec<f64> = v.y.to_vec();
     all.extend(v.prediction.iter().map(|p| p.1).filter(|y| y.is_finite()));
     let (y0, y1) = padded_range(&all);
+    // A small chart (compare mode's, side by side) gets fewer labels and no legend.
+    let compact = root.dim_in_pixel().0 < 500;
     let mut chart = ChartBuilder::on(root)
-        .caption(title, ("sans-serif", 16))
-        .margin(10)
-        .margin_right(24)
-        .x_label_area_size(36)
-        .y_label_area_size(52)
+        .caption(title, ("sans-serif", if compact { 13 } else { 16 }))
+        .margin(if compact { 4 } else { 10 })
+        .margin_right(if compact { 12 } else { 24 })
+        .x_label_area_size(if compact { 22 } else { 36 })
+        .y_label_area_size(if compact { 40 } else { 52 })
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     chart
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
+        .x_labels(if compact { 4 } else { 10 })
+        .y_labels(if compact { 5 } else { 10 })
+        .label_style(("sans-serif", if compact { 10 } else { 12 }))
         .x_label_formatter(&|x| row_label(v.x_labels, *x).unwrap_or_else(|| tick_label(*x, 1)))
         .y_label_formatter(&|v| tick_label(*v, 2))
         .draw()
@@ -236,7 +241,9 @@ pub fn draw_prediction<DB: DrawingBackend>(
             .label(tr("chart.prediction_line"))
             .legend(legend_mark(PREDICTION_COLOUR));
     }
-    draw_legend(&mut chart).map_err(err)?;
+    if !compact {
+        draw_legend(&mut chart).map_err(err)?;
+    }
     root.present().map_err(err)
 }
 
@@ -348,14 +355,20 @@ pub struct FlowLine<'a> {
     pub norms: &'a [f64],
     /// Dashed (the LSTM's cell-state gradient) or solid (the hidden state's).
     pub dashed: bool,
+    /// Which of the chart's colours (a layer and direction, or a run being compared).
+    pub colour: usize,
 }
 
-/// Colours of successive layers / directions in the gradient-flow chart.
-const FLOW_COLOURS: [RGBColor; 4] = [
+/// Colours of successive layers / directions (or compared runs) in the log-scale line charts.
+pub const FLOW_COLOURS: [RGBColor; 8] = [
     RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
     RGBColor(23, 190, 207),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
 ];
 
 /// Gradient flow through time: each line's norm against the time step, log scale, as
@@ -365,6 +378,17 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     lines: &[FlowLine<'_>],
     title: &str,
+) -> Result<(), String> {
+    draw_log_lines(root, lines, title, tr("chart.time_step"))
+}
+
+/// Lines of positive values against their 1-based index on a log y axis (gradient norms
+/// against t, or compared runs' losses against the step), the x axis described by `x_desc`.
+pub fn draw_log_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    lines: &[FlowLine<'_>],
+    title: &str,
+    x_desc: &str,
 ) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(err)?;
@@ -396,13 +420,13 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
-        .x_desc(tr("chart.time_step"))
+        .x_desc(x_desc)
         .x_label_formatter(&|v| count_label(*v))
         .y_label_formatter(&log_axis_label(lo, hi))
         .draw()
         .map_err(err)?;
-    for (k, line) in lines.iter().enumerate() {
-        let colour = FLOW_COLOURS[(k / 2 + k % 2) % FLOW_COLOURS.len()];
+    for line in lines {
+        let colour = FLOW_COLOURS[line.colour % FLOW_COLOURS.len()];
         let colour = if line.dashed {
             colour.mix(0.7)
         } else {
@@ -684,11 +708,13 @@ mod tests {
                         label: "dh".into(),
                         norms: &dh,
                         dashed: false,
+                        colour: 0,
                     },
                     FlowLine {
                         label: "dc".into(),
                         norms: &dc,
                         dashed: true,
+                        colour: 0,
                     },
                 ],
                 "gradient flow",

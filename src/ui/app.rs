@@ -14,8 +14,8 @@ use yew::prelude::*;
 
 use crate::charts::diagram::{cell_svg, CellValues};
 use crate::charts::{
-    draw_gradient_flow, draw_heatmap, draw_losses, draw_prediction, FlowLine, HeatGrid, HeatScale,
-    LossScale, PredictionView,
+    draw_gradient_flow, draw_heatmap, draw_log_lines, draw_losses, draw_prediction, FlowLine,
+    HeatGrid, HeatScale, LossScale, PredictionView,
 };
 use crate::data::normalise::Scaling;
 use crate::data::signals::{generate, SignalKind, SignalParams};
@@ -169,6 +169,8 @@ pub enum Msg {
     WatchLayer(usize),
     WatchDir(usize),
     WatchSample(usize),
+    /// Compare mode on or off.
+    Compare(bool),
     /// The pointer over heatmap k at this canvas pixel, or off the heatmaps (None).
     HeatHover(Option<(usize, f64, f64)>),
     /// A click on heatmap k at this canvas pixel: open that step and unit in the step-through.
@@ -250,6 +252,11 @@ pub struct App {
     t_playing: Option<f64>,
     /// Which layer, direction and sample of the latest batch the cell views show.
     watch: Watch,
+    /// RNN, LSTM and GRU on the same data and seed, trained side by side (while on, Play
+    /// trains these instead of the main run).
+    compare: Option<Vec<CompareRun>>,
+    /// The compared runs' predictions under way: which run, and its pass.
+    compare_sweep: Option<(usize, Sweep)>,
     /// Counts the runs built, so charts know a new run from an old one.
     run_id: u64,
     /// What each heatmap drew, for the pointer readout.
@@ -329,6 +336,8 @@ impl App {
                 self.stepping_one = false;
                 self.step_work = 0.0;
                 self.run_id += 1;
+                self.compare = None;
+                self.compare_sweep = None;
                 self.refresh_prediction();
             }
             Err(e) => {
@@ -388,6 +397,258 @@ impl App {
                 </select>
                 <button id="signal-use" class="wide" onclick={link.callback(|_| Msg::GenerateSignal)}>{ tr("signal.use") }</button>
             </details>
+        }
+    }
+
+    /// The compared runs: the current data and settings with each of RNN (tanh), LSTM, GRU.
+    fn compare_runs(&self) -> Result<Vec<CompareRun>, String> {
+        COMPARED
+            .iter()
+            .map(|&cell| {
+                let settings = Settings {
+                    cell,
+                    ..self.settings
+                };
+                let prepared = match (&self.csv, self.on_csv) {
+                    (Some(c), true) => prepare_csv(&c.table, &c.choice, &settings)?,
+                    _ => self.lesson.prepare(&settings)?,
+                };
+                Ok(CompareRun {
+                    cell,
+                    session: Session::new(prepared.config, prepared.dataset)?,
+                    flow: None,
+                    prediction: Vec::new(),
+                    diverged: false,
+                })
+            })
+            .collect()
+    }
+
+    /// A frame of compare mode: steps the run that is furthest behind, in turn, for up to a
+    /// slice (each run's step may itself be spread over frames), then, when due, refreshes the
+    /// runs' predictions (only for small runs: they are computed at once).
+    fn compare_slice(&mut self, start: f64, one: bool) {
+        if self.advance_compare_predictions(start) || now() - start >= SLICE_MS {
+            return;
+        }
+        let Some(runs) = &mut self.compare else {
+            return;
+        };
+        let mut stepped = 0;
+        loop {
+            let Some(run) = runs
+                .iter_mut()
+                .filter(|r| !r.diverged)
+                .min_by_key(|r| (r.session.steps, r.session.step_progress().is_none()))
+            else {
+                self.playing = false;
+                break;
+            };
+            let Some(report) = run.session.step_within(&mut || now() - start < SLICE_MS) else {
+                break;
+            };
+            run.diverged = report.diverged;
+            run.flow = Some(report.flow);
+            stepped += 1;
+            if (one && stepped >= runs.len()) || now() - start > SLICE_MS {
+                break;
+            }
+        }
+        if one {
+            self.stepping_one = false;
+        }
+        let between_steps = runs.iter().all(|r| r.session.step_progress().is_none());
+        if between_steps && now() - self.predicted_at > 4.0 * PREDICTION_EVERY_MS {
+            self.refresh_compare_predictions();
+        }
+    }
+
+    /// Starts a pass over the series for each compared run's predictions, one run after the
+    /// other, spread over frames like the main run's (training waits for it).
+    fn refresh_compare_predictions(&mut self) {
+        if let Some(runs) = &self.compare {
+            self.compare_sweep = Some((0, Sweep::new(all_windows(&runs[0].session))));
+        }
+    }
+
+    /// Goes on with the compared runs' predictions until `start + SLICE_MS`; true while
+    /// there is more to do.
+    fn advance_compare_predictions(&mut self, start: f64) -> bool {
+        let Some(runs) = &mut self.compare else {
+            self.compare_sweep = None;
+            return false;
+        };
+        while let Some((k, mut sweep)) = self.compare_sweep.take() {
+            let s = &runs[k].session;
+            if !sweep.advance(s, &mut || now() - start < SLICE_MS) {
+                self.compare_sweep = Some((k, sweep));
+                return true;
+            }
+            let starts = sweep.starts().to_vec();
+            runs[k].prediction = starts
+                .iter()
+                .zip(sweep.into_predictions())
+                .map(|(&st, p)| (self.x[s.target_row(st)], p))
+                .collect();
+            match runs.get(k + 1) {
+                Some(next) => {
+                    self.compare_sweep = Some((k + 1, Sweep::new(all_windows(&next.session))));
+                }
+                None => self.predicted_at = now(),
+            }
+            if now() - start >= SLICE_MS {
+                return self.compare_sweep.is_some();
+            }
+        }
+        false
+    }
+
+    /// The compare panel: the three runs' losses and gradient flow overlaid, their
+    /// predictions side by side, and a table of where each stands.
+    fn compare_view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let Some(runs) = &self.compare else {
+            return html! {
+                <div class="compare-bar">
+                    <button id="compare" title={tr("compare.tip")} onclick={link.callback(|_| Msg::Compare(true))}>{ tr("compare.start") }</button>
+                </div>
+            };
+        };
+        html! {
+            <div class="compare" id="compare-panel">
+                <div class="compare-bar">
+                    <strong>{ tr("compare.heading") }</strong>
+                    <button id="compare" onclick={link.callback(|_| Msg::Compare(false))}>{ tr("compare.stop") }</button>
+                </div>
+                <table class="scores" id="compare-table">
+                    <thead><tr>
+                        <th>{ tr("model.cell") }</th><th>{ tr("stats.step") }</th><th>{ tr("stats.train_loss") }</th><th>{ tr("stats.val_loss") }</th>
+                        <th title={tr("compare.ratio_tip")}>{ tr("compare.ratio") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for runs.iter().map(|r| {
+                            let val = r.session.history.iter().rev().find_map(|h| h.validation_loss);
+                            let train = r.session.history.last().map(|h| h.train_loss);
+                            let ratio = r.flow.as_ref().and_then(|f| f.dh_norm.first()?.first().map(|v| {
+                                let (first, last) = (v.first().copied().unwrap_or(0.0), v.last().copied().unwrap_or(0.0));
+                                if last > 0.0 { first / last } else { f64::NAN }
+                            }));
+                            let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
+                            html! {
+                                <tr data-cell={r.cell.name()} data-steps={r.session.steps.to_string()}
+                                    data-val={val.map_or(String::new(), |v| v.to_string())}
+                                    data-ratio={ratio.map_or(String::new(), |v| v.to_string())}>
+                                    <th scope="row">{ cell_name(r.cell) }</th>
+                                    <td>{ r.session.steps }</td><td>{ f(train) }</td><td>{ f(val) }</td>
+                                    <td>{ ratio.map_or("–".to_string(), |v| format!("{v:.1e}")) }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+                <canvas id="compare-loss" width="900" height="220"></canvas>
+                <canvas id="compare-flow" width="900" height="220"></canvas>
+                <div class="compare-predictions">
+                    { for runs.iter().enumerate().map(|(k, _)| html! {
+                        <canvas id={format!("compare-pred-{k}")} width="300" height="200"></canvas>
+                    }) }
+                </div>
+            </div>
+        }
+    }
+
+    /// Draws the compare panel's charts whose data changed.
+    fn draw_compare(&self) {
+        let Some(runs) = &self.compare else { return };
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let canvas = |id: &str| {
+            document
+                .get_element_by_id(id)
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+        };
+        let steps: Vec<u64> = runs.iter().map(|r| r.session.steps).collect();
+        let key = format!("{}{}:{steps:?}", self.run_id, crate::i18n::current().tag());
+        if let Some(c) = canvas("compare-loss").filter(|c| stale(c, &key)) {
+            let losses: Vec<Vec<f64>> = runs
+                .iter()
+                .map(|r| r.session.history.iter().map(|h| h.train_loss).collect())
+                .collect();
+            let lines: Vec<FlowLine> = runs
+                .iter()
+                .zip(&losses)
+                .enumerate()
+                .map(|(k, (r, l))| FlowLine {
+                    label: cell_name(r.cell).to_string(),
+                    norms: l,
+                    dashed: false,
+                    colour: k,
+                })
+                .collect();
+            if let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) {
+                if draw_log_lines(
+                    &backend.into_drawing_area(),
+                    &lines,
+                    tr("compare.loss_chart"),
+                    tr("chart.step"),
+                )
+                .is_ok()
+                {
+                    mark_drawn(&c, &key);
+                }
+            }
+        }
+        if let Some(c) = canvas("compare-flow").filter(|c| stale(c, &key)) {
+            let lines: Vec<FlowLine> = runs
+                .iter()
+                .enumerate()
+                .filter_map(|(k, r)| {
+                    let norms = r.flow.as_ref()?.dh_norm.first()?.first()?;
+                    Some(FlowLine {
+                        label: format!("‖dL/dh_t‖ {}", cell_name(r.cell)),
+                        norms,
+                        dashed: false,
+                        colour: k,
+                    })
+                })
+                .collect();
+            if let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) {
+                if draw_gradient_flow(
+                    &backend.into_drawing_area(),
+                    &lines,
+                    tr("compare.flow_chart"),
+                )
+                .is_ok()
+                {
+                    mark_drawn(&c, &key);
+                }
+            }
+        }
+        let pkey = format!(
+            "{}{}:{}",
+            self.run_id,
+            crate::i18n::current().tag(),
+            self.predicted_at
+        );
+        for (k, r) in runs.iter().enumerate() {
+            let Some(c) = canvas(&format!("compare-pred-{k}")).filter(|c| stale(c, &pkey)) else {
+                continue;
+            };
+            let split = &r.session.dataset.split;
+            let view = PredictionView {
+                x: &self.x,
+                y: &self.y,
+                train_end: split.train.end,
+                validation_end: split.validation.end,
+                prediction: &r.prediction,
+                x_labels: self.x_labels.as_deref(),
+            };
+            if let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) {
+                if draw_prediction(&backend.into_drawing_area(), &view, cell_name(r.cell)).is_ok() {
+                    mark_drawn(&c, &pkey);
+                }
+            }
         }
     }
 
@@ -915,6 +1176,10 @@ impl App {
     /// single step; the prediction is refreshed when it finishes.
     fn train_slice(&mut self, one: bool) {
         let start = now();
+        if self.compare.is_some() {
+            self.compare_slice(start, one);
+            return;
+        }
         if self.predicting.is_some() {
             self.advance_prediction(start);
             return;
@@ -1006,6 +1271,7 @@ impl App {
         if self.playing
             || self.stepping_one
             || self.predicting.is_some()
+            || self.compare_sweep.is_some()
             || self.t_playing.is_some()
             || self.heatmaps_due()
         {
@@ -1094,12 +1360,14 @@ impl App {
                                 label: format!("‖dL/dh_t‖{}", name(l, d)),
                                 norms: &flow.dh_norm[l][d],
                                 dashed: false,
+                                colour: l * dirs + d,
                             });
                             if let Some(dc) = flow.dc_norm.get(l).and_then(|v| v.get(d)) {
                                 lines.push(FlowLine {
                                     label: format!("‖dL/dc_t‖{}", name(l, d)),
                                     norms: dc,
                                     dashed: true,
+                                    colour: l * dirs + d,
                                 });
                             }
                         }
@@ -1133,6 +1401,7 @@ impl App {
                 }
             }
         }
+        self.draw_compare();
         if now() - start < HEATMAP_AFTER_MS {
             self.draw_next_heatmap();
         }
@@ -1440,6 +1709,8 @@ impl Component for App {
             step_unit: 0,
             t_playing: None,
             watch: Watch::default(),
+            compare: None,
+            compare_sweep: None,
             predicted_at: 0.0,
             predict_ms: 0.0,
             predicting: None,
@@ -1574,7 +1845,11 @@ impl Component for App {
                 model_change(self, tr("notice.train_csv"));
             }
             Msg::Frame => {
-                if self.playing || self.stepping_one || self.predicting.is_some() {
+                if self.playing
+                    || self.stepping_one
+                    || self.predicting.is_some()
+                    || self.compare_sweep.is_some()
+                {
                     self.train_slice(self.stepping_one);
                 }
                 self.advance_t();
@@ -1593,6 +1868,20 @@ impl Component for App {
             Msg::WatchLayer(layer) => self.watch.layer = layer,
             Msg::WatchDir(dir) => self.watch.dir = dir,
             Msg::WatchSample(sample) => self.watch.sample = sample,
+            Msg::Compare(on) => {
+                self.playing = false;
+                self.compare = None;
+                self.compare_sweep = None;
+                if on {
+                    match self.compare_runs() {
+                        Ok(runs) => {
+                            self.compare = Some(runs);
+                            self.notice = Some(tr("compare.started").to_string());
+                        }
+                        Err(e) => self.error = Some(trf("error.setup", &[("e", &e)])),
+                    }
+                }
+            }
             Msg::PlayT => {
                 self.t_playing = match self.t_playing {
                     Some(_) => None,
@@ -1645,7 +1934,11 @@ impl Component for App {
                     }
                     // The chart and scores show the model as it is now, not as it was at the
                     // last timed refresh (a short run may have had none since its start).
-                    self.refresh_prediction();
+                    if self.compare.is_some() {
+                        self.refresh_compare_predictions();
+                    } else {
+                        self.refresh_prediction();
+                    }
                 }
                 self.playing = !self.playing && self.session.is_some();
                 if self.playing {
@@ -1926,6 +2219,7 @@ impl Component for App {
                         if let Some(e) = &self.error {
                             <div class="banner error" role="alert">{ e }</div>
                         }
+                        { self.compare_view(ctx) }
                         if let Some(step) = self.diverged_at {
                             <div class="banner error" role="alert" id="diverged">
                                 <strong>{ trf("diverged.title", &[("step", &step)]) }</strong>
@@ -1980,6 +2274,33 @@ impl Component for App {
             </>
         }
     }
+}
+
+/// The cells compare mode trains side by side.
+const COMPARED: [CellKind; 3] = [
+    CellKind::Rnn(crate::nn::Activation::Tanh),
+    CellKind::Lstm(LstmVariant::Standard),
+    CellKind::Gru,
+];
+
+/// Every window of a run, train, validation and test, in order (the prediction chart's).
+fn all_windows(s: &Session) -> Vec<usize> {
+    s.dataset
+        .train
+        .iter()
+        .chain(&s.dataset.validation)
+        .chain(&s.dataset.test)
+        .copied()
+        .collect()
+}
+
+/// One run of compare mode.
+struct CompareRun {
+    cell: CellKind,
+    session: Session,
+    flow: Option<GradientFlow>,
+    prediction: Vec<(f64, f64)>,
+    diverged: bool,
 }
 
 /// Which part of the latest batch's trace the cell views show: a layer, a direction

@@ -921,3 +921,34 @@ test('a generated signal: pick its kind and parameters, and it trains like a fil
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('compare mode: RNN, LSTM and GRU side by side on the vanishing-gradient lesson, and the gated cells win', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await restartWith(page, '#lesson', 'VanishingGradients');
+  await page.click('#compare');
+  await page.locator('#compare-panel').waitFor();
+  await page.click('h1');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => [...document.querySelectorAll('#compare-table tbody tr')]
+    .every((tr) => Number(tr.dataset.steps) >= 400), null, { timeout: 120000 });
+  await page.keyboard.press('Space');
+  const rows = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#compare-table tbody tr')]
+    .map((tr) => [tr.dataset.cell, { steps: Number(tr.dataset.steps), val: Number(tr.dataset.val), ratio: Number(tr.dataset.ratio) }])));
+  console.log(`compare, long lag: ${JSON.stringify(rows)}`);
+  const [rnn, lstm, gru] = [rows['RNN (tanh)'], rows.LSTM, rows.GRU];
+  assert.ok(rnn && lstm && gru, JSON.stringify(rows));
+  // Trained in step: no run more than one step ahead of another.
+  const steps = [rnn.steps, lstm.steps, gru.steps];
+  assert.ok(Math.max(...steps) - Math.min(...steps) <= 1, `steps ${steps}`);
+  assert.ok(rnn.val > 0.1 && lstm.val < 0.5 * rnn.val, `validation MSE RNN ${rnn.val}, LSTM ${lstm.val}`);
+  // The RNN's gradient at step 1 is a far smaller share of the last step's than the LSTM's.
+  assert.ok(rnn.ratio < 1e-3 * lstm.ratio, `gradient ratios RNN ${rnn.ratio}, LSTM ${lstm.ratio}`);
+  for (const id of ['#compare-loss', '#compare-flow', '#compare-pred-0', '#compare-pred-1', '#compare-pred-2']) await waitForInk(page, id);
+  await page.locator('#compare-panel').scrollIntoViewIfNeeded();
+  await screenshot(page, 'compare-vanishing');
+  await page.click('#compare');
+  await page.locator('#compare-panel').waitFor({ state: 'detached' });
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
