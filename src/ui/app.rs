@@ -259,6 +259,12 @@ pub struct App {
     compare_sweep: Option<(usize, Sweep)>,
     /// Counts the runs built, so charts know a new run from an old one.
     run_id: u64,
+    /// Share of saturated gate values in the latest step's trace.
+    saturation: Option<f64>,
+    /// A long step finished this frame; the next frame shows it (and trains nothing).
+    render_due: bool,
+    /// A chart changed but waits for a later frame (see [`Self::draw`]).
+    charts_due: std::cell::Cell<bool>,
     /// What each heatmap drew, for the pointer readout.
     heat_drawn: std::cell::RefCell<Vec<Option<HeatDrawn>>>,
     /// The heatmap cell under the pointer.
@@ -272,8 +278,8 @@ pub struct App {
     predict_ms: f64,
     /// A prediction over the whole series under way (training waits for it), and when it began.
     predicting: Option<(Sweep, f64)>,
-    /// The Step button's step, until it finishes (a long one spreads over frames).
-    stepping_one: bool,
+    /// Steps asked for with the Step button and not yet done (a long one spreads over frames).
+    steps_to_do: usize,
     /// Milliseconds of work in the step under way, and in the last finished step.
     step_work: f64,
     step_ms: f64,
@@ -333,9 +339,10 @@ impl App {
                 self.last_loss = None;
                 self.rate = 0.0;
                 self.rate_mark = (now(), 0);
-                self.stepping_one = false;
+                self.steps_to_do = 0;
                 self.step_work = 0.0;
                 self.run_id += 1;
+                self.saturation = None;
                 self.compare = None;
                 self.compare_sweep = None;
                 self.refresh_prediction();
@@ -454,8 +461,8 @@ impl App {
                 break;
             }
         }
-        if one {
-            self.stepping_one = false;
+        if one && stepped > 0 {
+            self.steps_to_do = self.steps_to_do.saturating_sub(1);
         }
         let between_steps = runs.iter().all(|r| r.session.step_progress().is_none());
         if between_steps && now() - self.predicted_at > 4.0 * PREDICTION_EVERY_MS {
@@ -670,16 +677,20 @@ impl App {
         let Some(s) = &self.session else {
             return html! {};
         };
+        // Drawn from the start, before the first step's trace, so that step changes pixels,
+        // not the page's layout.
         let trace = s.last_trace();
-        if trace.layers.is_empty() {
-            return html! {};
-        }
-        let saturation = trace.saturation(s.config.cell);
+        let saturation = self.saturation.unwrap_or(0.0);
         let kind = s.config.cell;
         let watch = self.watch.within(trace);
-        let layers = trace.layers.len();
-        let dirs = trace.layers[0].steps.len();
-        let batch = trace.layers[0].input.first().map_or(1, |m| m.ncols());
+        let layers = s.config.layers;
+        let dirs = if s.config.bidirectional { 2 } else { 1 };
+        let batch = trace
+            .layers
+            .first()
+            .and_then(|l| l.input.first())
+            .map_or(s.config.batch_size, |m| m.ncols())
+            .max(1);
         let link = ctx.link();
         let on_layer = link.callback(move |e: Event| match whole_number(&e, 1, layers) {
             Ok(n) => Msg::WatchLayer(n - 1),
@@ -803,11 +814,17 @@ impl App {
         };
         let trace = s.last_trace();
         let w = self.watch.within(trace);
+        let placeholder = html! {
+            <div class="step-through" id="step-through">
+                <div class="chart-options"><strong>{ tr("step.title") }</strong><span>{ tr("step.waiting") }</span></div>
+                <div class="cell-diagram-box"></div>
+            </div>
+        };
         let Some(steps) = trace.layers.get(w.layer).and_then(|l| l.steps.get(w.dir)) else {
-            return html! {};
+            return placeholder;
         };
         if steps.is_empty() {
-            return html! {};
+            return placeholder;
         }
         let layer = &trace.layers[w.layer];
         let kind = s.config.cell;
@@ -1209,11 +1226,13 @@ impl App {
             if r.diverged {
                 self.diverged_at = Some(r.step);
                 self.playing = false;
-                self.stepping_one = false;
+                self.steps_to_do = 0;
                 break;
             }
             self.last_loss = Some(r.loss);
             self.flow = Some(r.flow);
+            // Once per step, not per frame: it reads every gate value of the trace.
+            self.saturation = Some(s.last_trace().saturation(s.config.cell));
             if let Some(lr) = r.lr_reduced {
                 self.notice = Some(trf(
                     "notice.lr_halved",
@@ -1232,10 +1251,16 @@ impl App {
                 ));
                 break;
             }
+            if one {
+                self.steps_to_do = self.steps_to_do.saturating_sub(1);
+            }
             let frame_full = self.steps_per_frame.is_some_and(|n| trained >= n);
             // Stop between steps when the next would not fit: then the page shows the trace
             // of a finished step, and a long step starts at the top of a frame.
-            if one || frame_full || now() - start + self.step_ms > SLICE_MS {
+            if (one && self.steps_to_do == 0)
+                || frame_full
+                || now() - start + self.step_ms > SLICE_MS
+            {
                 break;
             }
         }
@@ -1246,8 +1271,7 @@ impl App {
             self.rate = (s.steps - self.rate_mark.1) as f64 / ((t - self.rate_mark.0) / 1000.0);
             self.rate_mark = (t, s.steps);
         }
-        if one && trained > 0 {
-            self.stepping_one = false;
+        if one && trained > 0 && self.steps_to_do == 0 {
             self.refresh_prediction();
         }
     }
@@ -1269,10 +1293,12 @@ impl App {
 
     fn schedule(&mut self, ctx: &Context<Self>) {
         if self.playing
-            || self.stepping_one
+            || self.steps_to_do > 0
             || self.predicting.is_some()
             || self.compare_sweep.is_some()
             || self.t_playing.is_some()
+            || self.charts_due.get()
+            || self.render_due
             || self.heatmaps_due()
         {
             let link = ctx.link().clone();
@@ -1316,9 +1342,22 @@ impl App {
         let start = now();
         // A new run or a new language: every chart is redrawn.
         let run = format!("{}{}", self.run_id, crate::i18n::current().tag());
+        // Charts in turn while the frame's drawing budget lasts (the first always): when several
+        // heavy ones changed at once (the end of a long step), the others wait a frame or two,
+        // so no frame's task grows long.
+        let drew = std::cell::Cell::new(false);
+        let turn = |stale: bool| {
+            let go = stale && (!drew.get() || now() - start < HEATMAP_AFTER_MS);
+            if stale && !go {
+                self.charts_due.set(true);
+            }
+            drew.set(drew.get() || go);
+            go
+        };
+        self.charts_due.set(false);
         if let Some(canvas) = self.prediction_ref.cast::<HtmlCanvasElement>() {
             let key = format!("{run}:{}", self.predicted_at);
-            if stale(&canvas, &key) {
+            if turn(stale(&canvas, &key)) {
                 if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
                     let root = backend.into_drawing_area();
                     let split = &s.dataset.split;
@@ -1340,7 +1379,7 @@ impl App {
         if let (Some(canvas), Some(flow)) = (self.flow_ref.cast::<HtmlCanvasElement>(), &self.flow)
         {
             let key = format!("{run}:{}", s.steps);
-            if stale(&canvas, &key) {
+            if turn(stale(&canvas, &key)) {
                 if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
                     let root = backend.into_drawing_area();
                     let dirs = if s.config.bidirectional { 2 } else { 1 };
@@ -1380,7 +1419,7 @@ impl App {
         }
         if let Some(canvas) = self.loss_ref.cast::<HtmlCanvasElement>() {
             let key = format!("{run}:{}:{:?}", s.history.len(), self.loss_scale);
-            if stale(&canvas, &key) {
+            if turn(stale(&canvas, &key)) {
                 if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
                     let root = backend.into_drawing_area();
                     let step = (s.history.len() / 2000).max(1);
@@ -1703,6 +1742,9 @@ impl Component for App {
             clip_events: std::collections::VecDeque::new(),
             flow_ref: NodeRef::default(),
             run_id: 0,
+            charts_due: std::cell::Cell::new(false),
+            saturation: None,
+            render_due: false,
             heat_drawn: std::cell::RefCell::new(Vec::new()),
             heat_hover: None,
             step_t: 0,
@@ -1714,7 +1756,7 @@ impl Component for App {
             predicted_at: 0.0,
             predict_ms: 0.0,
             predicting: None,
-            stepping_one: false,
+            steps_to_do: 0,
             step_work: 0.0,
             step_ms: 0.0,
             prediction_ref: NodeRef::default(),
@@ -1845,12 +1887,25 @@ impl Component for App {
                 model_change(self, tr("notice.train_csv"));
             }
             Msg::Frame => {
+                if std::mem::take(&mut self.render_due) {
+                    // The frame after a long step finished: only show it (views, charts and
+                    // the browser's layout), so training and drawing never share a frame.
+                    self.schedule(ctx);
+                    return true;
+                }
                 if self.playing
-                    || self.stepping_one
+                    || self.steps_to_do > 0
                     || self.predicting.is_some()
                     || self.compare_sweep.is_some()
                 {
-                    self.train_slice(self.stepping_one);
+                    let before = self.session.as_ref().map_or(0, |s| s.steps);
+                    self.train_slice(self.steps_to_do > 0);
+                    let finished = self.session.as_ref().map_or(0, |s| s.steps) > before;
+                    if finished && self.step_ms > SLICE_MS {
+                        self.render_due = true;
+                        self.schedule(ctx);
+                        return false;
+                    }
                 }
                 self.advance_t();
             }
@@ -1948,7 +2003,11 @@ impl Component for App {
             }
             Msg::Step => {
                 self.playing = false;
-                self.stepping_one = self.session.is_some();
+                // Each press is one more step; a long step, or several presses, go on over
+                // the next frames.
+                if self.session.is_some() {
+                    self.steps_to_do += 1;
+                }
                 self.train_slice(true);
             }
             Msg::Reset => model_change(self, tr("notice.reset_button")),
@@ -2022,6 +2081,10 @@ impl Component for App {
             self.schedule(ctx);
         }
         self.draw();
+        if self.charts_due.get() && self.frame.is_none() {
+            // Charts left for the next frames: ask for them even when nothing else runs.
+            self.schedule(ctx);
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
