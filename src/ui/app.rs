@@ -492,11 +492,7 @@ impl App {
                 return true;
             }
             let starts = sweep.starts().to_vec();
-            runs[k].prediction = starts
-                .iter()
-                .zip(sweep.into_predictions())
-                .map(|(&st, p)| (self.x[s.target_row(st)], p))
-                .collect();
+            runs[k].prediction = chart_points(&self.x, s, &starts, sweep.into_predictions());
             match runs.get(k + 1) {
                 Some(next) => {
                     self.compare_sweep = Some((k + 1, Sweep::new(all_windows(&next.session))));
@@ -593,18 +589,9 @@ impl App {
                     colour: k,
                 })
                 .collect();
-            if let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) {
-                if draw_log_lines(
-                    &backend.into_drawing_area(),
-                    &lines,
-                    tr("compare.loss_chart"),
-                    tr("chart.step"),
-                )
-                .is_ok()
-                {
-                    mark_drawn(&c, &key);
-                }
-            }
+            paint(&c, &key, |root| {
+                draw_log_lines(root, &lines, tr("compare.loss_chart"), tr("chart.step"))
+            });
         }
         if let Some(c) = canvas("compare-flow").filter(|c| stale(c, &key)) {
             let lines: Vec<FlowLine> = runs
@@ -620,17 +607,9 @@ impl App {
                     })
                 })
                 .collect();
-            if let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) {
-                if draw_gradient_flow(
-                    &backend.into_drawing_area(),
-                    &lines,
-                    tr("compare.flow_chart"),
-                )
-                .is_ok()
-                {
-                    mark_drawn(&c, &key);
-                }
-            }
+            paint(&c, &key, |root| {
+                draw_gradient_flow(root, &lines, tr("compare.flow_chart"))
+            });
         }
         let pkey = format!(
             "{}{}:{}",
@@ -642,20 +621,27 @@ impl App {
             let Some(c) = canvas(&format!("compare-pred-{k}")).filter(|c| stale(c, &pkey)) else {
                 continue;
             };
-            let split = &r.session.dataset.split;
-            let view = PredictionView {
-                x: &self.x,
-                y: &self.y,
-                train_end: split.train.end,
-                validation_end: split.validation.end,
-                prediction: &r.prediction,
-                x_labels: self.x_labels.as_deref(),
-            };
-            if let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) {
-                if draw_prediction(&backend.into_drawing_area(), &view, cell_name(r.cell)).is_ok() {
-                    mark_drawn(&c, &pkey);
-                }
-            }
+            let view = self.prediction_view(&r.session, &r.prediction);
+            paint(&c, &pkey, |root| {
+                draw_prediction(root, &view, cell_name(r.cell))
+            });
+        }
+    }
+
+    /// The series of run `s` with `prediction` over it, for the prediction charts.
+    fn prediction_view<'a>(
+        &'a self,
+        s: &Session,
+        prediction: &'a [(f64, f64)],
+    ) -> PredictionView<'a> {
+        let split = &s.dataset.split;
+        PredictionView {
+            x: &self.x,
+            y: &self.y,
+            train_end: split.train.end,
+            validation_end: split.validation.end,
+            prediction,
+            x_labels: self.x_labels.as_deref(),
         }
     }
 
@@ -1120,16 +1106,8 @@ impl App {
     /// up to a slice; frames finish it (see [`Self::train_slice`]).
     fn refresh_prediction(&mut self) {
         let Some(s) = &self.session else { return };
-        let starts: Vec<usize> = s
-            .dataset
-            .train
-            .iter()
-            .chain(&s.dataset.validation)
-            .chain(&s.dataset.test)
-            .copied()
-            .collect();
         let start = now();
-        self.predicting = Some((Sweep::new(starts), start));
+        self.predicting = Some((Sweep::new(all_windows(s)), start));
         self.advance_prediction(start);
     }
 
@@ -1178,11 +1156,7 @@ impl App {
             s.metrics(&s.dataset.validation, &pred[nt..nt + nv]),
             s.metrics(&s.dataset.test, &pred[nt + nv..]),
         ];
-        self.prediction = starts
-            .iter()
-            .zip(pred)
-            .map(|(&st, p)| (self.x[s.target_row(st)], p))
-            .collect();
+        self.prediction = chart_points(&self.x, s, &starts, pred);
         self.predicted_at = now();
         self.predict_ms = self.predicted_at - began;
     }
@@ -1212,6 +1186,8 @@ impl App {
         }
         let Some(s) = &mut self.session else { return };
         let mut trained = 0;
+        // A step finished without diverging: its trace is the one the views show.
+        let mut finished = false;
         loop {
             let call = now();
             let report = s.step_within(&mut || now() - start < SLICE_MS);
@@ -1231,8 +1207,7 @@ impl App {
             }
             self.last_loss = Some(r.loss);
             self.flow = Some(r.flow);
-            // Once per step, not per frame: it reads every gate value of the trace.
-            self.saturation = Some(s.last_trace().saturation(s.config.cell));
+            finished = true;
             if let Some(lr) = r.lr_reduced {
                 self.notice = Some(trf(
                     "notice.lr_halved",
@@ -1263,6 +1238,10 @@ impl App {
             {
                 break;
             }
+        }
+        if finished {
+            // Once per frame, for the latest trace only: it reads every gate value of it.
+            self.saturation = Some(s.last_trace().saturation(s.config.cell));
         }
         // Steps per second since the last mark, once half a second and a step have passed
         // (a slow step, or a prediction pass in between, counts in the time).
@@ -1358,86 +1337,67 @@ impl App {
         if let Some(canvas) = self.prediction_ref.cast::<HtmlCanvasElement>() {
             let key = format!("{run}:{}", self.predicted_at);
             if turn(stale(&canvas, &key)) {
-                if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
-                    let root = backend.into_drawing_area();
-                    let split = &s.dataset.split;
-                    let view = PredictionView {
-                        x: &self.x,
-                        y: &self.y,
-                        train_end: split.train.end,
-                        validation_end: split.validation.end,
-                        prediction: &self.prediction,
-                        x_labels: self.x_labels.as_deref(),
-                    };
-                    let title = trf("chart.prediction", &[("target", &s.dataset.target_name)]);
-                    if draw_prediction(&root, &view, &title).is_ok() {
-                        mark_drawn(&canvas, &key);
-                    }
-                }
+                let title = trf("chart.prediction", &[("target", &s.dataset.target_name)]);
+                let view = self.prediction_view(s, &self.prediction);
+                paint(&canvas, &key, |root| draw_prediction(root, &view, &title));
             }
         }
         if let (Some(canvas), Some(flow)) = (self.flow_ref.cast::<HtmlCanvasElement>(), &self.flow)
         {
             let key = format!("{run}:{}", s.steps);
             if turn(stale(&canvas, &key)) {
-                if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
-                    let root = backend.into_drawing_area();
-                    let dirs = if s.config.bidirectional { 2 } else { 1 };
-                    let name = |l: usize, d: usize| {
-                        let layer = if s.config.layers > 1 {
-                            trf("flow.layer", &[("n", &(l + 1))])
-                        } else {
-                            String::new()
-                        };
-                        let rev = if d == 1 { tr("flow.reverse") } else { "" };
-                        format!("{layer}{rev}")
+                let dirs = if s.config.bidirectional { 2 } else { 1 };
+                let name = |l: usize, d: usize| {
+                    let layer = if s.config.layers > 1 {
+                        trf("flow.layer", &[("n", &(l + 1))])
+                    } else {
+                        String::new()
                     };
-                    let mut lines = Vec::new();
-                    for l in 0..flow.dh_norm.len() {
-                        for d in 0..dirs.min(flow.dh_norm[l].len()) {
+                    let rev = if d == 1 { tr("flow.reverse") } else { "" };
+                    format!("{layer}{rev}")
+                };
+                let mut lines = Vec::new();
+                for l in 0..flow.dh_norm.len() {
+                    for d in 0..dirs.min(flow.dh_norm[l].len()) {
+                        lines.push(FlowLine {
+                            label: format!("‖dL/dh_t‖{}", name(l, d)),
+                            norms: &flow.dh_norm[l][d],
+                            dashed: false,
+                            colour: l * dirs + d,
+                        });
+                        if let Some(dc) = flow.dc_norm.get(l).and_then(|v| v.get(d)) {
                             lines.push(FlowLine {
-                                label: format!("‖dL/dh_t‖{}", name(l, d)),
-                                norms: &flow.dh_norm[l][d],
-                                dashed: false,
+                                label: format!("‖dL/dc_t‖{}", name(l, d)),
+                                norms: dc,
+                                dashed: true,
                                 colour: l * dirs + d,
                             });
-                            if let Some(dc) = flow.dc_norm.get(l).and_then(|v| v.get(d)) {
-                                lines.push(FlowLine {
-                                    label: format!("‖dL/dc_t‖{}", name(l, d)),
-                                    norms: dc,
-                                    dashed: true,
-                                    colour: l * dirs + d,
-                                });
-                            }
                         }
                     }
-                    if draw_gradient_flow(&root, &lines, tr("chart.flow")).is_ok() {
-                        mark_drawn(&canvas, &key);
-                    }
                 }
+                paint(&canvas, &key, |root| {
+                    draw_gradient_flow(root, &lines, tr("chart.flow"))
+                });
             }
         }
         if let Some(canvas) = self.loss_ref.cast::<HtmlCanvasElement>() {
             let key = format!("{run}:{}:{:?}", s.history.len(), self.loss_scale);
             if turn(stale(&canvas, &key)) {
-                if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
-                    let root = backend.into_drawing_area();
-                    let step = (s.history.len() / 2000).max(1);
-                    let train: Vec<(f64, f64)> = s
-                        .history
-                        .iter()
-                        .step_by(step)
-                        .map(|h| (h.step as f64, h.train_loss))
-                        .collect();
-                    let val: Vec<(f64, f64)> = s
-                        .history
-                        .iter()
-                        .filter_map(|h| h.validation_loss.map(|v| (h.step as f64, v)))
-                        .collect();
-                    if draw_losses(&root, &train, &val, self.loss_scale).is_ok() {
-                        mark_drawn(&canvas, &key);
-                    }
-                }
+                let step = (s.history.len() / 2000).max(1);
+                let train: Vec<(f64, f64)> = s
+                    .history
+                    .iter()
+                    .step_by(step)
+                    .map(|h| (h.step as f64, h.train_loss))
+                    .collect();
+                let val: Vec<(f64, f64)> = s
+                    .history
+                    .iter()
+                    .filter_map(|h| h.validation_loss.map(|v| (h.step as f64, v)))
+                    .collect();
+                paint(&canvas, &key, |root| {
+                    draw_losses(root, &train, &val, self.loss_scale)
+                });
             }
         }
         self.draw_compare();
@@ -1454,6 +1414,19 @@ fn stale(canvas: &HtmlCanvasElement, key: &str) -> bool {
 
 fn mark_drawn(canvas: &HtmlCanvasElement, key: &str) {
     let _ = canvas.set_attribute("data-drawn", key);
+}
+
+/// Draws on `canvas` with `draw`, and marks it as showing `key` when that succeeded.
+fn paint(
+    canvas: &HtmlCanvasElement,
+    key: &str,
+    draw: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>) -> Result<(), String>,
+) {
+    if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+        if draw(&backend.into_drawing_area()).is_ok() {
+            mark_drawn(canvas, key);
+        }
+    }
 }
 
 impl App {
@@ -2345,6 +2318,15 @@ const COMPARED: [CellKind; 3] = [
     CellKind::Lstm(LstmVariant::Standard),
     CellKind::Gru,
 ];
+
+/// Each window's prediction at the x of the row it predicts, for the prediction charts.
+fn chart_points(x: &[f64], s: &Session, starts: &[usize], predicted: Vec<f64>) -> Vec<(f64, f64)> {
+    starts
+        .iter()
+        .zip(predicted)
+        .map(|(&st, p)| (x[s.target_row(st)], p))
+        .collect()
+}
 
 /// Every window of a run, train, validation and test, in order (the prediction chart's).
 fn all_windows(s: &Session) -> Vec<usize> {
