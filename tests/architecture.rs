@@ -2,21 +2,10 @@
 //! (ui -> train/charts -> nn, data), and nothing below `ui` touches the browser.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-    out
-}
+use std::fs;
+use std::path::Path;
 
 /// Fails if any file of `module` mentions one of `forbidden` (as a path or crate name).
 fn assert_no_use(module: &str, forbidden: &[&str]) {
@@ -26,7 +15,7 @@ fn assert_no_use(module: &str, forbidden: &[&str]) {
     if !dir.exists() {
         return;
     }
-    let files = rust_files(&dir);
+    let files = common::rust_files(&dir);
     assert!(!files.is_empty(), "src/{module} has no Rust files");
     for file in files {
         let text = fs::read_to_string(&file).unwrap();

@@ -2,23 +2,12 @@
 //! exists, and the UI code holds no English text of its own.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use rnn_lab::i18n::{catalogue, text_in, Lang};
-
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-    out
-}
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -72,7 +61,7 @@ fn every_key_in_the_code_is_in_every_catalogue() {
     let mut checked = 0;
     // Where page text is asked for (nn's literals are PyTorch tensor names, not keys).
     let dirs = ["ui", "charts", "train"];
-    for file in dirs.iter().flat_map(|d| rust_files(&src().join(d))) {
+    for file in dirs.iter().flat_map(|d| common::rust_files(&src().join(d))) {
         let text = fs::read_to_string(&file).unwrap();
         for (line, lit) in literals(&text) {
             if key_shaped(&lit) {
@@ -101,7 +90,7 @@ fn every_key_in_the_code_is_in_every_catalogue() {
 fn the_ui_code_holds_no_english_text() {
     let allowed = ["RMSE", "MAE", "R²"];
     let mut found = Vec::new();
-    for file in rust_files(&src().join("ui")) {
+    for file in common::rust_files(&src().join("ui")) {
         let text = fs::read_to_string(&file).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         for (line, lit) in literals(&text) {

@@ -101,23 +101,9 @@ impl Sweep {
         &self.starts
     }
 
-    /// Share of windows done.
-    pub fn fraction(&self) -> f64 {
-        if self.starts.is_empty() {
-            1.0
-        } else {
-            self.next as f64 / self.starts.len() as f64
-        }
-    }
-
     /// Mean loss over the windows (None for no windows); complete once the pass is done.
     pub fn loss(&self) -> Option<f64> {
         (!self.starts.is_empty()).then(|| self.loss_sum / self.starts.len() as f64)
-    }
-
-    /// Each window's prediction so far, in the order of `starts`.
-    pub fn predictions(&self) -> &[f64] {
-        &self.predictions
     }
 
     /// The predictions, once the pass is done.

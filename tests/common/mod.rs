@@ -3,6 +3,8 @@
 
 pub mod reference;
 
+use std::path::{Path, PathBuf};
+
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use rnn_lab::nn::init::{initialise, Init};
@@ -54,4 +56,18 @@ pub fn targets(
                 .collect(),
         ),
     }
+}
+
+/// Every `.rs` file under `dir`, recursively (for the tests that read the sources).
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
 }
