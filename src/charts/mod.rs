@@ -7,6 +7,7 @@ use crate::i18n::tr;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::data::signals::Series;
 
@@ -148,21 +149,78 @@ fn row_label(labels: Option<&[String]>, x: f64) -> Option<String> {
     (row >= 0.0 && (row as usize) < labels.len()).then(|| labels[row as usize].clone())
 }
 
-/// A legend entry: a short thick line in `colour`.
-fn legend_mark(colour: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3))
+/// A legend entry: its label and the stroke of its mark (a short line).
+struct LegendEntry {
+    label: String,
+    mark: ShapeStyle,
 }
 
-/// The legend box, top right, translucent.
+impl LegendEntry {
+    /// A short thick line in `colour`.
+    fn thick(label: impl Into<String>, colour: RGBColor) -> Self {
+        Self {
+            label: label.into(),
+            mark: colour.stroke_width(3),
+        }
+    }
+}
+
+/// The legend box, top right of the plotting area, translucent. Drawn here rather than by
+/// plotters' series labels, which measure their text through the font directly: in the
+/// browser that is a page layout per label. This goes through the backend, so a canvas
+/// backend can measure text itself.
 fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
+    chart: &ChartContext<'a, DB, CT>,
+    entries: &[LegendEntry],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .draw()
+    const MARGIN: i32 = 5;
+    const MARK: i32 = 16;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let area = chart.plotting_area().strip_coord_spec();
+    let text = TextStyle::from(("sans-serif", 12).into_font())
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let sizes = entries
+        .iter()
+        .map(|e| area.estimate_text_size(&e.label, &text))
+        .collect::<Result<Vec<_>, _>>()?;
+    let line = sizes.iter().map(|s| s.1 as i32).max().unwrap_or(12) + 3;
+    let width = sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0) + MARK + 4 * MARGIN;
+    let height = line * entries.len() as i32 + 2 * MARGIN;
+    let (w, _) = area.dim_in_pixel();
+    let (x0, y0) = (w as i32 - width - MARGIN, MARGIN);
+    let corners = [(x0, y0), (x0 + width, y0 + height)];
+    area.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))?;
+    area.draw(&Rectangle::new(corners, RGBColor(200, 200, 200)))?;
+    for (k, e) in entries.iter().enumerate() {
+        let y = y0 + MARGIN + line * k as i32 + line / 2;
+        let x = x0 + 2 * MARGIN;
+        area.draw(&PathElement::new(vec![(x, y), (x + MARK, y)], e.mark))?;
+        area.draw(&Text::new(
+            e.label.clone(),
+            (x + MARK + MARGIN, y),
+            text.clone(),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The note in the middle of a chart that has nothing to show yet (no step trained).
+fn draw_empty_note<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &ChartContext<'a, DB, CT>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let area = chart.plotting_area().strip_coord_spec();
+    let (w, h) = area.dim_in_pixel();
+    let style = TextStyle::from(("sans-serif", 13).into_font())
+        .color(&RGBColor(110, 110, 110))
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    area.draw(&Text::new(
+        tr("chart.empty"),
+        (w as i32 / 2, h as i32 / 2),
+        style,
+    ))
 }
 
 /// Draws the series coloured by split with the prediction on top.
@@ -216,6 +274,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
             tr("chart.test"),
         ),
     ];
+    let mut legend = Vec::new();
     for (a, b, colour, label) in segments {
         if b > a + 1 {
             chart
@@ -223,9 +282,8 @@ pub fn draw_prediction<DB: DrawingBackend>(
                     (a..b).map(|i| (v.x[i], v.y[i])),
                     colour.stroke_width(2),
                 ))
-                .map_err(err)?
-                .label(label)
-                .legend(legend_mark(colour));
+                .map_err(err)?;
+            legend.push(LegendEntry::thick(label, colour));
         }
     }
     if !v.prediction.is_empty() {
@@ -237,12 +295,14 @@ pub fn draw_prediction<DB: DrawingBackend>(
                 4,
                 PREDICTION_COLOUR.stroke_width(2),
             ))
-            .map_err(err)?
-            .label(tr("chart.prediction_line"))
-            .legend(legend_mark(PREDICTION_COLOUR));
+            .map_err(err)?;
+        legend.push(LegendEntry::thick(
+            tr("chart.prediction_line"),
+            PREDICTION_COLOUR,
+        ));
     }
     if !compact {
-        draw_legend(&mut chart).map_err(err)?;
+        draw_legend(&chart, &legend).map_err(err)?;
     }
     root.present().map_err(err)
 }
@@ -331,21 +391,24 @@ fn loss_lines<
         .x_label_formatter(&|v| count_label(*v))
         .y_label_formatter(y_label)
         .draw()?;
-    chart
-        .draw_series(LineSeries::new(
-            train.iter().copied(),
-            TRAIN_COLOUR.stroke_width(1),
-        ))?
-        .label(tr("chart.train_per_batch"))
-        .legend(legend_mark(TRAIN_COLOUR));
-    chart
-        .draw_series(LineSeries::new(
-            validation.iter().copied(),
-            VALIDATION_COLOUR.stroke_width(2),
-        ))?
-        .label(tr("chart.validation_per_epoch"))
-        .legend(legend_mark(VALIDATION_COLOUR));
-    draw_legend(chart)
+    if train.is_empty() && validation.is_empty() {
+        draw_empty_note(chart)?;
+    }
+    chart.draw_series(LineSeries::new(
+        train.iter().copied(),
+        TRAIN_COLOUR.stroke_width(1),
+    ))?;
+    chart.draw_series(LineSeries::new(
+        validation.iter().copied(),
+        VALIDATION_COLOUR.stroke_width(2),
+    ))?;
+    draw_legend(
+        chart,
+        &[
+            LegendEntry::thick(tr("chart.train_per_batch"), TRAIN_COLOUR),
+            LegendEntry::thick(tr("chart.validation_per_epoch"), VALIDATION_COLOUR),
+        ],
+    )
 }
 
 /// One line of the gradient-flow chart: a norm per time step.
@@ -399,10 +462,11 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
             (l.min(v), h.max(v))
         });
-    let (lo, hi) = if lo.is_finite() {
-        (lo * 0.5, hi * 2.0)
-    } else {
+    let empty = !lo.is_finite();
+    let (lo, hi) = if empty {
         (1e-6, 1.0)
+    } else {
+        (lo * 0.5, hi * 2.0)
     };
     let steps = lines
         .iter()
@@ -425,6 +489,10 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .y_label_formatter(&log_axis_label(lo, hi))
         .draw()
         .map_err(err)?;
+    if empty {
+        draw_empty_note(&chart).map_err(err)?;
+    }
+    let mut legend = Vec::new();
     for line in lines {
         let colour = FLOW_COLOURS[line.colour % FLOW_COLOURS.len()];
         let colour = if line.dashed {
@@ -443,16 +511,18 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         if line.dashed {
             chart
                 .draw_series(DashedLineSeries::new(points, 6, 4, style))
-                .map_err(err)?
+                .map_err(err)?;
         } else {
             chart
                 .draw_series(LineSeries::new(points, style))
-                .map_err(err)?
+                .map_err(err)?;
         }
-        .label(line.label.clone())
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+        legend.push(LegendEntry {
+            label: line.label.clone(),
+            mark: style,
+        });
     }
-    draw_legend(&mut chart).map_err(err)?;
+    draw_legend(&chart, &legend).map_err(err)?;
     root.present().map_err(err)
 }
 
@@ -485,9 +555,21 @@ impl HeatScale {
     }
 }
 
+/// How a heatmap's cells reach the backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeatCells {
+    /// One filled rectangle per cell: any backend (SVG, tests).
+    Rectangles,
+    /// Left out: the caller puts [`heat_rgba`] into the returned grid in one go (a canvas
+    /// does it with one image instead of thousands of rectangle calls).
+    Image,
+}
+
 /// A time x unit heatmap: `values[t * units + u]`, one column per time step (left to
 /// right), one row per unit (top to bottom), coloured on `scale`, with its colour bar.
 /// A column stands for `stride` time steps (the x axis is labelled in time steps).
+/// With [`HeatCells::Image`] the cells are left to the caller.
+#[allow(clippy::too_many_arguments)]
 pub fn draw_heatmap<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
@@ -496,6 +578,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     units: usize,
     scale: HeatScale,
     stride: usize,
+    cells: HeatCells,
 ) -> Result<HeatGrid, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     assert_eq!(values.len(), steps * units, "values fill the grid");
@@ -511,24 +594,30 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_labels(5)
-        .y_labels(4)
+        // No cells, no numbers on the axes.
+        .x_labels(if steps == 0 || units == 0 { 0 } else { 5 })
+        .y_labels(if steps == 0 || units == 0 { 0 } else { 4 })
         .x_label_formatter(&|v| tick_label((*v + 0.5).floor() * stride as f64, 0))
         .y_label_formatter(&|v| tick_label(*v, 0))
         .label_style(("sans-serif", 10))
         .draw()
         .map_err(err)?;
-    chart
-        .draw_series((0..steps).flat_map(|t| {
-            (0..units).map(move |u| {
-                let v = values[t * units + u];
-                Rectangle::new(
-                    [(t as f64, u as f64), ((t + 1) as f64, (u + 1) as f64)],
-                    scale.colour(v).filled(),
-                )
-            })
-        }))
-        .map_err(err)?;
+    if cells == HeatCells::Rectangles {
+        chart
+            .draw_series((0..steps).flat_map(|t| {
+                (0..units).map(move |u| {
+                    let v = values[t * units + u];
+                    Rectangle::new(
+                        [(t as f64, u as f64), ((t + 1) as f64, (u + 1) as f64)],
+                        scale.colour(v).filled(),
+                    )
+                })
+            }))
+            .map_err(err)?;
+    }
+    if steps == 0 || units == 0 {
+        draw_empty_note(&chart).map_err(err)?;
+    }
     let (x, y) = chart.plotting_area().get_pixel_range();
     let grid = HeatGrid { x, y, steps, units };
     // The colour bar, labelled at its ends and middle.
@@ -557,6 +646,21 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     }
     root.present().map_err(err)?;
     Ok(grid)
+}
+
+/// A heatmap's cells as an RGBA image, `steps` pixels wide and `units` high (pixel (t, u)
+/// is cell (t, u)), in the colours [`draw_heatmap`]'s rectangles have.
+pub fn heat_rgba(values: &[f64], steps: usize, units: usize, scale: HeatScale) -> Vec<u8> {
+    assert_eq!(values.len(), steps * units, "values fill the grid");
+    let mut rgba = vec![255; steps * units * 4];
+    for (t, column) in values.chunks(units.max(1)).enumerate() {
+        for (u, &v) in column.iter().enumerate() {
+            let RGBColor(r, g, b) = scale.colour(v);
+            let at = (u * steps + t) * 4;
+            rgba[at..at + 3].copy_from_slice(&[r, g, b]);
+        }
+    }
+    rgba
 }
 
 /// Where a heatmap's cells were drawn: the grid's pixel bounds in the backend and its size,
@@ -658,12 +762,21 @@ mod tests {
                 "{colour} missing"
             );
         }
+        // The legend: each label once, one under the other, in the top right corner.
+        let mut ys = Vec::new();
         for label in ["train", "validation", "test", "prediction"] {
-            assert!(
-                svg.contains(&format!("\n{label}\n</text>")),
-                "legend {label} missing"
-            );
+            let at = svg
+                .find(&format!("\n{label}\n</text>"))
+                .unwrap_or_else(|| panic!("legend {label} missing"));
+            let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+            let attr = |name: &str| -> f64 {
+                let i = tag.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+                tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
+            };
+            assert!(attr("x") > 400.0 && attr("y") < 120.0, "{label}: {tag}");
+            ys.push(attr("y"));
         }
+        assert!(ys.windows(2).all(|w| w[1] > w[0]), "{ys:?}");
     }
 
     #[test]
@@ -691,6 +804,47 @@ mod tests {
             }
         }
         assert!(svg.contains("loss (log scale)") && svg.contains("loss (linear scale)"));
+        // Only the empty history says it fills in later.
+        assert_eq!(
+            svg.matches("drawn after the first training step").count(),
+            2
+        );
+    }
+
+    /// Before the first step the flow chart and the heatmaps are drawn empty, with a note
+    /// (rather than left showing whatever the canvas held, such as the previous run).
+    #[test]
+    fn empty_charts_say_when_they_fill_in() {
+        let note = "drawn after the first training step";
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (500, 260)).into_drawing_area();
+            draw_gradient_flow(&root, &[], "gradient flow").unwrap();
+        }
+        assert!(svg.contains(note), "{svg}");
+        let mut svg = String::new();
+        let grid = {
+            let root = SVGBackend::with_string(&mut svg, (300, 160)).into_drawing_area();
+            draw_heatmap(&root, "f", &[], 0, 0, HeatScale::Unit, 1, HeatCells::Image).unwrap()
+        };
+        assert!(svg.contains(note));
+        assert_eq!(grid.cell_at(150.0, 80.0), None);
+        let zeros = [0.0, f64::NAN];
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (500, 260)).into_drawing_area();
+            let line = FlowLine {
+                label: "dh".into(),
+                norms: &zeros,
+                dashed: false,
+                colour: 0,
+            };
+            draw_gradient_flow(&root, &[line], "gradient flow").unwrap();
+        }
+        assert!(
+            svg.contains(note),
+            "a line with no positive norm draws nothing either"
+        );
     }
 
     /// One polyline per flow line, with one vertex per positive finite norm.
@@ -748,7 +902,17 @@ mod tests {
         let mut svg = String::new();
         let grid = {
             let root = SVGBackend::with_string(&mut svg, (300, 160)).into_drawing_area();
-            draw_heatmap(&root, "forget gate f", &values, 4, 3, HeatScale::Unit, 1).unwrap()
+            draw_heatmap(
+                &root,
+                "forget gate f",
+                &values,
+                4,
+                3,
+                HeatScale::Unit,
+                1,
+                HeatCells::Rectangles,
+            )
+            .unwrap()
         };
         assert!(svg.contains("forget gate f"));
         // The grid maps the pixel at the centre of the drawn last cell (t = 3, unit 2,
@@ -776,6 +940,48 @@ mod tests {
             svg.contains("\n0.5\n") || svg.contains(">0.5<"),
             "the bar's middle label"
         );
+    }
+
+    /// The image a canvas puts into the grid has every cell's rectangle colour at (t, u), and
+    /// leaving the cells to it draws the same frame (grid, title, bar) without them.
+    #[test]
+    fn a_heatmap_image_has_the_cells_colours() {
+        let (steps, units) = (5, 3);
+        let values: Vec<f64> = (0..steps * units)
+            .map(|k| (k as f64 * 0.37).sin())
+            .collect();
+        let rgba = heat_rgba(&values, steps, units, HeatScale::Signed);
+        assert_eq!(rgba.len(), steps * units * 4);
+        for t in 0..steps {
+            for u in 0..units {
+                let at = (u * steps + t) * 4;
+                let RGBColor(r, g, b) = HeatScale::Signed.colour(values[t * units + u]);
+                assert_eq!(&rgba[at..at + 4], &[r, g, b, 255], "cell ({t}, {u})");
+            }
+        }
+        let draw = |cells| {
+            let mut svg = String::new();
+            let grid = {
+                let root = SVGBackend::with_string(&mut svg, (300, 160)).into_drawing_area();
+                draw_heatmap(
+                    &root,
+                    "h",
+                    &values,
+                    steps,
+                    units,
+                    HeatScale::Signed,
+                    1,
+                    cells,
+                )
+                .unwrap()
+            };
+            (svg, grid)
+        };
+        let (with, grid) = draw(HeatCells::Rectangles);
+        let (without, same) = draw(HeatCells::Image);
+        assert_eq!(grid, same);
+        let rects = |svg: &str| svg.matches("<rect").count();
+        assert_eq!(rects(&with) - rects(&without), steps * units);
     }
 
     #[test]

@@ -7,15 +7,18 @@
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use wasm_bindgen::Clamped;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData,
+    KeyboardEvent,
+};
 use yew::prelude::*;
 
 use crate::charts::diagram::{cell_svg, CellValues};
 use crate::charts::{
-    draw_gradient_flow, draw_heatmap, draw_log_lines, draw_losses, draw_prediction, FlowLine,
-    HeatGrid, HeatScale, LossScale, PredictionView,
+    draw_gradient_flow, draw_heatmap, draw_log_lines, draw_losses, draw_prediction, heat_rgba,
+    FlowLine, HeatCells, HeatGrid, HeatScale, LossScale, PredictionView,
 };
 use crate::data::normalise::Scaling;
 use crate::data::signals::{generate, SignalKind, SignalParams};
@@ -31,6 +34,7 @@ use crate::train::lessons::{
 use crate::train::metrics::Metrics;
 use crate::train::sweep::Sweep;
 use crate::train::{Schedule, Session, PLATEAU_PATIENCE, STOP_PATIENCE};
+use crate::ui::canvas::Canvas;
 use crate::ui::share::Restored;
 
 /// Most milliseconds of training per animation frame.
@@ -911,15 +915,13 @@ impl App {
     /// The key of the latest step's trace for the heatmaps (see [`Self::draw`]).
     fn heat_key(&self) -> Option<String> {
         let s = self.session.as_ref()?;
-        (s.steps > 0).then(|| {
-            format!(
-                "{}{}:{}:{:?}",
-                self.run_id,
-                crate::i18n::current().tag(),
-                s.steps,
-                self.watch.within(s.last_trace())
-            )
-        })
+        Some(format!(
+            "{}{}:{}:{:?}",
+            self.run_id,
+            crate::i18n::current().tag(),
+            s.steps,
+            self.watch.within(s.last_trace())
+        ))
     }
 
     /// The first heatmap canvas not showing the latest step's trace.
@@ -941,90 +943,88 @@ impl App {
         self.stale_heatmap().is_some()
     }
 
-    /// Draws the first heatmap behind the latest step's trace: one per frame (each is up to
-    /// 120 x 64 cells), so no frame's task grows long, and all of them a few frames after
-    /// each step.
+    /// Draws the first heatmap behind the latest step's trace (or, before the first step, an
+    /// empty one): one per frame, so no frame's task grows long, and all of them a few
+    /// frames after each step.
     fn draw_next_heatmap(&self) {
         if let Some((k, canvas, key)) = self.stale_heatmap() {
-            self.draw_heatmaps(k);
-            // Marked even if the trace was empty, so an empty map is not retried every frame.
+            self.draw_heatmap_panel(k, &canvas);
+            // Marked even if drawing failed, so a failing map is not retried every frame.
             mark_drawn(&canvas, &key);
         }
     }
 
-    /// Draws heatmap `only` of [`Self::cell_view`].
-    fn draw_heatmaps(&self, only: usize) {
+    /// Draws heatmap `only` of [`Self::cell_view`] on `canvas`: the latest trace of the watched layer,
+    /// direction and sample, or an empty frame with a note before the run's first step.
+    fn draw_heatmap_panel(&self, only: usize, canvas: &HtmlCanvasElement) {
         let Some(s) = &self.session else { return };
+        let kind = s.config.cell;
+        let Some((title, what, scale)) = heat_panels(kind).into_iter().nth(only) else {
+            return;
+        };
         let trace = s.last_trace();
         let w = self.watch.within(trace);
-        let Some(layer) = trace.layers.get(w.layer) else {
-            return;
-        };
-        let Some(steps) = layer.steps.get(w.dir) else {
-            return;
-        };
-        if steps.is_empty() {
-            return;
-        }
-        let kind = s.config.cell;
-        let hidden = s.config.hidden_size;
-        let (stride, units) = heat_decimation(steps.len(), hidden);
+        let steps = trace
+            .layers
+            .get(w.layer)
+            .and_then(|l| l.steps.get(w.dir))
+            .map_or(&[][..], |v| &v[..]);
+        let (stride, units) = heat_decimation(steps.len(), s.config.hidden_size);
+        let units = if steps.is_empty() { 0 } else { units };
         let shown: Vec<usize> = (0..steps.len()).step_by(stride).collect();
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        let mut values = Vec::with_capacity(shown.len() * units);
+        for &t in &shown {
+            let st = &steps[t];
+            let column: Option<Vec<f64>> = match what {
+                HeatSource::Gate(g) => st
+                    .gate(kind, g)
+                    .map(|m| (0..units).map(|u| f64::from(m[(u, w.sample)])).collect()),
+                HeatSource::Hidden => Some(
+                    (0..units)
+                        .map(|u| f64::from(st.hidden[(u, w.sample)]))
+                        .collect(),
+                ),
+                HeatSource::Cell => st
+                    .cell
+                    .as_ref()
+                    .map(|c| (0..units).map(|u| f64::from(c[(u, w.sample)])).collect()),
+            };
+            values.extend(column.unwrap_or_else(|| vec![f64::NAN; units]));
+        }
+        let mut drawn = self.heat_drawn.borrow_mut();
+        drawn.resize_with(only + 1, || None);
+        drawn[only] = None;
+        let Some(backend) = Canvas::new(canvas) else {
             return;
         };
-        let mut drawn = self.heat_drawn.borrow_mut();
-        let panels = heat_panels(kind);
-        drawn.resize_with(panels.len(), || None);
-        for (k, (title, what, scale)) in panels.into_iter().enumerate() {
-            if k != only {
-                continue;
-            }
-            drawn[k] = None;
-            let Some(canvas) = document
-                .get_element_by_id(&format!("heat-{k}"))
-                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
-            else {
-                continue;
-            };
-            let mut values = Vec::with_capacity(shown.len() * units);
-            for &t in &shown {
-                let st = &steps[t];
-                let column: Option<Vec<f64>> = match what {
-                    HeatSource::Gate(g) => st
-                        .gate(kind, g)
-                        .map(|m| (0..units).map(|u| f64::from(m[(u, w.sample)])).collect()),
-                    HeatSource::Hidden => Some(
-                        (0..units)
-                            .map(|u| f64::from(st.hidden[(u, w.sample)]))
-                            .collect(),
-                    ),
-                    HeatSource::Cell => st
-                        .cell
-                        .as_ref()
-                        .map(|c| (0..units).map(|u| f64::from(c[(u, w.sample)])).collect()),
-                };
-                values.extend(column.unwrap_or_else(|| vec![f64::NAN; units]));
-            }
-            if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
-                if let Ok(grid) = draw_heatmap(
-                    &backend.into_drawing_area(),
-                    &title,
-                    &values,
-                    shown.len(),
-                    units,
-                    scale,
-                    stride,
-                ) {
-                    drawn[k] = Some(HeatDrawn {
-                        step: s.steps,
-                        grid,
-                        shown: shown.clone(),
-                        values,
-                        title,
-                    });
-                }
-            }
+        let Ok(grid) = draw_heatmap(
+            &backend.into_drawing_area(),
+            &title,
+            &values,
+            shown.len(),
+            units,
+            scale,
+            stride,
+            HeatCells::Image,
+        ) else {
+            return;
+        };
+        // Which step's trace the map shows (0: none yet), for tests to wait on.
+        let step = if values.is_empty() { 0 } else { s.steps };
+        let _ = canvas.set_attribute("data-step", &step.to_string());
+        if !values.is_empty() {
+            put_image(
+                canvas,
+                &grid,
+                &heat_rgba(&values, shown.len(), units, scale),
+            );
+            drawn[only] = Some(HeatDrawn {
+                step: s.steps,
+                grid,
+                shown,
+                values,
+                title,
+            });
         }
     }
 
@@ -1102,13 +1102,12 @@ impl App {
         }
     }
 
-    /// Starts a prediction over the whole series with the current model and works on it for
-    /// up to a slice; frames finish it (see [`Self::train_slice`]).
+    /// Starts a prediction over the whole series with the current model; the next frames
+    /// work on it (see [`Self::train_slice`]), not the task that asked for it, which may
+    /// already hold a training slice or a rebuilt page.
     fn refresh_prediction(&mut self) {
         let Some(s) = &self.session else { return };
-        let start = now();
-        self.predicting = Some((Sweep::new(all_windows(s)), start));
-        self.advance_prediction(start);
+        self.predicting = Some((Sweep::new(all_windows(s)), now()));
     }
 
     /// Works on the prediction under way until `start + SLICE_MS`; shows it when done.
@@ -1342,9 +1341,9 @@ impl App {
                 paint(&canvas, &key, |root| draw_prediction(root, &view, &title));
             }
         }
-        if let (Some(canvas), Some(flow)) = (self.flow_ref.cast::<HtmlCanvasElement>(), &self.flow)
-        {
-            let key = format!("{run}:{}", s.steps);
+        if let Some(canvas) = self.flow_ref.cast::<HtmlCanvasElement>() {
+            // Before the run's first step: an empty chart that says so.
+            let key = format!("{run}:{}:{}", s.steps, self.flow.is_some());
             if turn(stale(&canvas, &key)) {
                 let dirs = if s.config.bidirectional { 2 } else { 1 };
                 let name = |l: usize, d: usize| {
@@ -1357,6 +1356,8 @@ impl App {
                     format!("{layer}{rev}")
                 };
                 let mut lines = Vec::new();
+                let empty = GradientFlow::default();
+                let flow = self.flow.as_ref().unwrap_or(&empty);
                 for l in 0..flow.dh_norm.len() {
                     for d in 0..dirs.min(flow.dh_norm[l].len()) {
                         lines.push(FlowLine {
@@ -1378,6 +1379,8 @@ impl App {
                 paint(&canvas, &key, |root| {
                     draw_gradient_flow(root, &lines, tr("chart.flow"))
                 });
+                let step = if self.flow.is_some() { s.steps } else { 0 };
+                let _ = canvas.set_attribute("data-step", &step.to_string());
             }
         }
         if let Some(canvas) = self.loss_ref.cast::<HtmlCanvasElement>() {
@@ -1407,6 +1410,48 @@ impl App {
     }
 }
 
+/// Puts a heatmap's cells ([`heat_rgba`]) into its grid on `canvas`: one image scaled
+/// without smoothing, where rectangles would take a call per cell (7,680 at 120 x 64).
+fn put_image(canvas: &HtmlCanvasElement, grid: &HeatGrid, rgba: &[u8]) {
+    thread_local! {
+        /// The image at its own size, before scaling (reused: one per page).
+        static SCRATCH: Option<HtmlCanvasElement> = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into().ok());
+    }
+    let context = |c: &HtmlCanvasElement| {
+        c.get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    };
+    let (w, h) = (grid.steps as u32, grid.units as u32);
+    SCRATCH.with(|scratch| {
+        let (Some(scratch), Some(target)) = (scratch, context(canvas)) else {
+            return;
+        };
+        scratch.set_width(w);
+        scratch.set_height(h);
+        let (Some(small), Ok(image)) = (
+            context(scratch),
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w, h),
+        ) else {
+            return;
+        };
+        if small.put_image_data(&image, 0.0, 0.0).is_ok() {
+            target.set_image_smoothing_enabled(false);
+            let _ = target.draw_image_with_html_canvas_element_and_dw_and_dh(
+                scratch,
+                f64::from(grid.x.start),
+                f64::from(grid.y.start),
+                f64::from(grid.x.end - grid.x.start),
+                f64::from(grid.y.end - grid.y.start),
+            );
+        }
+    });
+}
+
 /// Whether `canvas` shows something other than `key` (see [`App::draw`]).
 fn stale(canvas: &HtmlCanvasElement, key: &str) -> bool {
     canvas.get_attribute("data-drawn").as_deref() != Some(key)
@@ -1420,9 +1465,9 @@ fn mark_drawn(canvas: &HtmlCanvasElement, key: &str) {
 fn paint(
     canvas: &HtmlCanvasElement,
     key: &str,
-    draw: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>) -> Result<(), String>,
+    draw: impl FnOnce(&DrawingArea<Canvas, plotters::coord::Shift>) -> Result<(), String>,
 ) {
-    if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+    if let Some(backend) = Canvas::new(canvas) {
         if draw(&backend.into_drawing_area()).is_ok() {
             mark_drawn(canvas, key);
         }

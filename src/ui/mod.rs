@@ -2,6 +2,7 @@
 //! and `data` (and later `train`), never the other way round.
 
 mod app;
+mod canvas;
 mod files;
 mod panic;
 mod share;

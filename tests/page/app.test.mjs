@@ -32,6 +32,12 @@ async function waitForInk(page, selector) {
   }, selector);
 }
 
+/** Waits until a trace chart (gradient flow, heatmap) shows a trained step, not the empty
+ * frame it has before the first step. */
+async function waitForTrace(page, selector) {
+  await page.waitForFunction((sel) => Number(document.querySelector(sel)?.dataset.step) > 0, selector);
+}
+
 const stats = (page) => page.evaluate(() => {
   const d = document.querySelector('#stats').dataset;
   return { steps: Number(d.steps), loss: d.loss === '' ? null : Number(d.loss), val: d.valLoss === '' ? null : Number(d.valLoss) };
@@ -517,7 +523,7 @@ test('gradient flow through time: the vanilla RNN\'s gradient vanishes toward ea
   assert.equal(rnn.dh.length, 50, 'one norm per time step');
   assert.deepEqual(rnn.dc, [], 'a vanilla RNN has no cell state');
   const rnnRatio = rnn.dh[0] / rnn.dh[49];
-  await waitForInk(page, '#flow-chart');
+  await waitForTrace(page, '#flow-chart');
   await screenshot(page, 'gradient-flow-rnn');
   await page.selectOption('#cell', 'LSTM');
   await trainFor(page, 200);
@@ -550,11 +556,16 @@ test('inside the cell: a heatmap per gate and state, and the saturation readout 
   await trainFor(page, 40);
   const canvases = await page.evaluate(() => [...document.querySelectorAll('canvas.heatmap')].map((c) => c.getAttribute('aria-label')));
   assert.deepEqual(canvases, ['input gate i', 'forget gate f', 'candidate g', 'output gate o', 'cell state c_t', 'hidden state h_t']);
-  for (let k = 0; k < canvases.length; k++) await waitForInk(page, `#heat-${k}`);
+  for (let k = 0; k < canvases.length; k++) await waitForTrace(page, `#heat-${k}`);
   await screenshot(page, 'cell-heatmaps-lstm');
   const saturation = () => page.evaluate(() => Number(document.querySelector('#saturation').dataset.saturation));
 
   await page.selectOption('#lesson', 'LargeInputs');
+  // A new run has no trace yet: its flow chart and heatmaps are drawn empty, with a note,
+  // not left showing the previous run's.
+  await page.waitForFunction(() => ['#flow-chart', ...[...document.querySelectorAll('canvas.heatmap')].map((c) => `#${c.id}`)]
+    .every((s) => document.querySelector(s).dataset.step === '0'));
+  await screenshot(page, 'cell-heatmaps-before-first-step');
   await trainFor(page, 60);
   const raw = await saturation();
   await screenshot(page, 'cell-heatmaps-large-inputs');
@@ -604,7 +615,7 @@ test('heatmaps: pointing at a cell reads its value, step and unit, and a click o
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
   await trainFor(page, 20);
-  await waitForInk(page, '#heat-1');
+  await waitForTrace(page, '#heat-1');
   await page.locator('#heat-1').scrollIntoViewIfNeeded();
   const box = await page.locator('#heat-1').boundingBox();
   const at = { x: box.x + box.width * 0.55, y: box.y + box.height * 0.45 };
@@ -665,17 +676,15 @@ test('the largest preset (2,000 steps, 2 layers of 128) trains with no main-thre
   const s = await stats(page);
   const { longTasks, partial } = await page.evaluate(() => ({ longTasks: window.longTasks, partial: window.partial }));
   console.log(`steps ${s.steps}, loss ${s.loss}, pause answered in ${pause.ms.toFixed(1)} ms, ${partial.length} frames mid-step, long tasks ${JSON.stringify(longTasks)}`);
-  // Training itself never makes a long task. The frame that first shows a finished
-  // 2,000-step trace (charts, then the browser's layout of the whole page) sometimes runs to
-  // about 60 ms, in roughly one run of four on this machine; allow that one, and no other.
-  const over = longTasks.filter((t) => t.ms > 50);
-  assert.ok(over.length <= 1 && over.every((t) => t.ms < 100), `main-thread tasks over 50 ms: ${JSON.stringify(over)}`);
+  // From the lesson switch on, through four 2,000-step steps and their charts: no task over
+  // 50 ms (the observer reports only those).
+  assert.deepEqual(longTasks, [], 'main-thread tasks over 50 ms');
   assert.ok(partial.some((p) => p > 0 && p < 1), 'a step spread over frames');
   assert.equal(pause.label, 'Play');
   assert.ok(pause.ms < 100, `Pause took ${pause.ms} ms`);
   assert.ok(Number.isFinite(s.loss));
   await page.waitForFunction(() => document.querySelector('#saturation').textContent.includes('every 17th of 2000 time steps'));
-  await waitForInk(page, '#heat-5');
+  await waitForTrace(page, '#heat-5');
   await screenshot(page, 'long-sequences');
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
