@@ -18,3 +18,5 @@ fi
 say "in headless Chromium (wasm)"
 scripts/build.sh >/dev/null 2>&1
 node scripts/bench_browser.mjs 3
+say "main-thread tasks while lesson 9 trains (headless Chromium)"
+node scripts/bench_frames.mjs 5
