@@ -1569,7 +1569,15 @@ impl App {
                 <h2>{ tr("csv.heading") }</h2>
                 <div class="dropzone" ondrop={on_drop} ondragover={on_dragover}>
                     { tr("csv.drop_here") }
-                    <input id="csv-file" type="file" accept=".csv,.tsv,.txt,text/csv" onchange={on_file} aria-label={tr("csv.choose")} />
+                    // The browser's own file button speaks the browser's language: ours is a
+                    // label for the hidden input, in the page's.
+                    <span class="file-pick">
+                        <input id="csv-file" class="sr-only" type="file" accept=".csv,.tsv,.txt,text/csv" onchange={on_file} />
+                        <label for="csv-file" class="button small" title={tr("csv.choose")}>{ tr("csv.pick") }</label>
+                        <span class="file-name" id="csv-name">
+                            { self.csv.as_ref().map_or_else(|| tr("csv.none").to_string(), |c| c.name.clone()) }
+                        </span>
+                    </span>
                 </div>
                 <div class="samples">
                     { tr("csv.samples") }

@@ -162,6 +162,10 @@ test('a learner loads the stock sample, picks columns and trains on it; a broken
   const details = page.locator('#csv-details');
   await details.waitFor();
   assert.match(await details.textContent(), /3200 rows, 7 columns/);
+  // The page's own file button (the browser's would speak the browser's language) names
+  // the loaded file.
+  assert.equal(await page.textContent('label[for="csv-file"]'), 'Choose a file');
+  assert.equal(await page.textContent('#csv-name'), 'stock_like_synthetic.csv');
   assert.match(await page.locator('#csv-preview').textContent(), /SYNA/);
   await page.selectOption('#csv-series', 'SYNA');
   await page.getByText('kept the 1600 rows').waitFor();
@@ -194,6 +198,7 @@ test('a learner loads the stock sample, picks columns and trains on it; a broken
   assert.match(text, /previous data is kept/);
   assert.match(await details.textContent(), /1600 rows/, 'the stock data is still loaded');
   assert.equal((await stats(page)).steps, stepsBefore, 'the run is untouched');
+  assert.equal(await page.textContent('#csv-name'), 'stock_like_synthetic.csv', 'still the loaded file');
   await screenshot(page, 'csv-broken-file');
 
   // Empty cells: forward-filled by default (and said so), or their rows dropped on request.
@@ -804,8 +809,10 @@ test('languages: the page switches to Simplified Chinese at once, remembers it, 
     heading: document.querySelector('.controls h2').textContent,
     explain: document.querySelector('.controls .explain').textContent,
     stats: document.querySelector('#stats').textContent,
+    file: document.querySelector('label[for="csv-file"]').textContent + ' ' + document.querySelector('#csv-name').textContent,
   }));
   assert.equal(zh.lang, 'zh-CN');
+  assert.equal(zh.file, '选择文件 尚未加载文件');
   assert.equal(zh.lesson, '1. 正弦波：预测下一个值（窗口 10）');
   assert.equal(zh.heading, '课程');
   assert.match(zh.explain, /网络读取 10 个连续的值/);
