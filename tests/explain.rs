@@ -15,7 +15,7 @@ fn every_equation_matches_the_trace() {
             input_size: 3,
             hidden_size: 4,
             layers: 2,
-            bidirectional: false,
+            bidirectional: true,
             dropout: 0.0,
             output_size: 1,
             head: Head::ManyToOne,
@@ -36,48 +36,62 @@ fn every_equation_matches_the_trace() {
         let trace = net.forward::<rand_pcg::Pcg64Mcg>(&xs, None);
         let mut checked = 0;
         for (l, layer) in trace.layers.iter().enumerate() {
-            let steps = &layer.steps[0];
-            for t in 0..steps.len() {
-                for sample in 0..2 {
-                    let col = |m: &Mat<f64>| m.column(sample).iter().copied().collect::<Vec<f64>>();
-                    let x = col(&layer.input[t]);
-                    let (h_prev, c_prev) = if t == 0 {
-                        (vec![0.0; 4], cell.has_cell_state().then(|| vec![0.0; 4]))
+            // Each direction's previous state: step t-1 forward, step t+1 in reverse.
+            for (dir, steps) in layer.steps.iter().enumerate() {
+                let reverse = dir == 1;
+                for t in 0..steps.len() {
+                    let before = if reverse {
+                        (t + 1 < steps.len()).then_some(t + 1)
                     } else {
-                        (
-                            col(&steps[t - 1].hidden),
-                            steps[t - 1].cell.as_ref().map(col),
-                        )
+                        t.checked_sub(1)
                     };
-                    for unit in 0..4 {
-                        let eqs = equations(
-                            cell,
-                            net.cell(l, 0),
-                            &StepInputs {
-                                x: &x,
-                                h_prev: &h_prev,
-                                c_prev: c_prev.as_deref(),
-                            },
-                            &steps[t],
-                            sample,
-                            unit,
-                        );
-                        let expected = match cell {
-                            CellKind::Rnn(_) => 1,
-                            CellKind::Gru => 4,
-                            CellKind::Lstm(_) => 6,
+                    for sample in 0..2 {
+                        let col =
+                            |m: &Mat<f64>| m.column(sample).iter().copied().collect::<Vec<f64>>();
+                        let x = col(&layer.input[t]);
+                        let (h_prev, c_prev) = match before {
+                            None => (vec![0.0; 4], cell.has_cell_state().then(|| vec![0.0; 4])),
+                            Some(u) => (col(&steps[u].hidden), steps[u].cell.as_ref().map(col)),
                         };
-                        assert_eq!(eqs.len(), expected, "{cell:?}");
-                        for e in &eqs {
-                            assert!(
-                                (e.value - e.recomputed).abs() < 1e-12,
-                                "{cell:?} layer {l} t {t} unit {unit}: {} traced {} recomputed {}",
-                                e.text,
-                                e.value,
-                                e.recomputed
+                        for unit in 0..4 {
+                            let eqs = equations(
+                                cell,
+                                net.cell(l, dir),
+                                &StepInputs {
+                                    x: &x,
+                                    h_prev: &h_prev,
+                                    c_prev: c_prev.as_deref(),
+                                    reverse,
+                                },
+                                &steps[t],
+                                sample,
+                                unit,
                             );
-                            assert!(e.text.ends_with(&format!("{:.3}", e.value)), "{}", e.text);
-                            checked += 1;
+                            let expected = match cell {
+                                CellKind::Rnn(_) => 1,
+                                CellKind::Gru => 4,
+                                CellKind::Lstm(_) => 6,
+                            };
+                            assert_eq!(eqs.len(), expected, "{cell:?}");
+                            // The previous state is named after the step it comes from.
+                            let (said, not) = if reverse {
+                                ("_{t+1}", "_{t-1}")
+                            } else {
+                                ("_{t-1}", "_{t+1}")
+                            };
+                            assert!(eqs.iter().any(|e| e.text.contains(said)), "{eqs:?}");
+                            assert!(eqs.iter().all(|e| !e.text.contains(not)), "{eqs:?}");
+                            for e in &eqs {
+                                assert!(
+                                    (e.value - e.recomputed).abs() < 1e-12,
+                                    "{cell:?} layer {l} dir {dir} t {t} unit {unit}: {} traced {} recomputed {}",
+                                    e.text,
+                                    e.value,
+                                    e.recomputed
+                                );
+                                assert!(e.text.ends_with(&format!("{:.3}", e.value)), "{}", e.text);
+                                checked += 1;
+                            }
                         }
                     }
                 }

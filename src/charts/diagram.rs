@@ -21,6 +21,8 @@ pub struct CellValues {
     pub h_prev: f64,
     pub c_prev: Option<f64>,
     pub named: Vec<(String, f64)>,
+    /// A reverse direction: the previous state is labelled h_{t+1} (c_{t+1}).
+    pub reverse: bool,
 }
 
 impl CellValues {
@@ -152,6 +154,10 @@ pub fn cell_svg(kind: CellKind, v: &CellValues, title: &str) -> String {
         top: String::new(),
     };
     let (top, gate, bus) = (50, 150, 200);
+    let prev = |state: &str| {
+        let step = if v.reverse { "t+1" } else { "t-1" };
+        format!("{state}_{{{step}}}")
+    };
     let x_label = if v.features > 1 {
         format!("x_t[1 of {}]", v.features)
     } else {
@@ -176,7 +182,7 @@ pub fn cell_svg(kind: CellKind, v: &CellValues, title: &str) -> String {
                 crate::nn::Activation::Relu => "relu",
             };
             s.block("h_t", func, (280, gate), h, SIGNED);
-            s.label("h_{t-1}", (12, bus - 8), "start", Some(v.h_prev));
+            s.label(&prev("h"), (12, bus - 8), "start", Some(v.h_prev));
             s.label(&x_label, (116, 246), "start", Some(v.x));
             s.label("h_t", (588, top - 8), "end", Some(h));
         }
@@ -241,9 +247,9 @@ pub fn cell_svg(kind: CellKind, v: &CellValues, title: &str) -> String {
             s.block("g_t", "tanh", (xg, gate), g, SIGNED);
             s.block("o_t", "σ", (xo, gate), o, UNIT);
             s.block("tanh_c", "tanh", (xc, 100), c.tanh(), SIGNED);
-            s.label("c_{t-1}", (12, top - 8), "start", Some(cp));
+            s.label(&prev("c"), (12, top - 8), "start", Some(cp));
             s.label("c_t", (588, top - 8), "end", Some(c));
-            s.label("h_{t-1}", (12, bus - 8), "start", Some(v.h_prev));
+            s.label(&prev("h"), (12, bus - 8), "start", Some(v.h_prev));
             s.label(&x_label, (116, 246), "start", Some(v.x));
             s.label("h_t", (588, bus - 8), "end", Some(h));
         }
@@ -291,7 +297,7 @@ pub fn cell_svg(kind: CellKind, v: &CellValues, title: &str) -> String {
             s.block("z_t", "σ", (xz, gate), z, UNIT);
             s.block("n_t", "tanh", (xn, gate), n, SIGNED);
             s.label("1 − z", (xz + 40, 84), "start", Some(1.0 - z));
-            s.label("h_{t-1}", (12, top - 8), "start", Some(v.h_prev));
+            s.label(&prev("h"), (12, top - 8), "start", Some(v.h_prev));
             s.label(&x_label, (116, 246), "start", Some(v.x));
             s.label("h_t", (588, top - 8), "end", Some(h));
         }
@@ -310,6 +316,7 @@ mod tests {
             h_prev: -0.5,
             c_prev: Some(0.75),
             named: named.iter().map(|(n, v)| (n.to_string(), *v)).collect(),
+            reverse: false,
         }
     }
 
@@ -396,5 +403,18 @@ mod tests {
         );
         assert!(rnn.contains("h_t = 0.537") && rnn.contains(">tanh<"));
         assert!(!rnn.contains(r#"data-name="f_t""#));
+    }
+
+    /// In a reverse direction the state coming in is step t+1's, and the labels say so.
+    #[test]
+    fn a_reverse_direction_labels_the_state_from_t_plus_1() {
+        for kind in CellKind::ALL {
+            let mut v = values(&[("h_t", 0.1)]);
+            v.reverse = true;
+            let svg = cell_svg(kind, &v, "");
+            assert!(svg.contains("h_{t+1} = -0.500"), "{kind:?}");
+            assert_eq!(svg.contains("c_{t+1} = 0.750"), kind.has_cell_state(), "{kind:?}");
+            assert!(!svg.contains("_{t-1}"), "{kind:?}");
+        }
     }
 }

@@ -28,6 +28,9 @@ pub struct StepInputs<'a> {
     pub x: &'a [f64],
     pub h_prev: &'a [f64],
     pub c_prev: Option<&'a [f64]>,
+    /// A reverse direction: the state before step t is that of step t+1, and the equations
+    /// say h_{t+1}, c_{t+1}.
+    pub reverse: bool,
 }
 
 fn sigmoid(v: f64) -> f64 {
@@ -186,6 +189,11 @@ pub fn equations<T: Real>(
             );
         }
     }
+    if inputs.reverse {
+        for e in &mut out {
+            e.text = e.text.replace("_{t-1}", "_{t+1}");
+        }
+    }
     out
 }
 
@@ -208,6 +216,7 @@ mod tests {
             x: &[0.6, 0.5],
             h_prev: &[0.0, 0.0],
             c_prev: None,
+            reverse: false,
         };
         let e0 = &equations(kind, &p, &inputs, &step, 0, 0)[0];
         let e1 = &equations(kind, &p, &inputs, &step, 0, 1)[0];

@@ -575,6 +575,7 @@ mod tests {
             x: &[0.6, 0.5],
             h_prev: &[0.0, 0.0],
             c_prev: None,
+            reverse: false,
         };
         let net = session.last_trace_network();
         for (unit, want) in [(0, "tanh(0.600) = 0.537"), (1, "tanh(0.500) = 0.462")] {

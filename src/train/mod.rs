@@ -761,6 +761,7 @@ mod tests {
                 x: &x,
                 h_prev: &hp,
                 c_prev: cp.as_deref(),
+                reverse: false,
             };
             equations(s.config.cell, net.cell(0, 0), &inputs, &steps[t], 0, 2)
                 .iter()

@@ -849,6 +849,7 @@ impl App {
                 x: &x,
                 h_prev: &h_prev,
                 c_prev: c_prev.as_deref(),
+                reverse: w.dir == 1,
             },
             &steps[t],
             w.sample,
@@ -862,6 +863,7 @@ impl App {
                 h_prev: h_prev[unit],
                 c_prev: c_prev.as_ref().map(|c| c[unit]),
                 named: eqs.iter().map(|e| (e.name.clone(), e.value)).collect(),
+                reverse: w.dir == 1,
             },
             &trf(
                 "diagram.title",

@@ -477,6 +477,9 @@ test('model shape: 2 bidirectional layers with dropout and Keras initialisation 
   for (const [name, traced, recomputed] of eqs) {
     assert.ok(Math.abs(traced - recomputed) < 1e-4, `${name}: traced ${traced}, recomputed ${recomputed}`);
   }
+  // ... and the equations and the diagram name that state h_{t+1}, not h_{t-1}.
+  const named = await page.evaluate(() => document.querySelector('#step-through').textContent);
+  assert.ok(named.includes('h_{t+1}') && named.includes('c_{t+1}') && !named.includes('_{t-1}'), named);
   await page.waitForFunction((h) => {
     const c = document.querySelector('#heat-1');
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
