@@ -413,7 +413,11 @@ mod tests {
             v.reverse = true;
             let svg = cell_svg(kind, &v, "");
             assert!(svg.contains("h_{t+1} = -0.500"), "{kind:?}");
-            assert_eq!(svg.contains("c_{t+1} = 0.750"), kind.has_cell_state(), "{kind:?}");
+            assert_eq!(
+                svg.contains("c_{t+1} = 0.750"),
+                kind.has_cell_state(),
+                "{kind:?}"
+            );
             assert!(!svg.contains("_{t-1}"), "{kind:?}");
         }
     }

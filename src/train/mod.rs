@@ -313,6 +313,19 @@ impl Session {
         }
     }
 
+    /// How many more steps finish the epoch that is under way once `queued` steps (already
+    /// asked for) are done: what "step one epoch" adds. A queue that ends exactly on an
+    /// epoch's end asks for the whole next epoch.
+    pub fn steps_to_end_of_epoch(&self, queued: u64) -> u64 {
+        let batch = self.config.batch_size.max(1);
+        let per = self.order.len().div_ceil(batch).max(1) as u64;
+        let left = (self.order.len() - self.cursor).div_ceil(batch) as u64;
+        match (left + per - queued % per) % per {
+            0 => per,
+            n => n,
+        }
+    }
+
     /// Drops a step under way (its batch is trained again by the next step).
     pub fn cancel_step(&mut self) {
         self.pending = None;
@@ -582,6 +595,45 @@ mod tests {
             schedule: Schedule::default(),
         };
         Session::new(config, d).unwrap()
+    }
+
+    /// "Step one epoch" asks for exactly the steps that end the epoch under way (after any
+    /// already queued), whatever the position in it; the last batch may be short.
+    #[test]
+    fn the_steps_to_the_end_of_an_epoch_end_it() {
+        let mut s = sine_session(0.01, Clip::Off);
+        let windows = s.order.len();
+        let per = windows.div_ceil(32) as u64;
+        assert!(
+            !windows.is_multiple_of(32),
+            "a short last batch is covered: {windows} windows"
+        );
+        assert_eq!(s.steps_to_end_of_epoch(0), per);
+        for done in 0..(per + 5) {
+            let left = s.steps_to_end_of_epoch(0);
+            let epoch = s.epoch;
+            // With steps already queued, the answer is where that queue leaves off: one
+            // short of the end needs 1; exactly at an end, the whole next epoch; one into
+            // the next epoch, the rest of it.
+            assert_eq!(s.steps_to_end_of_epoch(left - 1), 1);
+            assert_eq!(s.steps_to_end_of_epoch(left), per);
+            assert_eq!(s.steps_to_end_of_epoch(left + 1), per - 1);
+            assert_eq!(s.steps_to_end_of_epoch(left + per), per);
+            for _ in 0..left - 1 {
+                s.step();
+                assert_eq!(s.epoch, epoch, "after {done}");
+            }
+            s.step();
+            assert_eq!(
+                s.epoch,
+                epoch + 1,
+                "after {done}: the epoch ends on the last one"
+            );
+            assert_eq!(s.steps_to_end_of_epoch(0), per);
+            // Then one step into the next epoch, so the next round starts mid-epoch.
+            s.step();
+            assert_eq!(s.steps_to_end_of_epoch(0), per - 1);
+        }
     }
 
     /// A step spread over many calls (the page's frames), stopping at every chance, trains

@@ -146,6 +146,8 @@ pub enum Msg {
     Frame,
     TogglePlay,
     Step,
+    /// Train to the end of the epoch under way (after any steps already asked for).
+    StepEpoch,
     Reset,
     Lesson(Lesson),
     Cell(CellKind),
@@ -1711,7 +1713,12 @@ impl Component for App {
                         .target()
                         .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
                     let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
-                    if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA") {
+                    // Typing, and the browser's own shortcuts (Ctrl+R, Ctrl+E), are not ours.
+                    if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                        || e.ctrl_key()
+                        || e.meta_key()
+                        || e.alt_key()
+                    {
                         return;
                     }
                     match e.key().as_str() {
@@ -1724,6 +1731,7 @@ impl Component for App {
                             link.send_message(Msg::TogglePlay);
                         }
                         "ArrowRight" => link.send_message(Msg::Step),
+                        "e" | "E" => link.send_message(Msg::StepEpoch),
                         "r" | "R" => link.send_message(Msg::Reset),
                         _ => {}
                     }
@@ -2038,6 +2046,13 @@ impl Component for App {
                 }
                 self.train_slice(true);
             }
+            Msg::StepEpoch => {
+                self.playing = false;
+                if let Some(s) = &self.session {
+                    self.steps_to_do += s.steps_to_end_of_epoch(self.steps_to_do as u64) as usize;
+                }
+                self.train_slice(true);
+            }
             Msg::Reset => model_change(self, tr("notice.reset_button")),
             Msg::Lesson(l) => {
                 self.lesson = l;
@@ -2293,9 +2308,10 @@ impl Component for App {
                                 { if self.playing { tr("pause") } else { tr("play") } }
                             </button>
                             <button id="step" title={tr("run.step_tip")} onclick={link.callback(|_| Msg::Step)}>{ tr("run.step") }</button>
+                            <button id="step-epoch" title={tr("run.epoch_tip")} onclick={link.callback(|_| Msg::StepEpoch)}>{ tr("run.epoch") }</button>
                             <button id="reset" title={tr("run.reset_tip")} onclick={link.callback(|_| Msg::Reset)}>{ tr("run.reset") }</button>
                         </div>
-                        <dl class="stats" id="stats" data-steps={steps.to_string()}
+                        <dl class="stats" id="stats" data-steps={steps.to_string()} data-epoch={epoch.to_string()}
                             data-loss={self.last_loss.map_or(String::new(), |l| l.to_string())}
                             data-val-loss={val.map_or(String::new(), |l| l.to_string())}>
                             <dt>{ tr("stats.step") }</dt><dd>{ steps }<span class="step-progress" id="step-progress" data-progress={step_progress.map_or(String::new(), |p| p.to_string())}

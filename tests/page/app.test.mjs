@@ -113,6 +113,19 @@ test('a learner presses Play and watches the sine prediction converge', async ()
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
   await page.getByText('Reset: the run was reset.').waitFor();
 
+  // Epoch (or e) trains to the end of the epoch under way: from the start, one whole epoch;
+  // from three steps into the next, the rest of it, so the count lands on two epochs' worth.
+  await page.click('#step-epoch');
+  await page.waitForFunction(() => document.querySelector('#stats').dataset.epoch === '1');
+  const perEpoch = (await stats(page)).steps;
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('e');
+  await page.waitForFunction(() => document.querySelector('#stats').dataset.epoch === '2');
+  await page.waitForTimeout(300);
+  assert.equal((await stats(page)).steps, 2 * perEpoch, `two epochs of ${perEpoch} steps`);
+  assert.ok(perEpoch > 3, `${perEpoch} steps per epoch`);
+  assert.equal(await page.textContent('#play'), 'Play', 'stepping does not start play');
+
   assert.deepEqual(log.errors, [], 'console errors');
   const foreign = log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'));
   assert.deepEqual(foreign, [], 'the page must make no requests beyond its own files');
