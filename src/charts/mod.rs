@@ -179,9 +179,7 @@ fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         return Ok(());
     }
     let area = chart.plotting_area().strip_coord_spec();
-    let text = TextStyle::from(("sans-serif", 12).into_font())
-        .color(&BLACK)
-        .pos(Pos::new(HPos::Left, VPos::Center));
+    let text = legend_text();
     let sizes = entries
         .iter()
         .map(|e| area.estimate_text_size(&e.label, &text))
@@ -205,6 +203,50 @@ fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         ))?;
     }
     Ok(())
+}
+
+/// The style of a legend's labels (left-aligned, centred on their mark).
+fn legend_text() -> TextStyle<'static> {
+    TextStyle::from(("sans-serif", 12).into_font())
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center))
+}
+
+/// A legend in rows under a chart, starting at `left` (the plot's left edge), for charts
+/// whose lines reach every corner of the plot (gradient norms are largest at the last step,
+/// top right, where a legend inside would cover them). Returns the area left above it.
+fn legend_below<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    entries: &[LegendEntry],
+    left: i32,
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    const MARK: i32 = 16;
+    const GAP: i32 = 18;
+    if entries.is_empty() {
+        return Ok(root.clone());
+    }
+    let text = legend_text();
+    let (w, h) = root.dim_in_pixel();
+    let line = root.estimate_text_size("Ag", &text)?.1 as i32 + 4;
+    // Each entry's (x, row), wrapping at the right edge.
+    let mut placed = Vec::with_capacity(entries.len());
+    let (mut x, mut row) = (left, 0);
+    for e in entries {
+        let width = MARK + 5 + root.estimate_text_size(&e.label, &text)?.0 as i32;
+        if x > left && x + width > w as i32 - 10 {
+            (x, row) = (left, row + 1);
+        }
+        placed.push((x, row));
+        x += width + GAP;
+    }
+    let strip = line * (row + 1) + 6;
+    let (plot, below) = root.split_vertically(h as i32 - strip);
+    for (e, &(x, row)) in entries.iter().zip(&placed) {
+        let y = line * row + line / 2 + 2;
+        below.draw(&PathElement::new(vec![(x, y), (x + MARK, y)], e.mark))?;
+        below.draw(&Text::new(e.label.clone(), (x + MARK + 5, y), text.clone()))?;
+    }
+    Ok(plot)
 }
 
 /// The note in the middle of a chart that has nothing to show yet (no step trained).
@@ -474,7 +516,27 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .max()
         .unwrap_or(1)
         .max(2);
-    let mut chart = ChartBuilder::on(root)
+    let styles: Vec<ShapeStyle> = lines
+        .iter()
+        .map(|line| {
+            let colour = FLOW_COLOURS[line.colour % FLOW_COLOURS.len()];
+            let alpha = if line.dashed { 0.7 } else { 1.0 };
+            colour
+                .mix(alpha)
+                .stroke_width(if line.dashed { 1 } else { 2 })
+        })
+        .collect();
+    let legend: Vec<LegendEntry> = lines
+        .iter()
+        .zip(&styles)
+        .map(|(line, &mark)| LegendEntry {
+            label: line.label.clone(),
+            mark,
+        })
+        .collect();
+    // The plot's left edge: the margin plus the y label area.
+    let plot = legend_below(root, &legend, 10 + 60).map_err(err)?;
+    let mut chart = ChartBuilder::on(&plot)
         .caption(title, ("sans-serif", 16))
         .margin(10)
         .x_label_area_size(36)
@@ -492,14 +554,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
     if empty {
         draw_empty_note(&chart).map_err(err)?;
     }
-    let mut legend = Vec::new();
-    for line in lines {
-        let colour = FLOW_COLOURS[line.colour % FLOW_COLOURS.len()];
-        let colour = if line.dashed {
-            colour.mix(0.7)
-        } else {
-            colour.mix(1.0)
-        };
+    for (line, &style) in lines.iter().zip(&styles) {
         let points: Vec<(f64, f64)> = line
             .norms
             .iter()
@@ -507,7 +562,6 @@ pub fn draw_log_lines<DB: DrawingBackend>(
             .filter(|(_, v)| ok(v))
             .map(|(t, &v)| ((t + 1) as f64, v))
             .collect();
-        let style = colour.stroke_width(if line.dashed { 1 } else { 2 });
         if line.dashed {
             chart
                 .draw_series(DashedLineSeries::new(points, 6, 4, style))
@@ -517,12 +571,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
                 .draw_series(LineSeries::new(points, style))
                 .map_err(err)?;
         }
-        legend.push(LegendEntry {
-            label: line.label.clone(),
-            mark: style,
-        });
     }
-    draw_legend(&chart, &legend).map_err(err)?;
     root.present().map_err(err)
 }
 
@@ -888,6 +937,18 @@ mod tests {
             .map(|l| l.matches(',').count())
             .max();
         assert_eq!(vertices, Some(4), "four positive norms of five");
+        // The legend is under the chart (below the x axis' title), where it covers no line;
+        // two short labels share a row.
+        let text_y = |label: &str| -> f64 {
+            let at = svg
+                .find(&format!("\n{label}\n</text>"))
+                .unwrap_or_else(|| panic!("{label}"));
+            let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+            let i = tag.find(" y=\"").unwrap() + 4;
+            tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
+        };
+        assert!(text_y("dh") > text_y("time step t"), "{svg}");
+        assert_eq!(text_y("dh"), text_y("dc"));
     }
 
     /// One filled cell per (t, unit), coloured on the scale; the colour bar is labelled.

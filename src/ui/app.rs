@@ -556,7 +556,7 @@ impl App {
                     </tbody>
                 </table>
                 <canvas id="compare-loss" width="900" height="220"></canvas>
-                <canvas id="compare-flow" width="900" height="220"></canvas>
+                <canvas id="compare-flow" width="900" height="250"></canvas>
                 <div class="compare-predictions">
                     { for runs.iter().enumerate().map(|(k, _)| html! {
                         <canvas id={format!("compare-pred-{k}")} width="300" height="200"></canvas>
@@ -1055,7 +1055,7 @@ impl App {
                     title={tr("flow.clip_tip")}>
                     { trf("flow.clipped", &[("clipped", &clipped), ("n", &self.clip_events.len())]) }
                 </p>
-                <canvas id="flow-chart" ref={self.flow_ref.clone()} width="900" height="260" data-dh={dh} data-dc={dc}></canvas>
+                <canvas id="flow-chart" ref={self.flow_ref.clone()} width="900" height="290" data-dh={dh} data-dc={dc}></canvas>
             </div>
         }
     }
