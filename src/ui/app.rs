@@ -958,8 +958,9 @@ impl App {
         }
     }
 
-    /// Draws heatmap `only` of [`Self::cell_view`] on `canvas`: the latest trace of the watched layer,
-    /// direction and sample, or an empty frame with a note before the run's first step.
+    /// Draws heatmap `only` of [`Self::cell_view`] on `canvas`: the latest trace of the
+    /// watched layer, direction and sample, or an empty frame with a note before the run's
+    /// first step.
     fn draw_heatmap_panel(&self, only: usize, canvas: &HtmlCanvasElement) {
         let Some(s) = &self.session else { return };
         let kind = s.config.cell;
