@@ -69,6 +69,8 @@ pub fn equations<T: Real>(
             recomputed,
         })
     };
+    // The step the incoming state comes from: t-1, or t+1 in a reverse direction.
+    let prev = if inputs.reverse { "t+1" } else { "t-1" };
     let peep = p.peephole.as_ref().map(|m| m.as_slice());
     let c_prev = inputs.c_prev.map(|c| c[unit]);
     let mut recomputed_gate = std::collections::HashMap::new();
@@ -83,12 +85,12 @@ pub fn equations<T: Real>(
             _ => (Squash::Tanh, "tanh"),
         };
         let mut pre = ax + bx + ah + bh;
-        let mut formula = format!("W_i{sym}·x_t + b_i{sym} + W_h{sym}·h_{{t-1}} + b_h{sym}",);
+        let mut formula = format!("W_i{sym}·x_t + b_i{sym} + W_h{sym}·h_{{{prev}}} + b_h{sym}");
         let mut numbers = format!("{ax:.3} + {bx:.3} + {ah:.3} + {bh:.3}");
         if kind == CellKind::Gru && g == Gate::New {
             let r = *recomputed_gate.get(&Gate::Reset).expect("r before n");
             pre = ax + bx + r * (ah + bh);
-            formula = "W_in·x_t + b_in + r_t*(W_hn·h_{t-1} + b_hn)".into();
+            formula = format!("W_in·x_t + b_in + r_t*(W_hn·h_{{{prev}}} + b_hn)");
             numbers = format!("{ax:.3} + {bx:.3} + {r:.3}*({ah:.3} + {bh:.3})");
         }
         if let (Some(pp), Some(cp)) = (peep, c_prev) {
@@ -100,7 +102,7 @@ pub fn equations<T: Real>(
             if let Some(sl) = slot {
                 let w = f(pp[sl * h + unit]);
                 pre += w * cp;
-                formula.push_str(&format!(" + p_{sym}*c_{{t-1}}"));
+                formula.push_str(&format!(" + p_{sym}*c_{{{prev}}}"));
                 numbers.push_str(&format!(" + {w:.3}*{cp:.3}"));
             }
         }
@@ -161,7 +163,7 @@ pub fn equations<T: Real>(
             push(
                 "c_t".into(),
                 format!(
-                    "c_t = f_t*c_{{t-1}} + i_t*g_t = {fg:.3}*{cp:.3} + {i:.3}*{gg:.3} = {traced_c:.3}"
+                    "c_t = f_t*c_{{{prev}}} + i_t*g_t = {fg:.3}*{cp:.3} + {i:.3}*{gg:.3} = {traced_c:.3}"
                 ),
                 traced_c,
                 c,
@@ -182,16 +184,11 @@ pub fn equations<T: Real>(
             push(
                 "h_t".into(),
                 format!(
-                    "h_t = (1 - z_t)*n_t + z_t*h_{{t-1}} = (1 - {z:.3})*{n:.3} + {z:.3}*{hp:.3} = {traced_h:.3}"
+                    "h_t = (1 - z_t)*n_t + z_t*h_{{{prev}}} = (1 - {z:.3})*{n:.3} + {z:.3}*{hp:.3} = {traced_h:.3}"
                 ),
                 traced_h,
                 (1.0 - z) * n + z * hp,
             );
-        }
-    }
-    if inputs.reverse {
-        for e in &mut out {
-            e.text = e.text.replace("_{t-1}", "_{t+1}");
         }
     }
     out
