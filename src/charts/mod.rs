@@ -1,5 +1,5 @@
 //! Charts: plain functions over any plotters [`DrawingBackend`], so the same code draws to the
-//! page's canvas (`CanvasBackend`) and to an SVG string in a native test.
+//! page's canvas (`ui::canvas::Canvas`) and to an SVG string in a native test.
 
 pub mod diagram;
 
@@ -155,6 +155,10 @@ struct LegendEntry {
     mark: ShapeStyle,
 }
 
+/// The length of a legend entry's mark, and the gap between it and the label.
+const LEGEND_MARK: i32 = 16;
+const LEGEND_GAP: i32 = 5;
+
 impl LegendEntry {
     /// A short thick line in `colour`.
     fn thick(label: impl Into<String>, colour: RGBColor) -> Self {
@@ -162,6 +166,32 @@ impl LegendEntry {
             label: label.into(),
             mark: colour.stroke_width(3),
         }
+    }
+
+    /// Its mark and label on `area`, the mark starting at `x`, both centred on `y`.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        (x, y): (i32, i32),
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + LEGEND_MARK, y)],
+            self.mark,
+        ))?;
+        area.draw(&Text::new(
+            self.label.clone(),
+            (x + LEGEND_MARK + LEGEND_GAP, y),
+            legend_text(),
+        ))
+    }
+
+    /// Its width: the mark, the gap and the label as `area` measures it.
+    fn width<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+        let (w, _) = area.estimate_text_size(&self.label, &legend_text())?;
+        Ok(LEGEND_MARK + LEGEND_GAP + w as i32)
     }
 }
 
@@ -174,18 +204,16 @@ fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     entries: &[LegendEntry],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     const MARGIN: i32 = 5;
-    const MARK: i32 = 16;
     if entries.is_empty() {
         return Ok(());
     }
     let area = chart.plotting_area().strip_coord_spec();
-    let text = legend_text();
-    let sizes = entries
-        .iter()
-        .map(|e| area.estimate_text_size(&e.label, &text))
-        .collect::<Result<Vec<_>, _>>()?;
-    let line = sizes.iter().map(|s| s.1 as i32).max().unwrap_or(12) + 3;
-    let width = sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0) + MARK + 4 * MARGIN;
+    let line = legend_line(&area)? - 1;
+    let mut width = 0;
+    for e in entries {
+        width = width.max(e.width(&area)?);
+    }
+    let width = width + 3 * MARGIN;
     let height = line * entries.len() as i32 + 2 * MARGIN;
     let (w, _) = area.dim_in_pixel();
     let (x0, y0) = (w as i32 - width - MARGIN, MARGIN);
@@ -193,14 +221,10 @@ fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     area.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))?;
     area.draw(&Rectangle::new(corners, RGBColor(200, 200, 200)))?;
     for (k, e) in entries.iter().enumerate() {
-        let y = y0 + MARGIN + line * k as i32 + line / 2;
-        let x = x0 + 2 * MARGIN;
-        area.draw(&PathElement::new(vec![(x, y), (x + MARK, y)], e.mark))?;
-        area.draw(&Text::new(
-            e.label.clone(),
-            (x + MARK + MARGIN, y),
-            text.clone(),
-        ))?;
+        e.draw(
+            &area,
+            (x0 + 2 * MARGIN, y0 + MARGIN + line * k as i32 + line / 2),
+        )?;
     }
     Ok(())
 }
@@ -212,6 +236,13 @@ fn legend_text() -> TextStyle<'static> {
         .pos(Pos::new(HPos::Left, VPos::Center))
 }
 
+/// The height of a legend's row: a line of its text and a little space.
+fn legend_line<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    Ok(area.estimate_text_size("Ag", &legend_text())?.1 as i32 + 4)
+}
+
 /// A legend in rows under a chart, starting at `left` (the plot's left edge), for charts
 /// whose lines reach every corner of the plot (gradient norms are largest at the last step,
 /// top right, where a legend inside would cover them). Returns the area left above it.
@@ -220,31 +251,27 @@ fn legend_below<DB: DrawingBackend>(
     entries: &[LegendEntry],
     left: i32,
 ) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
-    const MARK: i32 = 16;
-    const GAP: i32 = 18;
+    const SPACE: i32 = 18;
     if entries.is_empty() {
         return Ok(root.clone());
     }
-    let text = legend_text();
     let (w, h) = root.dim_in_pixel();
-    let line = root.estimate_text_size("Ag", &text)?.1 as i32 + 4;
+    let line = legend_line(root)?;
     // Each entry's (x, row), wrapping at the right edge.
     let mut placed = Vec::with_capacity(entries.len());
     let (mut x, mut row) = (left, 0);
     for e in entries {
-        let width = MARK + 5 + root.estimate_text_size(&e.label, &text)?.0 as i32;
+        let width = e.width(root)?;
         if x > left && x + width > w as i32 - 10 {
             (x, row) = (left, row + 1);
         }
         placed.push((x, row));
-        x += width + GAP;
+        x += width + SPACE;
     }
     let strip = line * (row + 1) + 6;
     let (plot, below) = root.split_vertically(h as i32 - strip);
     for (e, &(x, row)) in entries.iter().zip(&placed) {
-        let y = line * row + line / 2 + 2;
-        below.draw(&PathElement::new(vec![(x, y), (x + MARK, y)], e.mark))?;
-        below.draw(&Text::new(e.label.clone(), (x + MARK + 5, y), text.clone()))?;
+        e.draw(&below, (x, line * row + line / 2 + 2))?;
     }
     Ok(plot)
 }
@@ -631,6 +658,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
 ) -> Result<HeatGrid, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     assert_eq!(values.len(), steps * units, "values fill the grid");
+    let empty = steps == 0 || units == 0;
     root.fill(&WHITE).map_err(err)?;
     let (map, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(46));
     let mut chart = ChartBuilder::on(&map)
@@ -644,8 +672,8 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         .configure_mesh()
         .disable_mesh()
         // No cells, no numbers on the axes.
-        .x_labels(if steps == 0 || units == 0 { 0 } else { 5 })
-        .y_labels(if steps == 0 || units == 0 { 0 } else { 4 })
+        .x_labels(if empty { 0 } else { 5 })
+        .y_labels(if empty { 0 } else { 4 })
         .x_label_formatter(&|v| tick_label((*v + 0.5).floor() * stride as f64, 0))
         .y_label_formatter(&|v| tick_label(*v, 0))
         .label_style(("sans-serif", 10))
@@ -664,7 +692,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             }))
             .map_err(err)?;
     }
-    if steps == 0 || units == 0 {
+    if empty {
         draw_empty_note(&chart).map_err(err)?;
     }
     let (x, y) = chart.plotting_area().get_pixel_range();
