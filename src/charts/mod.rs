@@ -768,6 +768,32 @@ impl HeatGrid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The opening tag of the `element` (e.g. `<text`) that holds byte `at` of `svg`.
+    fn element_at<'a>(svg: &'a str, at: usize, element: &str) -> &'a str {
+        let start = svg[..at]
+            .rfind(element)
+            .unwrap_or_else(|| panic!("no {element} before byte {at}"));
+        &svg[start..at]
+    }
+
+    /// A numeric attribute of an SVG opening tag.
+    fn number_attr(tag: &str, name: &str) -> f64 {
+        let i = tag
+            .find(&format!(" {name}=\""))
+            .unwrap_or_else(|| panic!("no {name} in {tag}"))
+            + name.len()
+            + 3;
+        tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
+    }
+
+    /// The opening tag of the `<text>` element whose text is `label`.
+    fn text_tag<'a>(svg: &'a str, label: &str) -> &'a str {
+        let at = svg
+            .find(&format!("\n{label}\n</text>"))
+            .unwrap_or_else(|| panic!("no text {label}"));
+        element_at(svg, at, "<text")
+    }
     use crate::data::signals::{generate, SignalParams};
 
     fn render(series: &Series) -> String {
@@ -842,16 +868,10 @@ mod tests {
         // The legend: each label once, one under the other, in the top right corner.
         let mut ys = Vec::new();
         for label in ["train", "validation", "test", "prediction"] {
-            let at = svg
-                .find(&format!("\n{label}\n</text>"))
-                .unwrap_or_else(|| panic!("legend {label} missing"));
-            let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
-            let attr = |name: &str| -> f64 {
-                let i = tag.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
-                tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
-            };
-            assert!(attr("x") > 400.0 && attr("y") < 120.0, "{label}: {tag}");
-            ys.push(attr("y"));
+            let tag = text_tag(&svg, label);
+            let (x, y) = (number_attr(tag, "x"), number_attr(tag, "y"));
+            assert!(x > 400.0 && y < 120.0, "{label}: {tag}");
+            ys.push(y);
         }
         assert!(ys.windows(2).all(|w| w[1] > w[0]), "{ys:?}");
     }
@@ -967,14 +987,7 @@ mod tests {
         assert_eq!(vertices, Some(4), "four positive norms of five");
         // The legend is under the chart (below the x axis' title), where it covers no line;
         // two short labels share a row.
-        let text_y = |label: &str| -> f64 {
-            let at = svg
-                .find(&format!("\n{label}\n</text>"))
-                .unwrap_or_else(|| panic!("{label}"));
-            let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
-            let i = tag.find(" y=\"").unwrap() + 4;
-            tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
-        };
+        let text_y = |label: &str| number_attr(text_tag(&svg, label), "y");
         assert!(text_y("dh") > text_y("time step t"), "{svg}");
         assert_eq!(text_y("dh"), text_y("dc"));
     }
@@ -1007,11 +1020,8 @@ mod tests {
         // The grid maps the pixel at the centre of the drawn last cell (t = 3, unit 2,
         // value 1.0) back to that cell, and nothing outside the grid to a cell.
         let at = svg.find("fill=\"#08306B\"").expect("the last cell");
-        let rect = &svg[svg[..at].rfind("<rect").expect("a rect")..at];
-        let attr = |name: &str| -> f64 {
-            let i = rect.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
-            rect[i..i + rect[i..].find('"').unwrap()].parse().unwrap()
-        };
+        let rect = element_at(&svg, at, "<rect");
+        let attr = |name: &str| number_attr(rect, name);
         let (cx, cy) = (
             attr("x") + attr("width") / 2.0,
             attr("y") + attr("height") / 2.0,
