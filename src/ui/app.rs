@@ -43,7 +43,8 @@ const SLICE_MS: f64 = 10.0;
 /// How long the step-through takes to play over a whole window.
 const T_PLAY_MS: f64 = 4000.0;
 
-/// A heatmap is drawn in a frame only if redrawing the charts took less than this.
+/// A frame's drawing budget: after the first chart, further charts and the next heatmap are
+/// drawn in a frame only while drawing has taken less than this.
 const HEATMAP_AFTER_MS: f64 = 6.0;
 
 /// Training steps over which the gradient-flow view counts clipping events.
@@ -282,7 +283,8 @@ pub struct App {
     /// When the latest prediction over the series was finished, and how long it took.
     predicted_at: f64,
     predict_ms: f64,
-    /// A prediction over the whole series under way (training waits for it), and when it began.
+    /// A prediction over the whole series under way (training waits for it), and when it was
+    /// asked for (its time, `predict_ms`, counts from then).
     predicting: Option<(Sweep, f64)>,
     /// Steps asked for with the Step button and not yet done (a long one spreads over frames).
     steps_to_do: usize,
@@ -663,8 +665,8 @@ impl App {
         }
     }
 
-    /// Heatmaps of every gate, h_t and c_t over time for the watched sample (the first of the
-    /// latest batch, layer 1, forward direction), from the trace backprop used.
+    /// Heatmaps of every gate, h_t and c_t over time for the watched layer, direction and
+    /// sample of the latest batch (see [`Watch`]), from the trace backprop used.
     fn cell_view(&self, ctx: &Context<Self>) -> Html {
         let Some(s) = &self.session else {
             return html! {};
@@ -677,12 +679,7 @@ impl App {
         let watch = self.watch.within(trace);
         let layers = s.config.layers;
         let dirs = if s.config.bidirectional { 2 } else { 1 };
-        let batch = trace
-            .layers
-            .first()
-            .and_then(|l| l.input.first())
-            .map_or(s.config.batch_size, |m| m.ncols())
-            .max(1);
+        let batch = trace_batch(trace).unwrap_or(s.config.batch_size).max(1);
         let link = ctx.link();
         let on_layer = link.callback(move |e: Event| match whole_number(&e, 1, layers) {
             Ok(n) => Msg::WatchLayer(n - 1),
@@ -980,21 +977,16 @@ impl App {
         let mut values = Vec::with_capacity(shown.len() * units);
         for &t in &shown {
             let st = &steps[t];
-            let column: Option<Vec<f64>> = match what {
-                HeatSource::Gate(g) => st
-                    .gate(kind, g)
-                    .map(|m| (0..units).map(|u| f64::from(m[(u, w.sample)])).collect()),
-                HeatSource::Hidden => Some(
-                    (0..units)
-                        .map(|u| f64::from(st.hidden[(u, w.sample)]))
-                        .collect(),
-                ),
-                HeatSource::Cell => st
-                    .cell
-                    .as_ref()
-                    .map(|c| (0..units).map(|u| f64::from(c[(u, w.sample)])).collect()),
+            let gate;
+            let m = match what {
+                HeatSource::Gate(g) => {
+                    gate = st.gate(kind, g);
+                    gate.as_ref()
+                }
+                HeatSource::Hidden => Some(&st.hidden),
+                HeatSource::Cell => st.cell.as_ref(),
             };
-            values.extend(column.unwrap_or_else(|| vec![f64::NAN; units]));
+            values.extend((0..units).map(|u| m.map_or(f64::NAN, |m| f64::from(m[(u, w.sample)]))));
         }
         let mut drawn = self.heat_drawn.borrow_mut();
         drawn.resize_with(only + 1, || None);
@@ -2038,19 +2030,15 @@ impl Component for App {
                     self.rate_mark = (now(), self.session.as_ref().map_or(0, |s| s.steps));
                 }
             }
-            Msg::Step => {
+            Msg::Step | Msg::StepEpoch => {
                 self.playing = false;
-                // Each press is one more step; a long step, or several presses, go on over
-                // the next frames.
-                if self.session.is_some() {
-                    self.steps_to_do += 1;
-                }
-                self.train_slice(true);
-            }
-            Msg::StepEpoch => {
-                self.playing = false;
+                // Each press adds its steps to those asked for; a long step, or several
+                // presses, go on over the next frames.
                 if let Some(s) = &self.session {
-                    self.steps_to_do += s.steps_to_end_of_epoch(self.steps_to_do as u64) as usize;
+                    self.steps_to_do += match msg {
+                        Msg::StepEpoch => s.steps_to_end_of_epoch(self.steps_to_do as u64) as usize,
+                        _ => 1,
+                    };
                 }
                 self.train_slice(true);
             }
@@ -2420,6 +2408,11 @@ struct CompareRun {
     diverged: bool,
 }
 
+/// How many samples `trace`'s batch holds (None before the first step).
+fn trace_batch(trace: &crate::nn::network::ForwardTrace<f32>) -> Option<usize> {
+    trace.layers.first()?.input.first().map(|m| m.ncols())
+}
+
 /// Which part of the latest batch's trace the cell views show: a layer, a direction
 /// (0 forward, 1 reverse) and a sample (a column of the batch).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -2435,11 +2428,7 @@ impl Watch {
         let layers = trace.layers.len().max(1);
         let layer = self.layer.min(layers - 1);
         let dirs = trace.layers.get(layer).map_or(1, |l| l.steps.len().max(1));
-        let batch = trace
-            .layers
-            .first()
-            .and_then(|l| l.input.first())
-            .map_or(1, |m| m.ncols().max(1));
+        let batch = trace_batch(trace).unwrap_or(1).max(1);
         Watch {
             layer,
             dir: self.dir.min(dirs - 1),
