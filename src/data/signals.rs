@@ -210,6 +210,8 @@ pub fn cos_sign_labels(x: &[f64], frequency: f64) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_signal_reads_back_from_its_csv() {
         let p = SignalParams {
@@ -236,8 +238,6 @@ mod tests {
         ));
         assert!(close(t.column("x").unwrap().numbers().unwrap(), &s.x, 5e-5));
     }
-
-    use super::*;
 
     #[test]
     fn default_matches_the_notes_keras_case() {
