@@ -1240,13 +1240,15 @@ impl App {
             self.saturation = Some(s.last_trace().saturation(s.config.cell));
         }
         // Steps per second since the last mark, once half a second and a step have passed
-        // (a slow step, or a prediction pass in between, counts in the time).
+        // (a slow step, or a prediction pass in between, counts in the time), and when the
+        // steps asked for with Step or Epoch are done.
         let t = now();
-        if t - self.rate_mark.0 > 500.0 && s.steps > self.rate_mark.1 {
+        let queue_done = one && trained > 0 && self.steps_to_do == 0;
+        if (t - self.rate_mark.0 > 500.0 || queue_done) && s.steps > self.rate_mark.1 {
             self.rate = (s.steps - self.rate_mark.1) as f64 / ((t - self.rate_mark.0) / 1000.0);
             self.rate_mark = (t, s.steps);
         }
-        if one && trained > 0 && self.steps_to_do == 0 {
+        if queue_done {
             self.refresh_prediction();
         }
     }
@@ -2035,6 +2037,10 @@ impl Component for App {
                 // Each press adds its steps to those asked for; a long step, or several
                 // presses, go on over the next frames.
                 if let Some(s) = &self.session {
+                    if self.steps_to_do == 0 {
+                        // Steps/s then measures these steps, not the idle time before them.
+                        self.rate_mark = (now(), s.steps);
+                    }
                     self.steps_to_do += match msg {
                         Msg::StepEpoch => s.steps_to_end_of_epoch(self.steps_to_do as u64) as usize,
                         _ => 1,
@@ -2308,7 +2314,7 @@ impl Component for App {
                             <dt>{ tr("stats.epoch") }</dt><dd>{ epoch }</dd>
                             <dt>{ tr("stats.train_loss") }</dt><dd>{ fmt(self.last_loss) }</dd>
                             <dt>{ tr("stats.val_loss") }</dt><dd>{ fmt(val) }</dd>
-                            <dt>{ tr("stats.rate") }</dt><dd>{ if self.rate < 10.0 { format!("{:.2}", self.rate) } else { format!("{:.0}", self.rate) } }</dd>
+                            <dt>{ tr("stats.rate") }</dt><dd id="rate" data-rate={self.rate.to_string()}>{ if self.rate < 10.0 { format!("{:.2}", self.rate) } else { format!("{:.0}", self.rate) } }</dd>
                         </dl>
                         { scores_table(&self.scores) }
                         </div>

@@ -115,9 +115,13 @@ test('a learner presses Play and watches the sine prediction converge', async ()
 
   // Epoch (or e) trains to the end of the epoch under way: from the start, one whole epoch;
   // from three steps into the next, the rest of it, so the count lands on two epochs' worth.
+  // Wait a second first: steps/s counts the epoch's steps, not the idle time before them.
+  await page.waitForTimeout(1000);
   await page.click('#step-epoch');
   await page.waitForFunction(() => document.querySelector('#stats').dataset.epoch === '1');
   const perEpoch = (await stats(page)).steps;
+  const rate = await page.evaluate(() => Number(document.querySelector('#rate').dataset.rate));
+  assert.ok(rate > perEpoch, `an epoch of ${perEpoch} steps took under a second here: ${rate} steps/s`);
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   await page.keyboard.press('e');
   await page.waitForFunction(() => document.querySelector('#stats').dataset.epoch === '2');
