@@ -20,3 +20,5 @@ scripts/build.sh >/dev/null 2>&1
 node scripts/bench_browser.mjs 3
 say "main-thread tasks while lesson 9 trains (headless Chromium)"
 node scripts/bench_frames.mjs 5
+say "the page's training speed against the raw speed of the same run (headless Chromium)"
+node scripts/bench_page.mjs 8

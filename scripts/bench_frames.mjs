@@ -28,7 +28,15 @@ try {
     await page.selectOption('#lesson', 'LongSequences');
     await page.click('#play');
     await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) >= 4, null, { timeout: 120000 });
-    await page.click('#play');
+    // Pause from inside the page: how long until the button says Play again.
+    const pauseMs = await page.evaluate(async () => {
+      const t = performance.now();
+      document.querySelector('#play').click();
+      for (let f = 0; document.querySelector('#play').textContent.trim() !== 'Play' && f < 600; f++) {
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      return performance.now() - t;
+    });
     await page.waitForTimeout(500);
     await browser.stopTracing();
     const longTasks = await page.evaluate(() => window.longTasks);
@@ -44,10 +52,32 @@ try {
       .sort((a, b) => a - b);
     const frames = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.name === 'FireAnimationFrame').length;
     const top = tasks.slice(-3).reverse().map((t) => t.toFixed(0)).join(' / ');
-    console.log(`run ${r + 1}: ${tasks.length} tasks over 1 ms in ${frames} frames; median ${quantile(tasks, 0.5).toFixed(1)}, p99 ${quantile(tasks, 0.99).toFixed(1)}, longest ${top}; long tasks (> 50 ms): ${longTasks.length}`);
+    console.log(`run ${r + 1}: ${tasks.length} tasks over 1 ms in ${frames} frames; median ${quantile(tasks, 0.5).toFixed(1)}, p99 ${quantile(tasks, 0.99).toFixed(1)}, longest ${top}; long tasks (> 50 ms): ${longTasks.length}; Pause answered in ${pauseMs.toFixed(1)} ms`);
     worst.push(tasks[tasks.length - 1]);
   }
   console.log(`longest task over ${runs} runs: ${Math.max(...worst).toFixed(1)} ms`);
+  // Frames per second while lesson 1 trains with every view on screen and the cell diagram
+  // playing over t.
+  const { page } = await openPage(browser, server.url);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.waitForFunction(() => document.querySelector('#stats'));
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) >= 1);
+  await page.click('#t-play');
+  await page.click('#play');
+  await page.waitForTimeout(1000);
+  const fps = await page.evaluate(() => new Promise((resolve) => {
+    let frames = 0;
+    const start = performance.now();
+    const count = (now) => {
+      frames++;
+      if (now - start < 3000) requestAnimationFrame(count);
+      else resolve(frames / ((now - start) / 1000));
+    };
+    requestAnimationFrame(count);
+  }));
+  console.log(`lesson 1 training with play over t: ${fps.toFixed(1)} frames/s`);
+  await page.close();
 } finally {
   fs.rmSync(traceFile, { force: true });
   await browser.close();

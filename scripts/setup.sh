@@ -9,7 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #    target (it cannot be downloaded on the project's machines).
 apt_pkgs=(chromium chromium-driver fonts-wqy-microhei)
 if ! have_rustup_wasm_target; then
-  apt_pkgs+=(rustc-web cargo-web rust-web-src lld-19)
+  # rust-web-clippy: the linter for that compiler, so the page's code (wasm32 only) is linted.
+  apt_pkgs+=(rustc-web cargo-web rust-web-src lld-19 rust-web-clippy)
 fi
 missing=()
 for p in "${apt_pkgs[@]}"; do

@@ -44,13 +44,19 @@ run() {
 }
 
 lint() {
-  cargo fmt --check && cargo clippy --all-targets --quiet -- -D warnings
+  cargo fmt --check && cargo clippy --all-targets --quiet -- -D warnings && wasm_lint
 }
+# The page (src/ui) is compiled for wasm32 only: lint it there too, in its own subshell so the
+# wasm build environment stays scoped to it.
+wasm_lint() (
+  wasm_env
+  cargo clippy --target wasm32-unknown-unknown --bins --lib --quiet -- -D warnings
+)
 wasm_build() {
   local out
   out=$("$ROOT/scripts/build.sh" 2>&1) || { echo "$out"; return 1; }
   echo "$out"
-  # The UI compiles for wasm only, so clippy above does not see it: hold its build to no warnings.
+  # The release build of the page must print no warnings either.
   if echo "$out" | grep -qE '^warning: .*(rnn-lab|rnn_lab)|^warning: unused|^warning: `rnn-lab`'; then
     echo "the wasm build printed warnings (see above)"; return 1
   fi

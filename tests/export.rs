@@ -8,7 +8,8 @@ use std::process::Command;
 use rnn_lab::nn::weights;
 use rnn_lab::nn::CellKind;
 use rnn_lab::train::export::PYTORCH_SCRIPT;
-use rnn_lab::train::lessons::{Lesson, Settings};
+use rnn_lab::train::lessons::Lesson;
+use rnn_lab::train::settings::Settings;
 use rnn_lab::train::Session;
 
 fn trained(lesson: Lesson, settings: Settings, steps: usize) -> Session {

@@ -15,7 +15,10 @@ use crate::nn::{CellKind, LstmVariant};
 /// step-through's values (`i_t`, `f_t`, `g_t`, `o_t`, `c_t`, `h_t`; `r_t`, `z_t`, `n_t`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellValues {
-    /// x_t's first feature (the drawing has one x wire), and how many features there are.
+    /// One feature of x_t (the drawing has one x wire): which (0-based), its value, and how
+    /// many features there are. The page shows the unit's own feature where there is one
+    /// (unit k, feature k: what an identity input matrix feeds it).
+    pub feature: usize,
     pub x: f64,
     pub features: usize,
     pub h_prev: f64,
@@ -159,7 +162,7 @@ pub fn cell_svg(kind: CellKind, v: &CellValues, title: &str) -> String {
         format!("{state}_{{{step}}}")
     };
     let x_label = if v.features > 1 {
-        format!("x_t[1 of {}]", v.features)
+        format!("x_t[{} of {}]", v.feature + 1, v.features)
     } else {
         "x_t".to_string()
     };
@@ -311,6 +314,7 @@ mod tests {
 
     fn values(named: &[(&str, f64)]) -> CellValues {
         CellValues {
+            feature: 0,
             x: 0.25,
             features: 1,
             h_prev: -0.5,

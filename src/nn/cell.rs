@@ -25,6 +25,16 @@ pub enum Activation {
     Relu,
 }
 
+impl Activation {
+    /// Its name in the equations, as the step-through and the heatmaps write it.
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+        }
+    }
+}
+
 /// Which LSTM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -80,7 +80,7 @@ pub fn equations<T: Real>(
         let (squash, fname) = match (g.squash(), kind) {
             (Squash::Sigmoid, _) => (Squash::Sigmoid, "σ"),
             (Squash::CellActivation, CellKind::Rnn(Activation::Relu)) => {
-                (Squash::CellActivation, "relu")
+                (Squash::CellActivation, Activation::Relu.symbol())
             }
             _ => (Squash::Tanh, "tanh"),
         };

@@ -47,6 +47,20 @@ impl Gate {
         }
     }
 
+    /// The catalogue key of its name on the page (`i18n`'s `gate.*`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            Gate::Hidden => "gate.hidden",
+            Gate::Input => "gate.input",
+            Gate::Forget => "gate.forget",
+            Gate::Candidate => "gate.candidate",
+            Gate::Output => "gate.output",
+            Gate::Reset => "gate.reset",
+            Gate::Update => "gate.update",
+            Gate::New => "gate.new",
+        }
+    }
+
     /// The symbol in the equations (`i`, `f`, `g`, `o`, `r`, `z`, `n`; `h` for the RNN).
     pub const fn symbol(self) -> &'static str {
         match self {

@@ -4,11 +4,12 @@
 use crate::i18n::{tr, trf};
 use serde::{Deserialize, Serialize};
 
+use super::settings::{Settings, Shape};
 use super::{Schedule, TrainConfig};
 use crate::data::frame::{Dataset, FrameError, SplitSpec, TargetData, Task};
 use crate::data::normalise::Scaling;
 use crate::data::signals::{generate, SignalKind, SignalParams};
-use crate::nn::init::{Init, Scheme};
+use crate::nn::init::Scheme;
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 
@@ -26,98 +27,6 @@ pub enum Lesson {
     HouseholdLoad,
     LongSequences,
     NotesExample,
-}
-
-/// The clipping the page's one-click fix applies: clip by global norm 0.25.
-pub const FIX_CLIP: Clip = Clip::Norm(0.25);
-
-/// What the learner can change on top of a lesson.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Settings {
-    pub cell: CellKind,
-    pub hidden_size: usize,
-    pub learning_rate: f64,
-    pub scaling: Scaling,
-    pub clip: Clip,
-    pub optimizer: OptimizerKind,
-    pub seed: u64,
-    /// Reduce-LR-on-plateau and early stopping.
-    #[serde(default)]
-    pub schedule: Schedule,
-    /// Layers, directions, dropout, initialisation and batch size.
-    #[serde(default)]
-    pub shape: Shape,
-}
-
-/// The rest of the model and training shape; every lesson starts from the default.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Shape {
-    /// Stacked recurrent layers, 1-4.
-    pub layers: usize,
-    pub bidirectional: bool,
-    /// Inverted dropout between layers, in [0, 1) (no effect with one layer).
-    pub dropout: f64,
-    pub init: Scheme,
-    /// Windows per batch; None for the lesson's own.
-    pub batch_size: Option<usize>,
-}
-
-impl Default for Shape {
-    fn default() -> Self {
-        Self {
-            layers: 1,
-            bidirectional: false,
-            dropout: 0.0,
-            init: Scheme::PyTorch,
-            batch_size: None,
-        }
-    }
-}
-
-impl Settings {
-    /// The training config these settings give (`batch_size` is the lesson's, unless the
-    /// learner chose one); full BPTT.
-    pub fn train_config(&self, batch_size: usize) -> TrainConfig {
-        TrainConfig {
-            cell: self.cell,
-            hidden_size: self.hidden_size,
-            layers: self.shape.layers,
-            bidirectional: self.shape.bidirectional,
-            dropout: self.shape.dropout,
-            init: Init {
-                scheme: self.shape.init,
-                ..Init::default()
-            },
-            optimizer: self.optimizer,
-            learning_rate: self.learning_rate,
-            batch_size: self.shape.batch_size.unwrap_or(batch_size),
-            clip: self.clip,
-            truncate: None,
-            seed: self.seed,
-            schedule: self.schedule,
-        }
-    }
-
-    /// Checks every value is usable; the message says which is not and why.
-    pub fn validate(&self) -> Result<(), String> {
-        self.train_config(32).validate()?;
-        if !(1..=128).contains(&self.hidden_size) {
-            return Err(trf("err.hidden", &[("got", &self.hidden_size)]));
-        }
-        if !(1..=crate::nn::network::MAX_LAYERS).contains(&self.shape.layers) {
-            return Err(trf("err.layers", &[("got", &self.shape.layers)]));
-        }
-        if !(0.0..1.0).contains(&self.shape.dropout) {
-            return Err(trf("err.dropout", &[("got", &self.shape.dropout)]));
-        }
-        match self.clip {
-            Clip::Norm(c) | Clip::Value(c) if !(c > 0.0 && c.is_finite()) => {
-                Err(trf("err.clip", &[("got", &c)]))
-            }
-            _ => Ok(()),
-        }
-    }
 }
 
 /// Everything that decides a lesson run: shared as the page's URL hash and remembered in
@@ -543,6 +452,7 @@ fn sample_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::train::settings::FIX_CLIP;
     use crate::train::Session;
 
     /// Training-set MSE in original units before and after `steps` steps.

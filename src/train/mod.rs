@@ -6,6 +6,8 @@
 pub mod export;
 pub mod lessons;
 pub mod metrics;
+pub mod runner;
+pub mod settings;
 pub mod sweep;
 
 use rand::SeedableRng;

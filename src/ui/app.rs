@@ -1,8 +1,8 @@
 //! The root component: pick a lesson, train it live, watch the prediction converge.
 //!
-//! Training runs in time-boxed slices on animation frames (at most [`SLICE_MS`] of training
-//! per frame), so the page stays responsive; the component owns the session and the frame
-//! handle (dropping the handle cancels the loop).
+//! Training runs in time-boxed slices on animation frames (a [`Runner`] does at most
+//! `runner::SLICE_MS` of work per frame), so the page stays responsive; the component owns
+//! the runner and the frame handle (dropping the handle cancels the loop).
 
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -18,27 +18,25 @@ use yew::prelude::*;
 use crate::charts::diagram::{cell_svg, CellValues};
 use crate::charts::{
     draw_gradient_flow, draw_heatmap, draw_log_lines, draw_losses, draw_prediction, heat_rgba,
-    FlowLine, HeatCells, HeatGrid, HeatScale, LossScale, PredictionView,
+    FlowLine, HeatCells, HeatGrid, HeatScale, LossScale, PredictionView, COMPARE_COLOURS_FROM,
 };
 use crate::data::normalise::Scaling;
 use crate::data::signals::{generate, SignalKind, SignalParams};
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
 use crate::i18n::{tr, trf};
-use crate::nn::init::Scheme;
 use crate::nn::network::GradientFlow;
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
-use crate::train::lessons::{
-    prepare_csv, CsvChoice, CsvTask, Lesson, Prepared, RunLink, Settings, Shape, FIX_CLIP,
-};
+use crate::train::lessons::{prepare_csv, CsvChoice, CsvTask, Lesson, RunLink};
 use crate::train::metrics::Metrics;
-use crate::train::sweep::Sweep;
+use crate::train::runner::{RunEvent, Runner};
+use crate::train::settings::{
+    key_of, value_of, Settings, Shape, BATCH_SIZES, CELLS, CLIPS, DROPOUTS, FIX_CLIP, INITS,
+    LEARNING_RATES, OPTIMIZERS, SCALINGS,
+};
 use crate::train::{Schedule, Session, PLATEAU_PATIENCE, STOP_PATIENCE};
 use crate::ui::canvas::Canvas;
 use crate::ui::share::Restored;
-
-/// Most milliseconds of training per animation frame.
-const SLICE_MS: f64 = 10.0;
 
 /// How long the step-through takes to play over a whole window.
 const T_PLAY_MS: f64 = 4000.0;
@@ -46,44 +44,6 @@ const T_PLAY_MS: f64 = 4000.0;
 /// A frame's drawing budget: after the first chart, further charts and the next heatmap are
 /// drawn in a frame only while drawing has taken less than this.
 const HEATMAP_AFTER_MS: f64 = 6.0;
-
-/// Training steps over which the gradient-flow view counts clipping events.
-const CLIP_WINDOW: usize = 100;
-
-/// The initialisation schemes the page offers (catalogue keys of their names).
-const INITS: [(&str, Scheme); 4] = [
-    ("init.pytorch", Scheme::PyTorch),
-    ("init.xavier", Scheme::Xavier),
-    ("init.keras", Scheme::XavierOrthogonal),
-    ("init.identity", Scheme::Identity),
-];
-/// Predictions over the whole series are refreshed at most this often (and, when they take
-/// long, at most a third of the time goes to them).
-const PREDICTION_EVERY_MS: f64 = 250.0;
-
-/// Most work for a recursive forecast, computed at once (multiply-adds; a few tens of ms).
-const RECURSIVE_MAX_WORK: f64 = 1e8;
-
-const LEARNING_RATES: [f64; 9] = [0.0003, 0.001, 0.003, 0.006, 0.01, 0.03, 0.1, 0.3, 1.0];
-const OPTIMIZERS: [(&str, OptimizerKind); 4] = [
-    ("optimiser.sgd", OptimizerKind::SGD),
-    (
-        "optimiser.momentum",
-        OptimizerKind::Sgd {
-            momentum: 0.9,
-            nesterov: false,
-        },
-    ),
-    ("optimiser.rmsprop", OptimizerKind::RMSPROP),
-    ("optimiser.adam", OptimizerKind::ADAM),
-];
-const CLIPS: [(&str, Clip); 5] = [
-    ("clip.off", Clip::Off),
-    ("clip.norm1", Clip::Norm(1.0)),
-    ("clip.norm025", Clip::Norm(0.25)),
-    ("clip.value01", Clip::Value(0.1)),
-    ("clip.value001", Clip::Value(0.01)),
-];
 
 /// The sample files shipped in www/data, with their button labels' keys.
 const SAMPLES: [(&str, &str); 3] = [
@@ -94,6 +54,8 @@ const SAMPLES: [(&str, &str); 3] = [
 
 /// A loaded CSV and what the learner picked from it.
 struct CsvState {
+    /// Which file this is, counting the files loaded (a run built from it remembers it).
+    file: u64,
     name: String,
     bytes: Vec<u8>,
     table: Table,
@@ -176,6 +138,8 @@ pub enum Msg {
     WatchLayer(usize),
     WatchDir(usize),
     WatchSample(usize),
+    /// Show another view below the story.
+    Tab(Tab),
     /// Compare mode on or off.
     Compare(bool),
     /// The pointer over heatmap k at this canvas pixel, or off the heatmaps (None).
@@ -199,6 +163,36 @@ pub(super) enum Export {
     History,
     PredictionChart,
     LossChart,
+}
+
+/// The views one click away below the story: each a tab.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Tab {
+    Flow,
+    Equations,
+    Compare,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::Flow, Tab::Equations, Tab::Compare];
+
+    /// The id of its tab (`tab-…`) and panel (`panel-…`).
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Flow => "flow",
+            Tab::Equations => "equations",
+            Tab::Compare => "compare",
+        }
+    }
+
+    /// Its name's catalogue key.
+    fn key(self) -> &'static str {
+        match self {
+            Tab::Flow => "tab.flow",
+            Tab::Equations => "tab.equations",
+            Tab::Compare => "tab.compare",
+        }
+    }
 }
 
 /// Why a run is not learning, for the hint banner.
@@ -229,29 +223,14 @@ pub struct App {
     /// x-axis labels of the current run (a CSV's dates).
     x_labels: Option<Vec<String>>,
     settings: Settings,
-    x: Vec<f64>,
-    y: Vec<f64>,
-    session: Option<Session>,
+    /// The run: its session, compared runs, predictions and what its frames did (None only
+    /// when the very first run could not be built; a banner says why).
+    run: Option<Runner>,
     error: Option<String>,
     notice: Option<String>,
-    playing: bool,
     frame: Option<AnimationFrame>,
     _keys: Option<EventListener>,
-    diverged_at: Option<u64>,
-    last_loss: Option<f64>,
-    rate: f64,
-    rate_mark: (f64, u64),
-    prediction: Vec<(f64, f64)>,
     loss_scale: LossScale,
-    steps_per_frame: Option<usize>,
-    /// Show a recursive (multi-step) forecast on the test segment instead of one-step
-    /// predictions; why it cannot be shown, if so.
-    recursive: bool,
-    forecast_error: Option<String>,
-    /// ||dL/dh_t|| (and ||dL/dc_t||) of the latest batch, and whether clipping fired on each
-    /// of the last CLIP_WINDOW steps.
-    flow: Option<GradientFlow>,
-    clip_events: std::collections::VecDeque<bool>,
     flow_ref: NodeRef,
     step_t: usize,
     step_unit: usize,
@@ -259,15 +238,15 @@ pub struct App {
     t_playing: Option<f64>,
     /// Which layer, direction and sample of the latest batch the cell views show.
     watch: Watch,
-    /// RNN, LSTM and GRU on the same data and seed, trained side by side (while on, Play
-    /// trains these instead of the main run).
-    compare: Option<Vec<CompareRun>>,
-    /// The compared runs' predictions under way: which run, and its pass.
-    compare_sweep: Option<(usize, Sweep)>,
+    /// The view shown below the story (gradient flow, the equations, compare mode).
+    tab: Tab,
+    /// Bumped when a change is refused, so the controls are made anew from the kept run.
+    controls_key: u64,
+    /// Files loaded so far, and the one the running run was built from (None: a lesson).
+    files_loaded: u64,
+    trained_file: Option<u64>,
     /// Counts the runs built, so charts know a new run from an old one.
     run_id: u64,
-    /// Share of saturated gate values in the latest step's trace.
-    saturation: Option<f64>,
     /// A long step finished this frame; the next frame shows it (and trains nothing).
     render_due: bool,
     /// A chart changed but waits for a later frame (see [`Self::draw`]).
@@ -276,21 +255,8 @@ pub struct App {
     heat_drawn: std::cell::RefCell<Vec<Option<HeatDrawn>>>,
     /// The heatmap cell under the pointer.
     heat_hover: Option<HeatHover>,
-    /// Scores of the latest prediction on the validation and test windows.
-    scores: [Option<Metrics>; 2],
     /// The signal generator's settings.
     signal: SignalParams,
-    /// When the latest prediction over the series was finished, and how long it took.
-    predicted_at: f64,
-    predict_ms: f64,
-    /// A prediction over the whole series under way (training waits for it), and when it was
-    /// asked for (its time, `predict_ms`, counts from then).
-    predicting: Option<(Sweep, f64)>,
-    /// Steps asked for with the Step button and not yet done (a long one spreads over frames).
-    steps_to_do: usize,
-    /// Milliseconds of work in the step under way, and in the last finished step.
-    step_work: f64,
-    step_ms: f64,
     prediction_ref: NodeRef,
     loss_ref: NodeRef,
 }
@@ -315,15 +281,8 @@ impl App {
                 .prepare(&self.settings)
                 .map_err(|e| e.to_string()),
         };
-        match prepared.and_then(
-            |Prepared {
-                 dataset,
-                 config,
-                 x,
-                 y,
-             }| Session::new(config, dataset).map(|s| (s, x, y)),
-        ) {
-            Ok((session, x, y)) => {
+        match prepared.and_then(|p| Runner::new(p, now())) {
+            Ok(mut run) => {
                 self.running = Source {
                     lesson: self.lesson,
                     settings: self.settings,
@@ -335,28 +294,19 @@ impl App {
                     .as_ref()
                     .filter(|_| self.on_csv)
                     .and_then(CsvState::date_labels);
-                self.session = Some(session);
-                self.x = x;
-                self.y = y;
+                if let Some(old) = &self.run {
+                    run.keep_options(old);
+                }
+                self.trained_file = self.csv.as_ref().filter(|_| self.on_csv).map(|c| c.file);
+                self.run = Some(run);
                 self.error = None;
                 self.notice = notice;
-                self.diverged_at = None;
-                self.flow = None;
-                self.clip_events.clear();
-                self.scores = [None, None];
-                self.last_loss = None;
-                self.rate = 0.0;
-                self.rate_mark = (now(), 0);
-                self.steps_to_do = 0;
-                self.step_work = 0.0;
                 self.run_id += 1;
-                self.saturation = None;
-                self.compare = None;
-                self.compare_sweep = None;
-                self.refresh_prediction();
             }
             Err(e) => {
-                // The controls go back to what the kept run was built from.
+                // The controls go back to what the kept run was built from (made anew, so a
+                // choice the run refused does not stay on screen).
+                self.controls_key += 1;
                 Source {
                     lesson: self.lesson,
                     settings: self.settings,
@@ -364,6 +314,37 @@ impl App {
                 } = self.running;
                 self.error = Some(trf("error.setup", &[("e", &e)]));
             }
+        }
+    }
+
+    fn session(&self) -> Option<&Session> {
+        self.run.as_ref().map(|r| &r.session)
+    }
+
+    /// Starts training (when paused).
+    fn play(&mut self) {
+        if let Some(run) = self.run.as_mut().filter(|r| !r.playing()) {
+            run.toggle_play(now());
+        }
+    }
+
+    /// Tells the learner what a frame's training did.
+    fn tell(&mut self, events: &[RunEvent]) {
+        for event in events {
+            self.notice = Some(match *event {
+                RunEvent::LrReduced(lr) => trf(
+                    "notice.lr_halved",
+                    &[("lr", &lr), ("patience", &PLATEAU_PATIENCE)],
+                ),
+                RunEvent::EarlyStop { epoch, best } => trf(
+                    "notice.early_stop",
+                    &[
+                        ("epoch", &epoch),
+                        ("patience", &STOP_PATIENCE),
+                        ("best", &best),
+                    ],
+                ),
+            });
         }
     }
 
@@ -416,7 +397,7 @@ impl App {
     }
 
     /// The compared runs: the current data and settings with each of RNN (tanh), LSTM, GRU.
-    fn compare_runs(&self) -> Result<Vec<CompareRun>, String> {
+    fn compare_runs(&self) -> Result<Vec<(CellKind, Session)>, String> {
         COMPARED
             .iter()
             .map(|&cell| {
@@ -428,97 +409,16 @@ impl App {
                     (Some(c), true) => prepare_csv(&c.table, &c.choice, &settings)?,
                     _ => self.lesson.prepare(&settings)?,
                 };
-                Ok(CompareRun {
-                    cell,
-                    session: Session::new(prepared.config, prepared.dataset)?,
-                    flow: None,
-                    prediction: Vec::new(),
-                    diverged: false,
-                })
+                Ok((cell, Session::new(prepared.config, prepared.dataset)?))
             })
             .collect()
-    }
-
-    /// A frame of compare mode: steps the run that is furthest behind, in turn, for up to a
-    /// slice (each run's step may itself be spread over frames), then, when due, refreshes the
-    /// runs' predictions (only for small runs: they are computed at once).
-    fn compare_slice(&mut self, start: f64, one: bool) {
-        if self.advance_compare_predictions(start) || now() - start >= SLICE_MS {
-            return;
-        }
-        let Some(runs) = &mut self.compare else {
-            return;
-        };
-        let mut stepped = 0;
-        loop {
-            let Some(run) = runs
-                .iter_mut()
-                .filter(|r| !r.diverged)
-                .min_by_key(|r| (r.session.steps, r.session.step_progress().is_none()))
-            else {
-                self.playing = false;
-                break;
-            };
-            let Some(report) = run.session.step_within(&mut || now() - start < SLICE_MS) else {
-                break;
-            };
-            run.diverged = report.diverged;
-            run.flow = Some(report.flow);
-            stepped += 1;
-            if (one && stepped >= runs.len()) || now() - start > SLICE_MS {
-                break;
-            }
-        }
-        if one && stepped > 0 {
-            self.steps_to_do = self.steps_to_do.saturating_sub(1);
-        }
-        let between_steps = runs.iter().all(|r| r.session.step_progress().is_none());
-        if between_steps && now() - self.predicted_at > 4.0 * PREDICTION_EVERY_MS {
-            self.refresh_compare_predictions();
-        }
-    }
-
-    /// Starts a pass over the series for each compared run's predictions, one run after the
-    /// other, spread over frames like the main run's (training waits for it).
-    fn refresh_compare_predictions(&mut self) {
-        if let Some(runs) = &self.compare {
-            self.compare_sweep = Some((0, Sweep::new(all_windows(&runs[0].session))));
-        }
-    }
-
-    /// Goes on with the compared runs' predictions until `start + SLICE_MS`; true while
-    /// there is more to do.
-    fn advance_compare_predictions(&mut self, start: f64) -> bool {
-        let Some(runs) = &mut self.compare else {
-            self.compare_sweep = None;
-            return false;
-        };
-        while let Some((k, mut sweep)) = self.compare_sweep.take() {
-            let s = &runs[k].session;
-            if !sweep.advance(s, &mut || now() - start < SLICE_MS) {
-                self.compare_sweep = Some((k, sweep));
-                return true;
-            }
-            let starts = sweep.starts().to_vec();
-            runs[k].prediction = chart_points(&self.x, s, &starts, sweep.into_predictions());
-            match runs.get(k + 1) {
-                Some(next) => {
-                    self.compare_sweep = Some((k + 1, Sweep::new(all_windows(&next.session))));
-                }
-                None => self.predicted_at = now(),
-            }
-            if now() - start >= SLICE_MS {
-                return self.compare_sweep.is_some();
-            }
-        }
-        false
     }
 
     /// The compare panel: the three runs' losses and gradient flow overlaid, their
     /// predictions side by side, and a table of where each stands.
     fn compare_view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let Some(runs) = &self.compare else {
+        let Some(runs) = self.run.as_ref().and_then(|r| r.compare.as_ref()) else {
             return html! {
                 <div class="compare-bar">
                     <button id="compare" title={tr("compare.tip")} onclick={link.callback(|_| Msg::Compare(true))}>{ tr("compare.start") }</button>
@@ -570,7 +470,9 @@ impl App {
 
     /// Draws the compare panel's charts whose data changed.
     fn draw_compare(&self) {
-        let Some(runs) = &self.compare else { return };
+        let Some(runs) = self.run.as_ref().and_then(|r| r.compare.as_ref()) else {
+            return;
+        };
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
@@ -594,7 +496,7 @@ impl App {
                     label: cell_name(r.cell).to_string(),
                     norms: l,
                     dashed: false,
-                    colour: k,
+                    colour: COMPARE_COLOURS_FROM + k,
                 })
                 .collect();
             paint(&c, &key, |root| {
@@ -611,7 +513,7 @@ impl App {
                         label: format!("‖dL/dh_t‖ {}", cell_name(r.cell)),
                         norms,
                         dashed: false,
-                        colour: k,
+                        colour: COMPARE_COLOURS_FROM + k,
                     })
                 })
                 .collect();
@@ -623,7 +525,7 @@ impl App {
             "{}{}:{}",
             self.run_id,
             crate::i18n::current().tag(),
-            self.predicted_at
+            self.run.as_ref().map_or(0.0, Runner::predicted_at)
         );
         for (k, r) in runs.iter().enumerate() {
             let Some(c) = canvas(&format!("compare-pred-{k}")).filter(|c| stale(c, &pkey)) else {
@@ -644,8 +546,8 @@ impl App {
     ) -> PredictionView<'a> {
         let split = &s.dataset.split;
         PredictionView {
-            x: &self.x,
-            y: &self.y,
+            x: self.run.as_ref().map_or(&[][..], |r| &r.x),
+            y: self.run.as_ref().map_or(&[][..], |r| &r.y),
             train_end: split.train.end,
             validation_end: split.validation.end,
             prediction,
@@ -668,13 +570,13 @@ impl App {
     /// Heatmaps of every gate, h_t and c_t over time for the watched layer, direction and
     /// sample of the latest batch (see [`Watch`]), from the trace backprop used.
     fn cell_view(&self, ctx: &Context<Self>) -> Html {
-        let Some(s) = &self.session else {
+        let Some(s) = self.session() else {
             return html! {};
         };
         // Drawn from the start, before the first step's trace, so that step changes pixels,
         // not the page's layout.
         let trace = s.last_trace();
-        let saturation = self.saturation.unwrap_or(0.0);
+        let saturation = self.run.as_ref().and_then(|r| r.saturation).unwrap_or(0.0);
         let kind = s.config.cell;
         let watch = self.watch.within(trace);
         let layers = s.config.layers;
@@ -733,7 +635,6 @@ impl App {
             .collect();
         html! {
             <div class="cell-view">
-                { watch_row }
                 <p class="flow-readout" id="saturation" data-saturation={saturation.to_string()}
                     title={tr("cell.saturation_tip")}>
                     { trf("cell.saturation", &[("what", &watch.describe()), ("pct", &format!("{:.0}", saturation * 100.0))]) }
@@ -757,6 +658,7 @@ impl App {
                     }) }
                 </div>
                 { self.heat_readout() }
+                { watch_row }
             </div>
         }
     }
@@ -785,7 +687,7 @@ impl App {
         let d = drawn
             .get(k)?
             .as_ref()
-            .filter(|d| self.session.as_ref().map(|s| s.steps) == Some(d.step))?;
+            .filter(|d| self.session().map(|s| s.steps) == Some(d.step))?;
         let (col, unit) = d.grid.cell_at(x, y)?;
         Some(HeatHover {
             title: d.title.clone(),
@@ -797,18 +699,23 @@ impl App {
 
     /// One time step of the watched sample's first layer as equations with the trace's
     /// numbers, for a chosen unit; a scrubber over t and buttons to step.
-    fn step_through(&self, ctx: &Context<Self>) -> Html {
-        let Some(s) = &self.session else {
-            return html! {};
+    fn step_through(&self, ctx: &Context<Self>) -> (Html, Html) {
+        let Some(s) = self.session() else {
+            return (Html::default(), Html::default());
         };
         let trace = s.last_trace();
         let w = self.watch.within(trace);
-        let placeholder = html! {
-            <div class="step-through" id="step-through">
-                <div class="chart-options"><strong>{ tr("step.title") }</strong><span>{ tr("step.waiting") }</span></div>
-                <div class="cell-diagram-box"></div>
-            </div>
-        };
+        let placeholder = (
+            html! {
+                <div class="step-controls">
+                    <div class="chart-options"><strong>{ tr("step.title") }</strong><span>{ tr("step.waiting") }</span></div>
+                    <div class="cell-diagram-box"></div>
+                </div>
+            },
+            html! {
+                <div class="step-through" id="step-through"><p class="explain">{ tr("step.waiting") }</p></div>
+            },
+        );
         let Some(steps) = trace.layers.get(w.layer).and_then(|l| l.steps.get(w.dir)) else {
             return placeholder;
         };
@@ -854,10 +761,13 @@ impl App {
             w.sample,
             unit,
         );
-        let diagram = cell_svg(
+        let svg = cell_svg(
             kind,
             &CellValues {
-                x: x.first().copied().unwrap_or(f64::NAN),
+                feature: if unit < x.len() { unit } else { 0 },
+                x: x.get(if unit < x.len() { unit } else { 0 })
+                    .copied()
+                    .unwrap_or(f64::NAN),
                 features: x.len(),
                 h_prev: h_prev[unit],
                 c_prev: c_prev.as_ref().map(|c| c[unit]),
@@ -885,8 +795,8 @@ impl App {
             Ok(u) => Msg::StepThrough(t, u - 1),
             Err(m) => Msg::Invalid(trf("invalid.unit", &[("m", &m)])),
         });
-        html! {
-            <div class="step-through" id="step-through">
+        let diagram = html! {
+            <div class="step-controls">
                 <div class="chart-options">
                     <strong>{ tr("step.title") }</strong>
                     <button id="t-prev" title={tr("step.prev")} disabled={t == 0} onclick={link.callback(move |_| Msg::StepThrough(t.saturating_sub(1), unit))}>{ "◀" }</button>
@@ -900,8 +810,13 @@ impl App {
                     <input id="unit" type="number" min="1" max={hidden.to_string()} value={shown("unit", unit + 1)} onchange={on_unit} />
                 </div>
                 <div class="cell-diagram-box" id="cell-diagram" data-t={t.to_string()} data-unit={unit.to_string()}>
-                    { Html::from_html_unchecked(AttrValue::from(diagram)) }
+                    { Html::from_html_unchecked(AttrValue::from(svg)) }
                 </div>
+            </div>
+        };
+        let equations = html! {
+            <div class="step-through" id="step-through">
+                <p class="explain">{ trf("step.equations_of", &[("t", &(t + 1)), ("unit", &(unit + 1)), ("what", &w.describe())]) }</p>
                 <ol class="equations">
                     { for eqs.iter().map(|e| html! {
                         <li data-name={e.name.clone()} data-value={e.value.to_string()} data-recomputed={e.recomputed.to_string()}>
@@ -910,12 +825,13 @@ impl App {
                     }) }
                 </ol>
             </div>
-        }
+        };
+        (diagram, equations)
     }
 
     /// The key of the latest step's trace for the heatmaps (see [`Self::draw`]).
     fn heat_key(&self) -> Option<String> {
-        let s = self.session.as_ref()?;
+        let s = self.session()?;
         Some(format!(
             "{}{}:{}:{:?}",
             self.run_id,
@@ -929,7 +845,7 @@ impl App {
     fn stale_heatmap(&self) -> Option<(usize, HtmlCanvasElement, String)> {
         let key = self.heat_key()?;
         let document = web_sys::window()?.document()?;
-        let panels = heat_panels(self.session.as_ref()?.config.cell).len();
+        let panels = heat_panels(self.session()?.config.cell).len();
         (0..panels).find_map(|k| {
             let canvas = document
                 .get_element_by_id(&format!("heat-{k}"))?
@@ -959,7 +875,7 @@ impl App {
     /// watched layer, direction and sample, or an empty frame with a note before the run's
     /// first step.
     fn draw_heatmap_panel(&self, only: usize, canvas: &HtmlCanvasElement) {
-        let Some(s) = &self.session else { return };
+        let Some(s) = self.session() else { return };
         let kind = s.config.cell;
         let Some((title, what, scale)) = heat_panels(kind).into_iter().nth(only) else {
             return;
@@ -1035,18 +951,21 @@ impl App {
                     serde_json::to_string(n).unwrap_or_default()
                 })
         };
-        let (dh, dc) = self
+        let Some(run) = &self.run else {
+            return Html::default();
+        };
+        let (dh, dc) = run
             .flow
             .as_ref()
             .map_or((String::new(), String::new()), |f| {
                 (first(&f.dh_norm), first(&f.dc_norm))
             });
-        let clipped = self.clip_events.iter().filter(|&&c| c).count();
+        let clipped = run.clip_events.iter().filter(|&&c| c).count();
         html! {
             <div class="flow">
-                <p class="flow-readout" id="clip-readout" data-clipped={clipped.to_string()} data-of={self.clip_events.len().to_string()}
+                <p class="flow-readout" id="clip-readout" data-clipped={clipped.to_string()} data-of={run.clip_events.len().to_string()}
                     title={tr("flow.clip_tip")}>
-                    { trf("flow.clipped", &[("clipped", &clipped), ("n", &self.clip_events.len())]) }
+                    { trf("flow.clipped", &[("clipped", &clipped), ("n", &run.clip_events.len())]) }
                 </p>
                 <canvas id="flow-chart" ref={self.flow_ref.clone()} width="900" height="290" data-dh={dh} data-dc={dc}></canvas>
             </div>
@@ -1057,8 +976,7 @@ impl App {
     fn export(&self, what: Export) -> Result<(), String> {
         use crate::ui::files::{download_text, download_url};
         let s = self
-            .session
-            .as_ref()
+            .session()
             .ok_or_else(|| tr("export.no_run").to_string())?;
         let csv = "text/csv";
         let json = "application/json";
@@ -1099,164 +1017,10 @@ impl App {
         }
     }
 
-    /// Starts a prediction over the whole series with the current model; the next frames
-    /// work on it (see [`Self::train_slice`]), not the task that asked for it, which may
-    /// already hold a training slice or a rebuilt page.
-    fn refresh_prediction(&mut self) {
-        let Some(s) = &self.session else { return };
-        self.predicting = Some((Sweep::new(all_windows(s)), now()));
-    }
-
-    /// Works on the prediction under way until `start + SLICE_MS`; shows it when done.
-    fn advance_prediction(&mut self, start: f64) {
-        let (Some(s), Some((sweep, _))) = (&self.session, &mut self.predicting) else {
-            self.predicting = None;
-            return;
-        };
-        if !sweep.advance(s, &mut || now() - start < SLICE_MS) {
-            return;
-        }
-        let Some((sweep, began)) = self.predicting.take() else {
-            return;
-        };
-        let starts = sweep.starts().to_vec();
-        let mut pred = sweep.into_predictions();
-        let (nt, nv) = (s.dataset.train.len(), s.dataset.validation.len());
-        self.forecast_error = None;
-        if self.recursive {
-            // The test segment from its first window alone, predictions fed back.
-            let c = &s.net.config;
-            let per_step = (c.cell.gates().len()
-                * c.hidden_size
-                * (c.hidden_size + c.input_size)
-                * c.layers
-                * c.directions()) as f64;
-            let work = (s.dataset.test.len() * s.dataset.task.window()) as f64 * per_step;
-            let forecast = if work > RECURSIVE_MAX_WORK {
-                Err(trf(
-                    "forecast.too_long",
-                    &[
-                        ("n", &s.dataset.test.len()),
-                        ("w", &s.dataset.task.window()),
-                    ],
-                ))
-            } else {
-                s.recursive_forecast(&s.dataset.test)
-            };
-            match forecast {
-                Ok(f) => pred[nt + nv..].copy_from_slice(&f),
-                Err(e) => self.forecast_error = Some(e),
-            }
-        }
-        self.scores = [
-            s.metrics(&s.dataset.validation, &pred[nt..nt + nv]),
-            s.metrics(&s.dataset.test, &pred[nt + nv..]),
-        ];
-        self.prediction = chart_points(&self.x, s, &starts, pred);
-        self.predicted_at = now();
-        self.predict_ms = self.predicted_at - began;
-    }
-
-    /// One animation frame's work, at most SLICE_MS of it: the prediction under way if any,
-    /// else a new prediction when one is due (and no step is half done), else training.
-    /// A step longer than a slice continues in the next frame. `one`: the Step button's
-    /// single step; the prediction is refreshed when it finishes.
-    fn train_slice(&mut self, one: bool) {
-        let start = now();
-        if self.compare.is_some() {
-            self.compare_slice(start, one);
-            return;
-        }
-        if self.predicting.is_some() {
-            self.advance_prediction(start);
-            return;
-        }
-        let between_steps = self
-            .session
-            .as_ref()
-            .is_some_and(|s| s.step_progress().is_none());
-        let every = PREDICTION_EVERY_MS.max(2.0 * self.predict_ms);
-        if !one && between_steps && start - self.predicted_at > every {
-            self.refresh_prediction();
-            return;
-        }
-        let Some(s) = &mut self.session else { return };
-        let mut trained = 0;
-        // A step finished without diverging: its trace is the one the views show.
-        let mut finished = false;
-        loop {
-            let call = now();
-            let report = s.step_within(&mut || now() - start < SLICE_MS);
-            self.step_work += now() - call;
-            let Some(r) = report else { break };
-            self.step_ms = std::mem::take(&mut self.step_work);
-            trained += 1;
-            self.clip_events.push_back(r.clip.clipped);
-            if self.clip_events.len() > CLIP_WINDOW {
-                self.clip_events.pop_front();
-            }
-            if r.diverged {
-                self.diverged_at = Some(r.step);
-                self.playing = false;
-                self.steps_to_do = 0;
-                break;
-            }
-            self.last_loss = Some(r.loss);
-            self.flow = Some(r.flow);
-            finished = true;
-            if let Some(lr) = r.lr_reduced {
-                self.notice = Some(trf(
-                    "notice.lr_halved",
-                    &[("lr", &lr), ("patience", &PLATEAU_PATIENCE)],
-                ));
-            }
-            if r.stop {
-                self.playing = false;
-                self.notice = Some(trf(
-                    "notice.early_stop",
-                    &[
-                        ("epoch", &r.epoch),
-                        ("patience", &STOP_PATIENCE),
-                        ("best", &s.best_epoch()),
-                    ],
-                ));
-                break;
-            }
-            if one {
-                self.steps_to_do = self.steps_to_do.saturating_sub(1);
-            }
-            let frame_full = self.steps_per_frame.is_some_and(|n| trained >= n);
-            // Stop between steps when the next would not fit: then the page shows the trace
-            // of a finished step, and a long step starts at the top of a frame.
-            if (one && self.steps_to_do == 0)
-                || frame_full
-                || now() - start + self.step_ms > SLICE_MS
-            {
-                break;
-            }
-        }
-        if finished {
-            // Once per frame, for the latest trace only: it reads every gate value of it.
-            self.saturation = Some(s.last_trace().saturation(s.config.cell));
-        }
-        // Steps per second since the last mark, once half a second and a step have passed
-        // (a slow step, or a prediction pass in between, counts in the time), and when the
-        // steps asked for with Step or Epoch are done.
-        let t = now();
-        let queue_done = one && trained > 0 && self.steps_to_do == 0;
-        if (t - self.rate_mark.0 > 500.0 || queue_done) && s.steps > self.rate_mark.1 {
-            self.rate = (s.steps - self.rate_mark.1) as f64 / ((t - self.rate_mark.0) / 1000.0);
-            self.rate_mark = (t, s.steps);
-        }
-        if queue_done {
-            self.refresh_prediction();
-        }
-    }
-
     /// Moves the playing step-through on by one time step when it is due: a whole window
     /// plays in about 4 s (from 40 to 400 ms a step), then starts again.
     fn advance_t(&mut self) {
-        let (Some(since), Some(s)) = (self.t_playing, &self.session) else {
+        let (Some(since), Some(s)) = (self.t_playing, self.session()) else {
             return;
         };
         let steps = s.dataset.task.window().max(1);
@@ -1269,10 +1033,7 @@ impl App {
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
-        if self.playing
-            || self.steps_to_do > 0
-            || self.predicting.is_some()
-            || self.compare_sweep.is_some()
+        if self.run.as_ref().is_some_and(Runner::busy)
             || self.t_playing.is_some()
             || self.charts_due.get()
             || self.render_due
@@ -1290,7 +1051,7 @@ impl App {
     /// A hint when the run is not learning: large unnormalised inputs (the notes' failure),
     /// or a loss that has not halved after 300 steps.
     fn not_learning(&self) -> Option<Hint> {
-        let s = self.session.as_ref()?;
+        let s = self.session()?;
         let largest = s
             .dataset
             .x
@@ -1300,7 +1061,7 @@ impl App {
         let flat = s.steps > 300
             && s.history
                 .first()
-                .zip(self.last_loss)
+                .zip(self.run.as_ref()?.last_loss)
                 .is_some_and(|(f, l)| l > 0.5 * f.train_loss);
         if self.settings.scaling == Scaling::None && largest > 10.0 {
             Some(Hint::LargeInputs(largest))
@@ -1315,7 +1076,8 @@ impl App {
     /// key of what it shows in `data-drawn`, so a canvas the view re-created is drawn again),
     /// then, if this frame has time left, the next heatmap behind the latest trace.
     fn draw(&self) {
-        let Some(s) = &self.session else { return };
+        let Some(r) = &self.run else { return };
+        let s = &r.session;
         let start = now();
         // A new run or a new language: every chart is redrawn.
         let run = format!("{}{}", self.run_id, crate::i18n::current().tag());
@@ -1333,16 +1095,16 @@ impl App {
         };
         self.charts_due.set(false);
         if let Some(canvas) = self.prediction_ref.cast::<HtmlCanvasElement>() {
-            let key = format!("{run}:{}", self.predicted_at);
+            let key = format!("{run}:{}", r.predicted_at());
             if turn(stale(&canvas, &key)) {
                 let title = trf("chart.prediction", &[("target", &s.dataset.target_name)]);
-                let view = self.prediction_view(s, &self.prediction);
+                let view = self.prediction_view(s, &r.prediction);
                 paint(&canvas, &key, |root| draw_prediction(root, &view, &title));
             }
         }
         if let Some(canvas) = self.flow_ref.cast::<HtmlCanvasElement>() {
             // Before the run's first step: an empty chart that says so.
-            let key = format!("{run}:{}:{}", s.steps, self.flow.is_some());
+            let key = format!("{run}:{}:{}", s.steps, r.flow.is_some());
             if turn(stale(&canvas, &key)) {
                 let dirs = if s.config.bidirectional { 2 } else { 1 };
                 let name = |l: usize, d: usize| {
@@ -1356,7 +1118,7 @@ impl App {
                 };
                 let mut lines = Vec::new();
                 let empty = GradientFlow::default();
-                let flow = self.flow.as_ref().unwrap_or(&empty);
+                let flow = r.flow.as_ref().unwrap_or(&empty);
                 for l in 0..flow.dh_norm.len() {
                     for d in 0..dirs.min(flow.dh_norm[l].len()) {
                         lines.push(FlowLine {
@@ -1378,7 +1140,7 @@ impl App {
                 paint(&canvas, &key, |root| {
                     draw_gradient_flow(root, &lines, tr("chart.flow"))
                 });
-                let step = if self.flow.is_some() { s.steps } else { 0 };
+                let step = if r.flow.is_some() { s.steps } else { 0 };
                 let _ = canvas.set_attribute("data-step", &step.to_string());
             }
         }
@@ -1598,7 +1360,12 @@ impl App {
     /// The first training window exactly as the network receives it (after normalisation):
     /// one row per step, one column per feature, and the target it is trained to predict.
     fn window_preview(&self) -> Html {
-        let Some(s) = self.session.as_ref().filter(|_| self.on_csv) else {
+        // The windows of the run that trains, only while it was built from the file shown.
+        let shown = self.csv.as_ref().map(|c| c.file);
+        let Some(s) = self
+            .session()
+            .filter(|_| self.on_csv && self.trained_file == shown)
+        else {
             return Html::default();
         };
         let Some(&start) = s.dataset.train.first() else {
@@ -1633,6 +1400,17 @@ impl App {
             </div>
         }
     }
+}
+
+/// A list's choices with `current` among them: a value the run uses that the list lacks (a
+/// lesson's own learning rate, a link's batch size) is shown in its place, not replaced.
+fn with_value(list: &[f64], current: f64) -> Vec<f64> {
+    let mut all = list.to_vec();
+    if !all.contains(&current) {
+        all.push(current);
+        all.sort_by(f64::total_cmp);
+    }
+    all
 }
 
 /// A number input's value as a whole number in [lo, hi], or what is wrong with it.
@@ -1704,10 +1482,11 @@ impl Component for App {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
-                    let target = e
+                    let tag = e
                         .target()
-                        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
-                    let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                        .map(|el| el.tag_name())
+                        .unwrap_or_default();
                     // Typing, and the browser's own shortcuts (Ctrl+R, Ctrl+E), are not ours.
                     if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA")
                         || e.ctrl_key()
@@ -1717,12 +1496,10 @@ impl Component for App {
                         return;
                     }
                     match e.key().as_str() {
-                        " " => {
+                        // Space presses a focused button (or opens a summary, follows a link):
+                        // keys go to the focused control first; elsewhere it is play/pause.
+                        " " if !matches!(tag.as_str(), "BUTTON" | "SUMMARY" | "A" | "LABEL") => {
                             e.prevent_default();
-                            // A focused button would also "click" on key-up: Space means play/pause.
-                            if let Some(el) = target.filter(|_| tag == "BUTTON") {
-                                let _ = el.blur();
-                            }
                             link.send_message(Msg::TogglePlay);
                         }
                         "ArrowRight" => link.send_message(Msg::Step),
@@ -1745,20 +1522,11 @@ impl Component for App {
             on_csv: false,
             x_labels: None,
             settings,
-            x: Vec::new(),
-            y: Vec::new(),
-            session: None,
+            run: None,
             error: None,
             notice: None,
-            playing: false,
             frame: None,
             _keys: keys,
-            diverged_at: None,
-            last_loss: None,
-            rate: 0.0,
-            rate_mark: (now(), 0),
-            prediction: Vec::new(),
-            scores: [None, None],
             signal: SignalParams {
                 points: 1000,
                 x_end: 50.0,
@@ -1766,15 +1534,9 @@ impl Component for App {
                 ..SignalParams::default()
             },
             loss_scale: LossScale::Log,
-            steps_per_frame: None,
-            recursive: false,
-            forecast_error: None,
-            flow: None,
-            clip_events: std::collections::VecDeque::new(),
             flow_ref: NodeRef::default(),
             run_id: 0,
             charts_due: std::cell::Cell::new(false),
-            saturation: None,
             render_due: false,
             heat_drawn: std::cell::RefCell::new(Vec::new()),
             heat_hover: None,
@@ -1782,14 +1544,10 @@ impl Component for App {
             step_unit: 0,
             t_playing: None,
             watch: Watch::default(),
-            compare: None,
-            compare_sweep: None,
-            predicted_at: 0.0,
-            predict_ms: 0.0,
-            predicting: None,
-            steps_to_do: 0,
-            step_work: 0.0,
-            step_ms: 0.0,
+            tab: Tab::Flow,
+            controls_key: 0,
+            files_loaded: 0,
+            trained_file: None,
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
         };
@@ -1799,7 +1557,9 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let model_change = |app: &mut App, what: &str| {
-            app.playing = false;
+            if let Some(run) = &mut app.run {
+                run.pause(now());
+            }
             app.restart(Some(trf("notice.reset", &[("what", &what)])));
         };
         match msg {
@@ -1824,7 +1584,12 @@ impl Component for App {
                 match parsed {
                     Ok((bytes, table)) => match CsvChoice::default_for(&table) {
                         Some(choice) => {
+                            self.files_loaded += 1;
+                            // A message belongs to the action that raised it: the last file's
+                            // or last run's error goes with the new file.
+                            self.error = None;
                             self.csv = Some(CsvState {
+                                file: self.files_loaded,
                                 name,
                                 bytes,
                                 table,
@@ -1924,15 +1689,10 @@ impl Component for App {
                     self.schedule(ctx);
                     return true;
                 }
-                if self.playing
-                    || self.steps_to_do > 0
-                    || self.predicting.is_some()
-                    || self.compare_sweep.is_some()
-                {
-                    let before = self.session.as_ref().map_or(0, |s| s.steps);
-                    self.train_slice(self.steps_to_do > 0);
-                    let finished = self.session.as_ref().map_or(0, |s| s.steps) > before;
-                    if finished && self.step_ms > SLICE_MS {
+                if let Some(run) = &mut self.run {
+                    let report = run.frame(&mut now);
+                    self.tell(&report.events);
+                    if report.long_step_done {
                         self.render_due = true;
                         self.schedule(ctx);
                         return false;
@@ -1941,7 +1701,11 @@ impl Component for App {
                 self.advance_t();
             }
             Msg::LossScale(scale) => self.loss_scale = scale,
-            Msg::Speed(n) => self.steps_per_frame = n,
+            Msg::Speed(n) => {
+                if let Some(run) = &mut self.run {
+                    run.steps_per_frame = n;
+                }
+            }
             Msg::StepThrough(t, unit) => {
                 self.step_t = t;
                 self.step_unit = unit;
@@ -1954,18 +1718,22 @@ impl Component for App {
             Msg::WatchLayer(layer) => self.watch.layer = layer,
             Msg::WatchDir(dir) => self.watch.dir = dir,
             Msg::WatchSample(sample) => self.watch.sample = sample,
+            Msg::Tab(tab) => self.tab = tab,
             Msg::Compare(on) => {
-                self.playing = false;
-                self.compare = None;
-                self.compare_sweep = None;
-                if on {
-                    match self.compare_runs() {
-                        Ok(runs) => {
-                            self.compare = Some(runs);
-                            self.notice = Some(tr("compare.started").to_string());
-                        }
-                        Err(e) => self.error = Some(trf("error.setup", &[("e", &e)])),
+                let runs = match on.then(|| self.compare_runs()) {
+                    Some(Ok(runs)) => {
+                        self.notice = Some(tr("compare.started").to_string());
+                        self.tab = Tab::Compare;
+                        Some(runs)
                     }
+                    Some(Err(e)) => {
+                        self.error = Some(trf("error.setup", &[("e", &e)]));
+                        None
+                    }
+                    None => None,
+                };
+                if let Some(run) = &mut self.run {
+                    run.set_compare(runs, now());
                 }
             }
             Msg::PlayT => {
@@ -1989,8 +1757,9 @@ impl Component for App {
                 self.step_unit = h.unit;
             }
             Msg::Recursive(on) => {
-                self.recursive = on;
-                self.refresh_prediction();
+                if let Some(run) = &mut self.run {
+                    run.set_recursive(on, now());
+                }
             }
             Msg::Shape(shape, what) => {
                 self.settings.shape = shape;
@@ -2000,8 +1769,8 @@ impl Component for App {
                 // Callbacks change how training continues, not the model: no reset.
                 self.settings.schedule = schedule;
                 self.running.settings.schedule = schedule;
-                if let Some(s) = &mut self.session {
-                    s.config.schedule = schedule;
+                if let Some(run) = &mut self.run {
+                    run.session.config.schedule = schedule;
                 }
                 self.save_link();
             }
@@ -2011,42 +1780,19 @@ impl Component for App {
                 }
             }
             Msg::TogglePlay => {
-                if self.playing {
-                    // Pausing: report the speed over the stretch just trained.
-                    let (t, steps) = (now(), self.session.as_ref().map_or(0, |s| s.steps));
-                    if t - self.rate_mark.0 > 100.0 && steps > self.rate_mark.1 {
-                        self.rate =
-                            (steps - self.rate_mark.1) as f64 / ((t - self.rate_mark.0) / 1000.0);
+                if let Some(run) = &mut self.run {
+                    run.toggle_play(now());
+                    if run.playing() {
+                        self.notice = None;
                     }
-                    // The chart and scores show the model as it is now, not as it was at the
-                    // last timed refresh (a short run may have had none since its start).
-                    if self.compare.is_some() {
-                        self.refresh_compare_predictions();
-                    } else {
-                        self.refresh_prediction();
-                    }
-                }
-                self.playing = !self.playing && self.session.is_some();
-                if self.playing {
-                    self.notice = None;
-                    self.rate_mark = (now(), self.session.as_ref().map_or(0, |s| s.steps));
                 }
             }
             Msg::Step | Msg::StepEpoch => {
-                self.playing = false;
                 // Each press adds its steps to those asked for; a long step, or several
                 // presses, go on over the next frames.
-                if let Some(s) = &self.session {
-                    if self.steps_to_do == 0 {
-                        // Steps/s then measures these steps, not the idle time before them.
-                        self.rate_mark = (now(), s.steps);
-                    }
-                    self.steps_to_do += match msg {
-                        Msg::StepEpoch => s.steps_to_end_of_epoch(self.steps_to_do as u64) as usize,
-                        _ => 1,
-                    };
+                if let Some(run) = &mut self.run {
+                    run.queue_steps(matches!(msg, Msg::StepEpoch), &mut now);
                 }
-                self.train_slice(true);
             }
             Msg::Reset => model_change(self, tr("notice.reset_button")),
             Msg::Lesson(l) => {
@@ -2073,18 +1819,12 @@ impl Component for App {
             }
             Msg::Optimizer(o) => {
                 self.settings.optimizer = o;
-                let name = OPTIMIZERS
-                    .iter()
-                    .find(|(_, k)| *k == o)
-                    .map_or("?", |(n, _)| tr(n));
+                let name = key_of(&OPTIMIZERS, &o).map_or(tr("settings.other"), tr);
                 model_change(self, &trf("notice.optimiser", &[("name", &name)]));
             }
             Msg::Clipping(c) => {
                 self.settings.clip = c;
-                let name = CLIPS
-                    .iter()
-                    .find(|(_, k)| *k == c)
-                    .map_or("?", |(n, _)| tr(n));
+                let name = key_of(&CLIPS, &c).map_or(tr("settings.other"), tr);
                 model_change(self, &trf("notice.clip", &[("name", &name)]));
             }
             Msg::Scaling(sc) => {
@@ -2094,7 +1834,7 @@ impl Component for App {
             Msg::Normalise => {
                 self.settings.scaling = Scaling::ZScore;
                 model_change(self, tr("notice.normalised"));
-                self.playing = true;
+                self.play();
             }
             Msg::LowerLearningRate => {
                 self.settings.learning_rate /= 10.0;
@@ -2106,7 +1846,7 @@ impl Component for App {
             Msg::ClipGradients => {
                 self.settings.clip = FIX_CLIP;
                 model_change(self, tr("notice.clipped"));
-                self.playing = true;
+                self.play();
             }
         }
         self.schedule(ctx);
@@ -2127,12 +1867,15 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let s = self.session.as_ref();
+        let run = self.run.as_ref();
+        let s = self.session();
+        let (diagram, equations) = self.step_through(ctx);
+        let playing = run.is_some_and(Runner::playing);
+        let last_loss = run.and_then(|r| r.last_loss);
+        let rate = run.map_or(0.0, Runner::rate);
         let steps = s.map_or(0, |s| s.steps);
         // Shown for steps that span frames (for short ones it would only flicker).
-        let step_progress = s
-            .and_then(|s| s.step_progress())
-            .filter(|_| self.step_ms > SLICE_MS);
+        let step_progress = run.and_then(Runner::long_step_progress);
         let epoch = s.map_or(0, |s| s.epoch);
         let val = s.and_then(|s| s.history.iter().rev().find_map(|h| h.validation_loss));
         let fmt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.5}"));
@@ -2206,11 +1949,14 @@ impl Component for App {
                     </label>
                 </header>
                 <main class="layout">
-                    <section class="panel controls" aria-label={tr("aria.controls")}>
+                    <section class="panel controls" aria-label={tr("aria.controls")} key={self.controls_key.to_string()}>
                         <h2>{ tr("lesson.heading") }</h2>
-                        <select id="lesson" aria-label={tr("lesson.heading")} onchange={on_lesson}>
+                        <select id="lesson" ~value={if self.on_csv { "csv".to_string() } else { format!("{:?}", self.lesson) }} aria-label={tr("lesson.heading")} onchange={on_lesson}>
+                            if self.on_csv {
+                                <option value="csv" selected=true disabled=true>{ tr("lesson.own_data") }</option>
+                            }
                             { for Lesson::ALL.iter().map(|l| html! {
-                                <option value={format!("{l:?}")} selected={*l == self.lesson}>{ l.title() }</option>
+                                <option value={format!("{l:?}")} selected={!self.on_csv && *l == self.lesson}>{ l.title() }</option>
                             }) }
                         </select>
                         if self.on_csv {
@@ -2221,7 +1967,7 @@ impl Component for App {
                         { self.csv_panel(ctx) }
                         <h2>{ tr("model.heading") }</h2>
                         <label for="cell" title={tr("model.cell_tip")}>{ tr("model.cell") }</label>
-                        <select id="cell" onchange={on_cell}>
+                        <select id="cell" ~value={self.settings.cell.name()} onchange={on_cell}>
                             { for CellKind::ALL.iter().map(|c| html! {
                                 <option value={c.name()} selected={*c == self.settings.cell}>{ cell_name(*c) }</option>
                             }) }
@@ -2242,45 +1988,51 @@ impl Component for App {
                             { tr("model.bidirectional") }
                         </label>
                         <label for="dropout" title={tr("model.dropout_tip")}>{ tr("model.dropout") }</label>
-                        <select id="dropout" onchange={link.batch_callback(move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Msg::Shape(Shape { dropout: d, ..shape }, "notice.dropout")))}>
-                            { for [0.0, 0.1, 0.2, 0.3, 0.5].iter().map(|d| html! { <option value={d.to_string()} selected={(*d - shape.dropout).abs() < 1e-12}>{ d.to_string() }</option> }) }
+                        <select id="dropout" ~value={shape.dropout.to_string()} onchange={link.batch_callback(move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Msg::Shape(Shape { dropout: d, ..shape }, "notice.dropout")))}>
+                            { for with_value(&DROPOUTS, shape.dropout).into_iter().map(|d| html! { <option value={d.to_string()} selected={d == shape.dropout}>{ d.to_string() }</option> }) }
                         </select>
                         <label for="init" title={tr("model.init_tip")}>{ tr("model.init") }</label>
-                        <select id="init" onchange={link.callback(move |e: Event| {
+                        <select id="init" ~value={key_of(&INITS, &shape.init).unwrap_or_default()} onchange={link.callback(move |e: Event| {
                             let v = select_value(&e);
-                            let init = INITS.iter().find(|(n, _)| *n == v).map_or(Scheme::PyTorch, |(_, s)| *s);
+                            let init = value_of(&INITS, &v).unwrap_or(shape.init);
                             Msg::Shape(Shape { init, ..shape }, "notice.init")
                         })}>
                             { for INITS.iter().map(|(n, s)| html! { <option value={*n} selected={*s == shape.init}>{ tr(n) }</option> }) }
                         </select>
                         <h2>{ tr("training.heading") }</h2>
                         <label for="optimizer" title={tr("training.optimiser_tip")}>{ tr("training.optimiser") }</label>
-                        <select id="optimizer" onchange={link.callback(|e: Event| {
+                        <select id="optimizer" ~value={key_of(&OPTIMIZERS, &self.settings.optimizer).unwrap_or_default()} onchange={link.callback(|e: Event| {
                             let v = select_value(&e);
-                            Msg::Optimizer(OPTIMIZERS.iter().find(|(n, _)| *n == v).map_or(OptimizerKind::ADAM, |(_, k)| *k))
+                            Msg::Optimizer(value_of(&OPTIMIZERS, &v).unwrap_or(OptimizerKind::ADAM))
                         })}>
+                            if key_of(&OPTIMIZERS, &self.settings.optimizer).is_none() {
+                                <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
+                            }
                             { for OPTIMIZERS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.optimizer}>{ tr(n) }</option> }) }
                         </select>
                         <label for="batch" title={tr("training.batch_tip")}>{ tr("training.batch") }</label>
-                        <select id="batch" onchange={link.callback(move |e: Event| Msg::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch"))}>
+                        <select id="batch" ~value={shape.batch_size.map_or("lesson".to_string(), |b| b.to_string())} onchange={link.callback(move |e: Event| Msg::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch"))}>
                             <option value="lesson" selected={shape.batch_size.is_none()}>{ tr("training.batch_lesson") }</option>
-                            { for [8usize, 16, 32, 64, 128].iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size == Some(*b)}>{ b.to_string() }</option> }) }
+                            { for with_value(&BATCH_SIZES.map(|b| b as f64), shape.batch_size.map_or(8.0, |b| b as f64)).into_iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size.map(|s| s as f64) == Some(b)}>{ b.to_string() }</option> }) }
                         </select>
                         <label for="lr" title={tr("training.lr_tip")}>{ tr("training.lr") }</label>
-                        <select id="lr" onchange={on_lr}>
-                            { for LEARNING_RATES.iter().map(|lr| html! {
-                                <option value={lr.to_string()} selected={(*lr - self.settings.learning_rate).abs() < 1e-12}>{ lr.to_string() }</option>
+                        <select id="lr" ~value={self.settings.learning_rate.to_string()} onchange={on_lr}>
+                            { for with_value(&LEARNING_RATES, self.settings.learning_rate).into_iter().map(|lr| html! {
+                                <option value={lr.to_string()} selected={lr == self.settings.learning_rate}>{ lr.to_string() }</option>
                             }) }
                         </select>
                         <label for="clip" title={tr("training.clip_tip")}>{ tr("training.clip") }</label>
-                        <select id="clip" onchange={link.callback(|e: Event| {
+                        <select id="clip" ~value={key_of(&CLIPS, &self.settings.clip).unwrap_or_default()} onchange={link.callback(|e: Event| {
                             let v = select_value(&e);
-                            Msg::Clipping(CLIPS.iter().find(|(n, _)| *n == v).map_or(Clip::Off, |(_, k)| *k))
+                            Msg::Clipping(value_of(&CLIPS, &v).unwrap_or(Clip::Off))
                         })}>
+                            if key_of(&CLIPS, &self.settings.clip).is_none() {
+                                <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
+                            }
                             { for CLIPS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.clip}>{ tr(n) }</option> }) }
                         </select>
                         <label for="scaling" title={tr("training.scaling_tip")}>{ tr("training.scaling") }</label>
-                        <select id="scaling" onchange={on_scaling}>
+                        <select id="scaling" ~value={self.settings.scaling.label()} onchange={on_scaling}>
                             { for Scaling::ALL.iter().map(|sc| html! {
                                 <option value={sc.label()} selected={*sc == self.settings.scaling}>{ scaling_name(*sc) }</option>
                             }) }
@@ -2300,29 +2052,31 @@ impl Component for App {
                         <div class="runbar">
                         <div class="buttons">
                             <button id="play" class="primary" title={tr("run.play_tip")} onclick={link.callback(|_| Msg::TogglePlay)}>
-                                { if self.playing { tr("pause") } else { tr("play") } }
+                                { if playing { tr("pause") } else { tr("play") } }
                             </button>
                             <button id="step" title={tr("run.step_tip")} onclick={link.callback(|_| Msg::Step)}>{ tr("run.step") }</button>
                             <button id="step-epoch" title={tr("run.epoch_tip")} onclick={link.callback(|_| Msg::StepEpoch)}>{ tr("run.epoch") }</button>
                             <button id="reset" title={tr("run.reset_tip")} onclick={link.callback(|_| Msg::Reset)}>{ tr("run.reset") }</button>
                         </div>
                         <dl class="stats" id="stats" data-steps={steps.to_string()} data-epoch={epoch.to_string()}
-                            data-loss={self.last_loss.map_or(String::new(), |l| l.to_string())}
+                            data-cell={s.map_or("", |s| s.config.cell.name())}
+                            data-lr={s.map_or(String::new(), |s| s.config.learning_rate.to_string())}
+                            data-batch={s.map_or(String::new(), |s| s.config.batch_size.to_string())}
+                            data-loss={last_loss.map_or(String::new(), |l| l.to_string())}
                             data-val-loss={val.map_or(String::new(), |l| l.to_string())}>
                             <dt>{ tr("stats.step") }</dt><dd>{ steps }<span class="step-progress" id="step-progress" data-progress={step_progress.map_or(String::new(), |p| p.to_string())}
                                 title={tr("stats.progress_tip")}>{ step_progress.map_or(String::new(), |p| format!(" +{:.0}%", p * 100.0)) }</span></dd>
                             <dt>{ tr("stats.epoch") }</dt><dd>{ epoch }</dd>
-                            <dt>{ tr("stats.train_loss") }</dt><dd>{ fmt(self.last_loss) }</dd>
+                            <dt>{ tr("stats.train_loss") }</dt><dd>{ fmt(last_loss) }</dd>
                             <dt>{ tr("stats.val_loss") }</dt><dd>{ fmt(val) }</dd>
-                            <dt>{ tr("stats.rate") }</dt><dd id="rate" data-rate={self.rate.to_string()}>{ if self.rate < 10.0 { format!("{:.2}", self.rate) } else { format!("{:.0}", self.rate) } }</dd>
+                            <dt>{ tr("stats.rate") }</dt><dd id="rate" data-rate={rate.to_string()}>{ if rate < 10.0 { format!("{rate:.2}") } else { format!("{rate:.0}") } }</dd>
                         </dl>
-                        { scores_table(&self.scores) }
+                        { scores_table(run.map_or(&[None, None], |r| &r.scores), s.is_some_and(|s| matches!(s.dataset.y, crate::data::frame::TargetData::Classes { .. }))) }
                         </div>
                         if let Some(e) = &self.error {
                             <div class="banner error" role="alert">{ e }</div>
                         }
-                        { self.compare_view(ctx) }
-                        if let Some(step) = self.diverged_at {
+                        if let Some(step) = run.and_then(|r| r.diverged_at) {
                             <div class="banner error" role="alert" id="diverged">
                                 <strong>{ trf("diverged.title", &[("step", &step)]) }</strong>
                                 { tr("diverged.text") }
@@ -2334,14 +2088,16 @@ impl Component for App {
                         if let Some(n) = &self.notice {
                             <div class="banner info" role="status">{ n }</div>
                         }
+                        <div class="story">
+                        <div class="story-main">
                         <canvas id="prediction-chart" ref={self.prediction_ref.clone()} width="900" height="360"></canvas>
                         <div class="chart-options">
                             <label for="test-mode" title={tr("options.test_tip")}>{ tr("options.test") }</label>
                             <select id="test-mode" onchange={link.callback(|e: Event| Msg::Recursive(select_value(&e) == "recursive"))}>
-                                <option value="one-step" selected={!self.recursive}>{ tr("options.one_step") }</option>
-                                <option value="recursive" selected={self.recursive}>{ tr("options.recursive") }</option>
+                                <option value="one-step" selected={!run.is_some_and(Runner::recursive)}>{ tr("options.one_step") }</option>
+                                <option value="recursive" selected={run.is_some_and(Runner::recursive)}>{ tr("options.recursive") }</option>
                             </select>
-                            if let Some(e) = &self.forecast_error {
+                            if let Some(e) = run.and_then(|r| r.forecast_error.as_ref()) {
                                 <span class="warn" role="status">{ trf("options.forecast_failed", &[("e", e)]) }</span>
                             }
                             <label for="loss-scale" title={tr("options.loss_tip")}>{ tr("options.loss") }</label>
@@ -2351,16 +2107,35 @@ impl Component for App {
                             </select>
                             <label for="speed" title={tr("options.speed_tip")}>{ tr("options.speed") }</label>
                             <select id="speed" onchange={link.callback(|e: Event| Msg::Speed(select_value(&e).parse().ok()))}>
-                                <option value="1" selected={self.steps_per_frame == Some(1)}>{ tr("options.one_per_frame") }</option>
-                                <option value="10" selected={self.steps_per_frame == Some(10)}>{ tr("options.ten_per_frame") }</option>
-                                <option value="max" selected={self.steps_per_frame.is_none()}>{ tr("options.fastest") }</option>
+                                <option value="1" selected={run.is_some_and(|r| r.steps_per_frame == Some(1))}>{ tr("options.one_per_frame") }</option>
+                                <option value="10" selected={run.is_some_and(|r| r.steps_per_frame == Some(10))}>{ tr("options.ten_per_frame") }</option>
+                                <option value="max" selected={run.is_none_or(|r| r.steps_per_frame.is_none())}>{ tr("options.fastest") }</option>
                             </select>
                             <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &s.map_or(self.settings.learning_rate, |s| s.learning_rate()))]) }</span>
                         </div>
                         <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="240"></canvas>
-                        { self.flow_view() }
-                        { self.cell_view(ctx) }
-                        { self.step_through(ctx) }
+                        </div>
+                        <div class="story-cell">
+                            { diagram }
+                            { self.cell_view(ctx) }
+                        </div>
+                        </div>
+                        <div class="tabs" role="tablist" aria-label={tr("tab.aria")}>
+                            { for Tab::ALL.iter().map(|&t| html! {
+                                <button role="tab" id={format!("tab-{}", t.id())} aria-controls={format!("panel-{}", t.id())}
+                                    aria-selected={(t == self.tab).to_string()} tabindex={if t == self.tab { "0" } else { "-1" }}
+                                    onclick={link.callback(move |_| Msg::Tab(t))}>{ tr(t.key()) }</button>
+                            }) }
+                        </div>
+                        <div role="tabpanel" class="tab-panel" id="panel-flow" aria-labelledby="tab-flow" hidden={self.tab != Tab::Flow}>
+                            { self.flow_view() }
+                        </div>
+                        <div role="tabpanel" class="tab-panel" id="panel-equations" aria-labelledby="tab-equations" hidden={self.tab != Tab::Equations}>
+                            { equations }
+                        </div>
+                        <div role="tabpanel" class="tab-panel" id="panel-compare" aria-labelledby="tab-compare" hidden={self.tab != Tab::Compare}>
+                            { self.compare_view(ctx) }
+                        </div>
                         <div class="exports" role="group" aria-label={tr("export.aria")}>
                             <span>{ tr("export.label") }</span>
                             <button id="export-weights" title={tr("export.weights_tip")} onclick={link.callback(|_| Msg::Export(Export::Weights))}>{ tr("export.weights") }</button>
@@ -2384,35 +2159,6 @@ const COMPARED: [CellKind; 3] = [
     CellKind::Lstm(LstmVariant::Standard),
     CellKind::Gru,
 ];
-
-/// Each window's prediction at the x of the row it predicts, for the prediction charts.
-fn chart_points(x: &[f64], s: &Session, starts: &[usize], predicted: Vec<f64>) -> Vec<(f64, f64)> {
-    starts
-        .iter()
-        .zip(predicted)
-        .map(|(&st, p)| (x[s.target_row(st)], p))
-        .collect()
-}
-
-/// Every window of a run, train, validation and test, in order (the prediction chart's).
-fn all_windows(s: &Session) -> Vec<usize> {
-    s.dataset
-        .train
-        .iter()
-        .chain(&s.dataset.validation)
-        .chain(&s.dataset.test)
-        .copied()
-        .collect()
-}
-
-/// One run of compare mode.
-struct CompareRun {
-    cell: CellKind,
-    session: Session,
-    flow: Option<GradientFlow>,
-    prediction: Vec<(f64, f64)>,
-    diverged: bool,
-}
 
 /// How many samples `trace`'s batch holds (None before the first step).
 fn trace_batch(trace: &crate::nn::network::ForwardTrace<f32>) -> Option<usize> {
@@ -2508,9 +2254,9 @@ fn heat_panels(kind: CellKind) -> Vec<(String, HeatSource, HeatScale)> {
     use crate::nn::gates::Squash;
     use crate::nn::Gate;
     let mut v = Vec::new();
-    if let CellKind::Rnn(_) = kind {
+    if let CellKind::Rnn(activation) = kind {
         v.push((
-            tr("heat.rnn").to_string(),
+            trf("heat.rnn", &[("f", &activation.symbol())]),
             HeatSource::Hidden,
             HeatScale::Signed,
         ));
@@ -2529,10 +2275,7 @@ fn heat_panels(kind: CellKind) -> Vec<(String, HeatSource, HeatScale)> {
         v.push((
             trf(
                 "heat.gate",
-                &[
-                    ("gate", &tr(&format!("gate.{g:?}"))),
-                    ("symbol", &g.symbol()),
-                ],
+                &[("gate", &tr(g.key())), ("symbol", &g.symbol())],
             ),
             HeatSource::Gate(g),
             scale,
@@ -2567,30 +2310,20 @@ fn signal_key(kind: SignalKind) -> &'static str {
     }
 }
 
-/// A cell's name in the page's language.
+/// A cell's name in the page's language (from [`CELLS`]).
 fn cell_name(kind: CellKind) -> &'static str {
-    tr(match kind {
-        CellKind::Rnn(crate::nn::Activation::Tanh) => "cell.rnn_tanh",
-        CellKind::Rnn(crate::nn::Activation::Relu) => "cell.rnn_relu",
-        CellKind::Lstm(LstmVariant::Standard) => "cell.lstm",
-        CellKind::Lstm(LstmVariant::Peephole) => "cell.lstm_peephole",
-        CellKind::Lstm(LstmVariant::Coupled) => "cell.lstm_coupled",
-        CellKind::Gru => "cell.gru",
-    })
+    key_of(&CELLS, &kind).map_or("", tr)
 }
 
-/// A normalisation's name in the page's language.
+/// A normalisation's name in the page's language (from [`SCALINGS`]).
 fn scaling_name(scaling: Scaling) -> &'static str {
-    tr(match scaling {
-        Scaling::None => "scaling.none",
-        Scaling::MinMax01 => "scaling.minmax01",
-        Scaling::MinMaxSymmetric => "scaling.minmax11",
-        Scaling::ZScore => "scaling.zscore",
-    })
+    key_of(&SCALINGS, &scaling).map_or("", tr)
 }
 
 /// Validation and test scores of the latest prediction, in the target's original units.
-fn scores_table(scores: &[Option<Metrics>; 2]) -> Html {
+/// The validation and test scores, headed with the measures of the run's task (`classify`:
+/// accuracy; else RMSE, MAE and R²).
+fn scores_table(scores: &[Option<Metrics>; 2], classify: bool) -> Html {
     let cell = |v: f64, digits: usize| {
         if v.is_finite() {
             format!("{v:.digits$}")
@@ -2621,9 +2354,13 @@ fn scores_table(scores: &[Option<Metrics>; 2]) -> Html {
         <table class="scores" id="scores">
             <thead><tr>
                 <th></th>
-                <th title={tr("scores.rmse_tip")}>{ "RMSE" }</th>
-                <th title={tr("scores.mae_tip")}>{ "MAE" }</th>
-                <th title={tr("scores.r2_tip")}>{ "R²" }</th>
+                if classify {
+                    <th colspan="3">{ tr("scores.accuracy_heading") }</th>
+                } else {
+                    <th title={tr("scores.rmse_tip")}>{ "RMSE" }</th>
+                    <th title={tr("scores.mae_tip")}>{ "MAE" }</th>
+                    <th title={tr("scores.r2_tip")}>{ "R²" }</th>
+                }
             </tr></thead>
             <tbody>{ row("validation", &scores[0]) }{ row("test", &scores[1]) }</tbody>
         </table>

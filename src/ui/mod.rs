@@ -62,6 +62,32 @@ pub fn benchmark(name: &str, seconds: f64) -> Result<f64, JsValue> {
     Ok(f64::from(steps) / ((js_sys::Date::now() - start) / 1000.0))
 }
 
+/// Benchmark hook: the raw training speed of a lesson's run (its default settings), stepped
+/// flat out with `Session::step`, no frames and no drawing: the figure the page's own
+/// training speed is measured against (`scripts/bench_page.mjs`). `lesson` is its link name
+/// (`sine_next_value`, ...). Returns steps per second after two warm-up steps.
+#[wasm_bindgen(js_name = rnnLabLessonBenchmark)]
+pub fn lesson_benchmark(lesson: &str, seconds: f64) -> Result<f64, JsValue> {
+    use crate::train::lessons::Lesson;
+    let lesson: Lesson = serde_json::from_value(serde_json::Value::from(lesson))
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let p = lesson
+        .prepare(&lesson.defaults())
+        .map_err(|e| JsValue::from_str(&e))?;
+    let mut s =
+        crate::train::Session::new(p.config, p.dataset).map_err(|e| JsValue::from_str(&e))?;
+    for _ in 0..2 {
+        s.step();
+    }
+    let start = js_sys::Date::now();
+    let mut steps = 0u32;
+    while steps < 3 || js_sys::Date::now() - start < seconds * 1000.0 {
+        s.step();
+        steps += 1;
+    }
+    Ok(f64::from(steps) / ((js_sys::Date::now() - start) / 1000.0))
+}
+
 /// Benchmark hook: builds the 850,000-row OHLCV CSV of `benches/parse_csv.rs` in wasm, then
 /// times parsing it. Returns `[milliseconds, rows, megabytes]`.
 #[wasm_bindgen(js_name = rnnLabBenchmarkCsv)]

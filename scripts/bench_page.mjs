@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The page's own training speed against the raw speed of the same run in the same browser.
+// For lessons 1, 2, 4 and 9 (default settings): the raw figure steps the lesson's session
+// flat out in wasm (window.wasmBindings.rnnLabLessonBenchmark, no frames, no drawing); the
+// page figure presses Play in the page as a learner does, every view on screen, and counts
+// the steps it trains over the measuring time (after a warm-up). Prints one row per lesson.
+// Usage: scripts/build.sh && node scripts/bench_page.mjs [seconds]
+import { serveDist, launch } from '../tests/page/harness.mjs';
+
+const seconds = Number(process.argv[2] ?? 8);
+const LESSONS = [
+  ['1', 'SineNextValue', 'sine_next_value'],
+  ['2', 'CurveFitting', 'curve_fitting'],
+  ['4', 'VanishingGradients', 'vanishing_gradients'],
+  ['9', 'LongSequences', 'long_sequences'],
+];
+const server = await serveDist();
+const browser = await launch();
+const steps = (page) => page.evaluate(() => Number(document.querySelector('#stats').dataset.steps));
+try {
+  console.log(`${await browser.version()}, ${seconds} s per measurement, viewport 1440 x 900`);
+  console.log('lesson | raw wasm (steps/s) | in the page (steps/s) | page / raw');
+  for (const [n, value, key] of LESSONS) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => window.wasmBindings?.rnnLabLessonBenchmark);
+    const raw = await page.evaluate(([k, s]) => window.wasmBindings.rnnLabLessonBenchmark(k, s), [key, seconds]);
+    await page.selectOption('#lesson', value);
+    await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+    await page.click('#play');
+    await page.waitForTimeout(2000);
+    const [s0, t0] = [await steps(page), Date.now()];
+    await page.waitForTimeout(seconds * 1000);
+    const [s1, t1] = [await steps(page), Date.now()];
+    await page.click('#play');
+    const inPage = (s1 - s0) / ((t1 - t0) / 1000);
+    console.log(`${n} | ${raw.toFixed(1)} | ${inPage.toFixed(1)} | ${(inPage / raw).toFixed(2)}`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,202 @@
+//! Run settings: what a learner can change on top of a lesson, and the choices the page
+//! offers for each, one table per kind of choice with its catalogue key, so the controls, the
+//! notices and the checks of a link read the same table.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Schedule, TrainConfig};
+use crate::data::normalise::Scaling;
+use crate::i18n::trf;
+use crate::nn::init::{Init, Scheme};
+use crate::nn::optim::{Clip, OptimizerKind};
+use crate::nn::{Activation, CellKind, LstmVariant};
+
+/// The clipping the page's one-click fix applies: clip by global norm 0.25.
+pub const FIX_CLIP: Clip = Clip::Norm(0.25);
+
+/// What the learner can change on top of a lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub cell: CellKind,
+    pub hidden_size: usize,
+    pub learning_rate: f64,
+    pub scaling: Scaling,
+    pub clip: Clip,
+    pub optimizer: OptimizerKind,
+    pub seed: u64,
+    /// Reduce-LR-on-plateau and early stopping.
+    #[serde(default)]
+    pub schedule: Schedule,
+    /// Layers, directions, dropout, initialisation and batch size.
+    #[serde(default)]
+    pub shape: Shape,
+}
+
+/// The rest of the model and training shape; every lesson starts from the default.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Shape {
+    /// Stacked recurrent layers, 1-4.
+    pub layers: usize,
+    pub bidirectional: bool,
+    /// Inverted dropout between layers, in [0, 1) (no effect with one layer).
+    pub dropout: f64,
+    pub init: Scheme,
+    /// Windows per batch; None for the lesson's own.
+    pub batch_size: Option<usize>,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Self {
+            layers: 1,
+            bidirectional: false,
+            dropout: 0.0,
+            init: Scheme::PyTorch,
+            batch_size: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The training config these settings give (`batch_size` is the lesson's, unless the
+    /// learner chose one); full BPTT.
+    pub fn train_config(&self, batch_size: usize) -> TrainConfig {
+        TrainConfig {
+            cell: self.cell,
+            hidden_size: self.hidden_size,
+            layers: self.shape.layers,
+            bidirectional: self.shape.bidirectional,
+            dropout: self.shape.dropout,
+            init: Init {
+                scheme: self.shape.init,
+                ..Init::default()
+            },
+            optimizer: self.optimizer,
+            learning_rate: self.learning_rate,
+            batch_size: self.shape.batch_size.unwrap_or(batch_size),
+            clip: self.clip,
+            truncate: None,
+            seed: self.seed,
+            schedule: self.schedule,
+        }
+    }
+
+    /// Checks every value is usable; the message says which is not and why.
+    pub fn validate(&self) -> Result<(), String> {
+        self.train_config(32).validate()?;
+        if !(1..=128).contains(&self.hidden_size) {
+            return Err(trf("err.hidden", &[("got", &self.hidden_size)]));
+        }
+        if !(1..=crate::nn::network::MAX_LAYERS).contains(&self.shape.layers) {
+            return Err(trf("err.layers", &[("got", &self.shape.layers)]));
+        }
+        if !(0.0..1.0).contains(&self.shape.dropout) {
+            return Err(trf("err.dropout", &[("got", &self.shape.dropout)]));
+        }
+        match self.clip {
+            Clip::Norm(c) | Clip::Value(c) if !(c > 0.0 && c.is_finite()) => {
+                Err(trf("err.clip", &[("got", &c)]))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The learning rates the page offers (a lesson's own, or a link's, is shown beside them).
+pub const LEARNING_RATES: [f64; 9] = [0.0003, 0.001, 0.003, 0.006, 0.01, 0.03, 0.1, 0.3, 1.0];
+
+/// The dropout rates the page offers.
+pub const DROPOUTS: [f64; 5] = [0.0, 0.1, 0.2, 0.3, 0.5];
+
+/// The batch sizes the page offers besides the lesson's own.
+pub const BATCH_SIZES: [usize; 5] = [8, 16, 32, 64, 128];
+
+/// Each cell with the catalogue key of its name.
+pub const CELLS: [(&str, CellKind); 6] = [
+    ("cell.rnn_tanh", CellKind::Rnn(Activation::Tanh)),
+    ("cell.rnn_relu", CellKind::Rnn(Activation::Relu)),
+    ("cell.lstm", CellKind::Lstm(LstmVariant::Standard)),
+    ("cell.lstm_peephole", CellKind::Lstm(LstmVariant::Peephole)),
+    ("cell.lstm_coupled", CellKind::Lstm(LstmVariant::Coupled)),
+    ("cell.gru", CellKind::Gru),
+];
+
+/// The initialisation schemes the page offers, with the catalogue keys of their names.
+pub const INITS: [(&str, Scheme); 4] = [
+    ("init.pytorch", Scheme::PyTorch),
+    ("init.xavier", Scheme::Xavier),
+    ("init.keras", Scheme::XavierOrthogonal),
+    ("init.identity", Scheme::Identity),
+];
+
+/// The optimisers the page offers, with the catalogue keys of their names.
+pub const OPTIMIZERS: [(&str, OptimizerKind); 4] = [
+    ("optimiser.sgd", OptimizerKind::SGD),
+    (
+        "optimiser.momentum",
+        OptimizerKind::Sgd {
+            momentum: 0.9,
+            nesterov: false,
+        },
+    ),
+    ("optimiser.rmsprop", OptimizerKind::RMSPROP),
+    ("optimiser.adam", OptimizerKind::ADAM),
+];
+
+/// The gradient clipping the page offers, with the catalogue keys of their names.
+pub const CLIPS: [(&str, Clip); 5] = [
+    ("clip.off", Clip::Off),
+    ("clip.norm1", Clip::Norm(1.0)),
+    ("clip.norm025", Clip::Norm(0.25)),
+    ("clip.value01", Clip::Value(0.1)),
+    ("clip.value001", Clip::Value(0.01)),
+];
+
+/// Each normalisation with the catalogue key of its name.
+pub const SCALINGS: [(&str, Scaling); 4] = [
+    ("scaling.none", Scaling::None),
+    ("scaling.minmax01", Scaling::MinMax01),
+    ("scaling.minmax11", Scaling::MinMaxSymmetric),
+    ("scaling.zscore", Scaling::ZScore),
+];
+
+/// The catalogue key of `value` in `table` (None for a value the table lacks, as a link may
+/// carry).
+pub fn key_of<T: PartialEq>(table: &[(&'static str, T)], value: &T) -> Option<&'static str> {
+    table.iter().find(|(_, v)| v == value).map(|(k, _)| *k)
+}
+
+/// The value whose key is `key` in `table`.
+pub fn value_of<T: Copy>(table: &[(&'static str, T)], key: &str) -> Option<T> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table names each of its values once, and every cell and normalisation has its
+    /// entry, so no control or notice falls back to a made-up name.
+    #[test]
+    fn every_table_is_complete_and_one_to_one() {
+        fn check<T: PartialEq + Copy + std::fmt::Debug>(table: &[(&'static str, T)]) {
+            for (k, v) in table {
+                assert_eq!(key_of(table, v), Some(*k));
+                assert_eq!(value_of(table, k), Some(*v));
+                assert!(!crate::i18n::tr(k).is_empty());
+            }
+        }
+        check(&CELLS);
+        check(&INITS);
+        check(&OPTIMIZERS);
+        check(&CLIPS);
+        check(&SCALINGS);
+        for c in CellKind::ALL {
+            assert!(key_of(&CELLS, &c).is_some(), "{c:?}");
+        }
+        for s in Scaling::ALL {
+            assert!(key_of(&SCALINGS, &s).is_some(), "{s:?}");
+        }
+    }
+}
