@@ -105,6 +105,8 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
         .x_desc(x_desc)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 12))
         .x_label_formatter(&|v| count_label(*v))
         .y_label_formatter(&log_axis_label(lo, hi))
         .draw()

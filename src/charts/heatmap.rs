@@ -63,6 +63,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     assert_eq!(values.len(), steps * units, "values fill the grid");
     let empty = steps == 0 || units == 0;
     root.fill(&WHITE).map_err(err)?;
+    let narrow = root.dim_in_pixel().0 < 240;
     let (map, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(46));
     let mut chart = ChartBuilder::on(&map)
         .caption(title, ("sans-serif", 13))
@@ -75,11 +76,24 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         .configure_mesh()
         .disable_mesh()
         // No cells, no numbers on the axes.
-        .x_labels(if empty { 0 } else { 5 })
-        .y_labels(if empty { 0 } else { 4 })
+        // Fewer labels on a narrow map (the page shows three side by side).
+        .x_labels(if empty {
+            0
+        } else if narrow {
+            3
+        } else {
+            5
+        })
+        .y_labels(if empty {
+            0
+        } else if narrow {
+            3
+        } else {
+            4
+        })
         .x_label_formatter(&|v| tick_label((*v + 0.5).floor() * stride as f64, 0))
         .y_label_formatter(&|v| tick_label(*v, 0))
-        .label_style(("sans-serif", 10))
+        .label_style(("sans-serif", 12))
         .draw()
         .map_err(err)?;
     if cells == HeatCells::Rectangles {
@@ -115,7 +129,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
-    let style = ("sans-serif", 10).into_font().color(&BLACK);
+    let style = ("sans-serif", 12).into_font().color(&BLACK);
     for (v, y) in [
         (hi, top),
         ((lo + hi) / 2.0, (top + bottom) / 2),

@@ -1,5 +1,5 @@
 //! Legends the charts draw themselves (plotters' series labels measure text through the
-//! font, not the backend): inside a plot's top right corner, or in rows under a chart.
+//! font, not the backend), in rows under a chart where they cover no data.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -49,40 +49,6 @@ impl LegendEntry {
         let (w, _) = area.estimate_text_size(&self.label, &legend_text())?;
         Ok(LEGEND_MARK + LEGEND_GAP + w as i32)
     }
-}
-
-/// The legend box, top right of the plotting area, translucent. Drawn here rather than by
-/// plotters' series labels, which measure their text through the font directly: in the
-/// browser that is a page layout per label. This goes through the backend, so a canvas
-/// backend can measure text itself.
-pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &ChartContext<'a, DB, CT>,
-    entries: &[LegendEntry],
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    const MARGIN: i32 = 5;
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let area = chart.plotting_area().strip_coord_spec();
-    let line = legend_line(&area)? - 1;
-    let mut width = 0;
-    for e in entries {
-        width = width.max(e.width(&area)?);
-    }
-    let width = width + 3 * MARGIN;
-    let height = line * entries.len() as i32 + 2 * MARGIN;
-    let (w, _) = area.dim_in_pixel();
-    let (x0, y0) = (w as i32 - width - MARGIN, MARGIN);
-    let corners = [(x0, y0), (x0 + width, y0 + height)];
-    area.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))?;
-    area.draw(&Rectangle::new(corners, RGBColor(200, 200, 200)))?;
-    for (k, e) in entries.iter().enumerate() {
-        e.draw(
-            &area,
-            (x0 + 2 * MARGIN, y0 + MARGIN + line * k as i32 + line / 2),
-        )?;
-    }
-    Ok(())
 }
 
 /// The style of a legend's labels (left-aligned, centred on their mark).

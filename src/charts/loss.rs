@@ -41,7 +41,17 @@ pub fn draw_losses<DB: DrawingBackend>(
         .fold(1.0f64, f64::max);
     let train: Vec<(f64, f64)> = train.iter().filter(keep).copied().collect();
     let validation: Vec<(f64, f64)> = validation.iter().filter(keep).copied().collect();
-    let mut builder = ChartBuilder::on(root);
+    // The legend under the plot: inside, it covered the latest losses at the top right.
+    let plot = legend_below(
+        root,
+        &[
+            LegendEntry::thick(tr("chart.train_per_batch"), TRAIN_COLOUR),
+            LegendEntry::thick(tr("chart.validation_per_epoch"), VALIDATION_COLOUR),
+        ],
+        10 + 60,
+    )
+    .map_err(err)?;
+    let mut builder = ChartBuilder::on(&plot);
     builder
         .margin(10)
         .x_label_area_size(36)
@@ -72,7 +82,7 @@ pub fn draw_losses<DB: DrawingBackend>(
     root.present().map_err(err)
 }
 
-/// The mesh (y labels by `y_label`), the two loss lines and the legend, on either y axis.
+/// The mesh (y labels by `y_label`) and the two loss lines, on either y axis.
 pub(super) fn loss_lines<
     'a,
     DB: DrawingBackend + 'a,
@@ -87,6 +97,8 @@ pub(super) fn loss_lines<
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
         .x_desc(tr("chart.step"))
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 12))
         .x_label_formatter(&|v| count_label(*v))
         .y_label_formatter(y_label)
         .draw()?;
@@ -101,11 +113,5 @@ pub(super) fn loss_lines<
         validation.iter().copied(),
         VALIDATION_COLOUR.stroke_width(2),
     ))?;
-    draw_legend(
-        chart,
-        &[
-            LegendEntry::thick(tr("chart.train_per_batch"), TRAIN_COLOUR),
-            LegendEntry::thick(tr("chart.validation_per_epoch"), VALIDATION_COLOUR),
-        ],
-    )
+    Ok(())
 }

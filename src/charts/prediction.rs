@@ -92,7 +92,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
     all.extend(v.prediction.iter().map(|p| p.1).filter(|y| y.is_finite()));
     let (y0, y1) = padded_range(&all);
     // A small chart (compare mode's, side by side) gets fewer labels and no legend.
-    let compact = root.dim_in_pixel().0 < 500;
+    let compact = root.dim_in_pixel().0 < 360;
     let n = v.x.len().min(v.y.len());
     let segments: Vec<_> = [
         (0, v.train_end.min(n), TRAIN_COLOUR, tr("chart.train")),
@@ -140,9 +140,14 @@ pub fn draw_prediction<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
-        .x_labels(if compact { 4 } else { 10 })
+        // About one label per 90 px, so the numbers never run together.
+        .x_labels(if compact {
+            4
+        } else {
+            (root.dim_in_pixel().0 / 90).clamp(4, 10) as usize
+        })
         .y_labels(if compact { 5 } else { 10 })
-        .label_style(("sans-serif", if compact { 10 } else { 12 }))
+        .label_style(("sans-serif", 12))
         .x_label_formatter(&|x| row_label(v.x_labels, *x).unwrap_or_else(|| tick_label(*x, 1)))
         .y_label_formatter(&|v| tick_label(*v, 2))
         .draw()

@@ -28,7 +28,6 @@ use crate::nn::network::GradientFlow;
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 use crate::train::lessons::{prepare_csv, CsvChoice, CsvTask, Lesson, RunLink};
-use crate::train::metrics::Metrics;
 use crate::train::runner::{RunEvent, Runner};
 use crate::train::settings::{
     key_of, value_of, Settings, Shape, BATCH_SIZES, CELLS, CLIPS, DROPOUTS, FIX_CLIP, INITS,
@@ -36,6 +35,7 @@ use crate::train::settings::{
 };
 use crate::train::{Schedule, Session, PLATEAU_PATIENCE, STOP_PATIENCE};
 use crate::ui::canvas::Canvas;
+use crate::ui::run_bar::{RunActions, RunBar, RunStats};
 use crate::ui::share::Restored;
 
 /// How long the step-through takes to play over a whole window.
@@ -140,6 +140,8 @@ pub enum Msg {
     WatchSample(usize),
     /// Show another view below the story.
     Tab(Tab),
+    /// The window changed size: charts are drawn again at their new size.
+    Resized,
     /// Compare mode on or off.
     Compare(bool),
     /// The pointer over heatmap k at this canvas pixel, or off the heatmaps (None).
@@ -242,6 +244,11 @@ pub struct App {
     tab: Tab,
     /// Bumped when a change is refused, so the controls are made anew from the kept run.
     controls_key: u64,
+    /// The run bar's buttons, made once so its props compare equal from frame to frame.
+    actions: RunActions,
+    /// Bumped when canvases may have a new size (a resize, a tab shown): charts redraw.
+    sizes: u64,
+    _resize: Option<EventListener>,
     /// Files loaded so far, and the one the running run was built from (None: a lesson).
     files_loaded: u64,
     trained_file: Option<u64>,
@@ -319,6 +326,17 @@ impl App {
 
     fn session(&self) -> Option<&Session> {
         self.run.as_ref().map(|r| &r.session)
+    }
+
+    /// What every chart's key starts with: a new run, language or canvas size (a resize, a
+    /// tab shown) draws every chart again.
+    fn chart_epoch(&self) -> String {
+        format!(
+            "{}{}/{}",
+            self.run_id,
+            crate::i18n::current().tag(),
+            self.sizes
+        )
     }
 
     /// Starts training (when paused).
@@ -482,7 +500,7 @@ impl App {
                 .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
         };
         let steps: Vec<u64> = runs.iter().map(|r| r.session.steps).collect();
-        let key = format!("{}{}:{steps:?}", self.run_id, crate::i18n::current().tag());
+        let key = format!("{}:{steps:?}", self.chart_epoch());
         if let Some(c) = canvas("compare-loss").filter(|c| stale(c, &key)) {
             let losses: Vec<Vec<f64>> = runs
                 .iter()
@@ -522,9 +540,8 @@ impl App {
             });
         }
         let pkey = format!(
-            "{}{}:{}",
-            self.run_id,
-            crate::i18n::current().tag(),
+            "{}:{}",
+            self.chart_epoch(),
             self.run.as_ref().map_or(0.0, Runner::predicted_at)
         );
         for (k, r) in runs.iter().enumerate() {
@@ -833,9 +850,8 @@ impl App {
     fn heat_key(&self) -> Option<String> {
         let s = self.session()?;
         Some(format!(
-            "{}{}:{}:{:?}",
-            self.run_id,
-            crate::i18n::current().tag(),
+            "{}:{}:{:?}",
+            self.chart_epoch(),
             s.steps,
             self.watch.within(s.last_trace())
         ))
@@ -1080,7 +1096,7 @@ impl App {
         let s = &r.session;
         let start = now();
         // A new run or a new language: every chart is redrawn.
-        let run = format!("{}{}", self.run_id, crate::i18n::current().tag());
+        let run = self.chart_epoch();
         // Charts in turn while the frame's drawing budget lasts (the first always): when several
         // heavy ones changed at once (the end of a long step), the others wait a frame or two,
         // so no frame's task grows long.
@@ -1510,6 +1526,9 @@ impl Component for App {
                 },
             )
         });
+        let link = ctx.link().clone();
+        let resize = web_sys::window()
+            .map(|w| EventListener::new(&w, "resize", move |_| link.send_message(Msg::Resized)));
         let mut app = App {
             running: Source {
                 lesson,
@@ -1546,6 +1565,14 @@ impl Component for App {
             watch: Watch::default(),
             tab: Tab::Flow,
             controls_key: 0,
+            actions: RunActions {
+                play: ctx.link().callback(|_| Msg::TogglePlay),
+                step: ctx.link().callback(|_| Msg::Step),
+                epoch: ctx.link().callback(|_| Msg::StepEpoch),
+                reset: ctx.link().callback(|_| Msg::Reset),
+            },
+            sizes: 0,
+            _resize: resize,
             files_loaded: 0,
             trained_file: None,
             prediction_ref: NodeRef::default(),
@@ -1718,7 +1745,16 @@ impl Component for App {
             Msg::WatchLayer(layer) => self.watch.layer = layer,
             Msg::WatchDir(dir) => self.watch.dir = dir,
             Msg::WatchSample(sample) => self.watch.sample = sample,
-            Msg::Tab(tab) => self.tab = tab,
+            Msg::Tab(tab) => {
+                // Its canvases were hidden: measured (and drawn) again now they show.
+                self.tab = tab;
+                crate::ui::canvas::forget_sizes();
+                self.sizes += 1;
+            }
+            Msg::Resized => {
+                crate::ui::canvas::forget_sizes();
+                self.sizes += 1;
+            }
             Msg::Compare(on) => {
                 let runs = match on.then(|| self.compare_runs()) {
                     Some(Ok(runs)) => {
@@ -1878,7 +1914,6 @@ impl Component for App {
         let step_progress = run.and_then(Runner::long_step_progress);
         let epoch = s.map_or(0, |s| s.epoch);
         let val = s.and_then(|s| s.history.iter().rev().find_map(|h| h.validation_loss));
-        let fmt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.5}"));
         let schedule = self.settings.schedule;
         let shape = self.settings.shape;
         let on_lesson = link.callback(|e: Event| {
@@ -2049,30 +2084,15 @@ impl Component for App {
                         </label>
                     </section>
                     <section class="panel charts" aria-label={tr("aria.charts")}>
-                        <div class="runbar">
-                        <div class="buttons">
-                            <button id="play" class="primary" title={tr("run.play_tip")} onclick={link.callback(|_| Msg::TogglePlay)}>
-                                { if playing { tr("pause") } else { tr("play") } }
-                            </button>
-                            <button id="step" title={tr("run.step_tip")} onclick={link.callback(|_| Msg::Step)}>{ tr("run.step") }</button>
-                            <button id="step-epoch" title={tr("run.epoch_tip")} onclick={link.callback(|_| Msg::StepEpoch)}>{ tr("run.epoch") }</button>
-                            <button id="reset" title={tr("run.reset_tip")} onclick={link.callback(|_| Msg::Reset)}>{ tr("run.reset") }</button>
-                        </div>
-                        <dl class="stats" id="stats" data-steps={steps.to_string()} data-epoch={epoch.to_string()}
-                            data-cell={s.map_or("", |s| s.config.cell.name())}
-                            data-lr={s.map_or(String::new(), |s| s.config.learning_rate.to_string())}
-                            data-batch={s.map_or(String::new(), |s| s.config.batch_size.to_string())}
-                            data-loss={last_loss.map_or(String::new(), |l| l.to_string())}
-                            data-val-loss={val.map_or(String::new(), |l| l.to_string())}>
-                            <dt>{ tr("stats.step") }</dt><dd>{ steps }<span class="step-progress" id="step-progress" data-progress={step_progress.map_or(String::new(), |p| p.to_string())}
-                                title={tr("stats.progress_tip")}>{ step_progress.map_or(String::new(), |p| format!(" +{:.0}%", p * 100.0)) }</span></dd>
-                            <dt>{ tr("stats.epoch") }</dt><dd>{ epoch }</dd>
-                            <dt>{ tr("stats.train_loss") }</dt><dd>{ fmt(last_loss) }</dd>
-                            <dt>{ tr("stats.val_loss") }</dt><dd>{ fmt(val) }</dd>
-                            <dt>{ tr("stats.rate") }</dt><dd id="rate" data-rate={rate.to_string()}>{ if rate < 10.0 { format!("{rate:.2}") } else { format!("{rate:.0}") } }</dd>
-                        </dl>
-                        { scores_table(run.map_or(&[None, None], |r| &r.scores), s.is_some_and(|s| matches!(s.dataset.y, crate::data::frame::TargetData::Classes { .. }))) }
-                        </div>
+                        <RunBar lang={crate::i18n::current()} playing={playing} actions={self.actions.clone()}
+                            stats={RunStats {
+                                steps, epoch, progress: step_progress, loss: last_loss, val_loss: val, rate,
+                                cell: s.map_or("", |s| s.config.cell.name()),
+                                lr: s.map(|s| s.config.learning_rate),
+                                batch: s.map(|s| s.config.batch_size),
+                            }}
+                            scores={run.map_or([None, None], |r| r.scores.clone())}
+                            classify={s.is_some_and(|s| matches!(s.dataset.y, crate::data::frame::TargetData::Classes { .. }))} />
                         if let Some(e) = &self.error {
                             <div class="banner error" role="alert">{ e }</div>
                         }
@@ -2113,7 +2133,7 @@ impl Component for App {
                             </select>
                             <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &s.map_or(self.settings.learning_rate, |s| s.learning_rate()))]) }</span>
                         </div>
-                        <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="240"></canvas>
+                        <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="380"></canvas>
                         </div>
                         <div class="story-cell">
                             { diagram }
@@ -2235,8 +2255,14 @@ fn canvas_pixel(e: &MouseEvent) -> (f64, f64) {
     else {
         return (x, y);
     };
-    let sx = f64::from(c.width()) / f64::from(c.client_width().max(1));
-    let sy = f64::from(c.height()) / f64::from(c.client_height().max(1));
+    // From CSS pixels to the units the chart was drawn in (backing pixels over the scale
+    // the canvas was drawn at: see `ui::canvas`).
+    let scale = c
+        .get_attribute("data-scale")
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(1.0);
+    let sx = f64::from(c.width()) / f64::from(c.client_width().max(1)) / scale;
+    let sy = f64::from(c.height()) / f64::from(c.client_height().max(1)) / scale;
     (x * sx, y * sy)
 }
 
@@ -2318,79 +2344,4 @@ fn cell_name(kind: CellKind) -> &'static str {
 /// A normalisation's name in the page's language (from [`SCALINGS`]).
 fn scaling_name(scaling: Scaling) -> &'static str {
     key_of(&SCALINGS, &scaling).map_or("", tr)
-}
-
-/// Validation and test scores of the latest prediction, in the target's original units.
-/// The validation and test scores, headed with the measures of the run's task (`classify`:
-/// accuracy; else RMSE, MAE and R²).
-fn scores_table(scores: &[Option<Metrics>; 2], classify: bool) -> Html {
-    let cell = |v: f64, digits: usize| {
-        if v.is_finite() {
-            format!("{v:.digits$}")
-        } else {
-            "–".to_string()
-        }
-    };
-    let row = |name: &str, m: &Option<Metrics>| match m {
-        Some(Metrics::Regression(r)) => html! {
-            <tr data-split={name.to_string()} data-rmse={r.rmse.to_string()}
-                data-mae={r.mae.to_string()} data-r2={r.r2.to_string()}>
-                <th scope="row">{ tr(&format!("split.{name}")) }</th>
-                <td>{ cell(r.rmse, 4) }</td><td>{ cell(r.mae, 4) }</td><td>{ cell(r.r2, 3) }</td>
-            </tr>
-        },
-        Some(Metrics::Classification(c)) => html! {
-            <tr data-split={name.to_string()} data-accuracy={c.accuracy.to_string()}>
-                <th scope="row">{ tr(&format!("split.{name}")) }</th>
-                <td colspan="3">{ trf("scores.accuracy", &[("pct", &format!("{:.1}", c.accuracy * 100.0)), ("n", &c.n)]) }</td>
-            </tr>
-        },
-        None => html! {
-            <tr data-split={name.to_string()}><th scope="row">{ tr(&format!("split.{name}")) }</th><td colspan="3">{ "–" }</td></tr>
-        },
-    };
-    html! {
-        <>
-        <table class="scores" id="scores">
-            <thead><tr>
-                <th></th>
-                if classify {
-                    <th colspan="3">{ tr("scores.accuracy_heading") }</th>
-                } else {
-                    <th title={tr("scores.rmse_tip")}>{ "RMSE" }</th>
-                    <th title={tr("scores.mae_tip")}>{ "MAE" }</th>
-                    <th title={tr("scores.r2_tip")}>{ "R²" }</th>
-                }
-            </tr></thead>
-            <tbody>{ row("validation", &scores[0]) }{ row("test", &scores[1]) }</tbody>
-        </table>
-        if let Some(Metrics::Classification(c)) = &scores[0] {
-            { confusion_table(c) }
-        }
-        </>
-    }
-}
-
-/// The validation confusion matrix: rows are the true classes, columns the predicted ones.
-fn confusion_table(c: &crate::train::metrics::Classification) -> Html {
-    let classes = c.confusion.len();
-    html! {
-        <table class="scores confusion" id="confusion"
-            title={tr("scores.confusion_tip")}>
-            <thead><tr>
-                <th>{ tr("scores.confusion_corner") }</th>
-                { for (0..classes).map(|k| html! { <th>{ k }</th> }) }
-            </tr></thead>
-            <tbody>
-                { for c.confusion.iter().enumerate().map(|(t, row)| html! {
-                    <tr>
-                        <th scope="row">{ t }</th>
-                        { for row.iter().enumerate().map(|(p, n)| html! {
-                            <td class={if p == t { "right" } else { "wrong" }} data-count={n.to_string()}>{ n }</td>
-                        }) }
-                    </tr>
-                }) }
-            </tbody>
-        </table>
-    }
 }

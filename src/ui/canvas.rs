@@ -5,6 +5,12 @@
 //! `offsetHeight`, which forces a layout of the whole page for every label (a chart has
 //! dozens). Right after a re-render that layout is a full one; a frame that drew the charts
 //! spent 20 ms and more in it. `measureText` on the canvas's own context needs no layout.
+//!
+//! It also draws at the screen's pixel density: the backing store is the canvas's CSS box
+//! times `devicePixelRatio`, and charts draw in CSS pixels under a scaling transform, so a
+//! 12 px label is 12 CSS px on the page and crisp on a high-DPI screen or a projector. The
+//! CSS box is measured once per element (one layout) and kept in `data-css-width`;
+//! [`forget_sizes`] clears that after a resize.
 
 use plotters::prelude::DrawingBackend;
 use plotters_backend::{
@@ -18,6 +24,8 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 pub struct Canvas {
     inner: CanvasBackend,
     context: CanvasRenderingContext2d,
+    /// The size charts draw in: the canvas's CSS box.
+    size: (u32, u32),
 }
 
 type Error = DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>;
@@ -29,10 +37,75 @@ impl Canvas {
             .ok()??
             .dyn_into::<CanvasRenderingContext2d>()
             .ok()?;
+        let (size, scale) = fit(canvas);
+        context
+            .set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0)
+            .ok()?;
         Some(Self {
             inner: CanvasBackend::with_canvas_object(canvas.clone())?,
             context,
+            size,
         })
+    }
+}
+
+/// Sizes `canvas`'s backing store to its CSS box times the pixel ratio (keeping the aspect
+/// of its `width`/`height` attributes, which the CSS height follows); returns the CSS size
+/// and the scale. A canvas not laid out (in a hidden panel) keeps its attributes' size.
+fn fit(canvas: &HtmlCanvasElement) -> ((u32, u32), f64) {
+    let attr = |name: &str| {
+        canvas
+            .get_attribute(name)
+            .and_then(|v| v.parse::<f64>().ok())
+    };
+    let aspect = attr("data-aspect").unwrap_or_else(|| {
+        let a = f64::from(canvas.height()) / f64::from(canvas.width().max(1));
+        let _ = canvas.set_attribute("data-aspect", &a.to_string());
+        a
+    });
+    let css_width = attr("data-css-width").or_else(|| {
+        let w = f64::from(canvas.client_width());
+        (w > 0.0).then(|| {
+            let _ = canvas.set_attribute("data-css-width", &w.to_string());
+            w
+        })
+    });
+    let Some(css_width) = css_width else {
+        let _ = canvas.set_attribute("data-scale", "1");
+        return ((canvas.width(), canvas.height()), 1.0);
+    };
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let css = (css_width.round(), (css_width * aspect).round());
+    let backing = (
+        (css.0 * ratio).round() as u32,
+        (css.1 * ratio).round() as u32,
+    );
+    if (canvas.width(), canvas.height()) != backing {
+        canvas.set_width(backing.0);
+        canvas.set_height(backing.1);
+    }
+    let scale = f64::from(backing.0) / css.0.max(1.0);
+    let _ = canvas.set_attribute("data-scale", &scale.to_string());
+    ((css.0 as u32, css.1 as u32), scale)
+}
+
+/// Forgets every canvas's measured CSS size (after a resize), so the next draw measures
+/// again and sizes the backing store to the new box.
+pub fn forget_sizes() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(all) = document.query_selector_all("canvas[data-css-width]") {
+        for k in 0..all.length() {
+            if let Some(el) = all
+                .item(k)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                let _ = el.remove_attribute("data-css-width");
+            }
+        }
     }
 }
 
@@ -40,7 +113,7 @@ impl DrawingBackend for Canvas {
     type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
+        self.size
     }
 
     fn ensure_prepared(&mut self) -> Result<(), Error> {

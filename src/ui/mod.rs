@@ -5,6 +5,7 @@ mod app;
 mod canvas;
 mod files;
 mod panic;
+mod run_bar;
 mod share;
 
 use wasm_bindgen::prelude::*;
