@@ -242,6 +242,8 @@ pub struct App {
     watch: Watch,
     /// The view shown below the story (gradient flow, the equations, compare mode).
     tab: Tab,
+    /// Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern).
+    tab_keys: Callback<KeyboardEvent>,
     /// Bumped when a change is refused, so the controls are made anew from the kept run.
     controls_key: u64,
     /// The run bar's buttons, made once so its props compare equal from frame to frame.
@@ -1498,13 +1500,17 @@ impl Component for App {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
-                    let tag = e
+                    let target = e
                         .target()
-                        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-                        .map(|el| el.tag_name())
-                        .unwrap_or_default();
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+                    let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
+                    // A tab takes its own arrow keys (see the tab list).
+                    let on_tab = target
+                        .as_ref()
+                        .is_some_and(|el| el.get_attribute("role").as_deref() == Some("tab"));
                     // Typing, and the browser's own shortcuts (Ctrl+R, Ctrl+E), are not ours.
                     if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                        || (on_tab && e.key().starts_with("Arrow"))
                         || e.ctrl_key()
                         || e.meta_key()
                         || e.alt_key()
@@ -1564,6 +1570,34 @@ impl Component for App {
             t_playing: None,
             watch: Watch::default(),
             tab: Tab::Flow,
+            tab_keys: ctx.link().batch_callback(|e: KeyboardEvent| {
+                let focused = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .map(|el| el.id())
+                    .unwrap_or_default();
+                let at = Tab::ALL
+                    .iter()
+                    .position(|t| format!("tab-{}", t.id()) == focused)?;
+                let n = Tab::ALL.len();
+                let next = match e.key().as_str() {
+                    "ArrowRight" => (at + 1) % n,
+                    "ArrowLeft" => (at + n - 1) % n,
+                    "Home" => 0,
+                    "End" => n - 1,
+                    _ => return None,
+                };
+                e.prevent_default();
+                let tab = Tab::ALL[next];
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&format!("tab-{}", tab.id())))
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+                Some(Msg::Tab(tab))
+            }),
             controls_key: 0,
             actions: RunActions {
                 play: ctx.link().callback(|_| Msg::TogglePlay),
@@ -2140,7 +2174,7 @@ impl Component for App {
                             { self.cell_view(ctx) }
                         </div>
                         </div>
-                        <div class="tabs" role="tablist" aria-label={tr("tab.aria")}>
+                        <div class="tabs" role="tablist" aria-label={tr("tab.aria")} onkeydown={self.tab_keys.clone()}>
                             { for Tab::ALL.iter().map(|&t| html! {
                                 <button role="tab" id={format!("tab-{}", t.id())} aria-controls={format!("panel-{}", t.id())}
                                     aria-selected={(t == self.tab).to_string()} tabindex={if t == self.tab { "0" } else { "-1" }}

@@ -1054,6 +1054,20 @@ test('what the page shows is the run: controls show the values it trains with, m
   await page.keyboard.press('Space');
   assert.equal(await page.textContent('#play'), 'Play');
 
+  // The tabs below the story: arrow keys move between them (and do not step the run).
+  const before = (await stats(page)).steps;
+  await page.focus('#tab-flow');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute('#tab-equations', 'aria-selected'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-equations');
+  assert.ok(await page.locator('#panel-equations').isVisible());
+  assert.ok(!(await page.locator('#panel-flow').isVisible()));
+  await page.keyboard.press('End');
+  assert.equal(await page.getAttribute('#tab-compare', 'aria-selected'), 'true');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute('#tab-flow', 'aria-selected'), 'true');
+  assert.equal((await stats(page)).steps, before, 'arrow keys on a tab do not step the run');
+
   // A CSV run: the lesson box says so.
   await page.getByRole('button', { name: 'stock-like OHLCV' }).click();
   await page.locator('#csv-details').waitFor();
