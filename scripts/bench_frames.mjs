@@ -25,7 +25,7 @@ try {
         .observe({ type: 'longtask' });
     });
     await browser.startTracing(page, { path: traceFile, categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-    await page.selectOption('#lesson', 'LongSequences');
+    await page.selectOption('#lesson', 'long_sequences');
     await page.click('#play');
     await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) >= 4, null, { timeout: 120000 });
     // Pause from inside the page: how long until the button says Play again.

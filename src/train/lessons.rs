@@ -80,6 +80,20 @@ impl Lesson {
         Lesson::NotesExample,
     ];
 
+    /// Its name in links and in the page's lesson list: the snake-case name serde writes
+    /// (`sine_next_value`), so the link and the list share one spelling.
+    pub fn key(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// The lesson named `key` (see [`Self::key`]).
+    pub fn from_key(key: &str) -> Option<Lesson> {
+        serde_json::from_value(serde_json::Value::from(key)).ok()
+    }
+
     /// The lesson's title in the page's language.
     pub fn title(self) -> &'static str {
         crate::i18n::tr(match self {
@@ -453,6 +467,24 @@ fn sample_table(
 mod tests {
     use super::*;
     use crate::train::settings::FIX_CLIP;
+
+    /// A lesson's name in links and in the page's list is one spelling, and it reads back.
+    #[test]
+    fn every_lesson_has_one_key_that_reads_back() {
+        for l in Lesson::ALL {
+            let key = l.key();
+            assert!(!key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert_eq!(Lesson::from_key(&key), Some(l));
+            assert!(RunLink {
+                lesson: l,
+                settings: l.defaults(),
+                lang: Default::default(),
+            }
+            .to_text()
+            .contains(&format!("\"lesson\":\"{key}\"")));
+        }
+        assert_eq!(Lesson::from_key("no_such_lesson"), None);
+    }
     use crate::train::Session;
 
     /// Training-set MSE in original units before and after `steps` steps.

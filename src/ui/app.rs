@@ -1952,12 +1952,7 @@ impl Component for App {
         let shape = self.settings.shape;
         let on_lesson = link.callback(|e: Event| {
             let v = select_value(&e);
-            Msg::Lesson(
-                Lesson::ALL
-                    .into_iter()
-                    .find(|l| format!("{l:?}") == v)
-                    .unwrap_or(Lesson::SineNextValue),
-            )
+            Msg::Lesson(Lesson::from_key(&v).unwrap_or(Lesson::SineNextValue))
         });
         let on_cell = link.callback(|e: Event| {
             let v = select_value(&e);
@@ -2020,12 +2015,12 @@ impl Component for App {
                 <main class="layout">
                     <section class="panel controls" aria-label={tr("aria.controls")} key={self.controls_key.to_string()}>
                         <h2>{ tr("lesson.heading") }</h2>
-                        <select id="lesson" ~value={if self.on_csv { "csv".to_string() } else { format!("{:?}", self.lesson) }} aria-label={tr("lesson.heading")} onchange={on_lesson}>
+                        <select id="lesson" ~value={if self.on_csv { "csv".to_string() } else { self.lesson.key() }} aria-label={tr("lesson.heading")} onchange={on_lesson}>
                             if self.on_csv {
                                 <option value="csv" selected=true disabled=true>{ tr("lesson.own_data") }</option>
                             }
                             { for Lesson::ALL.iter().map(|l| html! {
-                                <option value={format!("{l:?}")} selected={!self.on_csv && *l == self.lesson}>{ l.title() }</option>
+                                <option value={l.key()} selected={!self.on_csv && *l == self.lesson}>{ l.title() }</option>
                             }) }
                         </select>
                         if self.on_csv {

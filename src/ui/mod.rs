@@ -70,8 +70,8 @@ pub fn benchmark(name: &str, seconds: f64) -> Result<f64, JsValue> {
 #[wasm_bindgen(js_name = rnnLabLessonBenchmark)]
 pub fn lesson_benchmark(lesson: &str, seconds: f64) -> Result<f64, JsValue> {
     use crate::train::lessons::Lesson;
-    let lesson: Lesson = serde_json::from_value(serde_json::Value::from(lesson))
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let lesson = Lesson::from_key(lesson)
+        .ok_or_else(|| JsValue::from_str(&format!("no lesson named {lesson:?}")))?;
     let p = lesson
         .prepare(&lesson.defaults())
         .map_err(|e| JsValue::from_str(&e))?;

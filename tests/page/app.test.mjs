@@ -142,7 +142,7 @@ test('a learner presses Play and watches the sine prediction converge', async ()
 test('large inputs: the page explains the failure and one click normalises and trains', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
-  await page.selectOption('#lesson', 'LargeInputs');
+  await page.selectOption('#lesson', 'large_inputs');
   const hint = page.locator('#hint');
   await hint.waitFor();
   assert.match(await hint.textContent(), /not normalised/);
@@ -245,7 +245,7 @@ test('a learner loads the stock sample, picks columns and trains on it; a broken
 test('exploding gradients: the run diverges, the page says why, and clipping makes it train', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
-  await page.selectOption('#lesson', 'ExplodingGradients');
+  await page.selectOption('#lesson', 'exploding_gradients');
   await page.getByText('Lesson “5. Exploding gradients”').waitFor();
   await page.click('#play');
   const banner = page.locator('#diverged');
@@ -294,7 +294,7 @@ test('lessons 4, 6, 7 and 8: each loads, trains and shows its outcome', async ()
   await waitForInk(page, PREDICTION);
 
   // 4. Vanishing gradients: the vanilla RNN stays near the values' variance; LSTM learns.
-  await restartWith(page, '#lesson', 'VanishingGradients');
+  await restartWith(page, '#lesson', 'vanishing_gradients');
   const rnn = await trainFor(page, 400);
   await screenshot(page, 'lesson-vanishing-rnn');
   await restartWith(page, '#cell', 'LSTM');
@@ -305,7 +305,7 @@ test('lessons 4, 6, 7 and 8: each loads, trains and shows its outcome', async ()
   assert.ok(lstm.val < 0.02, `the LSTM should: ${lstm.val}`);
 
   // 6. Classification: accuracy on the validation windows.
-  await restartWith(page, '#lesson', 'Classification');
+  await restartWith(page, '#lesson', 'classification');
   await trainFor(page, 300);
   await page.waitForFunction(() => document.querySelector('#scores tr[data-split="validation"]').dataset.accuracy !== undefined);
   const accuracy = await score(page, 'validation', 'accuracy');
@@ -319,7 +319,7 @@ test('lessons 4, 6, 7 and 8: each loads, trains and shows its outcome', async ()
   assert.ok(Math.abs((cells[0] + cells[3]) / total - accuracy) < 1e-9, `diagonal ${cells} vs accuracy ${accuracy}`);
 
   // 7 and 8. The sample CSVs: R² on the validation windows, in original units.
-  for (const [lesson, name] of [['StockCsv', 'lesson-stock'], ['HouseholdLoad', 'lesson-household']]) {
+  for (const [lesson, name] of [['stock_csv', 'lesson-stock'], ['household_load', 'lesson-household']]) {
     await restartWith(page, '#lesson', lesson);
     await trainFor(page, 600);
     await page.waitForFunction(() => document.querySelector('#scores tr[data-split="validation"]').dataset.r2 !== undefined);
@@ -337,7 +337,7 @@ test('lessons 4, 6, 7 and 8: each loads, trains and shows its outcome', async ()
 test('a copied link reproduces the run, a reload restores it, and a broken link says why', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
-  await page.selectOption('#lesson', 'CurveFitting');
+  await page.selectOption('#lesson', 'curve_fitting');
   await page.selectOption('#lr', '0.01');
   await page.fill('#seed', '7');
   await page.locator('#seed').press('Tab');
@@ -352,7 +352,7 @@ test('a copied link reproduces the run, a reload restores it, and a broken link 
   // Opened in a fresh browser context (nothing remembered): same settings, same loss at step 25.
   const { page: other, log: otherLog } = await openPage(browser, link);
   await other.getByText('Opened the run from the link.').waitFor();
-  assert.equal(await other.inputValue('#lesson'), 'CurveFitting');
+  assert.equal(await other.inputValue('#lesson'), 'curve_fitting');
   assert.equal(await other.inputValue('#seed'), '7');
   assert.equal(await other.inputValue('#lr'), '0.01');
   await other.click('h1');
@@ -366,14 +366,14 @@ test('a copied link reproduces the run, a reload restores it, and a broken link 
   // A reload without the hash restores the last configuration from localStorage.
   await page.goto(server.url);
   await waitForInk(page, PREDICTION);
-  assert.equal(await page.inputValue('#lesson'), 'CurveFitting');
+  assert.equal(await page.inputValue('#lesson'), 'curve_fitting');
   assert.equal(await page.inputValue('#seed'), '7');
 
   // An edited, broken link: a message, and the first lesson instead.
   await page.goto(`${server.url}#%7B%22lesson%22%3A%22nope%22%7D`);
   await page.reload();
   await page.getByText(/This link's settings could not be used: it is not a run link/).waitFor();
-  assert.equal(await page.inputValue('#lesson'), 'SineNextValue');
+  assert.equal(await page.inputValue('#lesson'), 'sine_next_value');
   await screenshot(page, 'link-broken');
 
   assert.deepEqual([...log.errors, ...otherLog.errors], [], 'console errors');
@@ -536,7 +536,7 @@ test('the test segment as a recursive forecast: errors compound, and the page sa
   assert.ok(recursive > oneStep, `${recursive} vs ${oneStep}`);
   await screenshot(page, 'recursive-forecast');
   // Stock prices have five features: no recursive forecast, and a note says why.
-  await page.selectOption('#lesson', 'StockCsv');
+  await page.selectOption('#lesson', 'stock_csv');
   await trainFor(page, 5);
   await page.getByText('it needs the target to be the only feature: showing one-step predictions.').waitFor();
   assert.deepEqual(log.errors, [], 'console errors');
@@ -546,7 +546,7 @@ test('the test segment as a recursive forecast: errors compound, and the page sa
 test('gradient flow through time: the vanilla RNN\'s gradient vanishes toward early steps, the LSTM\'s survives', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
-  await restartWith(page, '#lesson', 'VanishingGradients');
+  await restartWith(page, '#lesson', 'vanishing_gradients');
   // Exactly 10 steps with the Step key (Play would run a timing-dependent number, and the
   // ratio moves as the RNN trains): the same seed gives the same run, so this is repeatable.
   await page.click('h1');
@@ -574,7 +574,7 @@ test('gradient flow through time: the vanilla RNN\'s gradient vanishes toward ea
   assert.ok(lstmRatio > 1e-2, `the LSTM's cell-state gradient survives: ${lstmRatio}`);
   await screenshot(page, 'gradient-flow-lstm');
   // Clipping events are counted.
-  await page.selectOption('#lesson', 'ExplodingGradients');
+  await page.selectOption('#lesson', 'exploding_gradients');
   await page.selectOption('#clip', 'clip.norm025');
   await trainFor(page, 20);
   const [clipped, of] = await page.evaluate(() => {
@@ -597,7 +597,7 @@ test('inside the cell: a heatmap per gate and state, and the saturation readout 
   await screenshot(page, 'cell-heatmaps-lstm');
   const saturation = () => page.evaluate(() => Number(document.querySelector('#saturation').dataset.saturation));
 
-  await page.selectOption('#lesson', 'LargeInputs');
+  await page.selectOption('#lesson', 'large_inputs');
   // A new run has no trace yet: its flow chart and heatmaps are drawn empty, with a note,
   // not left showing the previous run's.
   await page.waitForFunction(() => ['#flow-chart', ...[...document.querySelectorAll('canvas.heatmap')].map((c) => `#${c.id}`)]
@@ -697,7 +697,7 @@ test('the largest preset (2,000 steps, 2 layers of 128) trains in steps spread o
     };
     requestAnimationFrame(watch);
   });
-  await page.selectOption('#lesson', 'LongSequences');
+  await page.selectOption('#lesson', 'long_sequences');
   await page.getByText('Lesson “9. Long sequences').first().waitFor();
   await page.click('#play');
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) >= 4, null, { timeout: 60000 });
@@ -799,7 +799,7 @@ test('the cell diagram: every gate and state coloured by the traced values, for 
 test('lesson 10: one Step reproduces the notes\' hand example, tanh([0.6, 0.5]) = [0.537, 0.462], in the step-through and the diagram', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
-  await page.selectOption('#lesson', 'NotesExample');
+  await page.selectOption('#lesson', 'notes_example');
   await page.getByText('Lesson “10.').first().waitFor();
   await page.click('#step');
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 1);
@@ -979,7 +979,7 @@ test('a generated signal: pick its kind and parameters, and it trains like a fil
 test('compare mode: RNN, LSTM and GRU side by side on the vanishing-gradient lesson, and the gated cells win', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
-  await restartWith(page, '#lesson', 'VanishingGradients');
+  await restartWith(page, '#lesson', 'vanishing_gradients');
   await page.click('#tab-compare');
   await page.click('#compare');
   await page.locator('#compare-panel').waitFor();
@@ -1016,21 +1016,21 @@ test('what the page shows is the run: controls show the values it trains with, m
     return { cell: d.cell, lr: Number(d.lr), batch: Number(d.batch) };
   });
   // Lesson 4, the cell set to LSTM, then lessons 5 and 6: the box names the cell that trains.
-  await restartWith(page, '#lesson', 'VanishingGradients');
+  await restartWith(page, '#lesson', 'vanishing_gradients');
   await restartWith(page, '#cell', 'LSTM');
   assert.equal((await run()).cell, 'LSTM');
-  for (const lesson of ['ExplodingGradients', 'Classification']) {
+  for (const lesson of ['exploding_gradients', 'classification']) {
     await restartWith(page, '#lesson', lesson);
     assert.equal(await page.locator('#cell').inputValue(), (await run()).cell, `${lesson}: the Cell box`);
   }
   // Lessons 7 and 8 train at a learning rate the list lacks: it is shown, not replaced.
-  for (const lesson of ['StockCsv', 'HouseholdLoad']) {
+  for (const lesson of ['stock_csv', 'household_load']) {
     await restartWith(page, '#lesson', lesson);
     const { lr } = await run();
     assert.equal(Number(await page.locator('#lr').inputValue()), lr, `${lesson}: the learning-rate box`);
   }
   // A link's batch size outside the list: the box shows what trains.
-  await restartWith(page, '#lesson', 'SineNextValue');
+  await restartWith(page, '#lesson', 'sine_next_value');
   const link = await page.evaluate(() => JSON.parse(decodeURIComponent(location.hash.slice(1))));
   link.settings.shape.batch_size = 1024;
   const linked = await openPage(browser, `${server.url}#${encodeURIComponent(JSON.stringify(link))}`);
