@@ -30,11 +30,11 @@ use crate::nn::{CellKind, LstmVariant};
 use crate::train::lessons::{prepare_csv, CsvChoice, CsvTask, Lesson, RunLink};
 use crate::train::runner::{RunEvent, Runner};
 use crate::train::settings::{
-    key_of, value_of, Settings, Shape, BATCH_SIZES, CELLS, CLIPS, DROPOUTS, FIX_CLIP, INITS,
-    LEARNING_RATES, OPTIMIZERS, SCALINGS,
+    key_of, Settings, Shape, CELLS, CLIPS, FIX_CLIP, OPTIMIZERS, SCALINGS,
 };
 use crate::train::{Schedule, Session, PLATEAU_PATIENCE, STOP_PATIENCE};
 use crate::ui::canvas::Canvas;
+use crate::ui::controls::ModelControls;
 use crate::ui::run_bar::{RunActions, RunBar, RunStats};
 use crate::ui::share::Restored;
 
@@ -248,6 +248,8 @@ pub struct App {
     controls_key: u64,
     /// The run bar's buttons, made once so its props compare equal from frame to frame.
     actions: RunActions,
+    /// Sends a message to this component; made once, for components' `on` props.
+    emit: Callback<Msg>,
     /// Bumped when canvases may have a new size (a resize, a tab shown): charts redraw.
     sizes: u64,
     _resize: Option<EventListener>,
@@ -1420,19 +1422,8 @@ impl App {
     }
 }
 
-/// A list's choices with `current` among them: a value the run uses that the list lacks (a
-/// lesson's own learning rate, a link's batch size) is shown in its place, not replaced.
-fn with_value(list: &[f64], current: f64) -> Vec<f64> {
-    let mut all = list.to_vec();
-    if !all.contains(&current) {
-        all.push(current);
-        all.sort_by(f64::total_cmp);
-    }
-    all
-}
-
 /// A number input's value as a whole number in [lo, hi], or what is wrong with it.
-fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, String> {
+pub(super) fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, String> {
     let v = e.target_unchecked_into::<HtmlInputElement>().value();
     match v.trim().parse::<usize>() {
         Ok(n) if (lo..=hi).contains(&n) => Ok(n),
@@ -1452,7 +1443,7 @@ fn shown(id: &str, v: impl ToString) -> String {
         .map_or_else(|| v.to_string(), |input| input.value())
 }
 
-fn select_value(e: &Event) -> String {
+pub(super) fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
 }
 
@@ -1599,6 +1590,7 @@ impl Component for App {
                 Some(Msg::Tab(tab))
             }),
             controls_key: 0,
+            emit: ctx.link().callback(|m: Msg| m),
             actions: RunActions {
                 play: ctx.link().callback(|_| Msg::TogglePlay),
                 step: ctx.link().callback(|_| Msg::Step),
@@ -1684,7 +1676,11 @@ impl Component for App {
                     }
                 }
             }
-            Msg::Invalid(message) => self.notice = Some(message),
+            Msg::Invalid(message) => {
+                self.notice = Some(message);
+                // The refused value leaves the field: the controls are made anew from the run.
+                self.controls_key += 1;
+            }
             Msg::CsvMissing(policy) => {
                 if let Some(c) = &mut self.csv {
                     let previous = c.missing;
@@ -1948,39 +1944,9 @@ impl Component for App {
         let step_progress = run.and_then(Runner::long_step_progress);
         let epoch = s.map_or(0, |s| s.epoch);
         let val = s.and_then(|s| s.history.iter().rev().find_map(|h| h.validation_loss));
-        let schedule = self.settings.schedule;
-        let shape = self.settings.shape;
         let on_lesson = link.callback(|e: Event| {
             let v = select_value(&e);
             Msg::Lesson(Lesson::from_key(&v).unwrap_or(Lesson::SineNextValue))
-        });
-        let on_cell = link.callback(|e: Event| {
-            let v = select_value(&e);
-            Msg::Cell(
-                CellKind::ALL
-                    .into_iter()
-                    .find(|c| c.name() == v)
-                    .unwrap_or(CellKind::Lstm(LstmVariant::Standard)),
-            )
-        });
-        let on_hidden = link.callback(|e: Event| match whole_number(&e, 1, 128) {
-            Ok(h) => Msg::Hidden(h),
-            Err(m) => Msg::Invalid(trf("invalid.hidden", &[("m", &m)])),
-        });
-        let on_seed = link.callback(|e: Event| match whole_number(&e, 0, 999_999_999) {
-            Ok(s) => Msg::Seed(s as u64),
-            Err(m) => Msg::Invalid(trf("invalid.seed", &[("m", &m)])),
-        });
-        let on_lr = link
-            .batch_callback(|e: Event| select_value(&e).parse::<f64>().ok().map(Msg::LearningRate));
-        let on_scaling = link.callback(|e: Event| {
-            let v = select_value(&e);
-            Msg::Scaling(
-                Scaling::ALL
-                    .into_iter()
-                    .find(|s| s.label() == v)
-                    .unwrap_or(Scaling::None),
-            )
         });
         let hint = self.not_learning().map(|hint| {
             html! {
@@ -2029,88 +1995,8 @@ impl Component for App {
                             <p class="explain">{ self.lesson.explanation() }</p>
                         }
                         { self.csv_panel(ctx) }
-                        <h2>{ tr("model.heading") }</h2>
-                        <label for="cell" title={tr("model.cell_tip")}>{ tr("model.cell") }</label>
-                        <select id="cell" ~value={self.settings.cell.name()} onchange={on_cell}>
-                            { for CellKind::ALL.iter().map(|c| html! {
-                                <option value={c.name()} selected={*c == self.settings.cell}>{ cell_name(*c) }</option>
-                            }) }
-                        </select>
-                        <label for="hidden" title={tr("model.hidden_tip")}>{ tr("model.hidden") }</label>
-                        <input id="hidden" type="number" min="1" max="128" value={shown("hidden", self.settings.hidden_size)} onchange={on_hidden} />
-                        <label for="seed" title={tr("model.seed_tip")}>{ tr("model.seed") }</label>
-                        <input id="seed" type="number" min="0" max="999999999" value={shown("seed", self.settings.seed)} onchange={on_seed} />
-                        <label for="layers" title={tr("model.layers_tip")}>{ tr("model.layers") }</label>
-                        <input id="layers" type="number" min="1" max="4" value={shown("layers", shape.layers)}
-                            onchange={link.callback(move |e: Event| match whole_number(&e, 1, 4) {
-                                Ok(n) => Msg::Shape(Shape { layers: n, ..shape }, "notice.layers"),
-                                Err(m) => Msg::Invalid(trf("invalid.layers", &[("m", &m)])),
-                            })} />
-                        <label class="check" title={tr("model.bidirectional_tip")}>
-                            <input id="bidirectional" type="checkbox" checked={shape.bidirectional}
-                                onchange={link.callback(move |e: Event| Msg::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.bidirectional"))} />
-                            { tr("model.bidirectional") }
-                        </label>
-                        <label for="dropout" title={tr("model.dropout_tip")}>{ tr("model.dropout") }</label>
-                        <select id="dropout" ~value={shape.dropout.to_string()} onchange={link.batch_callback(move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Msg::Shape(Shape { dropout: d, ..shape }, "notice.dropout")))}>
-                            { for with_value(&DROPOUTS, shape.dropout).into_iter().map(|d| html! { <option value={d.to_string()} selected={d == shape.dropout}>{ d.to_string() }</option> }) }
-                        </select>
-                        <label for="init" title={tr("model.init_tip")}>{ tr("model.init") }</label>
-                        <select id="init" ~value={key_of(&INITS, &shape.init).unwrap_or_default()} onchange={link.callback(move |e: Event| {
-                            let v = select_value(&e);
-                            let init = value_of(&INITS, &v).unwrap_or(shape.init);
-                            Msg::Shape(Shape { init, ..shape }, "notice.init")
-                        })}>
-                            { for INITS.iter().map(|(n, s)| html! { <option value={*n} selected={*s == shape.init}>{ tr(n) }</option> }) }
-                        </select>
-                        <h2>{ tr("training.heading") }</h2>
-                        <label for="optimizer" title={tr("training.optimiser_tip")}>{ tr("training.optimiser") }</label>
-                        <select id="optimizer" ~value={key_of(&OPTIMIZERS, &self.settings.optimizer).unwrap_or_default()} onchange={link.callback(|e: Event| {
-                            let v = select_value(&e);
-                            Msg::Optimizer(value_of(&OPTIMIZERS, &v).unwrap_or(OptimizerKind::ADAM))
-                        })}>
-                            if key_of(&OPTIMIZERS, &self.settings.optimizer).is_none() {
-                                <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
-                            }
-                            { for OPTIMIZERS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.optimizer}>{ tr(n) }</option> }) }
-                        </select>
-                        <label for="batch" title={tr("training.batch_tip")}>{ tr("training.batch") }</label>
-                        <select id="batch" ~value={shape.batch_size.map_or("lesson".to_string(), |b| b.to_string())} onchange={link.callback(move |e: Event| Msg::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch"))}>
-                            <option value="lesson" selected={shape.batch_size.is_none()}>{ tr("training.batch_lesson") }</option>
-                            { for with_value(&BATCH_SIZES.map(|b| b as f64), shape.batch_size.map_or(8.0, |b| b as f64)).into_iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size.map(|s| s as f64) == Some(b)}>{ b.to_string() }</option> }) }
-                        </select>
-                        <label for="lr" title={tr("training.lr_tip")}>{ tr("training.lr") }</label>
-                        <select id="lr" ~value={self.settings.learning_rate.to_string()} onchange={on_lr}>
-                            { for with_value(&LEARNING_RATES, self.settings.learning_rate).into_iter().map(|lr| html! {
-                                <option value={lr.to_string()} selected={lr == self.settings.learning_rate}>{ lr.to_string() }</option>
-                            }) }
-                        </select>
-                        <label for="clip" title={tr("training.clip_tip")}>{ tr("training.clip") }</label>
-                        <select id="clip" ~value={key_of(&CLIPS, &self.settings.clip).unwrap_or_default()} onchange={link.callback(|e: Event| {
-                            let v = select_value(&e);
-                            Msg::Clipping(value_of(&CLIPS, &v).unwrap_or(Clip::Off))
-                        })}>
-                            if key_of(&CLIPS, &self.settings.clip).is_none() {
-                                <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
-                            }
-                            { for CLIPS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == self.settings.clip}>{ tr(n) }</option> }) }
-                        </select>
-                        <label for="scaling" title={tr("training.scaling_tip")}>{ tr("training.scaling") }</label>
-                        <select id="scaling" ~value={self.settings.scaling.label()} onchange={on_scaling}>
-                            { for Scaling::ALL.iter().map(|sc| html! {
-                                <option value={sc.label()} selected={*sc == self.settings.scaling}>{ scaling_name(*sc) }</option>
-                            }) }
-                        </select>
-                        <label class="check" title={trf("training.plateau_tip", &[("patience", &PLATEAU_PATIENCE)])}>
-                            <input id="plateau" type="checkbox" checked={schedule.reduce_lr_on_plateau}
-                                onchange={link.callback(move |e: Event| Msg::Schedule(Schedule { reduce_lr_on_plateau: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))} />
-                            { tr("training.plateau") }
-                        </label>
-                        <label class="check" title={trf("training.early_tip", &[("patience", &STOP_PATIENCE)])}>
-                            <input id="early-stopping" type="checkbox" checked={schedule.early_stopping}
-                                onchange={link.callback(move |e: Event| Msg::Schedule(Schedule { early_stopping: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))} />
-                            { tr("training.early") }
-                        </label>
+                        <ModelControls key={self.controls_key.to_string()} lang={crate::i18n::current()}
+                            settings={self.settings} on={self.emit.clone()} />
                     </section>
                     <section class="panel charts" aria-label={tr("aria.charts")}>
                         <RunBar lang={crate::i18n::current()} playing={playing} actions={self.actions.clone()}
@@ -2366,11 +2252,11 @@ fn signal_key(kind: SignalKind) -> &'static str {
 }
 
 /// A cell's name in the page's language (from [`CELLS`]).
-fn cell_name(kind: CellKind) -> &'static str {
+pub(super) fn cell_name(kind: CellKind) -> &'static str {
     key_of(&CELLS, &kind).map_or("", tr)
 }
 
 /// A normalisation's name in the page's language (from [`SCALINGS`]).
-fn scaling_name(scaling: Scaling) -> &'static str {
+pub(super) fn scaling_name(scaling: Scaling) -> &'static str {
     key_of(&SCALINGS, &scaling).map_or("", tr)
 }

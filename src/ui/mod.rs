@@ -3,6 +3,7 @@
 
 mod app;
 mod canvas;
+mod controls;
 mod files;
 mod panic;
 mod run_bar;

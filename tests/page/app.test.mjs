@@ -1054,6 +1054,22 @@ test('what the page shows is the run: controls show the values it trains with, m
   await page.keyboard.press('Space');
   assert.equal(await page.textContent('#play'), 'Play');
 
+  // Typing a number while the run trains: every keystroke stays in the field (the controls
+  // render again only when the settings change, not with each frame).
+  await page.click('h1');
+  await page.keyboard.press('Space');
+  await page.fill('#hidden', '');
+  await page.type('#hidden', '24', { delay: 150 });
+  assert.equal(await page.inputValue('#hidden'), '24', 'the typed number stays while training');
+  await page.press('#hidden', 'Tab');
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"hidden_size":24'));
+  assert.equal(await page.inputValue('#hidden'), '24');
+  // A refused number leaves the field: it shows the run's value again, with a message.
+  await page.fill('#hidden', '5000');
+  await page.press('#hidden', 'Tab');
+  await page.getByText('Hidden units: "5000" is not a whole number from 1 to 128; the previous value is kept.').waitFor();
+  assert.equal(await page.inputValue('#hidden'), '24', 'the field shows the run\'s value again');
+
   // The tabs below the story: arrow keys move between them (and do not step the run).
   const before = (await stats(page)).steps;
   await page.focus('#tab-flow');

@@ -1,0 +1,173 @@
+//! The model and training controls: a component with props, so it renders again only when
+//! the settings (or the language) change. Between those it leaves the DOM alone, so a number
+//! the learner is typing is not overwritten by the page's frames, and every control shows the
+//! value the run uses (the page makes it anew when a change is refused).
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::app::{cell_name, scaling_name, select_value, whole_number, Msg};
+use crate::data::normalise::Scaling;
+use crate::i18n::{tr, trf, Lang};
+use crate::nn::optim::{Clip, OptimizerKind};
+use crate::nn::{CellKind, LstmVariant};
+use crate::train::settings::{
+    key_of, value_of, Settings, Shape, BATCH_SIZES, CLIPS, DROPOUTS, INITS, LEARNING_RATES,
+    OPTIMIZERS,
+};
+use crate::train::{Schedule, PLATEAU_PATIENCE, STOP_PATIENCE};
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct ModelControlsProps {
+    pub lang: Lang,
+    /// The settings of the run that trains.
+    pub settings: Settings,
+    /// Where a change goes (made once by the page, so the props compare equal).
+    pub on: Callback<Msg>,
+}
+
+/// A change handler: `f` turns the event into the page's message (None: nothing to do).
+fn change(on: &Callback<Msg>, f: impl Fn(Event) -> Option<Msg> + 'static) -> Callback<Event> {
+    let on = on.clone();
+    Callback::from(move |e: Event| {
+        if let Some(m) = f(e) {
+            on.emit(m);
+        }
+    })
+}
+
+/// A list's choices with `current` among them: a value the run uses that the list lacks (a
+/// lesson's own learning rate, a link's batch size) is shown in its place, not replaced.
+fn with_value(list: &[f64], current: f64) -> Vec<f64> {
+    let mut all = list.to_vec();
+    if !all.contains(&current) {
+        all.push(current);
+        all.sort_by(f64::total_cmp);
+    }
+    all
+}
+
+#[function_component(ModelControls)]
+pub fn model_controls(p: &ModelControlsProps) -> Html {
+    let schedule = p.settings.schedule;
+    let shape = p.settings.shape;
+    let on_cell = change(&p.on, |e: Event| {
+        let v = select_value(&e);
+        Some(Msg::Cell(
+            CellKind::ALL
+                .into_iter()
+                .find(|c| c.name() == v)
+                .unwrap_or(CellKind::Lstm(LstmVariant::Standard)),
+        ))
+    });
+    let on_hidden = change(&p.on, |e: Event| {
+        Some(match whole_number(&e, 1, 128) {
+            Ok(h) => Msg::Hidden(h),
+            Err(m) => Msg::Invalid(trf("invalid.hidden", &[("m", &m)])),
+        })
+    });
+    let on_seed = change(&p.on, |e: Event| {
+        Some(match whole_number(&e, 0, 999_999_999) {
+            Ok(s) => Msg::Seed(s as u64),
+            Err(m) => Msg::Invalid(trf("invalid.seed", &[("m", &m)])),
+        })
+    });
+    let on_lr = change(&p.on, |e: Event| {
+        select_value(&e).parse::<f64>().ok().map(Msg::LearningRate)
+    });
+    let on_scaling = change(&p.on, |e: Event| {
+        let v = select_value(&e);
+        Some(Msg::Scaling(
+            Scaling::ALL
+                .into_iter()
+                .find(|s| s.label() == v)
+                .unwrap_or(Scaling::None),
+        ))
+    });
+    html! {
+        <>
+            <h2>{ tr("model.heading") }</h2>
+            <label for="cell" title={tr("model.cell_tip")}>{ tr("model.cell") }</label>
+            <select id="cell" ~value={p.settings.cell.name()} onchange={on_cell}>
+                { for CellKind::ALL.iter().map(|c| html! {
+                    <option value={c.name()} selected={*c == p.settings.cell}>{ cell_name(*c) }</option>
+                }) }
+            </select>
+            <label for="hidden" title={tr("model.hidden_tip")}>{ tr("model.hidden") }</label>
+            <input id="hidden" type="number" min="1" max="128" value={p.settings.hidden_size.to_string()} onchange={on_hidden} />
+            <label for="seed" title={tr("model.seed_tip")}>{ tr("model.seed") }</label>
+            <input id="seed" type="number" min="0" max="999999999" value={p.settings.seed.to_string()} onchange={on_seed} />
+            <label for="layers" title={tr("model.layers_tip")}>{ tr("model.layers") }</label>
+            <input id="layers" type="number" min="1" max="4" value={shape.layers.to_string()}
+                onchange={change(&p.on, move |e: Event| Some(match whole_number(&e, 1, 4) {
+                    Ok(n) => Msg::Shape(Shape { layers: n, ..shape }, "notice.layers"),
+                    Err(m) => Msg::Invalid(trf("invalid.layers", &[("m", &m)])),
+                }))} />
+            <label class="check" title={tr("model.bidirectional_tip")}>
+                <input id="bidirectional" type="checkbox" checked={shape.bidirectional}
+                    onchange={change(&p.on, move |e: Event| Some(Msg::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.bidirectional")))} />
+                { tr("model.bidirectional") }
+            </label>
+            <label for="dropout" title={tr("model.dropout_tip")}>{ tr("model.dropout") }</label>
+            <select id="dropout" ~value={shape.dropout.to_string()} onchange={change(&p.on, move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Msg::Shape(Shape { dropout: d, ..shape }, "notice.dropout")))}>
+                { for with_value(&DROPOUTS, shape.dropout).into_iter().map(|d| html! { <option value={d.to_string()} selected={d == shape.dropout}>{ d.to_string() }</option> }) }
+            </select>
+            <label for="init" title={tr("model.init_tip")}>{ tr("model.init") }</label>
+            <select id="init" ~value={key_of(&INITS, &shape.init).unwrap_or_default()} onchange={change(&p.on, move |e: Event| {
+                let v = select_value(&e);
+                let init = value_of(&INITS, &v).unwrap_or(shape.init);
+                Some(Msg::Shape(Shape { init, ..shape }, "notice.init"))
+            })}>
+                { for INITS.iter().map(|(n, s)| html! { <option value={*n} selected={*s == shape.init}>{ tr(n) }</option> }) }
+            </select>
+            <h2>{ tr("training.heading") }</h2>
+            <label for="optimizer" title={tr("training.optimiser_tip")}>{ tr("training.optimiser") }</label>
+            <select id="optimizer" ~value={key_of(&OPTIMIZERS, &p.settings.optimizer).unwrap_or_default()} onchange={change(&p.on, |e: Event| {
+                let v = select_value(&e);
+                Some(Msg::Optimizer(value_of(&OPTIMIZERS, &v).unwrap_or(OptimizerKind::ADAM)))
+            })}>
+                if key_of(&OPTIMIZERS, &p.settings.optimizer).is_none() {
+                    <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
+                }
+                { for OPTIMIZERS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == p.settings.optimizer}>{ tr(n) }</option> }) }
+            </select>
+            <label for="batch" title={tr("training.batch_tip")}>{ tr("training.batch") }</label>
+            <select id="batch" ~value={shape.batch_size.map_or("lesson".to_string(), |b| b.to_string())} onchange={change(&p.on, move |e: Event| Some(Msg::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch")))}>
+                <option value="lesson" selected={shape.batch_size.is_none()}>{ tr("training.batch_lesson") }</option>
+                { for with_value(&BATCH_SIZES.map(|b| b as f64), shape.batch_size.map_or(8.0, |b| b as f64)).into_iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size.map(|s| s as f64) == Some(b)}>{ b.to_string() }</option> }) }
+            </select>
+            <label for="lr" title={tr("training.lr_tip")}>{ tr("training.lr") }</label>
+            <select id="lr" ~value={p.settings.learning_rate.to_string()} onchange={on_lr}>
+                { for with_value(&LEARNING_RATES, p.settings.learning_rate).into_iter().map(|lr| html! {
+                    <option value={lr.to_string()} selected={lr == p.settings.learning_rate}>{ lr.to_string() }</option>
+                }) }
+            </select>
+            <label for="clip" title={tr("training.clip_tip")}>{ tr("training.clip") }</label>
+            <select id="clip" ~value={key_of(&CLIPS, &p.settings.clip).unwrap_or_default()} onchange={change(&p.on, |e: Event| {
+                let v = select_value(&e);
+                Some(Msg::Clipping(value_of(&CLIPS, &v).unwrap_or(Clip::Off)))
+            })}>
+                if key_of(&CLIPS, &p.settings.clip).is_none() {
+                    <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
+                }
+                { for CLIPS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == p.settings.clip}>{ tr(n) }</option> }) }
+            </select>
+            <label for="scaling" title={tr("training.scaling_tip")}>{ tr("training.scaling") }</label>
+            <select id="scaling" ~value={p.settings.scaling.label()} onchange={on_scaling}>
+                { for Scaling::ALL.iter().map(|sc| html! {
+                    <option value={sc.label()} selected={*sc == p.settings.scaling}>{ scaling_name(*sc) }</option>
+                }) }
+            </select>
+            <label class="check" title={trf("training.plateau_tip", &[("patience", &PLATEAU_PATIENCE)])}>
+                <input id="plateau" type="checkbox" checked={schedule.reduce_lr_on_plateau}
+                    onchange={change(&p.on, move |e: Event| Some(Msg::Schedule(Schedule { reduce_lr_on_plateau: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule })))} />
+                { tr("training.plateau") }
+            </label>
+            <label class="check" title={trf("training.early_tip", &[("patience", &STOP_PATIENCE)])}>
+                <input id="early-stopping" type="checkbox" checked={schedule.early_stopping}
+                    onchange={change(&p.on, move |e: Event| Some(Msg::Schedule(Schedule { early_stopping: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule })))} />
+                { tr("training.early") }
+            </label>
+        </>
+    }
+}
