@@ -35,6 +35,7 @@ use crate::train::settings::{
 use crate::train::{Schedule, Session, PLATEAU_PATIENCE, STOP_PATIENCE};
 use crate::ui::canvas::Canvas;
 use crate::ui::controls::ModelControls;
+use crate::ui::messages::{Banners, Hint, LessonPicker};
 use crate::ui::run_bar::{RunActions, RunBar, RunStats};
 use crate::ui::share::Restored;
 
@@ -195,15 +196,6 @@ impl Tab {
             Tab::Compare => "tab.compare",
         }
     }
-}
-
-/// Why a run is not learning, for the hint banner.
-#[derive(Clone, Copy)]
-enum Hint {
-    /// Unnormalised inputs this far from [-1, 1].
-    LargeInputs(f64),
-    /// The loss has not halved after 300 steps.
-    Flat,
 }
 
 /// What the running session was built from; restored when a change cannot be applied.
@@ -1944,24 +1936,6 @@ impl Component for App {
         let step_progress = run.and_then(Runner::long_step_progress);
         let epoch = s.map_or(0, |s| s.epoch);
         let val = s.and_then(|s| s.history.iter().rev().find_map(|h| h.validation_loss));
-        let on_lesson = link.callback(|e: Event| {
-            let v = select_value(&e);
-            Msg::Lesson(Lesson::from_key(&v).unwrap_or(Lesson::SineNextValue))
-        });
-        let hint = self.not_learning().map(|hint| {
-            html! {
-                <div class="banner warn" role="status" id="hint">
-                    if let Hint::LargeInputs(largest) = hint {
-                        <strong>{ tr("hint.large_title") }</strong>
-                        { trf("hint.large", &[("largest", &format!("{largest:.0}"))]) }
-                        <button onclick={link.callback(|_| Msg::Normalise)}>{ tr("hint.normalise") }</button>
-                    } else {
-                        <strong>{ tr("hint.flat_title") }</strong>
-                        { tr("hint.flat") }
-                    }
-                </div>
-            }
-        });
         html! {
             <>
                 <header class="top">
@@ -1980,20 +1954,7 @@ impl Component for App {
                 </header>
                 <main class="layout">
                     <section class="panel controls" aria-label={tr("aria.controls")} key={self.controls_key.to_string()}>
-                        <h2>{ tr("lesson.heading") }</h2>
-                        <select id="lesson" ~value={if self.on_csv { "csv".to_string() } else { self.lesson.key() }} aria-label={tr("lesson.heading")} onchange={on_lesson}>
-                            if self.on_csv {
-                                <option value="csv" selected=true disabled=true>{ tr("lesson.own_data") }</option>
-                            }
-                            { for Lesson::ALL.iter().map(|l| html! {
-                                <option value={l.key()} selected={!self.on_csv && *l == self.lesson}>{ l.title() }</option>
-                            }) }
-                        </select>
-                        if self.on_csv {
-                            <p class="explain">{ tr("csv.explain") }</p>
-                        } else {
-                            <p class="explain">{ self.lesson.explanation() }</p>
-                        }
+                        <LessonPicker lang={crate::i18n::current()} lesson={self.lesson} on_csv={self.on_csv} on={self.emit.clone()} />
                         { self.csv_panel(ctx) }
                         <ModelControls key={self.controls_key.to_string()} lang={crate::i18n::current()}
                             settings={self.settings} on={self.emit.clone()} />
@@ -2008,21 +1969,9 @@ impl Component for App {
                             }}
                             scores={run.map_or([None, None], |r| r.scores.clone())}
                             classify={s.is_some_and(|s| matches!(s.dataset.y, crate::data::frame::TargetData::Classes { .. }))} />
-                        if let Some(e) = &self.error {
-                            <div class="banner error" role="alert">{ e }</div>
-                        }
-                        if let Some(step) = run.and_then(|r| r.diverged_at) {
-                            <div class="banner error" role="alert" id="diverged">
-                                <strong>{ trf("diverged.title", &[("step", &step)]) }</strong>
-                                { tr("diverged.text") }
-                                <button onclick={link.callback(|_| Msg::LowerLearningRate)}>{ tr("diverged.lower") }</button>
-                                <button onclick={link.callback(|_| Msg::ClipGradients)}>{ tr("diverged.clip") }</button>
-                            </div>
-                        }
-                        { hint.unwrap_or_default() }
-                        if let Some(n) = &self.notice {
-                            <div class="banner info" role="status">{ n }</div>
-                        }
+                        <Banners lang={crate::i18n::current()} error={self.error.clone()}
+                            diverged_at={run.and_then(|r| r.diverged_at)} hint={self.not_learning()}
+                            notice={self.notice.clone()} on={self.emit.clone()} />
                         <div class="story">
                         <div class="story-main">
                         <canvas id="prediction-chart" ref={self.prediction_ref.clone()} width="900" height="360"></canvas>

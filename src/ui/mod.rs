@@ -5,6 +5,7 @@ mod app;
 mod canvas;
 mod controls;
 mod files;
+mod messages;
 mod panic;
 mod run_bar;
 mod share;

@@ -1,0 +1,114 @@
+//! The lesson picker and the banners above the story: components with props, so they render
+//! again only when what they say changes.
+
+use yew::prelude::*;
+
+use super::app::{select_value, Msg};
+use crate::i18n::{tr, trf, Lang};
+use crate::train::lessons::Lesson;
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct LessonPickerProps {
+    pub lang: Lang,
+    pub lesson: Lesson,
+    /// The run trains on the learner's data: the list says so.
+    pub on_csv: bool,
+    pub on: Callback<Msg>,
+}
+
+/// The lesson list and the chosen lesson's text.
+#[function_component(LessonPicker)]
+pub fn lesson_picker(p: &LessonPickerProps) -> Html {
+    let on = p.on.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let v = select_value(&e);
+        on.emit(Msg::Lesson(
+            Lesson::from_key(&v).unwrap_or(Lesson::SineNextValue),
+        ));
+    });
+    let current = if p.on_csv {
+        "csv".to_string()
+    } else {
+        p.lesson.key()
+    };
+    html! {
+        <>
+            <h2>{ tr("lesson.heading") }</h2>
+            <select id="lesson" ~value={current} aria-label={tr("lesson.heading")} {onchange}>
+                if p.on_csv {
+                    <option value="csv" selected=true disabled=true>{ tr("lesson.own_data") }</option>
+                }
+                { for Lesson::ALL.iter().map(|l| html! {
+                    <option value={l.key()} selected={!p.on_csv && *l == p.lesson}>{ l.title() }</option>
+                }) }
+            </select>
+            if p.on_csv {
+                <p class="explain">{ tr("csv.explain") }</p>
+            } else {
+                <p class="explain">{ p.lesson.explanation() }</p>
+            }
+        </>
+    }
+}
+
+/// Why a run is not learning, for the hint banner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Hint {
+    /// Unnormalised inputs this far from [-1, 1].
+    LargeInputs(f64),
+    /// The loss has not halved after 300 steps.
+    Flat,
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct BannersProps {
+    pub lang: Lang,
+    /// A change that could not be applied, and why (the old run is kept).
+    pub error: Option<String>,
+    /// The step at which the run diverged.
+    pub diverged_at: Option<u64>,
+    pub hint: Option<Hint>,
+    /// What the last action did.
+    pub notice: Option<String>,
+    pub on: Callback<Msg>,
+}
+
+/// The banners over the story: an error, a diverged run with its two fixes, why a run is not
+/// learning (with the one-click fix for large inputs), and the last action's notice.
+#[function_component(Banners)]
+pub fn banners(p: &BannersProps) -> Html {
+    let send = |m: fn() -> Msg| {
+        let on = p.on.clone();
+        Callback::from(move |_: MouseEvent| on.emit(m()))
+    };
+    html! {
+        <>
+            if let Some(e) = &p.error {
+                <div class="banner error" role="alert">{ e }</div>
+            }
+            if let Some(step) = p.diverged_at {
+                <div class="banner error" role="alert" id="diverged">
+                    <strong>{ trf("diverged.title", &[("step", &step)]) }</strong>
+                    { tr("diverged.text") }
+                    <button onclick={send(|| Msg::LowerLearningRate)}>{ tr("diverged.lower") }</button>
+                    <button onclick={send(|| Msg::ClipGradients)}>{ tr("diverged.clip") }</button>
+                </div>
+            }
+            if let Some(hint) = p.hint {
+                <div class="banner warn" role="status" id="hint">
+                    if let Hint::LargeInputs(largest) = hint {
+                        <strong>{ tr("hint.large_title") }</strong>
+                        { trf("hint.large", &[("largest", &format!("{largest:.0}"))]) }
+                        <button onclick={send(|| Msg::Normalise)}>{ tr("hint.normalise") }</button>
+                    } else {
+                        <strong>{ tr("hint.flat_title") }</strong>
+                        { tr("hint.flat") }
+                    }
+                </div>
+            }
+            if let Some(n) = &p.notice {
+                <div class="banner info" role="status">{ n }</div>
+            }
+        </>
+    }
+}
