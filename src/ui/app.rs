@@ -335,6 +335,13 @@ impl App {
         )
     }
 
+    /// Canvases may have a new size (a resize, a tab shown): every chart is measured and
+    /// drawn again.
+    fn canvases_resized(&mut self) {
+        crate::ui::canvas::forget_sizes();
+        self.sizes += 1;
+    }
+
     /// Starts training (when paused).
     fn play(&mut self) {
         if let Some(run) = self.run.as_mut().filter(|r| !r.playing()) {
@@ -1770,13 +1777,9 @@ impl Component for App {
             Msg::Tab(tab) => {
                 // Its canvases were hidden: measured (and drawn) again now they show.
                 self.tab = tab;
-                crate::ui::canvas::forget_sizes();
-                self.sizes += 1;
+                self.canvases_resized();
             }
-            Msg::Resized => {
-                crate::ui::canvas::forget_sizes();
-                self.sizes += 1;
-            }
+            Msg::Resized => self.canvases_resized(),
             Msg::Compare(on) => {
                 let runs = match on.then(|| self.compare_runs()) {
                     Some(Ok(runs)) => {
@@ -1956,8 +1959,7 @@ impl Component for App {
                     <section class="panel controls" aria-label={tr("aria.controls")} key={self.controls_key.to_string()}>
                         <LessonPicker lang={crate::i18n::current()} lesson={self.lesson} on_csv={self.on_csv} on={self.emit.clone()} />
                         { self.csv_panel(ctx) }
-                        <ModelControls key={self.controls_key.to_string()} lang={crate::i18n::current()}
-                            settings={self.settings} on={self.emit.clone()} />
+                        <ModelControls lang={crate::i18n::current()} settings={self.settings} on={self.emit.clone()} />
                     </section>
                     <section class="panel charts" aria-label={tr("aria.charts")}>
                         <RunBar lang={crate::i18n::current()} playing={playing} actions={self.actions.clone()}

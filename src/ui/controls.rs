@@ -38,13 +38,26 @@ fn change(on: &Callback<Msg>, f: impl Fn(Event) -> Option<Msg> + 'static) -> Cal
 
 /// A list's choices with `current` among them: a value the run uses that the list lacks (a
 /// lesson's own learning rate, a link's batch size) is shown in its place, not replaced.
-fn with_value(list: &[f64], current: f64) -> Vec<f64> {
+fn with_value<T: Copy + PartialOrd>(list: &[T], current: T) -> Vec<T> {
     let mut all = list.to_vec();
     if !all.contains(&current) {
         all.push(current);
-        all.sort_by(f64::total_cmp);
+        all.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     }
     all
+}
+
+/// A select's options from one of the settings tables with the run's `current` chosen; a
+/// value the table lacks (a link's own optimiser) is shown as such, not replaced.
+fn table_options<T: PartialEq>(table: &[(&'static str, T)], current: &T) -> Html {
+    html! {
+        <>
+            if key_of(table, current).is_none() {
+                <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
+            }
+            { for table.iter().map(|(key, v)| html! { <option value={*key} selected={v == current}>{ tr(key) }</option> }) }
+        </>
+    }
 }
 
 #[function_component(ModelControls)]
@@ -118,7 +131,7 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
                 let init = value_of(&INITS, &v).unwrap_or(shape.init);
                 Some(Msg::Shape(Shape { init, ..shape }, "notice.init"))
             })}>
-                { for INITS.iter().map(|(n, s)| html! { <option value={*n} selected={*s == shape.init}>{ tr(n) }</option> }) }
+                { table_options(&INITS, &shape.init) }
             </select>
             <h2>{ tr("training.heading") }</h2>
             <label for="optimizer" title={tr("training.optimiser_tip")}>{ tr("training.optimiser") }</label>
@@ -126,15 +139,12 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
                 let v = select_value(&e);
                 Some(Msg::Optimizer(value_of(&OPTIMIZERS, &v).unwrap_or(OptimizerKind::ADAM)))
             })}>
-                if key_of(&OPTIMIZERS, &p.settings.optimizer).is_none() {
-                    <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
-                }
-                { for OPTIMIZERS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == p.settings.optimizer}>{ tr(n) }</option> }) }
+                { table_options(&OPTIMIZERS, &p.settings.optimizer) }
             </select>
             <label for="batch" title={tr("training.batch_tip")}>{ tr("training.batch") }</label>
             <select id="batch" ~value={shape.batch_size.map_or("lesson".to_string(), |b| b.to_string())} onchange={change(&p.on, move |e: Event| Some(Msg::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch")))}>
                 <option value="lesson" selected={shape.batch_size.is_none()}>{ tr("training.batch_lesson") }</option>
-                { for with_value(&BATCH_SIZES.map(|b| b as f64), shape.batch_size.map_or(8.0, |b| b as f64)).into_iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size.map(|s| s as f64) == Some(b)}>{ b.to_string() }</option> }) }
+                { for with_value(&BATCH_SIZES, shape.batch_size.unwrap_or(BATCH_SIZES[0])).into_iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size == Some(b)}>{ b.to_string() }</option> }) }
             </select>
             <label for="lr" title={tr("training.lr_tip")}>{ tr("training.lr") }</label>
             <select id="lr" ~value={p.settings.learning_rate.to_string()} onchange={on_lr}>
@@ -147,10 +157,7 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
                 let v = select_value(&e);
                 Some(Msg::Clipping(value_of(&CLIPS, &v).unwrap_or(Clip::Off)))
             })}>
-                if key_of(&CLIPS, &p.settings.clip).is_none() {
-                    <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
-                }
-                { for CLIPS.iter().map(|(n, k)| html! { <option value={*n} selected={*k == p.settings.clip}>{ tr(n) }</option> }) }
+                { table_options(&CLIPS, &p.settings.clip) }
             </select>
             <label for="scaling" title={tr("training.scaling_tip")}>{ tr("training.scaling") }</label>
             <select id="scaling" ~value={p.settings.scaling.label()} onchange={on_scaling}>

@@ -68,12 +68,6 @@ test('a learner presses Play and watches the sine prediction converge', async ()
   const first = await stats(page);
   assert.ok(first.loss > 0, 'one step reports a loss');
 
-  // Long tasks on the main thread while training (the page must stay responsive).
-  await page.evaluate(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(e.duration)))
-      .observe({ type: 'longtask', buffered: false });
-  });
   // Space on the focused Step button would press Step: Play is Space elsewhere.
   await page.click('h1');
   await page.keyboard.press('Space');
@@ -81,12 +75,10 @@ test('a learner presses Play and watches the sine prediction converge', async ()
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) > 400, null, { timeout: 60000 });
   await page.keyboard.press('Space');
   const trained = await stats(page);
-  const longTasks = await page.evaluate(() => window.__longTasks);
   assert.ok(trained.loss < first.loss / 10, `loss ${first.loss} -> ${trained.loss}`);
   assert.ok(trained.val < 0.01, `validation MSE ${trained.val}`);
-  const maxTask = Math.max(0, ...longTasks);
-  // Reported, not asserted: scripts/bench_frames.mjs measures task lengths.
-  console.log(`trained ${trained.steps} steps; loss ${first.loss.toFixed(4)} -> ${trained.loss.toFixed(5)}; longest main-thread task ${maxTask.toFixed(0)} ms (${longTasks.length} over 50 ms)`);
+  // Task lengths are measured by scripts/bench_frames.mjs, not here.
+  console.log(`trained ${trained.steps} steps; loss ${first.loss.toFixed(4)} -> ${trained.loss.toFixed(5)}`);
   const after = await canvasStats(page, PREDICTION);
   assert.notEqual(after.hash, initial.hash, 'the prediction chart changed as the model trained');
   // Scores in original units: RMSE² is the validation MSE's order, R² near 1.
@@ -684,10 +676,6 @@ test('the largest preset (2,000 steps, 2 layers of 128) trains in steps spread o
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
   await page.evaluate(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.longTasks.push({ start: Math.round(e.startTime), ms: Math.round(e.duration) });
-    }).observe({ type: 'longtask' });
     // Every share of a step seen between frames: a long step must show partial progress.
     window.partial = [];
     const watch = () => {
@@ -701,23 +689,22 @@ test('the largest preset (2,000 steps, 2 layers of 128) trains in steps spread o
   await page.getByText('Lesson “9. Long sequences').first().waitFor();
   await page.click('#play');
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) >= 4, null, { timeout: 60000 });
-  // Pause from inside the page, and time how long until the button says Play again.
-  const pause = await page.evaluate(async () => {
-    const t = performance.now();
+  // Pause in the middle of the run: the button says Play again within 600 frames. How fast
+  // (and the task lengths) is measured by scripts/bench_frames.mjs, not asserted here: a test
+  // that fails when the machine is busy would be broken.
+  const label = await page.evaluate(async () => {
     const label = () => document.querySelector('#play').textContent.trim();
     document.querySelector('#play').click();
     for (let frames = 0; label() !== 'Play' && frames < 600; frames++) {
       await new Promise((r) => requestAnimationFrame(r));
     }
-    return { ms: performance.now() - t, label: label() };
+    return label();
   });
   const s = await stats(page);
-  const { longTasks, partial } = await page.evaluate(() => ({ longTasks: window.longTasks, partial: window.partial }));
-  console.log(`steps ${s.steps}, loss ${s.loss}, pause answered in ${pause.ms.toFixed(1)} ms, ${partial.length} frames mid-step, long tasks ${JSON.stringify(longTasks)}`);
-  // Task lengths and the Pause latency are reported here and measured by
-  // scripts/bench_frames.mjs; a test that fails when the machine is busy would be broken.
+  const partial = await page.evaluate(() => window.partial);
+  console.log(`steps ${s.steps}, loss ${s.loss}, ${partial.length} frames mid-step`);
   assert.ok(partial.some((p) => p > 0 && p < 1), 'a step spread over frames');
-  assert.equal(pause.label, 'Play');
+  assert.equal(label, 'Play');
   assert.ok(Number.isFinite(s.loss));
   await page.waitForFunction(() => document.querySelector('#saturation').textContent.includes('every 17th of 2000 time steps'));
   await waitForTrace(page, '#heat-5');
@@ -760,22 +747,12 @@ test('the cell diagram: every gate and state coloured by the traced values, for 
     await page.locator('#cell-diagram').scrollIntoViewIfNeeded();
     await page.locator('#cell-diagram').screenshot({ path: `target/screenshots/cell-diagram-${cell.replace(/[^A-Za-z]+/g, '-').toLowerCase()}.png` });
   }
-  // Play over t while training: t moves on, and frames keep coming at 30/s or more.
+  // Play over t while training: t moves on (frames/s is measured by scripts/bench_frames.mjs).
   await page.selectOption('#cell', 'LSTM');
   await trainFor(page, 5);
   await page.click('#t-play');
   await page.click('h1');
   await page.keyboard.press('Space');
-  const fps = await page.evaluate(() => new Promise((resolve) => {
-    let frames = 0;
-    const start = performance.now();
-    const count = (now) => {
-      frames++;
-      if (now - start < 2000) requestAnimationFrame(count);
-      else resolve(frames / ((now - start) / 1000));
-    };
-    requestAnimationFrame(count);
-  }));
   const moved = await page.evaluate(() => {
     const ts = new Set();
     return new Promise((resolve) => {
@@ -789,8 +766,7 @@ test('the cell diagram: every gate and state coloured by the traced values, for 
   });
   await page.keyboard.press('Space');
   await page.click('#t-play');
-  console.log(`frames/s while training lesson 1 with every view and play over t: ${fps.toFixed(1)}; t went through ${moved}`);
-  // Frames/s is reported, and measured by scripts/bench_frames.mjs, not asserted.
+  console.log(`play over t while training: t went through ${moved}`);
   assert.ok(moved.length >= 3);
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
