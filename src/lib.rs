@@ -17,6 +17,10 @@ pub mod i18n;
 pub mod nn;
 pub mod train;
 
+/// The training worker (a Web Worker owning the run). Compiled for wasm32 only.
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
+
 /// The browser UI (yew). Compiled for wasm32 only.
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

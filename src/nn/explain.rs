@@ -11,7 +11,7 @@ use super::gates::{Gate, Squash};
 use super::Real;
 
 /// One line of the step-through.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Equation {
     /// What is computed, e.g. `f_t`.
     pub name: String,

@@ -4,6 +4,7 @@
 //! fixed batch without it, so its numbers compare with PyTorch's like for like.
 
 pub mod export;
+pub mod host;
 pub mod lessons;
 pub mod metrics;
 pub mod runner;

@@ -34,7 +34,7 @@ const RECURSIVE_MAX_WORK: f64 = 1e8;
 pub type Clock<'a> = &'a mut dyn FnMut() -> f64;
 
 /// Something a frame's training did that the page tells the learner about.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RunEvent {
     /// Reduce-on-plateau halved the learning rate to this.
     LrReduced(f64),

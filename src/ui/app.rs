@@ -1,8 +1,10 @@
 //! The root component: pick a lesson, train it live, watch the prediction converge.
 //!
-//! Training runs in time-boxed slices on animation frames (a [`Runner`] does at most
-//! `runner::SLICE_MS` of work per frame), so the page stays responsive; the component owns
-//! the runner and the frame handle (dropping the handle cancels the loop).
+//! The run lives in a Web Worker (`ui::worker`, `crate::worker`): the page sends it
+//! requests and shows its copy of the run ([`Mirror`]), asking for a fresh view once per
+//! animation frame while the run has work under way, so training never shares the page's
+//! thread. The component owns the worker and the frame handle (dropping the handle cancels
+//! the loop).
 
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -26,18 +28,23 @@ use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Tab
 use crate::i18n::{tr, trf};
 use crate::nn::network::GradientFlow;
 use crate::nn::optim::{Clip, OptimizerKind};
-use crate::nn::{CellKind, LstmVariant};
-use crate::train::lessons::{prepare_csv, CsvChoice, CsvTask, Lesson, RunLink};
-use crate::train::runner::{RunEvent, Runner};
+use crate::nn::CellKind;
+use crate::train::host::{
+    heat_decimation, heat_sources, Ask, DataSource, ExportKind, HeatSource, Mirror, Reply, Request,
+    Watch,
+};
+use crate::train::lessons::{CsvChoice, CsvTask, Lesson, RunLink};
+use crate::train::runner::RunEvent;
 use crate::train::settings::{
     key_of, Settings, Shape, CELLS, CLIPS, FIX_CLIP, OPTIMIZERS, SCALINGS,
 };
-use crate::train::{Schedule, Session, PLATEAU_PATIENCE, STOP_PATIENCE};
+use crate::train::{Schedule, PLATEAU_PATIENCE, STOP_PATIENCE};
 use crate::ui::canvas::Canvas;
 use crate::ui::controls::ModelControls;
 use crate::ui::messages::{Banners, Hint, LessonPicker};
 use crate::ui::run_bar::{RunActions, RunBar, RunStats};
 use crate::ui::share::Restored;
+use crate::ui::worker::{Heard, TrainingWorker};
 
 /// How long the step-through takes to play over a whole window.
 const T_PLAY_MS: f64 = 4000.0;
@@ -89,6 +96,8 @@ impl CsvState {
 }
 
 pub enum Msg {
+    /// The training worker replied, or died.
+    Heard(Heard),
     /// A file's bytes arrived (name, bytes), or reading it failed.
     CsvBytes(String, Result<Vec<u8>, String>),
     LoadFile(web_sys::File),
@@ -199,7 +208,7 @@ impl Tab {
 }
 
 /// What the running session was built from; restored when a change cannot be applied.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 struct Source {
     lesson: Lesson,
     settings: Settings,
@@ -217,9 +226,21 @@ pub struct App {
     /// x-axis labels of the current run (a CSV's dates).
     x_labels: Option<Vec<String>>,
     settings: Settings,
-    /// The run: its session, compared runs, predictions and what its frames did (None only
-    /// when the very first run could not be built; a banner says why).
-    run: Option<Runner>,
+    /// The page's copy of the run the worker trains (None until the first run is built, or
+    /// when it could not be; a banner says why).
+    shown: Option<Mirror>,
+    /// The training worker (None only if it could not be started; a banner says why).
+    worker: Option<TrainingWorker>,
+    /// Builds asked for so far (each run's id), and the latest one awaiting its reply, with
+    /// what it is built from and the notice to show once it is.
+    builds: u64,
+    pending: Option<(u64, Source, Option<String>)>,
+    /// A view is asked for and not yet here; `ask_again`: ask once more when it comes (the
+    /// run changed after it was asked for).
+    asked: bool,
+    ask_again: bool,
+    /// The last settings whose run trained without trouble (offered after a worker dies).
+    worked: Option<Source>,
     error: Option<String>,
     notice: Option<String>,
     frame: Option<AnimationFrame>,
@@ -245,13 +266,8 @@ pub struct App {
     /// Bumped when canvases may have a new size (a resize, a tab shown): charts redraw.
     sizes: u64,
     _resize: Option<EventListener>,
-    /// Files loaded so far, and the one the running run was built from (None: a lesson).
+    /// Files loaded so far.
     files_loaded: u64,
-    trained_file: Option<u64>,
-    /// Counts the runs built, so charts know a new run from an old one.
-    run_id: u64,
-    /// A long step finished this frame; the next frame shows it (and trains nothing).
-    render_due: bool,
     /// A chart changed but waits for a later frame (see [`Self::draw`]).
     charts_due: std::cell::Cell<bool>,
     /// What each heatmap drew, for the pointer readout.
@@ -264,49 +280,89 @@ pub struct App {
     loss_ref: NodeRef,
 }
 
-/// Time steps per heatmap column and units shown: at most 120 columns and 64 units, so a
-/// heatmap draws in a frame; larger runs are decimated, and the page says so.
-fn heat_decimation(steps: usize, hidden: usize) -> (usize, usize) {
-    (steps.div_ceil(120).max(1), hidden.min(64))
-}
-
 fn now() -> f64 {
     js_sys::Date::now()
 }
 
 impl App {
-    /// Rebuilds data and model from the lesson and settings; keeps the old run on failure.
+    /// Sends `request` to the training worker.
+    fn send(&mut self, request: &Request) {
+        if let Some(w) = &self.worker {
+            w.send(request);
+        }
+    }
+
+    /// Asks the worker for a fresh view of the run (one at a time: if one is under way, once
+    /// more when it arrives).
+    fn ask_view(&mut self) {
+        if self.asked {
+            self.ask_again = true;
+            return;
+        }
+        let Some(m) = &self.shown else { return };
+        let ask: Ask = m.ask(self.watch, self.step_t, self.step_unit);
+        self.asked = true;
+        self.send(&Request::View(ask));
+    }
+
+    /// Asks the worker to rebuild data and model from the lesson and settings; until it
+    /// replies the old run stays, and if it cannot, it stays for good (see `Msg::Heard`).
     fn restart(&mut self, notice: Option<String>) {
-        let prepared = match (&self.csv, self.on_csv) {
-            (Some(c), true) => prepare_csv(&c.table, &c.choice, &self.settings),
-            _ => self
-                .lesson
-                .prepare(&self.settings)
-                .map_err(|e| e.to_string()),
+        let data = match (&self.csv, self.on_csv) {
+            (Some(c), true) => DataSource::Csv {
+                file: c.file,
+                bytes: c.bytes.clone(),
+                options: CsvOptions {
+                    missing: c.missing,
+                    series: c.series.clone(),
+                },
+                choice: c.choice.clone(),
+            },
+            _ => DataSource::Lesson(self.lesson),
         };
-        match prepared.and_then(|p| Runner::new(p, now())) {
-            Ok(mut run) => {
-                self.running = Source {
-                    lesson: self.lesson,
-                    settings: self.settings,
-                    on_csv: self.on_csv,
+        self.builds += 1;
+        let id = self.builds;
+        self.pending = Some((
+            id,
+            Source {
+                lesson: self.lesson,
+                settings: self.settings,
+                on_csv: self.on_csv,
+            },
+            notice,
+        ));
+        self.send(&Request::Build {
+            id,
+            data: Box::new(data),
+            settings: self.settings,
+        });
+    }
+
+    /// A reply from the worker.
+    fn heard(&mut self, reply: Reply) {
+        match reply {
+            Reply::Built { id, info } => {
+                let Some((_, source, notice)) = self.pending.take_if(|p| p.0 == id) else {
+                    return;
                 };
+                self.running = source;
                 self.save_link();
                 self.x_labels = self
                     .csv
                     .as_ref()
-                    .filter(|_| self.on_csv)
+                    .filter(|c| info.file == Some(c.file))
                     .and_then(CsvState::date_labels);
-                if let Some(old) = &self.run {
-                    run.keep_options(old);
-                }
-                self.trained_file = self.csv.as_ref().filter(|_| self.on_csv).map(|c| c.file);
-                self.run = Some(run);
+                self.shown = Some(Mirror::new(id, *info));
+                self.asked = false;
                 self.error = None;
                 self.notice = notice;
-                self.run_id += 1;
+                self.heat_hover = None;
+                self.ask_view();
             }
-            Err(e) => {
+            Reply::Refused { id, error } => {
+                if self.pending.take_if(|p| p.0 == id).is_none() {
+                    return;
+                }
                 // The controls go back to what the kept run was built from (made anew, so a
                 // choice the run refused does not stay on screen).
                 self.controls_key += 1;
@@ -315,13 +371,58 @@ impl App {
                     settings: self.settings,
                     on_csv: self.on_csv,
                 } = self.running;
-                self.error = Some(trf("error.setup", &[("e", &e)]));
+                self.error = Some(trf("error.setup", &[("e", &error)]));
             }
+            Reply::View(v) => {
+                self.asked = false;
+                let Some(m) = &mut self.shown else { return };
+                if let Some(events) = m.apply(*v) {
+                    if m.now.steps > 0 && m.now.diverged_at.is_none() {
+                        self.worked = Some(self.running);
+                    }
+                    self.tell(&events);
+                }
+                if std::mem::take(&mut self.ask_again) {
+                    self.ask_view();
+                }
+            }
+            Reply::Export { what, text } => {
+                if let Err(e) = export_text(what, &text) {
+                    self.error = Some(trf("error.download", &[("e", &e)]));
+                }
+            }
+            Reply::Failed(e) => self.error = Some(trf("error.setup", &[("e", &e)])),
         }
     }
 
-    fn session(&self) -> Option<&Session> {
-        self.run.as_ref().map(|r| &r.session)
+    /// The worker died (out of memory, a trap): say so, start a new one and rebuild the last
+    /// settings that trained without trouble.
+    fn worker_died(&mut self, ctx: &Context<Self>, why: &str) {
+        self.worker = start_worker(ctx);
+        self.asked = false;
+        self.ask_again = false;
+        self.pending = None;
+        let back = self
+            .worked
+            .filter(|w| *w != self.running)
+            .unwrap_or(Source {
+                lesson: self.running.lesson,
+                settings: self.running.lesson.defaults(),
+                on_csv: false,
+            });
+        Source {
+            lesson: self.lesson,
+            settings: self.settings,
+            on_csv: self.on_csv,
+        } = back;
+        self.controls_key += 1;
+        self.send(&Request::Lang(crate::i18n::current()));
+        self.restart(Some(trf("error.worker_died", &[("e", &why)])));
+    }
+
+    /// Starts training (when paused).
+    fn play(&mut self) {
+        self.send(&Request::Play);
     }
 
     /// What every chart's key starts with: a new run, language or canvas size (a resize, a
@@ -329,7 +430,7 @@ impl App {
     fn chart_epoch(&self) -> String {
         format!(
             "{}{}/{}",
-            self.run_id,
+            self.shown.as_ref().map_or(0, |m| m.id),
             crate::i18n::current().tag(),
             self.sizes
         )
@@ -340,13 +441,6 @@ impl App {
     fn canvases_resized(&mut self) {
         crate::ui::canvas::forget_sizes();
         self.sizes += 1;
-    }
-
-    /// Starts training (when paused).
-    fn play(&mut self) {
-        if let Some(run) = self.run.as_mut().filter(|r| !r.playing()) {
-            run.toggle_play(now());
-        }
     }
 
     /// Tells the learner what a frame's training did.
@@ -417,29 +511,11 @@ impl App {
         }
     }
 
-    /// The compared runs: the current data and settings with each of RNN (tanh), LSTM, GRU.
-    fn compare_runs(&self) -> Result<Vec<(CellKind, Session)>, String> {
-        COMPARED
-            .iter()
-            .map(|&cell| {
-                let settings = Settings {
-                    cell,
-                    ..self.settings
-                };
-                let prepared = match (&self.csv, self.on_csv) {
-                    (Some(c), true) => prepare_csv(&c.table, &c.choice, &settings)?,
-                    _ => self.lesson.prepare(&settings)?,
-                };
-                Ok((cell, Session::new(prepared.config, prepared.dataset)?))
-            })
-            .collect()
-    }
-
     /// The compare panel: the three runs' losses and gradient flow overlaid, their
     /// predictions side by side, and a table of where each stands.
     fn compare_view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let Some(runs) = self.run.as_ref().and_then(|r| r.compare.as_ref()) else {
+        let Some(runs) = self.shown.as_ref().and_then(|m| m.now.compare.as_ref()) else {
             return html! {
                 <div class="compare-bar">
                     <button id="compare" title={tr("compare.tip")} onclick={link.callback(|_| Msg::Compare(true))}>{ tr("compare.start") }</button>
@@ -459,19 +535,19 @@ impl App {
                     </tr></thead>
                     <tbody>
                         { for runs.iter().map(|r| {
-                            let val = r.session.history.iter().rev().find_map(|h| h.validation_loss);
-                            let train = r.session.history.last().map(|h| h.train_loss);
-                            let ratio = r.flow.as_ref().and_then(|f| f.dh_norm.first()?.first().map(|v| {
+                            let val = r.validation_loss;
+                            let train = r.losses.last().copied();
+                            let ratio = r.dh.as_ref().map(|v| {
                                 let (first, last) = (v.first().copied().unwrap_or(0.0), v.last().copied().unwrap_or(0.0));
                                 if last > 0.0 { first / last } else { f64::NAN }
-                            }));
+                            });
                             let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
                             html! {
-                                <tr data-cell={r.cell.name()} data-steps={r.session.steps.to_string()}
+                                <tr data-cell={r.cell.name()} data-steps={r.steps.to_string()}
                                     data-val={val.map_or(String::new(), |v| v.to_string())}
                                     data-ratio={ratio.map_or(String::new(), |v| v.to_string())}>
                                     <th scope="row">{ cell_name(r.cell) }</th>
-                                    <td>{ r.session.steps }</td><td>{ f(train) }</td><td>{ f(val) }</td>
+                                    <td>{ r.steps }</td><td>{ f(train) }</td><td>{ f(val) }</td>
                                     <td>{ ratio.map_or("–".to_string(), |v| format!("{v:.1e}")) }</td>
                                 </tr>
                             }
@@ -491,7 +567,8 @@ impl App {
 
     /// Draws the compare panel's charts whose data changed.
     fn draw_compare(&self) {
-        let Some(runs) = self.run.as_ref().and_then(|r| r.compare.as_ref()) else {
+        let Some(m) = &self.shown else { return };
+        let Some(runs) = m.now.compare.as_ref() else {
             return;
         };
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -502,20 +579,15 @@ impl App {
                 .get_element_by_id(id)
                 .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
         };
-        let steps: Vec<u64> = runs.iter().map(|r| r.session.steps).collect();
+        let steps: Vec<u64> = runs.iter().map(|r| r.steps).collect();
         let key = format!("{}:{steps:?}", self.chart_epoch());
         if let Some(c) = canvas("compare-loss").filter(|c| stale(c, &key)) {
-            let losses: Vec<Vec<f64>> = runs
-                .iter()
-                .map(|r| r.session.history.iter().map(|h| h.train_loss).collect())
-                .collect();
             let lines: Vec<FlowLine> = runs
                 .iter()
-                .zip(&losses)
                 .enumerate()
-                .map(|(k, (r, l))| FlowLine {
+                .map(|(k, r)| FlowLine {
                     label: cell_name(r.cell).to_string(),
-                    norms: l,
+                    norms: &r.losses,
                     dashed: false,
                     colour: COMPARE_COLOURS_FROM + k,
                 })
@@ -529,7 +601,7 @@ impl App {
                 .iter()
                 .enumerate()
                 .filter_map(|(k, r)| {
-                    let norms = r.flow.as_ref()?.dh_norm.first()?.first()?;
+                    let norms = r.dh.as_ref()?;
                     Some(FlowLine {
                         label: format!("‖dL/dh_t‖ {}", cell_name(r.cell)),
                         norms,
@@ -542,36 +614,20 @@ impl App {
                 draw_gradient_flow(root, &lines, tr("compare.flow_chart"))
             });
         }
-        let pkey = format!(
-            "{}:{}",
-            self.chart_epoch(),
-            self.run.as_ref().map_or(0.0, Runner::predicted_at)
-        );
+        // Redrawn when a prediction changed (the sum of its values tells one from another).
+        let sums: Vec<f64> = runs
+            .iter()
+            .map(|r| r.prediction.iter().map(|p| p.1).sum())
+            .collect();
+        let pkey = format!("{}:{sums:?}", self.chart_epoch());
         for (k, r) in runs.iter().enumerate() {
             let Some(c) = canvas(&format!("compare-pred-{k}")).filter(|c| stale(c, &pkey)) else {
                 continue;
             };
-            let view = self.prediction_view(&r.session, &r.prediction);
+            let view = prediction_view(m, &r.prediction, self.x_labels.as_deref());
             paint(&c, &pkey, |root| {
                 draw_prediction(root, &view, cell_name(r.cell))
             });
-        }
-    }
-
-    /// The series of run `s` with `prediction` over it, for the prediction charts.
-    fn prediction_view<'a>(
-        &'a self,
-        s: &Session,
-        prediction: &'a [(f64, f64)],
-    ) -> PredictionView<'a> {
-        let split = &s.dataset.split;
-        PredictionView {
-            x: self.run.as_ref().map_or(&[][..], |r| &r.x),
-            y: self.run.as_ref().map_or(&[][..], |r| &r.y),
-            train_end: split.train.end,
-            validation_end: split.validation.end,
-            prediction,
-            x_labels: self.x_labels.as_deref(),
         }
     }
 
@@ -590,18 +646,21 @@ impl App {
     /// Heatmaps of every gate, h_t and c_t over time for the watched layer, direction and
     /// sample of the latest batch (see [`Watch`]), from the trace backprop used.
     fn cell_view(&self, ctx: &Context<Self>) -> Html {
-        let Some(s) = self.session() else {
+        let Some(m) = &self.shown else {
             return html! {};
         };
         // Drawn from the start, before the first step's trace, so that step changes pixels,
         // not the page's layout.
-        let trace = s.last_trace();
-        let saturation = self.run.as_ref().and_then(|r| r.saturation).unwrap_or(0.0);
-        let kind = s.config.cell;
-        let watch = self.watch.within(trace);
-        let layers = s.config.layers;
-        let dirs = if s.config.bidirectional { 2 } else { 1 };
-        let batch = trace_batch(trace).unwrap_or(s.config.batch_size).max(1);
+        let saturation = m.now.saturation.unwrap_or(0.0);
+        let kind = m.info.config.cell;
+        let watch = m.cell.as_ref().map_or(Watch::default(), |c| c.watch);
+        let layers = m.info.config.layers;
+        let dirs = if m.info.config.bidirectional { 2 } else { 1 };
+        let batch = m
+            .cell
+            .as_ref()
+            .map_or(m.info.config.batch_size, |c| c.batch)
+            .max(1);
         let link = ctx.link();
         let on_layer = link.callback(move |e: Event| match whole_number(&e, 1, layers) {
             Ok(n) => Msg::WatchLayer(n - 1),
@@ -627,7 +686,7 @@ impl App {
                 <input id="watch-sample" type="number" min="1" max={batch.to_string()} value={shown("watch-sample", watch.sample + 1)} onchange={on_sample} />
             </div>
         };
-        let (steps, hidden) = (s.dataset.task.window(), s.config.hidden_size);
+        let (steps, hidden) = (m.info.window, m.info.config.hidden_size);
         let (stride, units) = heat_decimation(steps, hidden);
         let decimated = match (stride > 1, units < hidden) {
             (false, false) => String::new(),
@@ -650,14 +709,14 @@ impl App {
             ),
         };
         let names: Vec<String> = heat_panels(kind)
-            .iter()
-            .map(|(title, _, _)| title.clone())
+            .into_iter()
+            .map(|(title, _)| title)
             .collect();
         html! {
             <div class="cell-view">
                 <p class="flow-readout" id="saturation" data-saturation={saturation.to_string()}
                     title={tr("cell.saturation_tip")}>
-                    { trf("cell.saturation", &[("what", &watch.describe()), ("pct", &format!("{:.0}", saturation * 100.0))]) }
+                    { trf("cell.saturation", &[("what", &describe(watch)), ("pct", &format!("{:.0}", saturation * 100.0))]) }
                     { decimated }
                 </p>
                 <div class="heatmaps">
@@ -707,7 +766,7 @@ impl App {
         let d = drawn
             .get(k)?
             .as_ref()
-            .filter(|d| self.session().map(|s| s.steps) == Some(d.step))?;
+            .filter(|d| self.shown.as_ref().map(|m| m.now.steps) == Some(d.step))?;
         let (col, unit) = d.grid.cell_at(x, y)?;
         Some(HeatHover {
             title: d.title.clone(),
@@ -720,11 +779,9 @@ impl App {
     /// One time step of the watched sample's first layer as equations with the trace's
     /// numbers, for a chosen unit; a scrubber over t and buttons to step.
     fn step_through(&self, ctx: &Context<Self>) -> (Html, Html) {
-        let Some(s) = self.session() else {
+        let Some(m) = &self.shown else {
             return (Html::default(), Html::default());
         };
-        let trace = s.last_trace();
-        let w = self.watch.within(trace);
         let placeholder = (
             html! {
                 <div class="step-controls">
@@ -736,51 +793,22 @@ impl App {
                 <div class="step-through" id="step-through"><p class="explain">{ tr("step.waiting") }</p></div>
             },
         );
-        let Some(steps) = trace.layers.get(w.layer).and_then(|l| l.steps.get(w.dir)) else {
+        let Some((cell, st)) = m
+            .cell
+            .as_ref()
+            .and_then(|c| Some((c, c.step_through.as_ref()?)))
+        else {
             return placeholder;
         };
-        if steps.is_empty() {
-            return placeholder;
-        }
-        let layer = &trace.layers[w.layer];
-        let kind = s.config.cell;
-        let hidden = s.config.hidden_size;
-        let last = steps.len() - 1;
-        let (t, unit) = (self.step_t.min(last), self.step_unit.min(hidden - 1));
-        let col = |m: &crate::nn::Mat<f32>| {
-            m.column(w.sample)
-                .iter()
-                .map(|&v| f64::from(v))
-                .collect::<Vec<f64>>()
-        };
-        let x = col(&layer.input[t]);
-        // The state before step t in this direction's own order: t-1 forward, t+1 reverse.
-        let before = if w.dir == 0 {
-            t.checked_sub(1)
-        } else {
-            (t < last).then_some(t + 1)
-        };
-        let (h_prev, c_prev) = match before {
-            None => (
-                vec![0.0; hidden],
-                kind.has_cell_state().then(|| vec![0.0; hidden]),
-            ),
-            Some(u) => (col(&steps[u].hidden), steps[u].cell.as_ref().map(col)),
-        };
-        let eqs = crate::nn::explain::equations(
-            kind,
-            // The weights the trace was computed with (before the latest update).
-            s.last_trace_network().cell(w.layer, w.dir),
-            &crate::nn::explain::StepInputs {
-                x: &x,
-                h_prev: &h_prev,
-                c_prev: c_prev.as_deref(),
-                reverse: w.dir == 1,
-            },
-            &steps[t],
-            w.sample,
-            unit,
-        );
+        let w = cell.watch;
+        let kind = m.info.config.cell;
+        let hidden = m.info.config.hidden_size;
+        let last = cell.steps.saturating_sub(1);
+        // The step and unit asked for, as far as the trace shown has them (the worker's
+        // answer to a new choice is a frame away).
+        let (t, unit) = (st.t, st.unit);
+        let x = &st.x;
+        let eqs = &st.equations;
         let svg = cell_svg(
             kind,
             &CellValues {
@@ -789,8 +817,8 @@ impl App {
                     .copied()
                     .unwrap_or(f64::NAN),
                 features: x.len(),
-                h_prev: h_prev[unit],
-                c_prev: c_prev.as_ref().map(|c| c[unit]),
+                h_prev: st.h_prev,
+                c_prev: st.c_prev,
                 named: eqs.iter().map(|e| (e.name.clone(), e.value)).collect(),
                 reverse: w.dir == 1,
             },
@@ -820,7 +848,7 @@ impl App {
                 <div class="chart-options">
                     <strong>{ tr("step.title") }</strong>
                     <button id="t-prev" title={tr("step.prev")} disabled={t == 0} onclick={link.callback(move |_| Msg::StepThrough(t.saturating_sub(1), unit))}>{ "◀" }</button>
-                    <label for="t-scrub" title={trf("step.scrub_tip", &[("what", &w.describe())])}>{ trf("step.t_of", &[("t", &(t + 1)), ("n", &(last + 1))]) }</label>
+                    <label for="t-scrub" title={trf("step.scrub_tip", &[("what", &describe(w))])}>{ trf("step.t_of", &[("t", &(t + 1)), ("n", &(last + 1))]) }</label>
                     <input id="t-scrub" type="range" min="1" max={(last + 1).to_string()} value={shown("t-scrub", t + 1)} oninput={on_t} />
                     <button id="t-next" title={tr("step.next")} disabled={t == last} onclick={link.callback(move |_| Msg::StepThrough((t + 1).min(last), unit))}>{ "▶" }</button>
                     <button id="t-play" title={tr("step.play_tip")} aria-pressed={self.t_playing.is_some().to_string()} onclick={link.callback(|_| Msg::PlayT)}>
@@ -836,7 +864,7 @@ impl App {
         };
         let equations = html! {
             <div class="step-through" id="step-through">
-                <p class="explain">{ trf("step.equations_of", &[("t", &(t + 1)), ("unit", &(unit + 1)), ("what", &w.describe())]) }</p>
+                <p class="explain">{ trf("step.equations_of", &[("t", &(t + 1)), ("unit", &(unit + 1)), ("what", &describe(w))]) }</p>
                 <ol class="equations">
                     { for eqs.iter().map(|e| html! {
                         <li data-name={e.name.clone()} data-value={e.value.to_string()} data-recomputed={e.recomputed.to_string()}>
@@ -851,20 +879,15 @@ impl App {
 
     /// The key of the latest step's trace for the heatmaps (see [`Self::draw`]).
     fn heat_key(&self) -> Option<String> {
-        let s = self.session()?;
-        Some(format!(
-            "{}:{}:{:?}",
-            self.chart_epoch(),
-            s.steps,
-            self.watch.within(s.last_trace())
-        ))
+        let c = self.shown.as_ref()?.cell.as_ref()?;
+        Some(format!("{}:{}:{:?}", self.chart_epoch(), c.step, c.watch))
     }
 
     /// The first heatmap canvas not showing the latest step's trace.
     fn stale_heatmap(&self) -> Option<(usize, HtmlCanvasElement, String)> {
         let key = self.heat_key()?;
         let document = web_sys::window()?.document()?;
-        let panels = heat_panels(self.session()?.config.cell).len();
+        let panels = heat_panels(self.shown.as_ref()?.info.config.cell).len();
         (0..panels).find_map(|k| {
             let canvas = document
                 .get_element_by_id(&format!("heat-{k}"))?
@@ -894,35 +917,15 @@ impl App {
     /// watched layer, direction and sample, or an empty frame with a note before the run's
     /// first step.
     fn draw_heatmap_panel(&self, only: usize, canvas: &HtmlCanvasElement) {
-        let Some(s) = self.session() else { return };
-        let kind = s.config.cell;
-        let Some((title, what, scale)) = heat_panels(kind).into_iter().nth(only) else {
+        let Some(m) = &self.shown else { return };
+        let Some(cell) = &m.cell else { return };
+        let Some((title, scale)) = heat_panels(m.info.config.cell).into_iter().nth(only) else {
             return;
         };
-        let trace = s.last_trace();
-        let w = self.watch.within(trace);
-        let steps = trace
-            .layers
-            .get(w.layer)
-            .and_then(|l| l.steps.get(w.dir))
-            .map_or(&[][..], |v| &v[..]);
-        let (stride, units) = heat_decimation(steps.len(), s.config.hidden_size);
-        let units = if steps.is_empty() { 0 } else { units };
-        let shown: Vec<usize> = (0..steps.len()).step_by(stride).collect();
-        let mut values = Vec::with_capacity(shown.len() * units);
-        for &t in &shown {
-            let st = &steps[t];
-            let gate;
-            let m = match what {
-                HeatSource::Gate(g) => {
-                    gate = st.gate(kind, g);
-                    gate.as_ref()
-                }
-                HeatSource::Hidden => Some(&st.hidden),
-                HeatSource::Cell => st.cell.as_ref(),
-            };
-            values.extend((0..units).map(|u| m.map_or(f64::NAN, |m| f64::from(m[(u, w.sample)]))));
-        }
+        let heat = &cell.heat;
+        let (stride, units) = (heat.stride, heat.units);
+        let shown = heat.shown.clone();
+        let values = heat.panels.get(only).cloned().unwrap_or_default();
         let mut drawn = self.heat_drawn.borrow_mut();
         drawn.resize_with(only + 1, || None);
         drawn[only] = None;
@@ -942,7 +945,7 @@ impl App {
             return;
         };
         // Which step's trace the map shows (0: none yet), for tests to wait on.
-        let step = if values.is_empty() { 0 } else { s.steps };
+        let step = if values.is_empty() { 0 } else { cell.step };
         let _ = canvas.set_attribute("data-step", &step.to_string());
         if !values.is_empty() {
             put_image(
@@ -951,7 +954,7 @@ impl App {
                 &heat_rgba(&values, shown.len(), units, scale),
             );
             drawn[only] = Some(HeatDrawn {
-                step: s.steps,
+                step: cell.step,
                 grid,
                 shown,
                 values,
@@ -970,51 +973,44 @@ impl App {
                     serde_json::to_string(n).unwrap_or_default()
                 })
         };
-        let Some(run) = &self.run else {
+        let Some(m) = &self.shown else {
             return Html::default();
         };
-        let (dh, dc) = run
+        let (dh, dc) = m
+            .now
             .flow
             .as_ref()
             .map_or((String::new(), String::new()), |f| {
                 (first(&f.dh_norm), first(&f.dc_norm))
             });
-        let clipped = run.clip_events.iter().filter(|&&c| c).count();
+        let (clipped, of) = (m.now.clipped, m.now.clip_of);
         html! {
             <div class="flow">
-                <p class="flow-readout" id="clip-readout" data-clipped={clipped.to_string()} data-of={run.clip_events.len().to_string()}
+                <p class="flow-readout" id="clip-readout" data-clipped={clipped.to_string()} data-of={of.to_string()}
                     title={tr("flow.clip_tip")}>
-                    { trf("flow.clipped", &[("clipped", &clipped), ("n", &run.clip_events.len())]) }
+                    { trf("flow.clipped", &[("clipped", &clipped), ("n", &of)]) }
                 </p>
                 <canvas id="flow-chart" ref={self.flow_ref.clone()} width="900" height="290" data-dh={dh} data-dc={dc}></canvas>
             </div>
         }
     }
 
-    /// Hands one export to the browser as a download.
-    fn export(&self, what: Export) -> Result<(), String> {
+    /// Hands one export to the browser as a download (the run's files are worded by the
+    /// worker: the download follows its reply).
+    fn export(&mut self, what: Export) -> Result<(), String> {
         use crate::ui::files::{download_text, download_url};
-        let s = self
-            .session()
-            .ok_or_else(|| tr("export.no_run").to_string())?;
-        let csv = "text/csv";
-        let json = "application/json";
-        match what {
-            Export::Weights => download_text(
-                "rnn-lab-weights.json",
-                json,
-                &crate::nn::weights::to_json(&s.net),
-            ),
-            Export::PyTorchBundle => download_text("rnn-lab-run.json", json, &s.pytorch_bundle()),
-            Export::PyTorchScript => download_text(
-                "reproduce_in_pytorch.py",
-                "text/x-python",
-                crate::train::export::PYTORCH_SCRIPT,
-            ),
-            Export::Predictions => {
-                download_text("rnn-lab-predictions.csv", csv, &s.predictions_csv())
+        let kind = match what {
+            Export::Weights => ExportKind::Weights,
+            Export::PyTorchBundle => ExportKind::PyTorchBundle,
+            Export::Predictions => ExportKind::Predictions,
+            Export::History => ExportKind::History,
+            Export::PyTorchScript => {
+                return download_text(
+                    "reproduce_in_pytorch.py",
+                    "text/x-python",
+                    crate::train::export::PYTORCH_SCRIPT,
+                )
             }
-            Export::History => download_text("rnn-lab-loss-history.csv", csv, &s.history_csv()),
             Export::PredictionChart | Export::LossChart => {
                 let canvas = if what == Export::LossChart {
                     &self.loss_ref
@@ -1031,18 +1027,23 @@ impl App {
                 } else {
                     "rnn-lab-prediction.png"
                 };
-                download_url(name, &url)
+                return download_url(name, &url);
             }
+        };
+        if self.shown.is_none() {
+            return Err(tr("export.no_run").to_string());
         }
+        self.send(&Request::Export(kind));
+        Ok(())
     }
 
     /// Moves the playing step-through on by one time step when it is due: a whole window
     /// plays in about 4 s (from 40 to 400 ms a step), then starts again.
     fn advance_t(&mut self) {
-        let (Some(since), Some(s)) = (self.t_playing, self.session()) else {
+        let (Some(since), Some(m)) = (self.t_playing, &self.shown) else {
             return;
         };
-        let steps = s.dataset.task.window().max(1);
+        let steps = m.info.window.max(1);
         let every = (T_PLAY_MS / steps as f64).clamp(40.0, 400.0);
         let t = now();
         if t - since >= every {
@@ -1052,10 +1053,9 @@ impl App {
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
-        if self.run.as_ref().is_some_and(Runner::busy)
+        if self.shown.as_ref().is_some_and(|m| m.now.busy)
             || self.t_playing.is_some()
             || self.charts_due.get()
-            || self.render_due
             || self.heatmaps_due()
         {
             let link = ctx.link().clone();
@@ -1070,17 +1070,12 @@ impl App {
     /// A hint when the run is not learning: large unnormalised inputs (the notes' failure),
     /// or a loss that has not halved after 300 steps.
     fn not_learning(&self) -> Option<Hint> {
-        let s = self.session()?;
-        let largest = s
-            .dataset
-            .x
-            .iter()
-            .flatten()
-            .fold(0.0, |m: f64, v| m.max(v.abs()));
-        let flat = s.steps > 300
-            && s.history
+        let m = self.shown.as_ref()?;
+        let largest = m.info.largest_input;
+        let flat = m.now.steps > 300
+            && m.history
                 .first()
-                .zip(self.run.as_ref()?.last_loss)
+                .zip(m.now.last_loss)
                 .is_some_and(|(f, l)| l > 0.5 * f.train_loss);
         if self.settings.scaling == Scaling::None && largest > 10.0 {
             Some(Hint::LargeInputs(largest))
@@ -1095,8 +1090,8 @@ impl App {
     /// key of what it shows in `data-drawn`, so a canvas the view re-created is drawn again),
     /// then, if this frame has time left, the next heatmap behind the latest trace.
     fn draw(&self) {
-        let Some(r) = &self.run else { return };
-        let s = &r.session;
+        let Some(m) = &self.shown else { return };
+        let config = &m.info.config;
         let start = now();
         // A new run or a new language: every chart is redrawn.
         let run = self.chart_epoch();
@@ -1114,20 +1109,20 @@ impl App {
         };
         self.charts_due.set(false);
         if let Some(canvas) = self.prediction_ref.cast::<HtmlCanvasElement>() {
-            let key = format!("{run}:{}", r.predicted_at());
+            let key = format!("{run}:{}", m.predicted_at);
             if turn(stale(&canvas, &key)) {
-                let title = trf("chart.prediction", &[("target", &s.dataset.target_name)]);
-                let view = self.prediction_view(s, &r.prediction);
+                let title = trf("chart.prediction", &[("target", &m.info.target_name)]);
+                let view = prediction_view(m, &m.prediction, self.x_labels.as_deref());
                 paint(&canvas, &key, |root| draw_prediction(root, &view, &title));
             }
         }
         if let Some(canvas) = self.flow_ref.cast::<HtmlCanvasElement>() {
             // Before the run's first step: an empty chart that says so.
-            let key = format!("{run}:{}:{}", s.steps, r.flow.is_some());
+            let key = format!("{run}:{}:{}", m.now.steps, m.now.flow.is_some());
             if turn(stale(&canvas, &key)) {
-                let dirs = if s.config.bidirectional { 2 } else { 1 };
+                let dirs = if config.bidirectional { 2 } else { 1 };
                 let name = |l: usize, d: usize| {
-                    let layer = if s.config.layers > 1 {
+                    let layer = if config.layers > 1 {
                         trf("flow.layer", &[("n", &(l + 1))])
                     } else {
                         String::new()
@@ -1137,7 +1132,7 @@ impl App {
                 };
                 let mut lines = Vec::new();
                 let empty = GradientFlow::default();
-                let flow = r.flow.as_ref().unwrap_or(&empty);
+                let flow = m.now.flow.as_ref().unwrap_or(&empty);
                 for l in 0..flow.dh_norm.len() {
                     for d in 0..dirs.min(flow.dh_norm[l].len()) {
                         lines.push(FlowLine {
@@ -1159,21 +1154,21 @@ impl App {
                 paint(&canvas, &key, |root| {
                     draw_gradient_flow(root, &lines, tr("chart.flow"))
                 });
-                let step = if r.flow.is_some() { s.steps } else { 0 };
+                let step = if m.now.flow.is_some() { m.now.steps } else { 0 };
                 let _ = canvas.set_attribute("data-step", &step.to_string());
             }
         }
         if let Some(canvas) = self.loss_ref.cast::<HtmlCanvasElement>() {
-            let key = format!("{run}:{}:{:?}", s.history.len(), self.loss_scale);
+            let key = format!("{run}:{}:{:?}", m.history.len(), self.loss_scale);
             if turn(stale(&canvas, &key)) {
-                let step = (s.history.len() / 2000).max(1);
-                let train: Vec<(f64, f64)> = s
+                let step = (m.history.len() / 2000).max(1);
+                let train: Vec<(f64, f64)> = m
                     .history
                     .iter()
                     .step_by(step)
                     .map(|h| (h.step as f64, h.train_loss))
                     .collect();
-                let val: Vec<(f64, f64)> = s
+                let val: Vec<(f64, f64)> = m
                     .history
                     .iter()
                     .filter_map(|h| h.validation_loss.map(|v| (h.step as f64, v)))
@@ -1188,6 +1183,33 @@ impl App {
             self.draw_next_heatmap();
         }
     }
+}
+
+/// The series of run `m` with `prediction` over it, for the prediction charts.
+fn prediction_view<'a>(
+    m: &'a Mirror,
+    prediction: &'a [(f64, f64)],
+    x_labels: Option<&'a [String]>,
+) -> PredictionView<'a> {
+    PredictionView {
+        x: &m.info.x,
+        y: &m.info.y,
+        train_end: m.info.train_end,
+        validation_end: m.info.validation_end,
+        prediction,
+        x_labels,
+    }
+}
+
+/// Saves a file the worker worded.
+fn export_text(what: ExportKind, text: &str) -> Result<(), String> {
+    let (name, mime) = match what {
+        ExportKind::Weights => ("rnn-lab-weights.json", "application/json"),
+        ExportKind::PyTorchBundle => ("rnn-lab-run.json", "application/json"),
+        ExportKind::Predictions => ("rnn-lab-predictions.csv", "text/csv"),
+        ExportKind::History => ("rnn-lab-loss-history.csv", "text/csv"),
+    };
+    crate::ui::files::download_text(name, mime, text)
 }
 
 /// Puts a heatmap's cells ([`heat_rgba`]) into its grid on `canvas`: one image scaled
@@ -1381,39 +1403,28 @@ impl App {
     fn window_preview(&self) -> Html {
         // The windows of the run that trains, only while it was built from the file shown.
         let shown = self.csv.as_ref().map(|c| c.file);
-        let Some(s) = self
-            .session()
-            .filter(|_| self.on_csv && self.trained_file == shown)
+        let Some(m) = self
+            .shown
+            .as_ref()
+            .filter(|m| self.on_csv && m.info.file.is_some() && m.info.file == shown)
         else {
             return Html::default();
         };
-        let Some(&start) = s.dataset.train.first() else {
+        let Some(p) = &m.info.preview else {
             return Html::default();
         };
-        let batch = s.dataset.batch(&[start]);
-        let target = match &batch.targets {
-            crate::data::frame::BatchTargets::Values(v) => {
-                v.last().and_then(|t| t.first()).map(|t| format!("{t:.4}"))
-            }
-            crate::data::frame::BatchTargets::Classes(c) => {
-                c.last().and_then(|t| t.first()).map(|t| t.to_string())
-            }
-        };
-        let scaling = s
-            .dataset
-            .x_scalers
-            .first()
-            .map_or(tr("scaling.raw"), |sc| scaling_name(sc.scaling));
+        let scaling = p.scaling.map_or(tr("scaling.raw"), scaling_name);
+        let names = &m.info.feature_names;
         html! {
             <div class="preview-wrap" id="window-preview">
                 <p class="explain">{ trf("csv.window_preview", &[("scaling", &scaling)]) }</p>
                 <table class="preview">
-                    <thead><tr><th>{ tr("csv.step") }</th>{ for s.dataset.feature_names.iter().map(|n| html! { <th>{ n }</th> }) }</tr></thead>
+                    <thead><tr><th>{ tr("csv.step") }</th>{ for names.iter().map(|n| html! { <th>{ n }</th> }) }</tr></thead>
                     <tbody>
-                        { for batch.inputs.iter().enumerate().map(|(t, v)| html! {
+                        { for p.rows.iter().enumerate().map(|(t, v)| html! {
                             <tr><td>{ t + 1 }</td>{ for v.iter().map(|x| html! { <td>{ format!("{x:.4}") }</td> }) }</tr>
                         }) }
-                        <tr class="target"><td>{ tr("csv.target_row") }</td><td colspan={s.dataset.feature_names.len().to_string()}>{ format!("{} = {}", s.dataset.target_name, target.unwrap_or_default()) }</td></tr>
+                        <tr class="target"><td>{ tr("csv.target_row") }</td><td colspan={names.len().to_string()}>{ format!("{} = {}", m.info.target_name, p.target) }</td></tr>
                     </tbody>
                 </table>
             </div>
@@ -1537,7 +1548,13 @@ impl Component for App {
             on_csv: false,
             x_labels: None,
             settings,
-            run: None,
+            shown: None,
+            worker: start_worker(ctx),
+            builds: 0,
+            pending: None,
+            asked: false,
+            ask_again: false,
+            worked: None,
             error: None,
             notice: None,
             frame: None,
@@ -1550,9 +1567,7 @@ impl Component for App {
             },
             loss_scale: LossScale::Log,
             flow_ref: NodeRef::default(),
-            run_id: 0,
             charts_due: std::cell::Cell::new(false),
-            render_due: false,
             heat_drawn: std::cell::RefCell::new(Vec::new()),
             heat_hover: None,
             step_t: 0,
@@ -1599,22 +1614,34 @@ impl Component for App {
             sizes: 0,
             _resize: resize,
             files_loaded: 0,
-            trained_file: None,
             prediction_ref: NodeRef::default(),
             loss_ref: NodeRef::default(),
         };
+        if app.worker.is_none() {
+            app.error = Some(tr("error.no_worker").to_string());
+        }
+        app.send(&Request::Lang(lang));
         app.restart(restored);
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let model_change = |app: &mut App, what: &str| {
-            if let Some(run) = &mut app.run {
-                run.pause(now());
-            }
+            app.send(&Request::Pause);
             app.restart(Some(trf("notice.reset", &[("what", &what)])));
         };
         match msg {
+            Msg::Heard(Heard::Reply(reply)) => {
+                let view = matches!(reply, Reply::View(_));
+                self.heard(reply);
+                if view {
+                    // A view only shows: the next frame asks for the next one.
+                    self.advance_t();
+                    self.schedule(ctx);
+                    return true;
+                }
+            }
+            Msg::Heard(Heard::Died(why)) => self.worker_died(ctx, &why),
             Msg::LoadFile(file) => {
                 let name = file.name();
                 ctx.link().send_future(async move {
@@ -1739,35 +1766,29 @@ impl Component for App {
                 model_change(self, tr("notice.train_csv"));
             }
             Msg::Frame => {
-                if std::mem::take(&mut self.render_due) {
-                    // The frame after a long step finished: only show it (views, charts and
-                    // the browser's layout), so training and drawing never share a frame.
-                    self.schedule(ctx);
-                    return true;
+                // A frame asks for a fresh view; it renders when the view arrives.
+                if self.shown.as_ref().is_some_and(|m| m.now.busy) {
+                    self.ask_view();
                 }
-                if let Some(run) = &mut self.run {
-                    let report = run.frame(&mut now);
-                    self.tell(&report.events);
-                    if report.long_step_done {
-                        self.render_due = true;
-                        self.schedule(ctx);
-                        return false;
-                    }
-                }
+                let t = self.step_t;
                 self.advance_t();
+                if t != self.step_t {
+                    self.ask_view();
+                }
+                // Charts and heatmaps left for later frames are drawn without rendering.
+                self.draw();
+                self.schedule(ctx);
+                return t != self.step_t;
             }
             Msg::LossScale(scale) => self.loss_scale = scale,
-            Msg::Speed(n) => {
-                if let Some(run) = &mut self.run {
-                    run.steps_per_frame = n;
-                }
-            }
+            Msg::Speed(n) => self.send(&Request::Speed(n)),
             Msg::StepThrough(t, unit) => {
                 self.step_t = t;
                 self.step_unit = unit;
             }
             Msg::Lang(lang) => {
                 crate::i18n::set(lang);
+                self.send(&Request::Lang(lang));
                 crate::ui::share::save_lang(lang);
                 self.save_link();
             }
@@ -1781,21 +1802,12 @@ impl Component for App {
             }
             Msg::Resized => self.canvases_resized(),
             Msg::Compare(on) => {
-                let runs = match on.then(|| self.compare_runs()) {
-                    Some(Ok(runs)) => {
-                        self.notice = Some(tr("compare.started").to_string());
-                        self.tab = Tab::Compare;
-                        Some(runs)
-                    }
-                    Some(Err(e)) => {
-                        self.error = Some(trf("error.setup", &[("e", &e)]));
-                        None
-                    }
-                    None => None,
-                };
-                if let Some(run) = &mut self.run {
-                    run.set_compare(runs, now());
+                if on {
+                    self.notice = Some(tr("compare.started").to_string());
+                    self.tab = Tab::Compare;
+                    self.canvases_resized();
                 }
+                self.send(&Request::Compare(on));
             }
             Msg::PlayT => {
                 self.t_playing = match self.t_playing {
@@ -1817,11 +1829,7 @@ impl Component for App {
                 self.step_t = h.t;
                 self.step_unit = h.unit;
             }
-            Msg::Recursive(on) => {
-                if let Some(run) = &mut self.run {
-                    run.set_recursive(on, now());
-                }
-            }
+            Msg::Recursive(on) => self.send(&Request::Recursive(on)),
             Msg::Shape(shape, what) => {
                 self.settings.shape = shape;
                 model_change(self, tr(what));
@@ -1830,9 +1838,7 @@ impl Component for App {
                 // Callbacks change how training continues, not the model: no reset.
                 self.settings.schedule = schedule;
                 self.running.settings.schedule = schedule;
-                if let Some(run) = &mut self.run {
-                    run.session.config.schedule = schedule;
-                }
+                self.send(&Request::Schedule(schedule));
                 self.save_link();
             }
             Msg::Export(what) => {
@@ -1841,19 +1847,26 @@ impl Component for App {
                 }
             }
             Msg::TogglePlay => {
-                if let Some(run) = &mut self.run {
-                    run.toggle_play(now());
-                    if run.playing() {
+                // The button answers at once; the worker stops at its next chunk.
+                if let Some(m) = &mut self.shown {
+                    m.now.playing = !m.now.playing;
+                    m.now.busy |= m.now.playing;
+                    if m.now.playing {
                         self.notice = None;
                     }
                 }
+                self.send(&Request::TogglePlay);
             }
             Msg::Step | Msg::StepEpoch => {
                 // Each press adds its steps to those asked for; a long step, or several
-                // presses, go on over the next frames.
-                if let Some(run) = &mut self.run {
-                    run.queue_steps(matches!(msg, Msg::StepEpoch), &mut now);
+                // presses, go on in the worker.
+                if let Some(m) = &mut self.shown {
+                    m.now.playing = false;
+                    m.now.busy = true;
                 }
+                self.send(&Request::Step {
+                    epoch: matches!(msg, Msg::StepEpoch),
+                });
             }
             Msg::Reset => model_change(self, tr("notice.reset_button")),
             Msg::Lesson(l) => {
@@ -1910,6 +1923,8 @@ impl Component for App {
                 self.play();
             }
         }
+        // Whatever changed, the next view shows it.
+        self.ask_view();
         self.schedule(ctx);
         true
     }
@@ -1928,17 +1943,13 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let run = self.run.as_ref();
-        let s = self.session();
+        let m = self.shown.as_ref();
+        let now = m.map(|m| &m.now);
+        let config = m.map(|m| &m.info.config);
         let (diagram, equations) = self.step_through(ctx);
-        let playing = run.is_some_and(Runner::playing);
-        let last_loss = run.and_then(|r| r.last_loss);
-        let rate = run.map_or(0.0, Runner::rate);
-        let steps = s.map_or(0, |s| s.steps);
-        // Shown for steps that span frames (for short ones it would only flicker).
-        let step_progress = run.and_then(Runner::long_step_progress);
-        let epoch = s.map_or(0, |s| s.epoch);
-        let val = s.and_then(|s| s.history.iter().rev().find_map(|h| h.validation_loss));
+        let playing = now.is_some_and(|v| v.playing);
+        let recursive = now.is_some_and(|v| v.recursive);
+        let per_frame = now.and_then(|v| v.steps_per_frame);
         html! {
             <>
                 <header class="top">
@@ -1964,15 +1975,22 @@ impl Component for App {
                     <section class="panel charts" aria-label={tr("aria.charts")}>
                         <RunBar lang={crate::i18n::current()} playing={playing} actions={self.actions.clone()}
                             stats={RunStats {
-                                steps, epoch, progress: step_progress, loss: last_loss, val_loss: val, rate,
-                                cell: s.map_or("", |s| s.config.cell.name()),
-                                lr: s.map(|s| s.config.learning_rate),
-                                batch: s.map(|s| s.config.batch_size),
+                                run: m.map_or(0, |m| m.id),
+                                steps: now.map_or(0, |v| v.steps),
+                                epoch: now.map_or(0, |v| v.epoch),
+                                // Shown for steps that span frames (for short ones it would only flicker).
+                                progress: now.and_then(|v| v.progress),
+                                loss: now.and_then(|v| v.last_loss),
+                                val_loss: now.and_then(|v| v.validation_loss),
+                                rate: now.map_or(0.0, |v| v.rate),
+                                cell: config.map_or("", |c| c.cell.name()),
+                                lr: config.map(|c| c.learning_rate),
+                                batch: config.map(|c| c.batch_size),
                             }}
-                            scores={run.map_or([None, None], |r| r.scores.clone())}
-                            classify={s.is_some_and(|s| matches!(s.dataset.y, crate::data::frame::TargetData::Classes { .. }))} />
+                            scores={now.map_or([None, None], |v| v.scores.clone())}
+                            classify={m.is_some_and(|m| m.info.classify)} />
                         <Banners lang={crate::i18n::current()} error={self.error.clone()}
-                            diverged_at={run.and_then(|r| r.diverged_at)} hint={self.not_learning()}
+                            diverged_at={now.and_then(|v| v.diverged_at)} hint={self.not_learning()}
                             notice={self.notice.clone()} on={self.emit.clone()} />
                         <div class="story">
                         <div class="story-main">
@@ -1980,10 +1998,10 @@ impl Component for App {
                         <div class="chart-options">
                             <label for="test-mode" title={tr("options.test_tip")}>{ tr("options.test") }</label>
                             <select id="test-mode" onchange={link.callback(|e: Event| Msg::Recursive(select_value(&e) == "recursive"))}>
-                                <option value="one-step" selected={!run.is_some_and(Runner::recursive)}>{ tr("options.one_step") }</option>
-                                <option value="recursive" selected={run.is_some_and(Runner::recursive)}>{ tr("options.recursive") }</option>
+                                <option value="one-step" selected={!recursive}>{ tr("options.one_step") }</option>
+                                <option value="recursive" selected={recursive}>{ tr("options.recursive") }</option>
                             </select>
-                            if let Some(e) = run.and_then(|r| r.forecast_error.as_ref()) {
+                            if let Some(e) = now.and_then(|v| v.forecast_error.as_ref()) {
                                 <span class="warn" role="status">{ trf("options.forecast_failed", &[("e", e)]) }</span>
                             }
                             <label for="loss-scale" title={tr("options.loss_tip")}>{ tr("options.loss") }</label>
@@ -1993,11 +2011,11 @@ impl Component for App {
                             </select>
                             <label for="speed" title={tr("options.speed_tip")}>{ tr("options.speed") }</label>
                             <select id="speed" onchange={link.callback(|e: Event| Msg::Speed(select_value(&e).parse().ok()))}>
-                                <option value="1" selected={run.is_some_and(|r| r.steps_per_frame == Some(1))}>{ tr("options.one_per_frame") }</option>
-                                <option value="10" selected={run.is_some_and(|r| r.steps_per_frame == Some(10))}>{ tr("options.ten_per_frame") }</option>
-                                <option value="max" selected={run.is_none_or(|r| r.steps_per_frame.is_none())}>{ tr("options.fastest") }</option>
+                                <option value="1" selected={per_frame == Some(1)}>{ tr("options.one_per_frame") }</option>
+                                <option value="10" selected={per_frame == Some(10)}>{ tr("options.ten_per_frame") }</option>
+                                <option value="max" selected={per_frame.is_none()}>{ tr("options.fastest") }</option>
                             </select>
-                            <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &s.map_or(self.settings.learning_rate, |s| s.learning_rate()))]) }</span>
+                            <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &now.filter(|v| v.learning_rate > 0.0).map_or(self.settings.learning_rate, |v| v.learning_rate))]) }</span>
                         </div>
                         <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="380"></canvas>
                         </div>
@@ -2039,57 +2057,23 @@ impl Component for App {
     }
 }
 
-/// The cells compare mode trains side by side.
-const COMPARED: [CellKind; 3] = [
-    CellKind::Rnn(crate::nn::Activation::Tanh),
-    CellKind::Lstm(LstmVariant::Standard),
-    CellKind::Gru,
-];
-
-/// How many samples `trace`'s batch holds (None before the first step).
-fn trace_batch(trace: &crate::nn::network::ForwardTrace<f32>) -> Option<usize> {
-    trace.layers.first()?.input.first().map(|m| m.ncols())
+/// "sample 2 of the latest batch, layer 1 reverse", in the page's language.
+fn describe(w: Watch) -> String {
+    let dir = if w.dir == 1 { tr("flow.reverse") } else { "" };
+    trf(
+        "watch.describe",
+        &[
+            ("sample", &(w.sample + 1)),
+            ("layer", &(w.layer + 1)),
+            ("dir", &dir),
+        ],
+    )
 }
 
-/// Which part of the latest batch's trace the cell views show: a layer, a direction
-/// (0 forward, 1 reverse) and a sample (a column of the batch).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Watch {
-    layer: usize,
-    dir: usize,
-    sample: usize,
-}
-
-impl Watch {
-    /// This watch within `trace`'s layers, directions and batch.
-    fn within(self, trace: &crate::nn::network::ForwardTrace<f32>) -> Watch {
-        let layers = trace.layers.len().max(1);
-        let layer = self.layer.min(layers - 1);
-        let dirs = trace.layers.get(layer).map_or(1, |l| l.steps.len().max(1));
-        let batch = trace_batch(trace).unwrap_or(1).max(1);
-        Watch {
-            layer,
-            dir: self.dir.min(dirs - 1),
-            sample: self.sample.min(batch - 1),
-        }
-    }
-
-    /// "sample 2 of the latest batch, layer 1 reverse", in the page's language.
-    fn describe(self) -> String {
-        let dir = if self.dir == 1 {
-            tr("flow.reverse")
-        } else {
-            ""
-        };
-        trf(
-            "watch.describe",
-            &[
-                ("sample", &(self.sample + 1)),
-                ("layer", &(self.layer + 1)),
-                ("dir", &dir),
-            ],
-        )
-    }
+/// Starts the training worker; what it says comes back as [`Msg::Heard`].
+fn start_worker(ctx: &Context<App>) -> Option<TrainingWorker> {
+    let link = ctx.link().clone();
+    TrainingWorker::start(move |heard| link.send_message(Msg::Heard(heard))).ok()
 }
 
 /// What one heatmap drew: where its cells are, which time steps its columns are, the
@@ -2132,60 +2116,34 @@ fn canvas_pixel(e: &MouseEvent) -> (f64, f64) {
     (x * sx, y * sy)
 }
 
-/// What a heatmap shows.
-#[derive(Clone, Copy)]
-enum HeatSource {
-    Gate(crate::nn::Gate),
-    Hidden,
-    Cell,
-}
-
-/// The heatmaps for a cell kind: each gate (the coupled LSTM's derived input gate too), h_t,
-/// and c_t for LSTMs, with their titles and colour scales.
-fn heat_panels(kind: CellKind) -> Vec<(String, HeatSource, HeatScale)> {
+/// The heatmaps for a cell kind (in [`heat_sources`]' order), with their titles and colour
+/// scales.
+fn heat_panels(kind: CellKind) -> Vec<(String, HeatScale)> {
     use crate::nn::gates::Squash;
-    use crate::nn::Gate;
-    let mut v = Vec::new();
-    if let CellKind::Rnn(activation) = kind {
-        v.push((
-            trf("heat.rnn", &[("f", &activation.symbol())]),
-            HeatSource::Hidden,
-            HeatScale::Signed,
-        ));
-        return v;
-    }
-    let mut gates: Vec<Gate> = kind.gates().to_vec();
-    if kind == CellKind::Lstm(LstmVariant::Coupled) {
-        gates.insert(0, Gate::Input);
-    }
-    for g in gates {
-        let scale = if g.squash() == Squash::Sigmoid {
-            HeatScale::Unit
-        } else {
-            HeatScale::Signed
-        };
-        v.push((
-            trf(
-                "heat.gate",
-                &[("gate", &tr(g.key())), ("symbol", &g.symbol())],
+    heat_sources(kind)
+        .into_iter()
+        .map(|source| match source {
+            HeatSource::Hidden => match kind {
+                CellKind::Rnn(activation) => (
+                    trf("heat.rnn", &[("f", &activation.symbol())]),
+                    HeatScale::Signed,
+                ),
+                _ => (tr("heat.hidden").to_string(), HeatScale::Signed),
+            },
+            HeatSource::Cell => (tr("heat.cell").to_string(), HeatScale::Signed),
+            HeatSource::Gate(g) => (
+                trf(
+                    "heat.gate",
+                    &[("gate", &tr(g.key())), ("symbol", &g.symbol())],
+                ),
+                if g.squash() == Squash::Sigmoid {
+                    HeatScale::Unit
+                } else {
+                    HeatScale::Signed
+                },
             ),
-            HeatSource::Gate(g),
-            scale,
-        ));
-    }
-    if kind.has_cell_state() {
-        v.push((
-            tr("heat.cell").to_string(),
-            HeatSource::Cell,
-            HeatScale::Signed,
-        ));
-    }
-    v.push((
-        tr("heat.hidden").to_string(),
-        HeatSource::Hidden,
-        HeatScale::Signed,
-    ));
-    v
+        })
+        .collect()
 }
 
 /// The catalogue key of a signal's name.

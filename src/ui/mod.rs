@@ -9,6 +9,7 @@ mod messages;
 mod panic;
 mod run_bar;
 mod share;
+mod worker;
 
 use wasm_bindgen::prelude::*;
 
@@ -31,6 +32,14 @@ pub fn start() {
 #[wasm_bindgen(js_name = rnnLabSelfTestPanic)]
 pub fn self_test_panic() {
     panic!("self-test panic requested by rnnLabSelfTestPanic()");
+}
+
+/// Test hook: makes the training worker trap, as a run that runs out of memory would, so a
+/// page test can check the page says so and trains again. `window.wasmBindings
+/// .rnnLabSelfTestWorkerTrap`.
+#[wasm_bindgen(js_name = rnnLabSelfTestWorkerTrap)]
+pub fn self_test_worker_trap() {
+    worker::self_test_trap();
 }
 
 /// Benchmark hook: names of the training-step benchmarks, comma-separated.

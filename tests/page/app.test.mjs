@@ -54,13 +54,23 @@ const orangePixels = (page, sel) => page.evaluate((s) => {
   return n;
 }, sel);
 
+/** Polls `check` until it holds (30 s at most, as Playwright's own waits). */
+async function until(check, what) {
+  const end = Date.now() + 30000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 test('a learner presses Play and watches the sine prediction converge', async () => {
   const { page, log } = await openPage(browser, server.url);
   await page.getByRole('heading', { name: 'RNN Lab' }).waitFor();
   await waitForInk(page, PREDICTION);
   const initial = await canvasStats(page, PREDICTION);
   assert.ok(initial.ink > initial.total * 0.01, 'the series is drawn before training');
-  assert.ok(await orangePixels(page, PREDICTION) > 100, 'the untrained prediction is drawn too');
+  // The untrained prediction follows from the worker a moment later.
+  await until(async () => await orangePixels(page, PREDICTION) > 100, 'the untrained prediction is drawn too');
   await screenshot(page, 'train-sine-initial');
 
   await page.click('#step');
@@ -167,6 +177,32 @@ test('a wasm panic is shown in the page, not swallowed', async () => {
   await page.close();
 });
 
+test('a training worker that dies (out of memory, a trap) does not take the page down: it says so and trains again', async () => {
+  const { page } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.selectOption('#lesson', 'vanishing_gradients');
+  await page.selectOption('#cell', { label: 'GRU' });
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) > 3);
+  // The page and its controls stay; the worker traps as a run out of memory would.
+  await page.evaluate(() => window.wasmBindings.rnnLabSelfTestWorkerTrap());
+  const notice = page.locator('.banner', { hasText: 'The training stopped' });
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /more memory than a browser tab has/);
+  assert.equal(await page.locator('#panic-banner').isVisible(), false, 'the page itself did not panic');
+  // It started again, paused at step 0, not with the settings that died (they could die
+  // again) but with the last ones that trained without trouble: here none did before, so
+  // the lesson's own (a tanh RNN). It trains on Play.
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  assert.equal(await page.locator('#lesson').inputValue(), 'vanishing_gradients');
+  assert.match(await page.locator('#cell option:checked').textContent(), /RNN \(tanh\)/);
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) > 3);
+  await page.click('#play');
+  await screenshot(page, 'worker-died');
+  await page.close();
+});
+
 test('a learner loads the stock sample, picks columns and trains on it; a broken file is refused and loses nothing', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
@@ -262,8 +298,13 @@ test('exploding gradients: the run diverges, the page says why, and clipping mak
 
 // Picks `value` in a control that rebuilds the run, and waits for the new run (step 0).
 async function restartWith(page, selector, value) {
+  const run = await page.evaluate(() => document.querySelector('#stats').dataset.run);
   await page.selectOption(selector, value);
-  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 0);
+  // The worker builds the new run; the page shows it once it is built.
+  await page.waitForFunction((before) => {
+    const d = document.querySelector('#stats').dataset;
+    return d.run !== before && Number(d.steps) === 0;
+  }, run);
 }
 
 // Trains the current run with Play until `steps` steps, then pauses; returns the stats.

@@ -1,0 +1,1023 @@
+//! The run behind a message boundary: what the page asks of the run ([`Request`]), what it
+//! hears back ([`Reply`]), and the [`Host`] that answers, owning the [`Runner`]. In the
+//! browser the host lives in a Web Worker (`crate::worker`), so training never shares the
+//! page's thread; here it is plain Rust, driven by the native tests with a fake clock.
+//!
+//! The page never reads the session: it shows a [`RunInfo`] (what a run is, sent once when
+//! it is built) and [`RunView`]s (where it stands, sent when the page asks, with only what
+//! changed since the page's last view: new history points, a new prediction, the watched
+//! part of the latest trace). Messages travel as CBOR in a transferred buffer ([`encode`]).
+
+use serde::{Deserialize, Serialize};
+
+use super::lessons::{prepare_csv, CsvChoice, Lesson, Prepared};
+use super::metrics::Metrics;
+use super::runner::{Clock, RunEvent, Runner, CLIP_WINDOW};
+use super::settings::Settings;
+use super::{HistoryPoint, Schedule, Session, TrainConfig};
+use crate::data::frame::{BatchTargets, TargetData};
+use crate::data::normalise::Scaling;
+use crate::data::table::{parse_csv, CsvOptions, Table};
+use crate::nn::explain::Equation;
+use crate::nn::network::{ForwardTrace, GradientFlow};
+use crate::nn::{CellKind, Gate, LstmVariant};
+
+/// The cells compare mode trains side by side.
+pub const COMPARED: [CellKind; 3] = [
+    CellKind::Rnn(crate::nn::Activation::Tanh),
+    CellKind::Lstm(LstmVariant::Standard),
+    CellKind::Gru,
+];
+
+/// Heatmaps show at most this many time steps (columns) and units (rows): larger traces are
+/// decimated, and the page says so.
+pub const HEAT_MAX_STEPS: usize = 120;
+pub const HEAT_MAX_UNITS: usize = 64;
+
+/// Where a run's data comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DataSource {
+    Lesson(Lesson),
+    /// A CSV file's bytes, how to read them and what to learn from them; `file` counts the
+    /// files the page loaded.
+    Csv {
+        file: u64,
+        bytes: Vec<u8>,
+        options: CsvOptions,
+        choice: CsvChoice,
+    },
+}
+
+/// What the page can ask of the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Build run `id` (the page counts them) and put it in place of the current one; if it
+    /// cannot be built, the current run stays and the reply says why.
+    Build {
+        id: u64,
+        data: Box<DataSource>,
+        settings: Settings,
+    },
+    TogglePlay,
+    Play,
+    Pause,
+    /// One step, or the rest of the epoch under way (after the steps already asked for).
+    Step {
+        epoch: bool,
+    },
+    /// Epoch-end callbacks change how training goes on, not the model.
+    Schedule(Schedule),
+    /// At most this many steps per page frame (None: as fast as it goes).
+    Speed(Option<usize>),
+    Recursive(bool),
+    Compare(bool),
+    /// The language of the messages the run words (forecast errors, setup errors).
+    Lang(crate::i18n::Lang),
+    /// The page is ready to show the run again: reply with a [`RunView`] of what changed.
+    View(Ask),
+    /// The text of a download.
+    Export(ExportKind),
+    /// Self-test: the host traps, as an out-of-memory run would (page tests check the page
+    /// survives it and says so).
+    Trap,
+}
+
+/// What the page has and wants shown, with a view request.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Ask {
+    /// The run the page shows, and how much of it it has: history points and the
+    /// prediction's time.
+    pub run: u64,
+    pub history: usize,
+    pub predicted_at: f64,
+    /// What of the trace the cell views show: the watched layer, direction and sample, and
+    /// the step-through's time step and unit.
+    pub watch: Watch,
+    pub t: usize,
+    pub unit: usize,
+}
+
+/// A download the host words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    Weights,
+    PyTorchBundle,
+    Predictions,
+    History,
+}
+
+/// What the host tells the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Reply {
+    Built {
+        id: u64,
+        info: Box<RunInfo>,
+    },
+    Refused {
+        id: u64,
+        error: String,
+    },
+    View(Box<RunView>),
+    Export {
+        what: ExportKind,
+        text: String,
+    },
+    /// Something asked of the run could not be done (e.g. compare mode on data it cannot
+    /// frame); nothing changed.
+    Failed(String),
+}
+
+/// What a run is: sent once, when it is built.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    pub config: TrainConfig,
+    /// The series it learns (x and target, in original units), for the prediction charts.
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub train_end: usize,
+    pub validation_end: usize,
+    pub target_name: String,
+    pub feature_names: Vec<String>,
+    /// Time steps per window.
+    pub window: usize,
+    pub classify: bool,
+    /// The largest |input| fed to the network (the not-learning hint).
+    pub largest_input: f64,
+    /// The CSV file it was built from.
+    pub file: Option<u64>,
+    /// The first training window as the network receives it.
+    pub preview: Option<WindowPreview>,
+}
+
+/// The first training window exactly as the network receives it (after normalisation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowPreview {
+    /// One row per step, one value per feature.
+    pub rows: Vec<Vec<f64>>,
+    pub target: String,
+    pub scaling: Option<Scaling>,
+}
+
+/// Where a run stands, with what changed since the page's last view.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RunView {
+    pub run: u64,
+    pub steps: u64,
+    pub epoch: u64,
+    pub playing: bool,
+    /// Whether the run has work under way (training, queued steps, a prediction).
+    pub busy: bool,
+    pub rate: f64,
+    /// Share of a long step done (None between steps, or for short steps).
+    pub progress: Option<f64>,
+    pub last_loss: Option<f64>,
+    pub validation_loss: Option<f64>,
+    pub learning_rate: f64,
+    pub diverged_at: Option<u64>,
+    pub saturation: Option<f64>,
+    pub scores: [Option<Metrics>; 2],
+    pub forecast_error: Option<String>,
+    pub recursive: bool,
+    pub steps_per_frame: Option<usize>,
+    /// History points from index `history_from` on (the page appends them).
+    pub history_from: usize,
+    pub history: Vec<HistoryPoint>,
+    /// A prediction the page does not have yet: (when it finished, chart points).
+    pub prediction: Option<(f64, Vec<(f64, f64)>)>,
+    pub flow: Option<GradientFlow>,
+    /// Steps clipped among the last ones (at most [`CLIP_WINDOW`]).
+    pub clipped: usize,
+    pub clip_of: usize,
+    /// What training did since the last view (the page words it).
+    pub events: Vec<RunEvent>,
+    /// The watched part of the latest trace, when it changed.
+    pub cell: Option<CellView>,
+    pub compare: Option<Vec<CompareView>>,
+}
+
+/// The watched layer, direction and sample of the latest trace, as the cell views show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellView {
+    /// The training step whose trace this is (0: none yet).
+    pub step: u64,
+    /// The watch, within the trace's layers, directions and batch.
+    pub watch: Watch,
+    pub layers: usize,
+    pub dirs: usize,
+    pub batch: usize,
+    /// Time steps in the trace (0 before the first step).
+    pub steps: usize,
+    pub heat: Heat,
+    pub step_through: Option<StepThrough>,
+}
+
+/// The heatmaps' values: per panel of [`heat_sources`], `shown.len() x units` values
+/// (column-major: `col * units + unit`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Heat {
+    pub stride: usize,
+    pub units: usize,
+    /// The time step of each column.
+    pub shown: Vec<usize>,
+    pub panels: Vec<Vec<f64>>,
+}
+
+/// One time step of one unit as equations with the trace's numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepThrough {
+    pub t: usize,
+    pub unit: usize,
+    /// x_t of the watched sample, and the state before the step for the unit.
+    pub x: Vec<f64>,
+    pub h_prev: f64,
+    pub c_prev: Option<f64>,
+    pub equations: Vec<Equation>,
+}
+
+/// One run of compare mode, as its panel shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareView {
+    pub cell: CellKind,
+    pub steps: u64,
+    pub losses: Vec<f64>,
+    pub validation_loss: Option<f64>,
+    /// ||dL/dh_t|| of the first layer's forward direction at its latest step.
+    pub dh: Option<Vec<f64>>,
+    pub prediction: Vec<(f64, f64)>,
+}
+
+/// Which part of the latest batch's trace the cell views show: a layer, a direction
+/// (0 forward, 1 reverse) and a sample (a column of the batch).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Watch {
+    pub layer: usize,
+    pub dir: usize,
+    pub sample: usize,
+}
+
+impl Watch {
+    /// This watch within `trace`'s layers, directions and batch.
+    pub fn within(self, trace: &ForwardTrace<f32>) -> Watch {
+        let layers = trace.layers.len().max(1);
+        let layer = self.layer.min(layers - 1);
+        let dirs = trace.layers.get(layer).map_or(1, |l| l.steps.len().max(1));
+        let batch = trace_batch(trace).unwrap_or(1).max(1);
+        Watch {
+            layer,
+            dir: self.dir.min(dirs - 1),
+            sample: self.sample.min(batch - 1),
+        }
+    }
+}
+
+/// How many samples `trace`'s batch holds (None before the first step).
+fn trace_batch(trace: &ForwardTrace<f32>) -> Option<usize> {
+    trace.layers.first()?.input.first().map(|m| m.ncols())
+}
+
+/// What a heatmap shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeatSource {
+    Gate(Gate),
+    Hidden,
+    Cell,
+}
+
+/// The heatmaps for a cell kind, in order: each gate (the coupled LSTM's derived input gate
+/// too), c_t for LSTMs, h_t; a vanilla RNN has h_t alone.
+pub fn heat_sources(kind: CellKind) -> Vec<HeatSource> {
+    if let CellKind::Rnn(_) = kind {
+        return vec![HeatSource::Hidden];
+    }
+    let mut v: Vec<HeatSource> = kind.gates().iter().map(|&g| HeatSource::Gate(g)).collect();
+    if kind == CellKind::Lstm(LstmVariant::Coupled) {
+        v.insert(0, HeatSource::Gate(Gate::Input));
+    }
+    if kind.has_cell_state() {
+        v.push(HeatSource::Cell);
+    }
+    v.push(HeatSource::Hidden);
+    v
+}
+
+/// Time steps per heatmap column and units shown for a trace of `steps` x `hidden`.
+pub fn heat_decimation(steps: usize, hidden: usize) -> (usize, usize) {
+    (
+        steps.div_ceil(HEAT_MAX_STEPS).max(1),
+        hidden.min(HEAT_MAX_UNITS),
+    )
+}
+
+/// What a run was built from, to build its compared runs from the same.
+struct Built {
+    lesson: Option<Lesson>,
+    csv: Option<(Table, CsvChoice)>,
+    settings: Settings,
+}
+
+impl Built {
+    fn prepare(&self, settings: &Settings) -> Result<Prepared, String> {
+        match (&self.csv, self.lesson) {
+            (Some((table, choice)), _) => prepare_csv(table, choice, settings),
+            (None, Some(lesson)) => lesson.prepare(settings),
+            (None, None) => Err("no data".into()),
+        }
+    }
+}
+
+/// The run and what was built, answering [`Request`]s.
+#[derive(Default)]
+pub struct Host {
+    run: Option<Runner>,
+    run_id: u64,
+    built: Option<Built>,
+    /// Events since the last view.
+    events: Vec<RunEvent>,
+    /// What the last cell view sent was of (run, step, watch, t, unit): the same is not sent
+    /// again.
+    cell_sent: Option<(u64, u64, Watch, usize, usize)>,
+}
+
+impl Host {
+    pub fn new() -> Host {
+        Host::default()
+    }
+
+    /// Answers one request (`clock` in milliseconds).
+    pub fn handle(&mut self, request: Request, clock: Clock) -> Vec<Reply> {
+        let now = clock();
+        let run = self.run.as_mut();
+        match request {
+            Request::Build { id, data, settings } => {
+                return vec![self.build(id, *data, settings, now)]
+            }
+            Request::TogglePlay => run.into_iter().for_each(|r| r.toggle_play(now)),
+            Request::Play => {
+                if let Some(r) = run.filter(|r| !r.playing()) {
+                    r.toggle_play(now);
+                }
+            }
+            Request::Pause => run.into_iter().for_each(|r| r.pause(now)),
+            Request::Step { epoch } => {
+                if let Some(r) = run {
+                    r.queue_steps(epoch, clock);
+                }
+            }
+            Request::Schedule(schedule) => {
+                if let Some(b) = &mut self.built {
+                    b.settings.schedule = schedule;
+                }
+                if let Some(r) = run {
+                    r.session.config.schedule = schedule;
+                }
+            }
+            Request::Speed(n) => run.into_iter().for_each(|r| r.steps_per_frame = n),
+            Request::Recursive(on) => run.into_iter().for_each(|r| r.set_recursive(on, now)),
+            Request::Compare(on) => {
+                let runs = match on.then(|| self.compare_runs()) {
+                    Some(Ok(runs)) => Some(runs),
+                    Some(Err(e)) => return vec![Reply::Failed(e)],
+                    None => None,
+                };
+                if let Some(r) = self.run.as_mut() {
+                    r.set_compare(runs, now);
+                }
+            }
+            Request::Lang(lang) => crate::i18n::set(lang),
+            Request::View(ask) => {
+                if self.paced() {
+                    // At most n steps per page frame: one frame's work per view asked for.
+                    self.work(clock);
+                }
+                return self
+                    .view(&ask)
+                    .map(|v| Reply::View(Box::new(v)))
+                    .into_iter()
+                    .collect();
+            }
+            Request::Export(what) => {
+                let Some(r) = &self.run else {
+                    return Vec::new();
+                };
+                let s = &r.session;
+                let text = match what {
+                    ExportKind::Weights => crate::nn::weights::to_json(&s.net),
+                    ExportKind::PyTorchBundle => s.pytorch_bundle(),
+                    ExportKind::Predictions => s.predictions_csv(),
+                    ExportKind::History => s.history_csv(),
+                };
+                return vec![Reply::Export { what, text }];
+            }
+            Request::Trap => trap(),
+        }
+        Vec::new()
+    }
+
+    /// Whether training goes at a set number of steps per page frame (then it steps only
+    /// when the page asks for a view).
+    fn paced(&self) -> bool {
+        self.run
+            .as_ref()
+            .is_some_and(|r| r.steps_per_frame.is_some())
+    }
+
+    /// Whether the host has work to do between requests.
+    pub fn busy(&self) -> bool {
+        self.run.as_ref().is_some_and(Runner::busy) && !self.paced()
+    }
+
+    /// One slice of work (at most `runner::SLICE_MS`).
+    pub fn work(&mut self, clock: Clock) {
+        if let Some(r) = &mut self.run {
+            let report = r.frame(clock);
+            self.events.extend(report.events);
+        }
+    }
+
+    fn build(&mut self, id: u64, data: DataSource, settings: Settings, now: f64) -> Reply {
+        let (built, file) = match data {
+            DataSource::Lesson(lesson) => (
+                Built {
+                    lesson: Some(lesson),
+                    csv: None,
+                    settings,
+                },
+                None,
+            ),
+            DataSource::Csv {
+                file,
+                bytes,
+                options,
+                choice,
+            } => match parse_csv(&bytes, &options) {
+                Ok(table) => (
+                    Built {
+                        lesson: None,
+                        csv: Some((table, choice)),
+                        settings,
+                    },
+                    Some(file),
+                ),
+                Err(e) => {
+                    return Reply::Refused {
+                        id,
+                        error: e.to_string(),
+                    }
+                }
+            },
+        };
+        match built.prepare(&settings).and_then(|p| Runner::new(p, now)) {
+            Ok(mut run) => {
+                if let Some(old) = &self.run {
+                    run.keep_options(old);
+                }
+                let info = run_info(&run.session, &run.x, &run.y, file);
+                self.run = Some(run);
+                self.run_id = id;
+                self.built = Some(built);
+                self.events.clear();
+                Reply::Built {
+                    id,
+                    info: Box::new(info),
+                }
+            }
+            Err(error) => Reply::Refused { id, error },
+        }
+    }
+
+    /// The compared runs: the current data and settings with each of [`COMPARED`].
+    fn compare_runs(&self) -> Result<Vec<(CellKind, Session)>, String> {
+        let b = self.built.as_ref().ok_or("no run")?;
+        COMPARED
+            .iter()
+            .map(|&cell| {
+                let prepared = b.prepare(&Settings { cell, ..b.settings })?;
+                Ok((cell, Session::new(prepared.config, prepared.dataset)?))
+            })
+            .collect()
+    }
+
+    /// Where the run stands, with what the page (as `ask` says) does not have yet.
+    pub fn view(&mut self, ask: &Ask) -> Option<RunView> {
+        let r = self.run.as_ref()?;
+        let s = &r.session;
+        let same = ask.run == self.run_id;
+        let history_from = if same {
+            ask.history.min(s.history.len())
+        } else {
+            0
+        };
+        let prediction = (!same || ask.predicted_at != r.predicted_at())
+            .then(|| (r.predicted_at(), r.prediction.clone()));
+        Some(RunView {
+            run: self.run_id,
+            steps: s.steps,
+            epoch: s.epoch,
+            playing: r.playing(),
+            busy: r.busy(),
+            rate: r.rate(),
+            progress: r.long_step_progress(),
+            last_loss: r.last_loss,
+            validation_loss: s.history.iter().rev().find_map(|h| h.validation_loss),
+            learning_rate: s.learning_rate(),
+            diverged_at: r.diverged_at,
+            saturation: r.saturation,
+            scores: r.scores.clone(),
+            forecast_error: r.forecast_error.clone(),
+            recursive: r.recursive(),
+            steps_per_frame: r.steps_per_frame,
+            history_from,
+            history: s.history[history_from..].to_vec(),
+            prediction,
+            flow: r.flow.clone(),
+            clipped: r.clip_events.iter().filter(|&&c| c).count(),
+            clip_of: r.clip_events.len().min(CLIP_WINDOW),
+            events: std::mem::take(&mut self.events),
+            cell: {
+                let key = (self.run_id, s.steps, ask.watch, ask.t, ask.unit);
+                (self.cell_sent.replace(key) != Some(key)).then(|| cell_view(s, ask))
+            },
+            compare: r.compare.as_ref().map(|runs| {
+                runs.iter()
+                    .map(|c| CompareView {
+                        cell: c.cell,
+                        steps: c.session.steps,
+                        losses: c.session.history.iter().map(|h| h.train_loss).collect(),
+                        validation_loss: c
+                            .session
+                            .history
+                            .iter()
+                            .rev()
+                            .find_map(|h| h.validation_loss),
+                        dh: c
+                            .flow
+                            .as_ref()
+                            .and_then(|f| f.dh_norm.first()?.first().cloned()),
+                        prediction: c.prediction.clone(),
+                    })
+                    .collect()
+            }),
+        })
+    }
+}
+
+/// The page's copy of a run: what it is, and where it stands as the views it was sent add
+/// up to (the history and prediction whole, though each view carries only what changed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mirror {
+    pub id: u64,
+    pub info: RunInfo,
+    /// The latest view, less what is kept whole below.
+    pub now: RunView,
+    pub history: Vec<HistoryPoint>,
+    pub predicted_at: f64,
+    pub prediction: Vec<(f64, f64)>,
+    /// The watched part of the latest trace.
+    pub cell: Option<CellView>,
+}
+
+impl Mirror {
+    pub fn new(id: u64, info: RunInfo) -> Mirror {
+        Mirror {
+            id,
+            info,
+            now: RunView::default(),
+            history: Vec::new(),
+            predicted_at: f64::NAN,
+            prediction: Vec::new(),
+            cell: None,
+        }
+    }
+
+    /// Takes in a view of this run (one of another run is ignored: false) and returns the
+    /// events it reports.
+    pub fn apply(&mut self, mut v: RunView) -> Option<Vec<RunEvent>> {
+        if v.run != self.id {
+            return None;
+        }
+        self.history.truncate(v.history_from);
+        self.history.append(&mut v.history);
+        if let Some((at, points)) = v.prediction.take() {
+            self.predicted_at = at;
+            self.prediction = points;
+        }
+        if let Some(cell) = v.cell.take() {
+            self.cell = Some(cell);
+        }
+        let events = std::mem::take(&mut v.events);
+        self.now = v;
+        Some(events)
+    }
+
+    /// A view request for what this copy lacks, with what the cell views watch.
+    pub fn ask(&self, watch: Watch, t: usize, unit: usize) -> Ask {
+        Ask {
+            run: self.id,
+            history: self.history.len(),
+            predicted_at: self.predicted_at,
+            watch,
+            t,
+            unit,
+        }
+    }
+}
+
+/// A trap, as an out-of-memory run would end (wasm: `unreachable`).
+fn trap() -> ! {
+    std::process::abort()
+}
+
+fn run_info(s: &Session, x: &[f64], y: &[f64], file: Option<u64>) -> RunInfo {
+    let d = &s.dataset;
+    RunInfo {
+        config: s.config,
+        x: x.to_vec(),
+        y: y.to_vec(),
+        train_end: d.split.train.end,
+        validation_end: d.split.validation.end,
+        target_name: d.target_name.clone(),
+        feature_names: d.feature_names.clone(),
+        window: d.task.window(),
+        classify: matches!(d.y, TargetData::Classes { .. }),
+        largest_input: d.x.iter().flatten().fold(0.0, |m: f64, v| m.max(v.abs())),
+        file,
+        preview: file.and_then(|_| window_preview(s)),
+    }
+}
+
+fn window_preview(s: &Session) -> Option<WindowPreview> {
+    let d = &s.dataset;
+    let &start = d.train.first()?;
+    let batch = d.batch(&[start]);
+    let target = match &batch.targets {
+        BatchTargets::Values(v) => v.last().and_then(|t| t.first()).map(|t| format!("{t:.4}")),
+        BatchTargets::Classes(c) => c.last().and_then(|t| t.first()).map(|t| t.to_string()),
+    };
+    Some(WindowPreview {
+        rows: batch.inputs,
+        target: target.unwrap_or_default(),
+        scaling: d.x_scalers.first().map(|sc| sc.scaling),
+    })
+}
+
+/// The watched layer, direction and sample of `s`'s latest trace: heatmap values and the
+/// step-through of the asked time step and unit.
+fn cell_view(s: &Session, ask: &Ask) -> CellView {
+    let trace = s.last_trace();
+    let w = ask.watch.within(trace);
+    let kind = s.config.cell;
+    let hidden = s.config.hidden_size;
+    let steps = trace
+        .layers
+        .get(w.layer)
+        .and_then(|l| l.steps.get(w.dir))
+        .map_or(&[][..], |v| &v[..]);
+    let (stride, units) = heat_decimation(steps.len(), hidden);
+    let units = if steps.is_empty() { 0 } else { units };
+    let shown: Vec<usize> = (0..steps.len()).step_by(stride).collect();
+    let panels = heat_sources(kind)
+        .into_iter()
+        .map(|source| {
+            let mut values = Vec::with_capacity(shown.len() * units);
+            for &t in &shown {
+                let st = &steps[t];
+                let gate;
+                let m = match source {
+                    HeatSource::Gate(g) => {
+                        gate = st.gate(kind, g);
+                        gate.as_ref()
+                    }
+                    HeatSource::Hidden => Some(&st.hidden),
+                    HeatSource::Cell => st.cell.as_ref(),
+                };
+                values.extend(
+                    (0..units).map(|u| m.map_or(f64::NAN, |m| f64::from(m[(u, w.sample)]))),
+                );
+            }
+            values
+        })
+        .collect();
+    CellView {
+        step: if steps.is_empty() { 0 } else { s.steps },
+        watch: w,
+        layers: s.config.layers,
+        dirs: if s.config.bidirectional { 2 } else { 1 },
+        batch: trace_batch(trace).unwrap_or(s.config.batch_size).max(1),
+        steps: steps.len(),
+        heat: Heat {
+            stride,
+            units,
+            shown,
+            panels,
+        },
+        step_through: step_through(s, w, ask.t, ask.unit),
+    }
+}
+
+/// Time step `t` of unit `unit` of the watched sample as equations (None before the first
+/// step).
+fn step_through(s: &Session, w: Watch, t: usize, unit: usize) -> Option<StepThrough> {
+    let trace = s.last_trace();
+    let layer = trace.layers.get(w.layer)?;
+    let steps = layer.steps.get(w.dir).filter(|v| !v.is_empty())?;
+    let kind = s.config.cell;
+    let hidden = s.config.hidden_size;
+    let last = steps.len() - 1;
+    let (t, unit) = (t.min(last), unit.min(hidden - 1));
+    let col = |m: &crate::nn::Mat<f32>| {
+        m.column(w.sample)
+            .iter()
+            .map(|&v| f64::from(v))
+            .collect::<Vec<f64>>()
+    };
+    let x = col(&layer.input[t]);
+    // The state before step t in this direction's own order: t-1 forward, t+1 reverse.
+    let before = if w.dir == 0 {
+        t.checked_sub(1)
+    } else {
+        (t < last).then_some(t + 1)
+    };
+    let (h_prev, c_prev) = match before {
+        None => (
+            vec![0.0; hidden],
+            kind.has_cell_state().then(|| vec![0.0; hidden]),
+        ),
+        Some(u) => (col(&steps[u].hidden), steps[u].cell.as_ref().map(col)),
+    };
+    let equations = crate::nn::explain::equations(
+        kind,
+        // The weights the trace was computed with (before the latest update).
+        s.last_trace_network().cell(w.layer, w.dir),
+        &crate::nn::explain::StepInputs {
+            x: &x,
+            h_prev: &h_prev,
+            c_prev: c_prev.as_deref(),
+            reverse: w.dir == 1,
+        },
+        &steps[t],
+        w.sample,
+        unit,
+    );
+    Some(StepThrough {
+        t,
+        unit,
+        h_prev: h_prev[unit],
+        c_prev: c_prev.map(|c| c[unit]),
+        x,
+        equations,
+    })
+}
+
+/// A message as bytes (CBOR: self-describing, so every serde shape of the run's types
+/// round-trips).
+pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    ciborium::into_writer(message, &mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    ciborium::from_reader(bytes).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A clock that moves on by `tick` ms each time it is read.
+    fn ticking(tick: f64) -> impl FnMut() -> f64 {
+        let mut t = 0.0;
+        move || {
+            t += tick;
+            t
+        }
+    }
+
+    fn built(host: &mut Host, lesson: Lesson, clock: Clock) -> RunInfo {
+        let replies = host.handle(
+            Request::Build {
+                id: 1,
+                data: Box::new(DataSource::Lesson(lesson)),
+                settings: lesson.defaults(),
+            },
+            clock,
+        );
+        match replies.as_slice() {
+            [Reply::Built { id: 1, info }] => (**info).clone(),
+            other => panic!("expected Built, got {other:?}"),
+        }
+    }
+
+    fn view(host: &mut Host, ask: &Ask, clock: Clock) -> RunView {
+        match host.handle(Request::View(*ask), clock).pop() {
+            Some(Reply::View(v)) => *v,
+            other => panic!("expected a view, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_view_carries_only_what_the_page_lacks() {
+        let mut clock = ticking(0.01);
+        let mut host = Host::new();
+        let info = built(&mut host, Lesson::SineNextValue, &mut clock);
+        assert_eq!(info.x.len(), info.y.len());
+        // The first prediction, then three steps.
+        while host.busy() {
+            host.work(&mut clock);
+        }
+        for _ in 0..3 {
+            host.handle(Request::Step { epoch: false }, &mut clock);
+            while host.busy() {
+                host.work(&mut clock);
+            }
+        }
+        let mut ask = Ask {
+            run: 1,
+            ..Ask::default()
+        };
+        let v = view(&mut host, &ask, &mut clock);
+        assert_eq!(v.steps, 3);
+        assert_eq!((v.history_from, v.history.len()), (0, 3));
+        let (at, points) = v.prediction.clone().expect("a prediction");
+        assert!(!points.is_empty());
+        let cell = v.cell.expect("the trace");
+        assert_eq!(cell.step, 3);
+        assert_eq!(cell.heat.panels.len(), heat_sources(info.config.cell).len());
+        assert!(cell.step_through.is_some());
+        // The page has it all now: the next view repeats none of it.
+        ask.history = 3;
+        ask.predicted_at = at;
+        let again = view(&mut host, &ask, &mut clock);
+        assert_eq!((again.history_from, again.history.len()), (3, 0));
+        assert_eq!(again.prediction, None);
+        assert_eq!(
+            again.cell, None,
+            "the same trace and watch are not sent twice"
+        );
+        ask.unit = 1;
+        let other_unit = view(&mut host, &ask, &mut clock).cell.expect("a new unit");
+        assert_eq!(other_unit.step_through.map(|s| s.unit), Some(1));
+    }
+
+    #[test]
+    fn the_page_s_copy_adds_up_to_the_run() {
+        // Each read of the clock costs half a millisecond: a few steps per slice.
+        let mut clock = ticking(0.5);
+        let mut host = Host::new();
+        let info = built(&mut host, Lesson::SineNextValue, &mut clock);
+        let mut mirror = Mirror::new(1, info);
+        host.handle(Request::Play, &mut clock);
+        for _ in 0..40 {
+            for _ in 0..7 {
+                host.work(&mut clock);
+            }
+            let ask = mirror.ask(Watch::default(), 0, 0);
+            let v = view(&mut host, &ask, &mut clock);
+            assert!(mirror.apply(v).is_some());
+        }
+        let r = host.run.as_ref().unwrap();
+        assert!(r.session.steps > 10, "{}", r.session.steps);
+        assert_eq!(mirror.history, r.session.history);
+        assert_eq!(mirror.prediction, r.prediction);
+        assert_eq!(mirror.now.steps, r.session.steps);
+        // A view of another run changes nothing.
+        let before = mirror.clone();
+        let other = RunView {
+            run: 7,
+            ..RunView::default()
+        };
+        assert_eq!(mirror.apply(other), None);
+        assert_eq!(mirror, before);
+    }
+
+    #[test]
+    fn a_view_equals_the_session_it_shows() {
+        let mut clock = ticking(0.01);
+        let mut host = Host::new();
+        built(&mut host, Lesson::SineNextValue, &mut clock);
+        host.handle(Request::Step { epoch: false }, &mut clock);
+        while host.busy() {
+            host.work(&mut clock);
+        }
+        let ask = Ask {
+            run: 1,
+            t: 2,
+            unit: 1,
+            ..Ask::default()
+        };
+        let v = view(&mut host, &ask, &mut clock);
+        let s = &host.run.as_ref().unwrap().session;
+        let trace = s.last_trace();
+        let st = v.cell.unwrap().step_through.unwrap();
+        let h = trace.layers[0].steps[0][2].hidden[(1, 0)];
+        let h_t = st.equations.iter().find(|e| e.name == "h_t").unwrap();
+        assert_eq!(h_t.value, f64::from(h));
+        assert!((h_t.value - h_t.recomputed).abs() < 1e-5);
+        assert_eq!(
+            st.h_prev,
+            f64::from(trace.layers[0].steps[0][1].hidden[(1, 0)])
+        );
+    }
+
+    #[test]
+    fn a_refused_build_keeps_the_run() {
+        let mut clock = ticking(0.01);
+        let mut host = Host::new();
+        built(&mut host, Lesson::SineNextValue, &mut clock);
+        let mut settings = Lesson::SineNextValue.defaults();
+        settings.hidden_size = 0;
+        let replies = host.handle(
+            Request::Build {
+                id: 2,
+                data: Box::new(DataSource::Lesson(Lesson::SineNextValue)),
+                settings,
+            },
+            &mut clock,
+        );
+        assert!(matches!(replies.as_slice(), [Reply::Refused { id: 2, .. }]));
+        let v = view(&mut host, &Ask::default(), &mut clock);
+        assert_eq!(v.run, 1);
+    }
+
+    #[test]
+    fn paced_training_steps_only_when_the_page_asks() {
+        let mut clock = ticking(0.01);
+        let mut host = Host::new();
+        built(&mut host, Lesson::SineNextValue, &mut clock);
+        while host.busy() {
+            host.work(&mut clock);
+        }
+        host.handle(Request::Speed(Some(1)), &mut clock);
+        host.handle(Request::TogglePlay, &mut clock);
+        assert!(!host.busy(), "a paced run waits for the page's frames");
+        let ask = Ask {
+            run: 1,
+            ..Ask::default()
+        };
+        let mut steps = Vec::new();
+        for _ in 0..5 {
+            steps.push(view(&mut host, &ask, &mut clock).steps);
+        }
+        // Some frames refresh the prediction instead of training; none trains two steps.
+        assert!(steps.windows(2).all(|w| w[1] - w[0] <= 1), "{steps:?}");
+        assert!(steps[4] >= 1, "{steps:?}");
+    }
+
+    #[test]
+    fn compare_mode_is_built_from_the_run_s_own_data() {
+        let mut clock = ticking(0.01);
+        let mut host = Host::new();
+        built(&mut host, Lesson::SineNextValue, &mut clock);
+        host.handle(Request::Compare(true), &mut clock);
+        host.handle(Request::Step { epoch: false }, &mut clock);
+        while host.busy() {
+            host.work(&mut clock);
+        }
+        let v = view(&mut host, &Ask::default(), &mut clock);
+        let runs = v.compare.expect("compare mode");
+        assert_eq!(
+            runs.iter().map(|r| r.cell).collect::<Vec<_>>(),
+            COMPARED.to_vec()
+        );
+        assert!(runs.iter().all(|r| r.steps == 1), "one step each");
+    }
+
+    #[test]
+    fn messages_round_trip_as_bytes() {
+        let mut clock = ticking(0.01);
+        let mut host = Host::new();
+        let info = built(&mut host, Lesson::SineNextValue, &mut clock);
+        let reply = Reply::Built {
+            id: 1,
+            info: Box::new(info),
+        };
+        let back: Reply = decode(&encode(&reply).unwrap()).unwrap();
+        assert_eq!(back, reply);
+        for _ in 0..200 {
+            host.work(&mut clock);
+        }
+        let v = view(&mut host, &Ask::default(), &mut clock);
+        let back: Reply = decode(&encode(&Reply::View(Box::new(v.clone()))).unwrap()).unwrap();
+        assert_eq!(back, Reply::View(Box::new(v)));
+        let request = Request::Build {
+            id: 3,
+            data: Box::new(DataSource::Csv {
+                file: 1,
+                bytes: b"a\n1\n2\n".to_vec(),
+                options: CsvOptions::default(),
+                choice: CsvChoice {
+                    features: vec!["a".into()],
+                    target: "a".into(),
+                    window: 1,
+                    horizon: 1,
+                    task: Default::default(),
+                },
+            }),
+            settings: Lesson::SineNextValue.defaults(),
+        };
+        assert_eq!(
+            decode::<Request>(&encode(&request).unwrap()).unwrap(),
+            request
+        );
+    }
+}
