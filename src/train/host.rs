@@ -184,6 +184,7 @@ pub struct RunView {
     pub history: Vec<HistoryPoint>,
     /// A prediction the page does not have yet: (when it finished, chart points).
     pub prediction: Option<(f64, Vec<(f64, f64)>)>,
+    /// The latest step's gradient flow, with the cell view (when the trace changed).
     pub flow: Option<GradientFlow>,
     /// Steps clipped among the last ones (at most [`CLIP_WINDOW`]).
     pub clipped: usize,
@@ -509,6 +510,8 @@ impl Host {
         };
         let prediction = (!same || ask.predicted_at != r.predicted_at())
             .then(|| (r.predicted_at(), r.prediction.clone()));
+        let key = (self.run_id, s.steps, ask.watch, ask.t, ask.unit);
+        let trace_changed = self.cell_sent.replace(key) != Some(key);
         Some(RunView {
             run: self.run_id,
             steps: s.steps,
@@ -529,14 +532,11 @@ impl Host {
             history_from,
             history: s.history[history_from..].to_vec(),
             prediction,
-            flow: r.flow.clone(),
             clipped: r.clip_events.iter().filter(|&&c| c).count(),
             clip_of: r.clip_events.len().min(CLIP_WINDOW),
             events: std::mem::take(&mut self.events),
-            cell: {
-                let key = (self.run_id, s.steps, ask.watch, ask.t, ask.unit);
-                (self.cell_sent.replace(key) != Some(key)).then(|| cell_view(s, ask))
-            },
+            flow: if trace_changed { r.flow.clone() } else { None },
+            cell: trace_changed.then(|| cell_view(s, ask)),
             compare: r.compare.as_ref().map(|runs| {
                 runs.iter()
                     .map(|c| CompareView {
@@ -572,8 +572,9 @@ pub struct Mirror {
     pub history: Vec<HistoryPoint>,
     pub predicted_at: f64,
     pub prediction: Vec<(f64, f64)>,
-    /// The watched part of the latest trace.
+    /// The watched part of the latest trace, and its gradient flow.
     pub cell: Option<CellView>,
+    pub flow: Option<GradientFlow>,
 }
 
 impl Mirror {
@@ -586,6 +587,7 @@ impl Mirror {
             predicted_at: f64::NAN,
             prediction: Vec::new(),
             cell: None,
+            flow: None,
         }
     }
 
@@ -603,6 +605,9 @@ impl Mirror {
         }
         if let Some(cell) = v.cell.take() {
             self.cell = Some(cell);
+        }
+        if let Some(flow) = v.flow.take() {
+            self.flow = Some(flow);
         }
         let events = std::mem::take(&mut v.events);
         self.now = v;
@@ -880,6 +885,7 @@ mod tests {
         assert_eq!(mirror.history, r.session.history);
         assert_eq!(mirror.prediction, r.prediction);
         assert_eq!(mirror.now.steps, r.session.steps);
+        assert_eq!(mirror.flow, r.flow);
         // A view of another run changes nothing.
         let before = mirror.clone();
         let other = RunView {

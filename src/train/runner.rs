@@ -21,8 +21,12 @@ use crate::nn::CellKind;
 pub const SLICE_MS: f64 = 10.0;
 
 /// Predictions over the whole series are refreshed at most this often (and, when they take
-/// long, at most a third of the time goes to them).
+/// long, at most [`PREDICTION_SHARE`] of the time goes to them).
 pub const PREDICTION_EVERY_MS: f64 = 250.0;
+
+/// The largest share of a playing run's time its predictions over the series take: the
+/// rest trains.
+pub const PREDICTION_SHARE: f64 = 0.1;
 
 /// Training steps over which the gradient-flow view counts clipping events.
 pub const CLIP_WINDOW: usize = 100;
@@ -314,7 +318,8 @@ impl Runner {
             return report;
         }
         let between_steps = self.session.step_progress().is_none();
-        let every = PREDICTION_EVERY_MS.max(2.0 * self.predict_ms);
+        let every =
+            PREDICTION_EVERY_MS.max(self.predict_ms * (1.0 - PREDICTION_SHARE) / PREDICTION_SHARE);
         if !one && between_steps && start - self.predicted_at > every {
             self.refresh_prediction(start);
             return report;

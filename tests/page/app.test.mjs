@@ -23,6 +23,9 @@ const PREDICTION = '#prediction-chart';
 const LOSS = '#loss-chart';
 
 async function waitForInk(page, selector) {
+  // A run is shown (the worker built it) ...
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
+  // ... and the chart has drawn something.
   await page.waitForSelector(selector);
   await page.waitForFunction((sel) => {
     const c = document.querySelector(sel);
