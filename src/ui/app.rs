@@ -184,8 +184,10 @@ pub struct App {
     /// run changed after it was asked for).
     asked: bool,
     ask_again: bool,
-    /// When the latest view was asked for.
+    /// When the latest view was asked for, and whether Play, Pause or Step was pressed since
+    /// (then that view's play state is older than the buttons').
     asked_at: f64,
+    pressed_since_ask: bool,
     /// The last settings whose run trained without trouble (offered after a worker dies).
     worked: Option<Source>,
     error: Option<String>,
@@ -215,8 +217,13 @@ pub struct App {
     _resize: Option<EventListener>,
     /// Files loaded so far.
     files_loaded: u64,
-    /// A chart changed but waits for a later frame (see [`Self::draw`]).
+    /// A chart changed but waits for the next frame (see [`Self::draw`]): charts are drawn in
+    /// animation frames, not in the task that rendered.
     charts_due: std::cell::Cell<bool>,
+    /// The heatmap whose turn is next, and whether the heatmaps go before the charts in the
+    /// next frame (see `draw`).
+    heat_next: std::cell::Cell<usize>,
+    heat_turn: std::cell::Cell<bool>,
     /// What each heatmap drew, for the pointer readout.
     heat_drawn: std::cell::RefCell<Vec<Option<HeatDrawn>>>,
     /// The heatmap cell under the pointer.
@@ -394,6 +401,7 @@ impl Component for App {
             asked: false,
             ask_again: false,
             asked_at: 0.0,
+            pressed_since_ask: false,
             worked: None,
             error: None,
             notice: None,
@@ -408,6 +416,8 @@ impl Component for App {
             loss_scale: LossScale::Log,
             flow_ref: NodeRef::default(),
             charts_due: std::cell::Cell::new(false),
+            heat_next: std::cell::Cell::new(0),
+            heat_turn: std::cell::Cell::new(false),
             heat_drawn: std::cell::RefCell::new(Vec::new()),
             heat_hover: None,
             step_t: 0,
@@ -442,14 +452,11 @@ impl Component for App {
         self.apply(ctx, msg)
     }
 
-    fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
-        if first {
-            // The first prediction may need more frames to finish.
-            self.schedule(ctx);
-        }
-        self.draw();
-        if self.charts_due.get() && self.frame.is_none() {
-            // Charts left for the next frames: ask for them even when nothing else runs.
+    fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
+        // Charts are drawn in the next animation frame, not in the task that rendered (a
+        // worker's reply): two shorter tasks instead of one long one.
+        self.charts_due.set(true);
+        if self.frame.is_none() {
             self.schedule(ctx);
         }
     }

@@ -95,7 +95,8 @@ test('a learner presses Play and watches the sine prediction converge', async ()
   const after = await canvasStats(page, PREDICTION);
   assert.notEqual(after.hash, initial.hash, 'the prediction chart changed as the model trained');
   // Scores in original units: RMSE² is the validation MSE's order, R² near 1.
-  await page.waitForFunction(() => document.querySelector('#scores tr[data-split="validation"]').dataset.r2 !== undefined);
+  // The scores of the paused model come with its prediction, a moment after the pause.
+  await page.waitForFunction(() => Number(document.querySelector('#scores tr[data-split="validation"]')?.dataset.r2) > 0.95);
   const scores = await page.evaluate(() => {
     const d = document.querySelector('#scores tr[data-split="validation"]').dataset;
     return { rmse: Number(d.rmse), mae: Number(d.mae), r2: Number(d.r2) };
@@ -654,6 +655,20 @@ test('inside the cell: a heatmap per gate and state, and the saturation readout 
   const gru = await page.evaluate(() => [...document.querySelectorAll('canvas.heatmap')].map((c) => c.getAttribute('aria-label')));
   assert.deepEqual(gru, ['reset gate r', 'update gate z', 'new state n', 'hidden state h_t']);
   assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
+
+test('while a run plays, every heatmap keeps up with the trace (none waits for a pause)', async () => {
+  const { page } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.click('#play');
+  // Each heatmap shows a trace of at least step 50 while the run goes on training.
+  await page.waitForFunction(() => {
+    const maps = [...document.querySelectorAll('canvas.heatmap')];
+    return maps.length === 6 && maps.every((c) => Number(c.dataset.step) >= 50);
+  }, null, { timeout: 60000 });
+  assert.equal(await page.textContent('#play'), 'Pause', 'still playing');
+  await page.click('#play');
   await page.close();
 });
 

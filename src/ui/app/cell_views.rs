@@ -250,7 +250,9 @@ impl App {
         let key = self.heat_key()?;
         let document = web_sys::window()?.document()?;
         let panels = heat_panels(self.shown.as_ref()?.info.config.cell).len();
-        (0..panels).find_map(|k| {
+        // From the one after the heatmap drawn last, round the panels: each has its turn.
+        let from = self.heat_next.get() % panels.max(1);
+        (from..panels).chain(0..from).find_map(|k| {
             let canvas = document
                 .get_element_by_id(&format!("heat-{k}"))?
                 .dyn_into::<HtmlCanvasElement>()
@@ -269,6 +271,7 @@ impl App {
     /// frames after each step.
     pub(super) fn draw_next_heatmap(&self) {
         if let Some((k, canvas, key)) = self.stale_heatmap() {
+            self.heat_next.set(k + 1);
             self.draw_heatmap_panel(k, &canvas);
             // Marked even if drawing failed, so a failing map is not retried every frame.
             mark_drawn(&canvas, &key);

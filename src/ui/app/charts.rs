@@ -86,7 +86,14 @@ impl App {
         // Charts in turn while the frame's drawing budget lasts (the first always): when several
         // heavy ones changed at once (the end of a long step), the others wait a frame or two,
         // so no frame's task grows long.
-        let drew = std::cell::Cell::new(false);
+        // The heatmaps and the charts take turns at going first, so while the trace changes
+        // with every view neither starves the other.
+        let heat_first = self.heat_turn.get() && self.heatmaps_due();
+        if heat_first {
+            self.draw_next_heatmap();
+        }
+        self.heat_turn.set(!heat_first);
+        let drew = std::cell::Cell::new(heat_first);
         let turn = |stale: bool| {
             let go = stale && (!drew.get() || now() - start < HEATMAP_AFTER_MS);
             if stale && !go {
@@ -167,7 +174,7 @@ impl App {
             }
         }
         self.draw_compare();
-        if now() - start < HEATMAP_AFTER_MS {
+        if !heat_first && now() - start < HEATMAP_AFTER_MS {
             self.draw_next_heatmap();
         }
     }

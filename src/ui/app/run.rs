@@ -96,8 +96,16 @@ impl App {
             }
             Reply::View(v) => {
                 self.asked = false;
+                // A view asked for before the latest Play, Pause or Step says what the run did
+                // before it: the buttons keep what the learner pressed until the next view.
+                let pressed = std::mem::take(&mut self.pressed_since_ask);
                 let Some(m) = &mut self.shown else { return };
+                let (playing, busy) = (m.now.playing, m.now.busy);
                 if let Some(events) = m.apply(*v) {
+                    if pressed {
+                        m.now.playing = playing;
+                        m.now.busy |= busy;
+                    }
                     if m.now.steps > 0 && m.now.diverged_at.is_none() {
                         self.worked = Some(self.running);
                     }

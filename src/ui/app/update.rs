@@ -242,6 +242,7 @@ impl App {
                         self.notice = None;
                     }
                 }
+                self.pressed_since_ask |= self.asked;
                 self.send(&Request::TogglePlay);
             }
             Msg::Step | Msg::StepEpoch => {
@@ -251,6 +252,7 @@ impl App {
                     m.now.playing = false;
                     m.now.busy = true;
                 }
+                self.pressed_since_ask |= self.asked;
                 self.send(&Request::Step {
                     epoch: matches!(msg, Msg::StepEpoch),
                 });
