@@ -329,8 +329,8 @@ pub(super) fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, Str
 }
 
 /// The value a text or number input shows: `v`, except while the learner is typing in it (it
-/// has the focus), when it shows what they typed. The page re-renders every frame while it
-/// trains, and a controlled input would otherwise lose each keystroke to the next frame.
+/// has the focus), when it shows what they typed. The page re-renders with every view while
+/// it trains, and a controlled input would otherwise lose each keystroke to the next view.
 fn shown(id: &str, v: impl ToString) -> String {
     web_sys::window()
         .and_then(|w| w.document())

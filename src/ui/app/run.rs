@@ -130,6 +130,7 @@ impl App {
         self.worker = start_worker(ctx);
         self.asked = false;
         self.ask_again = false;
+        self.pressed_since_ask = false;
         self.pending = None;
         let back = self
             .worked
