@@ -12,6 +12,8 @@ use crate::train::metrics::{Classification, Metrics};
 pub struct RunStats {
     /// Which run this is (the page counts the runs built; 0: none yet).
     pub run: u64,
+    /// Whether the run has work under way (training, queued steps, a prediction).
+    pub busy: bool,
     pub steps: u64,
     pub epoch: u64,
     /// Share of a step that spans frames (None between steps, or for short steps).
@@ -61,7 +63,7 @@ pub fn run_bar(p: &RunBarProps) -> Html {
                 <button id="step-epoch" title={tr("run.epoch_tip")} onclick={p.actions.epoch.clone()}>{ tr("run.epoch") }</button>
                 <button id="reset" title={tr("run.reset_tip")} onclick={p.actions.reset.clone()}>{ tr("run.reset") }</button>
             </div>
-            <dl class="stats" id="stats" data-run={s.run.to_string()} data-steps={s.steps.to_string()} data-epoch={s.epoch.to_string()}
+            <dl class="stats" id="stats" data-run={s.run.to_string()} data-busy={s.busy.to_string()} data-steps={s.steps.to_string()} data-epoch={s.epoch.to_string()}
                 data-cell={s.cell} data-lr={text(s.lr)} data-batch={s.batch.map_or(String::new(), |b| b.to_string())}
                 data-loss={text(s.loss)} data-val-loss={text(s.val_loss)}>
                 <dt>{ tr("stats.step") }</dt><dd>{ s.steps }<span class="step-progress" id="step-progress" data-progress={text(s.progress)}

@@ -496,7 +496,9 @@ test('chart options: the loss axis switches to linear, and one step per frame tr
   assert.ok(trained >= 1 && trained <= frames, `${trained} steps in ${frames} frames at one per frame`);
   assert.match(await page.textContent('#current-lr'), /learning rate 0.01/);
 
-  // The Keras callbacks are settings like any other: in the link, and no reset.
+  // The Keras callbacks are settings like any other: in the link, and no reset. (A step
+  // asked for before the pause may still land: count from when the run is idle.)
+  await page.waitForFunction(() => document.querySelector('#stats').dataset.busy === 'false');
   const stepsNow = (await stats(page)).steps;
   await page.check('#plateau');
   await page.check('#early-stopping');
@@ -643,8 +645,16 @@ test('inside the cell: a heatmap per gate and state, and the saturation readout 
   await trainFor(page, 60);
   const raw = await saturation();
   await screenshot(page, 'cell-heatmaps-large-inputs');
+  // One click normalises and trains (it plays: Space here would pause it).
+  const before = await page.evaluate(() => document.querySelector('#stats').dataset.run);
   await page.getByRole('button', { name: 'Normalise inputs (z-score)' }).click();
-  await trainFor(page, 60);
+  await page.waitForFunction((r) => {
+    const d = document.querySelector('#stats').dataset;
+    return d.run !== r && Number(d.steps) >= 60;
+  }, before, { timeout: 120000 });
+  await page.click('h1');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('#stats').dataset.busy === 'false');
   const normalised = await saturation();
   console.log(`saturated gate values: raw inputs ${(raw * 100).toFixed(0)}%, normalised ${(normalised * 100).toFixed(0)}%`);
   assert.ok(raw > 0.5, `raw inputs saturate most gates: ${raw}`);

@@ -74,7 +74,9 @@ impl App {
                     .filter(|c| info.file == Some(c.file))
                     .and_then(CsvState::date_labels);
                 self.shown = Some(Mirror::new(id, *info));
-                self.asked = false;
+                // A view still on its way is answered for this run (its `Ask` names another,
+                // so the worker sends all of it): it is awaited, not forgotten, or a press
+                // made meanwhile would be undone by it.
                 self.error = None;
                 self.notice = notice;
                 self.heat_hover = None;

@@ -39,6 +39,7 @@ impl App {
                         <RunBar lang={crate::i18n::current()} playing={playing} actions={self.actions.clone()}
                             stats={RunStats {
                                 run: m.map_or(0, |m| m.id),
+                                busy: now.is_some_and(|v| v.busy),
                                 steps: now.map_or(0, |v| v.steps),
                                 epoch: now.map_or(0, |v| v.epoch),
                                 // Shown for steps that span frames (for short ones it would only flicker).
