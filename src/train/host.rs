@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::lessons::{prepare_csv, CsvChoice, Lesson, Prepared};
 use super::metrics::Metrics;
-use super::runner::{Clock, RunEvent, Runner, CLIP_WINDOW};
+use super::runner::{Clock, RunEvent, Runner};
 use super::settings::Settings;
 use super::{HistoryPoint, Schedule, Session, TrainConfig};
 use crate::data::frame::{BatchTargets, TargetData};
@@ -171,7 +171,6 @@ pub struct RunView {
     /// Share of a long step done (None between steps, or for short steps).
     pub progress: Option<f64>,
     pub last_loss: Option<f64>,
-    pub validation_loss: Option<f64>,
     pub learning_rate: f64,
     pub diverged_at: Option<u64>,
     pub saturation: Option<f64>,
@@ -186,7 +185,7 @@ pub struct RunView {
     pub prediction: Option<(f64, Vec<(f64, f64)>)>,
     /// The latest step's gradient flow, with the cell view (when the trace changed).
     pub flow: Option<GradientFlow>,
-    /// Steps clipped among the last ones (at most [`CLIP_WINDOW`]).
+    /// Steps clipped among the last ones (at most [`super::runner::CLIP_WINDOW`]).
     pub clipped: usize,
     pub clip_of: usize,
     /// What training did since the last view (the page words it).
@@ -521,7 +520,6 @@ impl Host {
             rate: r.rate(),
             progress: r.long_step_progress(),
             last_loss: r.last_loss,
-            validation_loss: s.history.iter().rev().find_map(|h| h.validation_loss),
             learning_rate: s.learning_rate(),
             diverged_at: r.diverged_at,
             saturation: r.saturation,
@@ -533,7 +531,7 @@ impl Host {
             history: s.history[history_from..].to_vec(),
             prediction,
             clipped: r.clip_events.iter().filter(|&&c| c).count(),
-            clip_of: r.clip_events.len().min(CLIP_WINDOW),
+            clip_of: r.clip_events.len(),
             events: std::mem::take(&mut self.events),
             flow: if trace_changed { r.flow.clone() } else { None },
             cell: trace_changed.then(|| cell_view(s, ask)),
@@ -612,6 +610,11 @@ impl Mirror {
         let events = std::mem::take(&mut v.events);
         self.now = v;
         Some(events)
+    }
+
+    /// The latest validation loss (measured at the end of an epoch).
+    pub fn validation_loss(&self) -> Option<f64> {
+        self.history.iter().rev().find_map(|h| h.validation_loss)
     }
 
     /// A view request for what this copy lacks, with what the cell views watch.

@@ -49,11 +49,6 @@ pub enum RunEvent {
 /// What one frame did.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct FrameReport {
-    /// Training steps finished in the frame (over all compared runs in compare mode).
-    pub steps: usize,
-    /// A step that took longer than a slice finished: the page shows it in the next frame
-    /// and trains nothing in that one, so training and drawing never share a frame.
-    pub long_step_done: bool,
     /// A prediction over the series finished.
     pub predicted: bool,
     pub events: Vec<RunEvent>,
@@ -289,19 +284,7 @@ impl Runner {
         if !self.busy() {
             return FrameReport::default();
         }
-        let before = self.steps_done();
-        let mut report = self.train_slice(self.steps_to_do > 0, clock);
-        report.steps = (self.steps_done() - before) as usize;
-        report.long_step_done = report.steps > 0 && self.step_ms > SLICE_MS;
-        report
-    }
-
-    /// Steps trained by the main run, or by all compared runs.
-    fn steps_done(&self) -> u64 {
-        match &self.compare {
-            Some(runs) => runs.iter().map(|r| r.session.steps).sum(),
-            None => self.session.steps,
-        }
+        self.train_slice(self.steps_to_do > 0, clock)
     }
 
     /// At most a slice of work. `one`: the queued steps of Step/Epoch; the prediction is
@@ -562,6 +545,14 @@ mod tests {
         tick: f64,
     }
 
+    /// Steps trained by the main run, or by all compared runs.
+    fn steps_done(r: &Runner) -> u64 {
+        match &r.compare {
+            Some(runs) => runs.iter().map(|r| r.session.steps).sum(),
+            None => r.session.steps,
+        }
+    }
+
     impl FakeClock {
         fn new(tick: f64) -> Self {
             Self { t: 0.0, tick }
@@ -641,9 +632,9 @@ mod tests {
                 "{name}: a frame read the clock for {longest} ms of a {SLICE_MS} ms slice"
             );
             assert!(
-                r.steps_done() > 10,
+                steps_done(&r) > 10,
                 "{name}: it trained ({})",
-                r.steps_done()
+                steps_done(&r)
             );
         }
     }
@@ -690,7 +681,7 @@ mod tests {
             clock.frame(&mut r);
             assert!(spread(&r) <= 1, "steps apart: {}", spread(&r));
         }
-        let trained = r.steps_done();
+        let trained = steps_done(&r);
         assert!(trained >= 30, "the three runs trained ({trained} steps)");
         r.pause(clock.read());
         r.queue_steps(false, &mut || clock.read());
@@ -703,7 +694,7 @@ mod tests {
         }
         assert!(!r.busy(), "Step ends");
         assert_eq!(
-            r.steps_done(),
+            steps_done(&r),
             trained + 3,
             "Step trains three steps in all"
         );

@@ -92,16 +92,16 @@ impl App {
                     if let Some((column, values)) = series {
                         <label for="csv-series" title={tr("csv.series_tip")}>{ trf("csv.series", &[("column", &column)]) }</label>
                         <select id="csv-series" onchange={on_series}>
-                            <option value="" selected={c.series.is_none()}>{ tr("csv.all_rows") }</option>
+                            <option value="" selected={c.options.series.is_none()}>{ tr("csv.all_rows") }</option>
                             { for values.iter().map(|v| html! {
-                                <option value={v.clone()} selected={c.series.as_ref().is_some_and(|s| s.value == *v)}>{ v }</option>
+                                <option value={v.clone()} selected={c.options.series.as_ref().is_some_and(|s| s.value == *v)}>{ v }</option>
                             }) }
                         </select>
                     }
                     <label for="csv-missing" title={tr("csv.missing_tip")}>{ tr("csv.missing") }</label>
                     <select id="csv-missing" onchange={link.callback(|e: Event| Msg::CsvMissing(if select_value(&e) == "drop" { MissingPolicy::DropRows } else { MissingPolicy::ForwardFill }))}>
-                        <option value="fill" selected={c.missing == MissingPolicy::ForwardFill}>{ tr("csv.fill") }</option>
-                        <option value="drop" selected={c.missing == MissingPolicy::DropRows}>{ tr("csv.drop") }</option>
+                        <option value="fill" selected={c.options.missing == MissingPolicy::ForwardFill}>{ tr("csv.fill") }</option>
+                        <option value="drop" selected={c.options.missing == MissingPolicy::DropRows}>{ tr("csv.drop") }</option>
                     </select>
                     <label for="csv-target" title={tr("csv.target_tip")}>{ tr("csv.target") }</label>
                     <select id="csv-target" onchange={on_target}>
@@ -221,19 +221,16 @@ pub(super) struct CsvState {
     pub(super) bytes: Vec<u8>,
     pub(super) table: Table,
     pub(super) choice: CsvChoice,
-    pub(super) series: Option<SeriesFilter>,
-    pub(super) missing: MissingPolicy,
+    /// How the file is read: which series, what to do with missing cells.
+    pub(super) options: CsvOptions,
 }
 
 impl CsvState {
-    /// Parses the bytes again with the current series and missing-cell choices; on failure
-    /// the table loaded before stays.
-    pub(super) fn reparse(&mut self) -> Result<(), String> {
-        let opts = CsvOptions {
-            missing: self.missing,
-            series: self.series.clone(),
-        };
-        self.table = parse_csv(&self.bytes, &opts).map_err(|e| e.to_string())?;
+    /// Reads the bytes again with `options`; on failure the table and options loaded before
+    /// stay.
+    pub(super) fn reparse(&mut self, options: CsvOptions) -> Result<(), String> {
+        self.table = parse_csv(&self.bytes, &options).map_err(|e| e.to_string())?;
+        self.options = options;
         Ok(())
     }
 

@@ -33,10 +33,7 @@ impl App {
             (Some(c), true) => DataSource::Csv {
                 file: c.file,
                 bytes: c.bytes.clone(),
-                options: CsvOptions {
-                    missing: c.missing,
-                    series: c.series.clone(),
-                },
+                options: c.options.clone(),
                 choice: c.choice.clone(),
             },
             _ => DataSource::Lesson(self.lesson),

@@ -54,8 +54,7 @@ impl App {
                                 bytes,
                                 table,
                                 choice,
-                                series: None,
-                                missing: MissingPolicy::default(),
+                                options: CsvOptions::default(),
                             });
                             self.csv_error = None;
                         }
@@ -70,17 +69,17 @@ impl App {
             Msg::CsvSeries(value) => {
                 if let Some(c) = &mut self.csv {
                     let column = c.table.series_columns().first().map(|(n, _)| n.to_string());
-                    let previous = c.series.clone();
-                    c.series = column
+                    let series = column
                         .filter(|_| !value.is_empty())
                         .map(|column| SeriesFilter { column, value });
-                    match c.reparse() {
-                        Ok(()) => self.csv_error = None,
-                        Err(e) => {
-                            c.series = previous;
-                            self.csv_error = Some(trf("csv.series_failed", &[("e", &e)]));
-                        }
-                    }
+                    let options = CsvOptions {
+                        series,
+                        ..c.options.clone()
+                    };
+                    self.csv_error = c
+                        .reparse(options)
+                        .err()
+                        .map(|e| trf("csv.series_failed", &[("e", &e)]));
                 }
             }
             Msg::Invalid(message) => {
@@ -90,15 +89,14 @@ impl App {
             }
             Msg::CsvMissing(policy) => {
                 if let Some(c) = &mut self.csv {
-                    let previous = c.missing;
-                    c.missing = policy;
-                    match c.reparse() {
-                        Ok(()) => self.csv_error = None,
-                        Err(e) => {
-                            c.missing = previous;
-                            self.csv_error = Some(trf("csv.apply_failed", &[("e", &e)]));
-                        }
-                    }
+                    let options = CsvOptions {
+                        missing: policy,
+                        ..c.options.clone()
+                    };
+                    self.csv_error = c
+                        .reparse(options)
+                        .err()
+                        .map(|e| trf("csv.apply_failed", &[("e", &e)]));
                 }
             }
             Msg::CsvTarget(t) => {

@@ -45,7 +45,7 @@ impl App {
                                 // Shown for steps that span frames (for short ones it would only flicker).
                                 progress: now.and_then(|v| v.progress),
                                 loss: now.and_then(|v| v.last_loss),
-                                val_loss: now.and_then(|v| v.validation_loss),
+                                val_loss: m.and_then(Mirror::validation_loss),
                                 rate: now.map_or(0.0, |v| v.rate),
                                 cell: config.map_or("", |c| c.cell.name()),
                                 lr: config.map(|c| c.learning_rate),
