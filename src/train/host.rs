@@ -8,6 +8,8 @@
 //! changed since the page's last view: new history points, a new prediction, the watched
 //! part of the latest trace). Messages travel as CBOR in a transferred buffer ([`encode`]).
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 use super::lessons::{prepare_csv, CsvChoice, Lesson, Prepared};
@@ -564,28 +566,33 @@ impl Host {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mirror {
     pub id: u64,
-    pub info: RunInfo,
+    /// What the run was built from. Shared (`Rc`), as are the pieces below that a view
+    /// replaces whole: the page's components take them as props without copying.
+    pub info: Rc<RunInfo>,
     /// The latest view, less what is kept whole below.
     pub now: RunView,
     pub history: Vec<HistoryPoint>,
     pub predicted_at: f64,
-    pub prediction: Vec<(f64, f64)>,
+    pub prediction: Rc<Vec<(f64, f64)>>,
     /// The watched part of the latest trace, and its gradient flow.
-    pub cell: Option<CellView>,
-    pub flow: Option<GradientFlow>,
+    pub cell: Option<Rc<CellView>>,
+    pub flow: Option<Rc<GradientFlow>>,
+    /// Compare mode's runs (None when it is off).
+    pub compare: Option<Rc<Vec<CompareView>>>,
 }
 
 impl Mirror {
     pub fn new(id: u64, info: RunInfo) -> Mirror {
         Mirror {
             id,
-            info,
+            info: Rc::new(info),
             now: RunView::default(),
             history: Vec::new(),
             predicted_at: f64::NAN,
-            prediction: Vec::new(),
+            prediction: Rc::default(),
             cell: None,
             flow: None,
+            compare: None,
         }
     }
 
@@ -599,14 +606,15 @@ impl Mirror {
         self.history.append(&mut v.history);
         if let Some((at, points)) = v.prediction.take() {
             self.predicted_at = at;
-            self.prediction = points;
+            self.prediction = Rc::new(points);
         }
         if let Some(cell) = v.cell.take() {
-            self.cell = Some(cell);
+            self.cell = Some(Rc::new(cell));
         }
         if let Some(flow) = v.flow.take() {
-            self.flow = Some(flow);
+            self.flow = Some(Rc::new(flow));
         }
+        self.compare = v.compare.take().map(Rc::new);
         let events = std::mem::take(&mut v.events);
         self.now = v;
         Some(events)
@@ -886,9 +894,9 @@ mod tests {
         let r = host.run.as_ref().unwrap();
         assert!(r.session.steps > 10, "{}", r.session.steps);
         assert_eq!(mirror.history, r.session.history);
-        assert_eq!(mirror.prediction, r.prediction);
+        assert_eq!(*mirror.prediction, r.prediction);
         assert_eq!(mirror.now.steps, r.session.steps);
-        assert_eq!(mirror.flow, r.flow);
+        assert_eq!(mirror.flow.as_deref(), r.flow.as_ref());
         // A view of another run changes nothing.
         let before = mirror.clone();
         let other = RunView {

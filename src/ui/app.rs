@@ -6,33 +6,24 @@
 //! thread. The component owns the worker and the frame handle (dropping the handle cancels
 //! the loop).
 
+use std::rc::Rc;
+
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::{request_animation_frame, AnimationFrame};
-use plotters::prelude::*;
-use wasm_bindgen::Clamped;
+use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData,
-    KeyboardEvent,
-};
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::charts::diagram::{cell_svg, CellValues};
-use crate::charts::{
-    draw_gradient_flow, draw_heatmap, draw_log_lines, draw_losses, draw_prediction, heat_rgba,
-    FlowLine, HeatCells, HeatGrid, HeatScale, LossScale, PredictionView, COMPARE_COLOURS_FROM,
-};
+use crate::charts::PredictionView;
+use crate::charts::{draw_gradient_flow, draw_losses, draw_prediction, FlowLine, LossScale};
 use crate::data::normalise::Scaling;
-use crate::data::signals::{generate, SignalKind, SignalParams};
-use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter, Table};
+use crate::data::signals::{generate, SignalParams};
+use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter};
 use crate::i18n::{tr, trf};
-use crate::nn::network::GradientFlow;
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::CellKind;
-use crate::train::host::{
-    heat_decimation, heat_sources, Ask, DataSource, ExportKind, HeatSource, Mirror, Reply, Request,
-    Watch,
-};
+use crate::train::host::{Ask, DataSource, ExportKind, Mirror, Reply, Request, RunInfo, Watch};
 use crate::train::lessons::{CsvChoice, CsvTask, Lesson, RunLink};
 use crate::train::runner::RunEvent;
 use crate::train::settings::{
@@ -40,24 +31,24 @@ use crate::train::settings::{
 };
 use crate::train::{Schedule, PLATEAU_PATIENCE, STOP_PATIENCE};
 use crate::ui::canvas::Canvas;
+use crate::ui::cell_views::{traced, CellDiagram, Equations, Heatmaps, StepControls};
+use crate::ui::chart::{ChartCanvas, Painter};
+use crate::ui::compare::ComparePanel;
 use crate::ui::controls::ModelControls;
+use crate::ui::data_panel::{signal_key, CsvState, DataPanel};
 use crate::ui::messages::{Banners, Hint, LessonPicker};
 use crate::ui::run_bar::{RunActions, RunBar, RunStats};
 use crate::ui::share::Restored;
 use crate::ui::worker::{Heard, TrainingWorker};
 
-mod cell_views;
 mod charts;
-mod compare;
-mod data_panel;
 mod keys;
 mod run;
 mod update;
 mod view;
 
-use cell_views::{HeatDrawn, HeatHover};
-use charts::{export_text, mark_drawn, paint, prediction_view, stale};
-use data_panel::{signal_key, CsvState};
+use charts::export_text;
+pub(in crate::ui) use charts::prediction_view;
 use keys::{page_keys, tab_keys, Tab};
 use run::start_worker;
 
@@ -129,10 +120,6 @@ pub enum Msg {
     Resized,
     /// Compare mode on or off.
     Compare(bool),
-    /// The pointer over heatmap k at this canvas pixel, or off the heatmaps (None).
-    HeatHover(Option<(usize, f64, f64)>),
-    /// A click on heatmap k at this canvas pixel: open that step and unit in the step-through.
-    HeatClick(usize, f64, f64),
     Shape(Shape, &'static str),
     /// One-click fixes.
     Normalise,
@@ -164,12 +151,12 @@ pub struct App {
     /// What the current run was built from.
     running: Source,
     lesson: Lesson,
-    csv: Option<CsvState>,
+    csv: Option<Rc<CsvState>>,
     csv_error: Option<String>,
     /// Training on the CSV (true) or on the lesson's data (false).
     on_csv: bool,
     /// x-axis labels of the current run (a CSV's dates).
-    x_labels: Option<Vec<String>>,
+    x_labels: Option<Rc<[String]>>,
     settings: Settings,
     /// The page's copy of the run the worker trains (None until the first run is built, or
     /// when it could not be; a banner says why).
@@ -195,7 +182,6 @@ pub struct App {
     frame: Option<AnimationFrame>,
     _keys: Option<EventListener>,
     loss_scale: LossScale,
-    flow_ref: NodeRef,
     step_t: usize,
     step_unit: usize,
     /// The step-through plays over t: when it last moved on.
@@ -217,21 +203,8 @@ pub struct App {
     _resize: Option<EventListener>,
     /// Files loaded so far.
     files_loaded: u64,
-    /// A chart changed but waits for the next frame (see [`Self::draw`]): charts are drawn in
-    /// animation frames, not in the task that rendered.
-    charts_due: std::cell::Cell<bool>,
-    /// The heatmap whose turn is next, and whether the heatmaps go before the charts in the
-    /// next frame (see `draw`).
-    heat_next: std::cell::Cell<usize>,
-    heat_turn: std::cell::Cell<bool>,
-    /// What each heatmap drew, for the pointer readout.
-    heat_drawn: std::cell::RefCell<Vec<Option<HeatDrawn>>>,
-    /// The heatmap cell under the pointer.
-    heat_hover: Option<HeatHover>,
     /// The signal generator's settings.
     signal: SignalParams,
-    prediction_ref: NodeRef,
-    loss_ref: NodeRef,
 }
 
 fn now() -> f64 {
@@ -285,11 +258,7 @@ impl App {
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
-        if self.shown.as_ref().is_some_and(|m| m.now.busy)
-            || self.t_playing.is_some()
-            || self.charts_due.get()
-            || self.heatmaps_due()
-        {
+        if self.shown.as_ref().is_some_and(|m| m.now.busy) || self.t_playing.is_some() {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |_| {
                 link.send_message(Msg::Frame)
@@ -326,18 +295,6 @@ pub(super) fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, Str
         Ok(n) if (lo..=hi).contains(&n) => Ok(n),
         _ => Err(trf("invalid.whole", &[("v", &v), ("lo", &lo), ("hi", &hi)])),
     }
-}
-
-/// The value a text or number input shows: `v`, except while the learner is typing in it (it
-/// has the focus), when it shows what they typed. The page re-renders with every view while
-/// it trains, and a controlled input would otherwise lose each keystroke to the next view.
-fn shown(id: &str, v: impl ToString) -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-        .filter(|e| e.id() == id)
-        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-        .map_or_else(|| v.to_string(), |input| input.value())
 }
 
 pub(super) fn select_value(e: &Event) -> String {
@@ -414,12 +371,6 @@ impl Component for App {
                 ..SignalParams::default()
             },
             loss_scale: LossScale::Log,
-            flow_ref: NodeRef::default(),
-            charts_due: std::cell::Cell::new(false),
-            heat_next: std::cell::Cell::new(0),
-            heat_turn: std::cell::Cell::new(false),
-            heat_drawn: std::cell::RefCell::new(Vec::new()),
-            heat_hover: None,
             step_t: 0,
             step_unit: 0,
             t_playing: None,
@@ -437,8 +388,6 @@ impl Component for App {
             sizes: 0,
             _resize: resize,
             files_loaded: 0,
-            prediction_ref: NodeRef::default(),
-            loss_ref: NodeRef::default(),
         };
         if app.worker.is_none() {
             app.error = Some(tr("error.no_worker").to_string());
@@ -450,15 +399,6 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         self.apply(ctx, msg)
-    }
-
-    fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
-        // Charts are drawn in the next animation frame, not in the task that rendered (a
-        // worker's reply): two shorter tasks instead of one long one.
-        self.charts_due.set(true);
-        if self.frame.is_none() {
-            self.schedule(ctx);
-        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {

@@ -3,7 +3,11 @@
 
 mod app;
 mod canvas;
+mod cell_views;
+mod chart;
+mod compare;
 mod controls;
+mod data_panel;
 mod files;
 mod messages;
 mod panic;
@@ -11,11 +15,23 @@ mod run_bar;
 mod share;
 mod worker;
 
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 
 /// Id of the element the app mounts into (the panic banner sits outside it, so a re-render
 /// never removes the banner).
 const ROOT_ID: &str = "app";
+
+/// Whether two shared values are the same one (props holding a run's data compare so: a
+/// view from the worker replaces what changed with a new `Rc`).
+fn same<T: ?Sized>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
 
 /// Installs the panic hook and mounts the app on `#app`.
 pub fn start() {

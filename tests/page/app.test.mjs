@@ -591,10 +591,16 @@ test('gradient flow through time: the vanilla RNN\'s gradient vanishes toward ea
   await page.click('h1');
   for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) === 10);
-  const flow = () => page.evaluate(() => {
-    const c = document.querySelector('#flow-chart');
-    return { dh: JSON.parse(c.dataset.dh || '[]'), dc: JSON.parse(c.dataset.dc || '[]') };
-  });
+  // The norms the flow chart plots, once it shows the run's latest step (it draws in an
+  // animation frame after the view that brought them).
+  const flow = async () => {
+    await page.waitForFunction(() => document.querySelector('#flow-chart').dataset.step
+      === document.querySelector('#stats').dataset.steps);
+    return page.evaluate(() => {
+      const c = document.querySelector('#flow-chart');
+      return { dh: JSON.parse(c.dataset.dh || '[]'), dc: JSON.parse(c.dataset.dc || '[]') };
+    });
+  };
   const rnn = await flow();
   assert.equal(rnn.dh.length, 50, 'one norm per time step');
   assert.deepEqual(rnn.dc, [], 'a vanilla RNN has no cell state');

@@ -32,7 +32,7 @@ impl App {
         let data = match (&self.csv, self.on_csv) {
             (Some(c), true) => DataSource::Csv {
                 file: c.file,
-                bytes: c.bytes.clone(),
+                bytes: c.bytes.to_vec(),
                 options: c.options.clone(),
                 choice: c.choice.clone(),
             },
@@ -69,14 +69,14 @@ impl App {
                     .csv
                     .as_ref()
                     .filter(|c| info.file == Some(c.file))
-                    .and_then(CsvState::date_labels);
+                    .and_then(|c| c.date_labels())
+                    .map(Rc::from);
                 self.shown = Some(Mirror::new(id, *info));
                 // A view still on its way is answered for this run (its `Ask` names another,
                 // so the worker sends all of it): it is awaited, not forgotten, or a press
                 // made meanwhile would be undone by it.
                 self.error = None;
                 self.notice = notice;
-                self.heat_hover = None;
                 self.ask_view();
             }
             Reply::Refused { id, error } => {

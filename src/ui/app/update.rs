@@ -48,14 +48,14 @@ impl App {
                             // A message belongs to the action that raised it: the last file's
                             // or last run's error goes with the new file.
                             self.error = None;
-                            self.csv = Some(CsvState {
+                            self.csv = Some(Rc::new(CsvState {
                                 file: self.files_loaded,
                                 name,
-                                bytes,
-                                table,
+                                bytes: Rc::new(bytes),
+                                table: Rc::new(table),
                                 choice,
                                 options: CsvOptions::default(),
-                            });
+                            }));
                             self.csv_error = None;
                         }
                         None => self.csv_error = Some(trf("csv.no_numeric", &[("name", &name)])),
@@ -67,7 +67,7 @@ impl App {
                 }
             }
             Msg::CsvSeries(value) => {
-                if let Some(c) = &mut self.csv {
+                if let Some(c) = self.csv.as_mut().map(Rc::make_mut) {
                     let column = c.table.series_columns().first().map(|(n, _)| n.to_string());
                     let series = column
                         .filter(|_| !value.is_empty())
@@ -88,7 +88,7 @@ impl App {
                 self.controls_key += 1;
             }
             Msg::CsvMissing(policy) => {
-                if let Some(c) = &mut self.csv {
+                if let Some(c) = self.csv.as_mut().map(Rc::make_mut) {
                     let options = CsvOptions {
                         missing: policy,
                         ..c.options.clone()
@@ -100,12 +100,12 @@ impl App {
                 }
             }
             Msg::CsvTarget(t) => {
-                if let Some(c) = &mut self.csv {
+                if let Some(c) = self.csv.as_mut().map(Rc::make_mut) {
                     c.choice.target = t;
                 }
             }
             Msg::CsvFeature(f, on) => {
-                if let Some(c) = &mut self.csv {
+                if let Some(c) = self.csv.as_mut().map(Rc::make_mut) {
                     c.choice.features.retain(|x| *x != f);
                     if on {
                         c.choice.features.push(f);
@@ -113,12 +113,12 @@ impl App {
                 }
             }
             Msg::CsvWindow(w) => {
-                if let Some(c) = &mut self.csv {
+                if let Some(c) = self.csv.as_mut().map(Rc::make_mut) {
                     c.choice.window = w;
                 }
             }
             Msg::CsvHorizon(h) => {
-                if let Some(c) = &mut self.csv {
+                if let Some(c) = self.csv.as_mut().map(Rc::make_mut) {
                     c.choice.horizon = h;
                 }
             }
@@ -131,7 +131,7 @@ impl App {
                     .send_message(Msg::CsvBytes(name, Ok(csv.into_bytes())));
             }
             Msg::CsvTask(t) => {
-                if let Some(c) = &mut self.csv {
+                if let Some(c) = self.csv.as_mut().map(Rc::make_mut) {
                     c.choice.task = t;
                 }
             }
@@ -160,8 +160,6 @@ impl App {
                 if t != self.step_t {
                     self.ask_view();
                 }
-                // Charts and heatmaps left for later frames are drawn without rendering.
-                self.draw();
                 self.schedule(ctx);
                 return t != self.step_t;
             }
@@ -199,20 +197,6 @@ impl App {
                     Some(_) => None,
                     None => Some(now()),
                 };
-            }
-            Msg::HeatHover(at) => {
-                let hover = at.and_then(|(k, x, y)| self.heat_cell(k, x, y));
-                if hover == self.heat_hover {
-                    return false;
-                }
-                self.heat_hover = hover;
-            }
-            Msg::HeatClick(k, x, y) => {
-                let Some(h) = self.heat_cell(k, x, y) else {
-                    return false;
-                };
-                self.step_t = h.t;
-                self.step_unit = h.unit;
             }
             Msg::Recursive(on) => self.send(&Request::Recursive(on)),
             Msg::Shape(shape, what) => {

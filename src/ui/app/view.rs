@@ -9,7 +9,17 @@ impl App {
         let m = self.shown.as_ref();
         let now = m.map(|m| &m.now);
         let config = m.map(|m| &m.info.config);
-        let (diagram, equations) = self.step_through(ctx);
+        let lang = crate::i18n::current();
+        let epoch = AttrValue::from(self.chart_epoch());
+        let blank = || Painter::new(String::new(), |_| ());
+        // The run shown was built from the file the data panel shows: its window preview.
+        let csv_run = m
+            .filter(|m| {
+                self.on_csv
+                    && m.info.file.is_some()
+                    && m.info.file == self.csv.as_ref().map(|c| c.file)
+            })
+            .map(|m| m.info.clone());
         let playing = now.is_some_and(|v| v.playing);
         let recursive = now.is_some_and(|v| v.recursive);
         let per_frame = now.and_then(|v| v.steps_per_frame);
@@ -32,7 +42,8 @@ impl App {
                 <main class="layout">
                     <section class="panel controls" aria-label={tr("aria.controls")} key={self.controls_key.to_string()}>
                         <LessonPicker lang={crate::i18n::current()} lesson={self.lesson} on_csv={self.on_csv} on={self.emit.clone()} />
-                        { self.csv_panel(ctx) }
+                        <DataPanel lang={lang} csv={self.csv.clone()} error={self.csv_error.clone()} signal={self.signal}
+                            run={csv_run} on={self.emit.clone()} />
                         <ModelControls lang={crate::i18n::current()} settings={self.settings} on={self.emit.clone()} />
                     </section>
                     <section class="panel charts" aria-label={tr("aria.charts")}>
@@ -58,7 +69,8 @@ impl App {
                             notice={self.notice.clone()} on={self.emit.clone()} />
                         <div class="story">
                         <div class="story-main">
-                        <canvas id="prediction-chart" ref={self.prediction_ref.clone()} width="900" height="360"></canvas>
+                        <ChartCanvas id="prediction-chart" width={900} height={360}
+                            painter={m.map_or_else(blank, |m| self.prediction_painter(m))} />
                         <div class="chart-options">
                             <label for="test-mode" title={tr("options.test_tip")}>{ tr("options.test") }</label>
                             <select id="test-mode" onchange={link.callback(|e: Event| Msg::Recursive(select_value(&e) == "recursive"))}>
@@ -81,11 +93,18 @@ impl App {
                             </select>
                             <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &now.filter(|v| v.learning_rate > 0.0).map_or(self.settings.learning_rate, |v| v.learning_rate))]) }</span>
                         </div>
-                        <canvas id="loss-chart" ref={self.loss_ref.clone()} width="900" height="380"></canvas>
+                        <ChartCanvas id="loss-chart" width={900} height={380}
+                            painter={m.map_or_else(blank, |m| self.loss_painter(m))} />
                         </div>
                         <div class="story-cell">
-                            { diagram }
-                            { self.cell_view(ctx) }
+                            { self.step_through() }
+                            if let Some(m) = m {
+                                <Heatmaps key={m.id} lang={lang} epoch={epoch.clone()} kind={m.info.config.cell}
+                                    window={m.info.window} hidden={m.info.config.hidden_size}
+                                    saturation={m.now.saturation.unwrap_or(0.0)} cell={m.cell.clone()}
+                                    layers={m.info.config.layers} dirs={if m.info.config.bidirectional { 2 } else { 1 }}
+                                    batch={m.info.config.batch_size} on={self.emit.clone()} />
+                            }
                         </div>
                         </div>
                         <div class="tabs" role="tablist" aria-label={tr("tab.aria")} onkeydown={self.tab_keys.clone()}>
@@ -99,10 +118,15 @@ impl App {
                             { self.flow_view() }
                         </div>
                         <div role="tabpanel" class="tab-panel" id="panel-equations" aria-labelledby="tab-equations" hidden={self.tab != Tab::Equations}>
-                            { equations }
+                            if let Some(m) = m {
+                                <Equations lang={lang} kind={m.info.config.cell} cell={m.cell.clone()} />
+                            }
                         </div>
                         <div role="tabpanel" class="tab-panel" id="panel-compare" aria-labelledby="tab-compare" hidden={self.tab != Tab::Compare}>
-                            { self.compare_view(ctx) }
+                            if let Some(m) = m {
+                                <ComparePanel lang={lang} epoch={epoch.clone()} runs={m.compare.clone()} info={m.info.clone()}
+                                    x_labels={self.x_labels.clone()} on={self.emit.clone()} />
+                            }
                         </div>
                         <div class="exports" role="group" aria-label={tr("export.aria")}>
                             <span>{ tr("export.label") }</span>
@@ -117,6 +141,31 @@ impl App {
                     </section>
                 </main>
             </>
+        }
+    }
+
+    /// The step-through's controls over the cell diagram, once the run has a trace.
+    fn step_through(&self) -> Html {
+        let Some(m) = &self.shown else {
+            return Html::default();
+        };
+        let lang = crate::i18n::current();
+        let kind = m.info.config.cell;
+        let Some((cell, st)) = traced(&m.cell) else {
+            return html! {
+                <div class="step-controls">
+                    <div class="chart-options"><strong>{ tr("step.title") }</strong><span>{ tr("step.waiting") }</span></div>
+                    <div class="cell-diagram-box"></div>
+                </div>
+            };
+        };
+        html! {
+            <div class="step-controls">
+                <StepControls lang={lang} t={st.t} unit={st.unit} last={cell.steps.saturating_sub(1)}
+                    hidden={m.info.config.hidden_size} watch={cell.watch} playing={self.t_playing.is_some()}
+                    on={self.emit.clone()} />
+                <CellDiagram lang={lang} kind={kind} cell={m.cell.clone()} />
+            </div>
         }
     }
 }

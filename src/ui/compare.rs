@@ -1,0 +1,143 @@
+//! Compare mode's panel: RNN, LSTM and GRU trained side by side on the same data and seed.
+//! A component with props: it renders again when the compared runs change.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::app::{cell_name, prediction_view, Msg};
+use super::chart::{ChartCanvas, Painter};
+use super::same;
+use crate::charts::{
+    draw_gradient_flow, draw_log_lines, draw_prediction, FlowLine, COMPARE_COLOURS_FROM,
+};
+use crate::i18n::{tr, Lang};
+use crate::train::host::{CompareView, RunInfo};
+
+#[derive(Properties)]
+pub struct CompareProps {
+    pub lang: Lang,
+    /// What every chart key starts with (the run, the language, the canvas sizes).
+    pub epoch: AttrValue,
+    /// The compared runs (None: compare mode is off).
+    pub runs: Option<Rc<Vec<CompareView>>>,
+    /// The main run's series, which the compared runs share.
+    pub info: Rc<RunInfo>,
+    pub x_labels: Option<Rc<[String]>>,
+    pub on: Callback<Msg>,
+}
+
+impl PartialEq for CompareProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.lang == o.lang
+            && self.epoch == o.epoch
+            && same(&self.runs, &o.runs)
+            && Rc::ptr_eq(&self.info, &o.info)
+            && same(&self.x_labels, &o.x_labels)
+            && self.on == o.on
+    }
+}
+
+/// The compare panel: the three runs' losses and gradient flow overlaid, their predictions
+/// side by side, and a table of where each stands.
+#[function_component(ComparePanel)]
+pub fn compare_panel(p: &CompareProps) -> Html {
+    let Some(runs) = p.runs.clone() else {
+        return html! {
+            <div class="compare-bar">
+                <button id="compare" title={tr("compare.tip")} onclick={p.on.reform(|_| Msg::Compare(true))}>{ tr("compare.start") }</button>
+            </div>
+        };
+    };
+    let steps: Vec<u64> = runs.iter().map(|r| r.steps).collect();
+    let key = format!("{}:{steps:?}", p.epoch);
+    let loss = {
+        let runs = runs.clone();
+        Painter::plot(key.clone(), move |root| {
+            let lines: Vec<FlowLine> = runs
+                .iter()
+                .enumerate()
+                .map(|(k, r)| FlowLine {
+                    label: cell_name(r.cell).to_string(),
+                    norms: &r.losses,
+                    dashed: false,
+                    colour: COMPARE_COLOURS_FROM + k,
+                })
+                .collect();
+            draw_log_lines(root, &lines, tr("compare.loss_chart"), tr("chart.step"))
+        })
+    };
+    let flow = {
+        let runs = runs.clone();
+        Painter::plot(key, move |root| {
+            let lines: Vec<FlowLine> = runs
+                .iter()
+                .enumerate()
+                .filter_map(|(k, r)| {
+                    Some(FlowLine {
+                        label: format!("‖dL/dh_t‖ {}", cell_name(r.cell)),
+                        norms: r.dh.as_ref()?,
+                        dashed: false,
+                        colour: COMPARE_COLOURS_FROM + k,
+                    })
+                })
+                .collect();
+            draw_gradient_flow(root, &lines, tr("compare.flow_chart"))
+        })
+    };
+    let rows = runs.iter().map(|r| {
+        let val = r.validation_loss;
+        let train = r.losses.last().copied();
+        let ratio = r.dh.as_ref().map(|v| {
+            let (first, last) = (
+                v.first().copied().unwrap_or(0.0),
+                v.last().copied().unwrap_or(0.0),
+            );
+            if last > 0.0 {
+                first / last
+            } else {
+                f64::NAN
+            }
+        });
+        let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
+        html! {
+            <tr data-cell={r.cell.name()} data-steps={r.steps.to_string()}
+                data-val={val.map_or(String::new(), |v| v.to_string())}
+                data-ratio={ratio.map_or(String::new(), |v| v.to_string())}>
+                <th scope="row">{ cell_name(r.cell) }</th>
+                <td>{ r.steps }</td><td>{ f(train) }</td><td>{ f(val) }</td>
+                <td>{ ratio.map_or("–".to_string(), |v| format!("{v:.1e}")) }</td>
+            </tr>
+        }
+    });
+    // A prediction is drawn again when it changed (the sum of its values tells one from
+    // another).
+    let predictions = runs.iter().enumerate().map(|(k, r)| {
+        let sum: f64 = r.prediction.iter().map(|p| p.1).sum();
+        let (info, labels, runs) = (p.info.clone(), p.x_labels.clone(), runs.clone());
+        let painter = Painter::plot(format!("{}:{sum:?}", p.epoch), move |root| {
+            let r = &runs[k];
+            let view = prediction_view(&info, &r.prediction, labels.as_deref());
+            draw_prediction(root, &view, cell_name(r.cell))
+        });
+        html! { <ChartCanvas id={format!("compare-pred-{k}")} width={300} height={200} painter={painter} /> }
+    });
+    html! {
+        <div class="compare" id="compare-panel">
+            <div class="compare-bar">
+                <strong>{ tr("compare.heading") }</strong>
+                <button id="compare" onclick={p.on.reform(|_| Msg::Compare(false))}>{ tr("compare.stop") }</button>
+            </div>
+            <table class="scores" id="compare-table">
+                <thead><tr>
+                    <th>{ tr("model.cell") }</th><th>{ tr("stats.step") }</th><th>{ tr("stats.train_loss") }</th><th>{ tr("stats.val_loss") }</th>
+                    <th title={tr("compare.ratio_tip")}>{ tr("compare.ratio") }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            <ChartCanvas id="compare-loss" width={900} height={220} painter={loss} />
+            <ChartCanvas id="compare-flow" width={900} height={250} painter={flow} />
+            <div class="compare-predictions">{ for predictions }</div>
+        </div>
+    }
+}

@@ -1,0 +1,307 @@
+//! The data section: a CSV dropped, picked or loaded from the samples, or a generated signal;
+//! the learner's choice of series, target, features, window and task; a preview of the file
+//! and of the first window as the network receives it.
+//!
+//! A component with props: it renders again when the file, the choices, the signal's
+//! settings or the run's window preview change, not while the run trains, so a number the
+//! learner is typing stays.
+
+use std::rc::Rc;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::app::{scaling_name, select_value, whole_number, Msg};
+use super::same;
+use crate::data::signals::{SignalKind, SignalParams};
+use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, Table};
+use crate::i18n::{tr, trf, Lang};
+use crate::train::host::RunInfo;
+use crate::train::lessons::{CsvChoice, CsvTask};
+
+#[derive(Properties)]
+pub struct DataPanelProps {
+    pub lang: Lang,
+    /// The file loaded last and what the learner picked from it.
+    pub csv: Option<Rc<CsvState>>,
+    /// What went wrong with the last file or choice.
+    pub error: Option<String>,
+    pub signal: SignalParams,
+    /// The run that trains, when it was built from the file shown (for its window preview).
+    pub run: Option<Rc<RunInfo>>,
+    pub on: Callback<Msg>,
+}
+
+impl PartialEq for DataPanelProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.lang == o.lang
+            && same(&self.csv, &o.csv)
+            && self.error == o.error
+            && self.signal == o.signal
+            && same(&self.run, &o.run)
+            && self.on == o.on
+    }
+}
+
+/// Emits what `f` makes of an event, if anything.
+fn maybe<E: 'static>(on: &Callback<Msg>, f: impl Fn(E) -> Option<Msg> + 'static) -> Callback<E> {
+    let on = on.clone();
+    Callback::from(move |e: E| {
+        if let Some(m) = f(e) {
+            on.emit(m);
+        }
+    })
+}
+/// The signal generator: a kind, its parameters, and a button that loads the series as
+/// if it were a file (then the same column, task and window choices apply).
+#[derive(Properties, PartialEq)]
+pub struct SignalPanelProps {
+    pub lang: Lang,
+    pub signal: SignalParams,
+    pub on: Callback<Msg>,
+}
+
+#[function_component(SignalPanel)]
+pub fn signal_panel(props: &SignalPanelProps) -> Html {
+    let on = &props.on;
+    let p = props.signal;
+    let on_points = on.reform(move |e: Event| match whole_number(&e, 20, 20_000) {
+        Ok(n) => Msg::Signal(SignalParams { points: n, ..p }),
+        Err(m) => Msg::Invalid(trf("invalid.points", &[("m", &m)])),
+    });
+    let on_frequency = on.reform(move |e: Event| {
+        let v = e.target_unchecked_into::<HtmlInputElement>().value();
+        match v.trim().parse::<f64>() {
+            Ok(f) if f > 0.0 && f <= 100.0 => Msg::Signal(SignalParams { frequency: f, ..p }),
+            _ => Msg::Invalid(trf("invalid.frequency", &[("v", &v)])),
+        }
+    });
+    html! {
+        <details class="generate" id="generate">
+            <summary title={tr("signal.tip")}>{ tr("signal.heading") }</summary>
+            <label for="signal-kind">{ tr("signal.kind") }</label>
+            <select id="signal-kind" onchange={on.reform(move |e: Event| {
+                let v = select_value(&e);
+                let kind = SignalKind::ALL.into_iter().find(|k| signal_key(*k) == v).unwrap_or(SignalKind::Sine);
+                Msg::Signal(SignalParams { kind, ..p })
+            })}>
+                { for SignalKind::ALL.iter().map(|k| html! {
+                    <option value={signal_key(*k)} selected={*k == p.kind}>{ tr(signal_key(*k)) }</option>
+                }) }
+            </select>
+            <div class="pair">
+                <label title={tr("signal.points_tip")}>{ tr("signal.points") }
+                    <input id="signal-points" type="number" min="20" max="20000" value={p.points.to_string()} onchange={on_points} /></label>
+                <label title={tr("signal.frequency_tip")}>{ tr("signal.frequency") }
+                    <input id="signal-frequency" type="number" min="0.01" max="100" step="0.1" value={p.frequency.to_string()} onchange={on_frequency} /></label>
+            </div>
+            <label for="signal-noise" title={tr("signal.noise_tip")}>{ tr("signal.noise") }</label>
+            <select id="signal-noise" onchange={maybe(on, move |e: Event| {
+                select_value(&e).parse::<f64>().ok().map(|noise| Msg::Signal(SignalParams { noise, ..p }))
+            })}>
+                { for [0.0, 0.02, 0.05, 0.1, 0.2, 0.5].iter().map(|n| html! {
+                    <option value={n.to_string()} selected={(*n - p.noise).abs() < 1e-12}>{ n.to_string() }</option>
+                }) }
+            </select>
+            <button id="signal-use" class="wide" onclick={on.reform(|_| Msg::GenerateSignal)}>{ tr("signal.use") }</button>
+        </details>
+    }
+}
+
+/// The data section: drop or pick a CSV, or load a sample; then pick the series, target,
+/// features, window and horizon, with a preview of the first rows.
+#[function_component(DataPanel)]
+pub fn data_panel(p: &DataPanelProps) -> Html {
+    let on = &p.on;
+    let on_file = maybe(on, |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        input.files().and_then(|f| f.get(0)).map(Msg::LoadFile)
+    });
+    let on_drop = maybe(on, |e: DragEvent| {
+        e.prevent_default();
+        e.data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+            .map(Msg::LoadFile)
+    });
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let details = p.csv.as_ref().map(|c| {
+            let numeric: Vec<String> = c.table.numeric_columns().iter().map(|s| s.to_string()).collect();
+            let series = c.table.series_columns().first().map(|(n, v)| (n.to_string(), v.to_vec()));
+            let preview = c.table.preview_rows(5);
+            let on_series = on.reform(|e: Event| Msg::CsvSeries(select_value(&e)));
+            let on_target = on.reform(|e: Event| Msg::CsvTarget(select_value(&e)));
+            let on_window = on.reform(|e: Event| match whole_number(&e, 1, 1000) {
+                Ok(w) => Msg::CsvWindow(w),
+                Err(m) => Msg::Invalid(trf("invalid.window", &[("m", &m)])),
+            });
+            let on_horizon = on.reform(|e: Event| match whole_number(&e, 1, 1000) {
+                Ok(h) => Msg::CsvHorizon(h),
+                Err(m) => Msg::Invalid(trf("invalid.horizon", &[("m", &m)])),
+            });
+            html! {
+                <div class="csv-details" id="csv-details">
+                    <p class="explain">
+                        { trf("csv.summary", &[("name", &c.name), ("rows", &c.table.rows), ("columns", &c.table.columns.len())]) }
+                        { for c.table.notes.iter().map(|n| html! { <><br />{ n }</> }) }
+                    </p>
+                    if let Some((column, values)) = series {
+                        <label for="csv-series" title={tr("csv.series_tip")}>{ trf("csv.series", &[("column", &column)]) }</label>
+                        <select id="csv-series" onchange={on_series}>
+                            <option value="" selected={c.options.series.is_none()}>{ tr("csv.all_rows") }</option>
+                            { for values.iter().map(|v| html! {
+                                <option value={v.clone()} selected={c.options.series.as_ref().is_some_and(|s| s.value == *v)}>{ v }</option>
+                            }) }
+                        </select>
+                    }
+                    <label for="csv-missing" title={tr("csv.missing_tip")}>{ tr("csv.missing") }</label>
+                    <select id="csv-missing" onchange={on.reform(|e: Event| Msg::CsvMissing(if select_value(&e) == "drop" { MissingPolicy::DropRows } else { MissingPolicy::ForwardFill }))}>
+                        <option value="fill" selected={c.options.missing == MissingPolicy::ForwardFill}>{ tr("csv.fill") }</option>
+                        <option value="drop" selected={c.options.missing == MissingPolicy::DropRows}>{ tr("csv.drop") }</option>
+                    </select>
+                    <label for="csv-target" title={tr("csv.target_tip")}>{ tr("csv.target") }</label>
+                    <select id="csv-target" onchange={on_target}>
+                        { for numeric.iter().map(|n| html! { <option value={n.clone()} selected={*n == c.choice.target}>{ n }</option> }) }
+                    </select>
+                    <fieldset class="features">
+                        <legend title={tr("csv.features_tip")}>{ tr("csv.features") }</legend>
+                        { for numeric.iter().map(|n| {
+                            let name = n.clone();
+                            let on = on.reform(move |e: Event| Msg::CsvFeature(name.clone(), e.target_unchecked_into::<HtmlInputElement>().checked()));
+                            html! { <label class="check"><input type="checkbox" checked={c.choice.features.contains(n)} onchange={on} />{ n }</label> }
+                        }) }
+                    </fieldset>
+                    <label for="csv-task" title={tr("csv.task_tip")}>{ tr("csv.task") }</label>
+                    <select id="csv-task" onchange={on.reform(|e: Event| {
+                        let v = select_value(&e);
+                        Msg::CsvTask(CsvTask::ALL.into_iter().find(|t| t.key() == v).unwrap_or_default())
+                    })}>
+                        { for CsvTask::ALL.iter().map(|t| html! {
+                            <option value={t.key()} selected={*t == c.choice.task}>{ tr(t.key()) }</option>
+                        }) }
+                    </select>
+                    <div class="pair">
+                        <label title={tr("csv.window_tip")}>{ tr("csv.window") }
+                            <input id="csv-window" type="number" min="1" max="1000" value={c.choice.window.to_string()} onchange={on_window} /></label>
+                        <label title={tr("csv.horizon_tip")}>{ tr("csv.horizon") }
+                            <input id="csv-horizon" type="number" min="1" max="1000" value={c.choice.horizon.to_string()} onchange={on_horizon}
+                                disabled={c.choice.task == CsvTask::SeqToSeq} /></label>
+                    </div>
+                    <button id="train-csv" class="primary wide" onclick={on.reform(|_| Msg::TrainCsv)}>{ tr("csv.train") }</button>
+                    { p.run.as_deref().map(window_preview).unwrap_or_default() }
+                    <div class="preview-wrap">
+                        <table class="preview" id="csv-preview">
+                            <thead><tr>{ for c.table.columns.iter().map(|col| html! { <th>{ &col.name }</th> }) }</tr></thead>
+                            <tbody>{ for preview.iter().map(|row| html! { <tr>{ for row.iter().map(|v| html! { <td>{ v }</td> }) }</tr> }) }</tbody>
+                        </table>
+                    </div>
+                </div>
+            }
+        });
+    html! {
+        <>
+            <h2>{ tr("csv.heading") }</h2>
+            <div class="dropzone" ondrop={on_drop} ondragover={on_dragover}>
+                { tr("csv.drop_here") }
+                // The browser's own file button speaks the browser's language: ours is a
+                // label for the hidden input, in the page's.
+                <span class="file-pick">
+                    <input id="csv-file" class="sr-only" type="file" accept=".csv,.tsv,.txt,text/csv" onchange={on_file} />
+                    <label for="csv-file" class="button small" title={tr("csv.choose")}>{ tr("csv.pick") }</label>
+                    <span class="file-name" id="csv-name">
+                        { p.csv.as_ref().map_or_else(|| tr("csv.none").to_string(), |c| c.name.clone()) }
+                    </span>
+                </span>
+            </div>
+            <div class="samples">
+                { tr("csv.samples") }
+                { for SAMPLES.iter().map(|&(label, path)| html! {
+                    <button class="small" onclick={on.reform(move |_| Msg::LoadSample(path))}>{ tr(label) }</button>
+                }) }
+            </div>
+            <SignalPanel lang={p.lang} signal={p.signal} on={on.clone()} />
+            if let Some(e) = &p.error {
+                <div class="banner error" role="alert" id="csv-error">{ e }</div>
+            }
+            { details.unwrap_or_default() }
+        </>
+    }
+}
+
+/// The first training window exactly as the network receives it (after normalisation):
+/// one row per step, one column per feature, and the target it is trained to predict.
+fn window_preview(info: &RunInfo) -> Html {
+    let Some(p) = &info.preview else {
+        return Html::default();
+    };
+    let scaling = p.scaling.map_or(tr("scaling.raw"), scaling_name);
+    let names = &info.feature_names;
+    html! {
+        <div class="preview-wrap" id="window-preview">
+            <p class="explain">{ trf("csv.window_preview", &[("scaling", &scaling)]) }</p>
+            <table class="preview">
+                <thead><tr><th>{ tr("csv.step") }</th>{ for names.iter().map(|n| html! { <th>{ n }</th> }) }</tr></thead>
+                <tbody>
+                    { for p.rows.iter().enumerate().map(|(t, v)| html! {
+                        <tr><td>{ t + 1 }</td>{ for v.iter().map(|x| html! { <td>{ format!("{x:.4}") }</td> }) }</tr>
+                    }) }
+                    <tr class="target"><td>{ tr("csv.target_row") }</td><td colspan={names.len().to_string()}>{ format!("{} = {}", info.target_name, p.target) }</td></tr>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The sample files shipped in www/data, with their button labels' keys.
+const SAMPLES: [(&str, &str); 3] = [
+    ("sample.stock", "data/stock_like_synthetic.csv"),
+    ("sample.household", "data/household_load_synthetic.csv"),
+    ("sample.two_class", "data/two_class_synthetic.csv"),
+];
+
+/// A loaded CSV and what the learner picked from it.
+#[derive(Clone)]
+pub struct CsvState {
+    /// Which file this is, counting the files loaded (a run built from it remembers it).
+    pub file: u64,
+    pub name: String,
+    pub bytes: Rc<Vec<u8>>,
+    pub table: Rc<Table>,
+    pub choice: CsvChoice,
+    /// How the file is read: which series, what to do with missing cells.
+    pub options: CsvOptions,
+}
+
+impl CsvState {
+    /// Reads the bytes again with `options`; on failure the table and options loaded before
+    /// stay.
+    pub fn reparse(&mut self, options: CsvOptions) -> Result<(), String> {
+        self.table = Rc::new(parse_csv(&self.bytes, &options).map_err(|e| e.to_string())?);
+        self.options = options;
+        Ok(())
+    }
+
+    /// The date column's text per row, for the chart's x axis.
+    pub fn date_labels(&self) -> Option<Vec<String>> {
+        let col = self.table.date_column()?;
+        Some(
+            (0..self.table.rows)
+                .map(|r| col.label(r).unwrap_or_default().to_string())
+                .collect(),
+        )
+    }
+}
+
+/// The catalogue key of a signal's name.
+pub fn signal_key(kind: SignalKind) -> &'static str {
+    match kind {
+        SignalKind::Sine => "signal.sine",
+        SignalKind::Cosine => "signal.cosine",
+        SignalKind::SumOfSines => "signal.sum_of_sines",
+        SignalKind::Square => "signal.square",
+        SignalKind::Sawtooth => "signal.sawtooth",
+        SignalKind::DampedSine => "signal.damped",
+        SignalKind::RandomWalk => "signal.random_walk",
+        SignalKind::DailyLoad => "signal.daily_load",
+    }
+}
