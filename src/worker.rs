@@ -56,7 +56,7 @@ impl Worker {
         let bytes = Uint8Array::new(&data).to_vec();
         let replies = match decode::<Request>(&bytes) {
             Ok(request) => self.host.handle(request, &mut now),
-            Err(e) => vec![Reply::Failed(e)],
+            Err(e) => vec![Reply::Failed(e.into())],
         };
         for reply in &replies {
             self.post(reply);

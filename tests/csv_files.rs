@@ -214,7 +214,7 @@ fn symbol_column_offers_series_and_selects_one() {
     let b = parse_csv(&file("good/symbols.csv"), &opts).unwrap();
     assert_eq!(b.rows, 10);
     assert_eq!(b.column("open").unwrap().numbers().unwrap()[0], 51.0);
-    assert!(b.notes[0].contains("\"symbol\" is \"BBB\""));
+    assert!(b.notes[0].to_string().contains("\"symbol\" is \"BBB\""));
     let missing = CsvOptions {
         series: Some(SeriesFilter {
             column: "symbol".into(),
@@ -239,7 +239,7 @@ fn missing_cells_forward_filled_by_default_or_dropped() {
         t.column("y").unwrap().numbers().unwrap(),
         &[20.0, 20.0, 20.0, 40.0]
     );
-    assert!(t.notes[0].contains("2 empty cells filled"));
+    assert!(t.notes[0].to_string().contains("2 empty cells filled"));
     let opts = CsvOptions {
         missing: MissingPolicy::DropRows,
         ..Default::default()

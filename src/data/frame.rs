@@ -2,7 +2,7 @@
 //! a split boundary, normalisation fitted on the training split, and batches in the core's
 //! layout (one column per sample) as plain vectors, so `data` needs nothing from `nn`.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::Text;
 use std::ops::Range;
 
 use rand::seq::SliceRandom;
@@ -124,10 +124,23 @@ impl From<ConstantColumn> for FrameError {
 /// The message, in the page's language.
 impl std::fmt::Display for FrameError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match self {
-            FrameError::NoFeatures => tr("err.frame.no_features").to_string(),
-            FrameError::Lengths => tr("err.frame.lengths").to_string(),
-            FrameError::BadFractions { validation, test } => trf(
+        self.text().fmt(f)
+    }
+}
+
+impl From<FrameError> for Text {
+    fn from(e: FrameError) -> Text {
+        e.text()
+    }
+}
+
+impl FrameError {
+    /// What is wrong and what to do, as a message worded when shown.
+    pub fn text(&self) -> Text {
+        match self {
+            FrameError::NoFeatures => Text::new("err.frame.no_features"),
+            FrameError::Lengths => Text::new("err.frame.lengths"),
+            FrameError::BadFractions { validation, test } => Text::with(
                 "err.frame.fractions",
                 &[("validation", validation), ("test", test)],
             ),
@@ -137,24 +150,24 @@ impl std::fmt::Display for FrameError {
                 window,
                 horizon,
                 needed,
-            } => trf(
+            } => Text::with(
                 "err.frame.too_few_rows",
                 &[
-                    ("split", &tr(&format!("split.{split}"))),
                     ("rows", rows),
                     ("window", window),
                     ("horizon", horizon),
                     ("needed", needed),
                 ],
-            ),
-            FrameError::ZeroWindow => tr("err.frame.zero_window").to_string(),
-            FrameError::Constant(c) => c.to_string(),
-            FrameError::NotUnivariate => tr("err.frame.not_univariate").to_string(),
-            FrameError::NotAClass { column, row, value } => trf(
+            )
+            .and("split", Text::new(format!("split.{split}"))),
+            FrameError::ZeroWindow => Text::new("err.frame.zero_window"),
+            FrameError::Constant(c) => c.text(),
+            FrameError::NotUnivariate => Text::new("err.frame.not_univariate"),
+            FrameError::NotAClass { column, row, value } => Text::with(
                 "err.frame.not_a_class",
                 &[("column", column), ("row", row), ("value", value)],
             ),
-            FrameError::TooManyClasses { column, classes } => trf(
+            FrameError::TooManyClasses { column, classes } => Text::with(
                 "err.frame.too_many_classes",
                 &[
                     ("column", column),
@@ -162,12 +175,11 @@ impl std::fmt::Display for FrameError {
                     ("max", &MAX_CLASSES),
                 ],
             ),
-            FrameError::OneClass { column, class } => trf(
+            FrameError::OneClass { column, class } => Text::with(
                 "err.frame.one_class",
                 &[("column", column), ("class", class)],
             ),
-        };
-        f.write_str(&text)
+        }
     }
 }
 

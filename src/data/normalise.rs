@@ -55,14 +55,21 @@ pub struct ConstantColumn {
 
 impl std::fmt::Display for ConstantColumn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::i18n::trf(
+        self.text().fmt(f)
+    }
+}
+
+impl ConstantColumn {
+    /// What is wrong and what to do, as a message worded when shown.
+    pub fn text(&self) -> crate::i18n::Text {
+        crate::i18n::Text::with(
             "err.constant_column",
             &[
                 ("column", &self.column),
                 ("value", &self.value),
                 ("scaling", &self.scaling),
             ],
-        ))
+        )
     }
 }
 

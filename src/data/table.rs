@@ -2,7 +2,7 @@
 //! missing cells, choosing one series of a multi-series file, and a specific message for
 //! every kind of bad file. Nothing here panics on any input.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{trf, Text};
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -98,7 +98,7 @@ pub struct Table {
     /// Whether the first line was taken as column names.
     pub has_header: bool,
     /// What was done on the way in (filled cells, dropped rows, chosen series), for the page.
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
 }
 
 /// Why a file could not be loaded. Messages name the line and column and say what to do.
@@ -151,24 +151,37 @@ pub enum CsvError {
 /// The message says what is wrong and what to do, in the page's language.
 impl std::fmt::Display for CsvError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match self {
-            CsvError::Empty => tr("err.csv.empty").to_string(),
-            CsvError::TooLarge { bytes } => trf(
+        self.text().fmt(f)
+    }
+}
+
+impl From<CsvError> for Text {
+    fn from(e: CsvError) -> Text {
+        e.text()
+    }
+}
+
+impl CsvError {
+    /// What is wrong and what to do, as a message worded when shown.
+    pub fn text(&self) -> Text {
+        match self {
+            CsvError::Empty => Text::new("err.csv.empty"),
+            CsvError::TooLarge { bytes } => Text::with(
                 "err.csv.too_large",
                 &[
                     ("mb", &format!("{:.1}", *bytes as f64 / 1_048_576.0)),
                     ("limit", &(MAX_BYTES / 1_048_576)),
                 ],
             ),
-            CsvError::Binary => tr("err.csv.binary").to_string(),
-            CsvError::InvalidUtf8 { line } => trf("err.csv.utf8", &[("line", line)]),
-            CsvError::HeaderOnly => tr("err.csv.header_only").to_string(),
-            CsvError::OneRow => tr("err.csv.one_row").to_string(),
+            CsvError::Binary => Text::new("err.csv.binary"),
+            CsvError::InvalidUtf8 { line } => Text::with("err.csv.utf8", &[("line", line)]),
+            CsvError::HeaderOnly => Text::new("err.csv.header_only"),
+            CsvError::OneRow => Text::new("err.csv.one_row"),
             CsvError::Ragged {
                 line,
                 found,
                 expected,
-            } => trf(
+            } => Text::with(
                 "err.csv.ragged",
                 &[("line", line), ("found", found), ("expected", expected)],
             ),
@@ -176,7 +189,7 @@ impl std::fmt::Display for CsvError {
                 name,
                 first,
                 second,
-            } => trf(
+            } => Text::with(
                 "err.csv.duplicate",
                 &[("name", name), ("first", first), ("second", second)],
             ),
@@ -184,7 +197,7 @@ impl std::fmt::Display for CsvError {
                 line,
                 column,
                 value,
-            } => trf(
+            } => Text::with(
                 "err.csv.not_finite",
                 &[("line", line), ("column", column), ("value", value)],
             ),
@@ -192,23 +205,22 @@ impl std::fmt::Display for CsvError {
                 line,
                 column,
                 value,
-            } => trf(
+            } => Text::with(
                 "err.csv.text_in_numeric",
                 &[("line", line), ("column", column), ("value", value)],
             ),
-            CsvError::SingleTextColumn(c) => trf("err.csv.single_text", &[("column", c)]),
-            CsvError::NoNumericColumn(c) => trf("err.csv.no_numeric", &[("columns", c)]),
-            CsvError::SeriesNotFound { column, value } => trf(
+            CsvError::SingleTextColumn(c) => Text::with("err.csv.single_text", &[("column", c)]),
+            CsvError::NoNumericColumn(c) => Text::with("err.csv.no_numeric", &[("columns", c)]),
+            CsvError::SeriesNotFound { column, value } => Text::with(
                 "err.csv.series_not_found",
                 &[("column", column), ("value", value)],
             ),
-            CsvError::NotASeriesColumn(c) => trf("err.csv.not_series", &[("column", c)]),
-            CsvError::NothingLeft => tr("err.csv.nothing_left").to_string(),
+            CsvError::NotASeriesColumn(c) => Text::with("err.csv.not_series", &[("column", c)]),
+            CsvError::NothingLeft => Text::new("err.csv.nothing_left"),
             CsvError::Syntax { line, message } => {
-                trf("err.csv.syntax", &[("line", line), ("message", message)])
+                Text::with("err.csv.syntax", &[("line", line), ("message", message)])
             }
-        };
-        f.write_str(&text)
+        }
     }
 }
 
@@ -364,9 +376,13 @@ pub fn parse_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table, CsvError> {
     let mut notes = Vec::new();
     if let Some(filter) = &opts.series {
         rows = select_series(&mut columns, filter)?;
-        notes.push(format!(
-            "kept the {rows} rows where \"{}\" is \"{}\"",
-            filter.column, filter.value
+        notes.push(Text::with(
+            "csv.note_series",
+            &[
+                ("rows", &rows),
+                ("column", &filter.column),
+                ("value", &filter.value),
+            ],
         ));
         missing = columns
             .iter()
@@ -388,8 +404,8 @@ pub fn parse_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table, CsvError> {
     if missing > 0 {
         rows = fill_missing(&mut columns, opts.missing, rows)?;
         notes.push(match opts.missing {
-            MissingPolicy::ForwardFill => trf("csv.note_filled", &[("missing", &missing)]),
-            MissingPolicy::DropRows => trf("csv.note_dropped", &[("rows", &rows)]),
+            MissingPolicy::ForwardFill => Text::with("csv.note_filled", &[("missing", &missing)]),
+            MissingPolicy::DropRows => Text::with("csv.note_dropped", &[("rows", &rows)]),
         });
         if rows < 2 {
             return Err(CsvError::OneRow);

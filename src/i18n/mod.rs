@@ -131,6 +131,101 @@ pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     out
 }
 
+/// A message in no language yet: a catalogue key and its arguments, worded when it is
+/// shown ([`Display`]), so a message on screen follows a switch of language. Errors and
+/// notices from `data` and `train`, and the page's own, are kept as `Text` until shown;
+/// it crosses to and from the training worker as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Text(Words);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Words {
+    Key {
+        key: String,
+        args: Vec<(String, Arg)>,
+    },
+    /// A message that has no catalogue entry (the model's own checks, behind the settings'
+    /// checks that do): shown as it is.
+    Verbatim(String),
+}
+
+/// A [`Text`]'s argument: a value worded once (a number, a file's name), or a message of
+/// its own, worded with the rest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Arg {
+    Plain(String),
+    Text(Text),
+}
+
+impl Text {
+    /// The text of `key`, with no placeholders.
+    pub fn new(key: impl Into<String>) -> Text {
+        Text(Words::Key {
+            key: key.into(),
+            args: Vec::new(),
+        })
+    }
+
+    /// The text of `key` with each `{name}` filled from `args` (values that read the same in
+    /// every language: numbers, names).
+    pub fn with(key: impl Into<String>, args: &[(&str, &dyn Display)]) -> Text {
+        Text(Words::Key {
+            key: key.into(),
+            args: args
+                .iter()
+                .map(|(name, v)| (name.to_string(), Arg::Plain(v.to_string())))
+                .collect(),
+        })
+    }
+
+    /// Fills `{name}` with another message, worded in the same language as this one.
+    pub fn and(mut self, name: &str, text: impl Into<Text>) -> Text {
+        if let Words::Key { args, .. } = &mut self.0 {
+            args.push((name.to_string(), Arg::Text(text.into())));
+        }
+        self
+    }
+
+    /// The catalogue key (None for a verbatim message).
+    pub fn key(&self) -> Option<&str> {
+        match &self.0 {
+            Words::Key { key, .. } => Some(key),
+            Words::Verbatim(_) => None,
+        }
+    }
+}
+
+/// A message with no catalogue entry, shown as it is.
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Words::Verbatim(s))
+    }
+}
+
+impl Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Words::Key { key, args } => {
+                let args: Vec<(&str, &dyn Display)> = args
+                    .iter()
+                    .map(|(name, v)| (name.as_str(), v as &dyn Display))
+                    .collect();
+                f.write_str(&fill(tr(key), &args))
+            }
+            Words::Verbatim(s) => f.write_str(s),
+        }
+    }
+}
+
+impl Display for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Arg::Plain(s) => f.write_str(s),
+            Arg::Text(t) => t.fmt(f),
+        }
+    }
+}
+
 /// The placeholders of a text, sorted (for checking catalogues against each other).
 pub fn placeholders(text: &str) -> Vec<String> {
     let mut out: Vec<String> = text
@@ -173,6 +268,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A message kept as a `Text` is worded when shown: the same value reads in English,
+    /// then in Chinese, nested messages too, and it survives the trip to the worker (CBOR).
+    #[test]
+    fn a_text_is_worded_in_the_language_it_is_shown_in() {
+        let t = Text::new("error.setup").and("e", Text::new("err.csv.empty"));
+        set(Lang::En);
+        let en = t.to_string();
+        assert_eq!(
+            en,
+            fill(
+                text_in(Lang::En, "error.setup"),
+                &[("e", &text_in(Lang::En, "err.csv.empty"))]
+            )
+        );
+        set(Lang::Zh);
+        let zh = t.to_string();
+        set(Lang::En);
+        assert_ne!(en, zh);
+        assert!(zh.contains(text_in(Lang::Zh, "err.csv.empty")));
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&t, &mut bytes).unwrap();
+        let back: Text = ciborium::from_reader(bytes.as_slice()).unwrap();
+        assert_eq!(back, t);
+        let n = Text::with("err.hidden", &[("got", &5000)]);
+        assert!(n.to_string().contains("5000"));
     }
 
     #[test]

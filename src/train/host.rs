@@ -8,6 +8,7 @@
 //! changed since the page's last view: new history points, a new prediction, the watched
 //! part of the latest trace). Messages travel as CBOR in a transferred buffer ([`encode`]).
 
+use crate::i18n::Text;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -117,7 +118,7 @@ pub enum Reply {
     },
     Refused {
         id: u64,
-        error: String,
+        error: Text,
     },
     View(Box<RunView>),
     Export {
@@ -126,7 +127,7 @@ pub enum Reply {
     },
     /// Something asked of the run could not be done (e.g. compare mode on data it cannot
     /// frame); nothing changed.
-    Failed(String),
+    Failed(Text),
 }
 
 /// What a run is: sent once, when it is built.
@@ -177,7 +178,7 @@ pub struct RunView {
     pub diverged_at: Option<u64>,
     pub saturation: Option<f64>,
     pub scores: [Option<Metrics>; 2],
-    pub forecast_error: Option<String>,
+    pub forecast_error: Option<Text>,
     pub recursive: bool,
     pub steps_per_frame: Option<usize>,
     /// History points from index `history_from` on (the page appends them).
@@ -318,11 +319,11 @@ struct Built {
 }
 
 impl Built {
-    fn prepare(&self, settings: &Settings) -> Result<Prepared, String> {
+    fn prepare(&self, settings: &Settings) -> Result<Prepared, Text> {
         match (&self.csv, self.lesson) {
             (Some((table, choice)), _) => prepare_csv(table, choice, settings),
             (None, Some(lesson)) => lesson.prepare(settings),
-            (None, None) => Err("no data".into()),
+            (None, None) => Err(String::from("no data").into()),
         }
     }
 }
@@ -463,7 +464,7 @@ impl Host {
                 Err(e) => {
                     return Reply::Refused {
                         id,
-                        error: e.to_string(),
+                        error: e.into(),
                     }
                 }
             },
@@ -488,8 +489,8 @@ impl Host {
     }
 
     /// The compared runs: the current data and settings with each of [`COMPARED`].
-    fn compare_runs(&self) -> Result<Vec<(CellKind, Session)>, String> {
-        let b = self.built.as_ref().ok_or("no run")?;
+    fn compare_runs(&self) -> Result<Vec<(CellKind, Session)>, Text> {
+        let b = self.built.as_ref().ok_or_else(|| String::from("no run"))?;
         COMPARED
             .iter()
             .map(|&cell| {

@@ -1,7 +1,7 @@
 //! The lessons (presets): each builds a dataset and a training config from the course notes'
 //! case studies, with a few sentences the page shows beside it.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::Text;
 use serde::{Deserialize, Serialize};
 
 use super::settings::{Settings, Shape};
@@ -47,9 +47,9 @@ impl RunLink {
     }
 
     /// Reads a link's text; the message says what is wrong with a broken or edited link.
-    pub fn from_text(text: &str) -> Result<RunLink, String> {
+    pub fn from_text(text: &str) -> Result<RunLink, Text> {
         let link: RunLink =
-            serde_json::from_str(text).map_err(|e| trf("err.not_a_link", &[("e", &e)]))?;
+            serde_json::from_str(text).map_err(|e| Text::with("err.not_a_link", &[("e", &e)]))?;
         link.settings.validate()?;
         Ok(link)
     }
@@ -96,7 +96,12 @@ impl Lesson {
 
     /// The lesson's title in the page's language.
     pub fn title(self) -> &'static str {
-        crate::i18n::tr(match self {
+        crate::i18n::tr(self.title_key())
+    }
+
+    /// The catalogue key of the lesson's title.
+    pub fn title_key(self) -> &'static str {
+        match self {
             Lesson::SineNextValue => "lesson.sine.title",
             Lesson::CurveFitting => "lesson.curve.title",
             Lesson::LargeInputs => "lesson.large_inputs.title",
@@ -107,7 +112,7 @@ impl Lesson {
             Lesson::HouseholdLoad => "lesson.household.title",
             Lesson::LongSequences => "lesson.long.title",
             Lesson::NotesExample => "lesson.notes.title",
-        })
+        }
     }
 
     /// Two or three sentences for the page, in its language.
@@ -206,11 +211,11 @@ impl Lesson {
     }
 
     /// Builds the dataset and config with `s`.
-    pub fn prepare(self, s: &Settings) -> Result<Prepared, String> {
+    pub fn prepare(self, s: &Settings) -> Result<Prepared, Text> {
         match self {
-            Lesson::VanishingGradients => return long_lag(s).map_err(|e| e.to_string()),
-            Lesson::Classification => return cos_sign(s).map_err(|e| e.to_string()),
-            Lesson::NotesExample => return notes_example(s).map_err(|e| e.to_string()),
+            Lesson::VanishingGradients => return long_lag(s).map_err(Text::from),
+            Lesson::Classification => return cos_sign(s).map_err(Text::from),
+            Lesson::NotesExample => return notes_example(s).map_err(Text::from),
             Lesson::StockCsv => {
                 let table = sample_table(
                     &crate::data::samples::stock_like(),
@@ -316,7 +321,7 @@ impl Lesson {
             s.scaling,
             split,
         )
-        .map_err(|e| e.to_string())?;
+        .map_err(Text::from)?;
         let config = s.train_config(batch_size);
         Ok(Prepared {
             dataset,
@@ -451,7 +456,7 @@ fn cos_sign(s: &Settings) -> Result<Prepared, FrameError> {
 fn sample_table(
     text: &str,
     series: Option<(&str, &str)>,
-) -> Result<crate::data::table::Table, String> {
+) -> Result<crate::data::table::Table, Text> {
     use crate::data::table::{parse_csv, CsvOptions, SeriesFilter};
     let options = CsvOptions {
         series: series.map(|(column, value)| SeriesFilter {
@@ -460,7 +465,7 @@ fn sample_table(
         }),
         ..CsvOptions::default()
     };
-    parse_csv(text.as_bytes(), &options).map_err(|e| e.to_string())
+    parse_csv(text.as_bytes(), &options).map_err(Text::from)
 }
 
 #[cfg(test)]
@@ -709,16 +714,16 @@ pub fn prepare_csv(
     table: &crate::data::table::Table,
     choice: &CsvChoice,
     s: &Settings,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, Text> {
     let column = |name: &str| {
         table
             .column(name)
             .and_then(|c| c.numbers())
             .map(|v| v.to_vec())
-            .ok_or_else(|| trf("err.not_numeric_column", &[("name", &name)]))
+            .ok_or_else(|| Text::with("err.not_numeric_column", &[("name", &name)]))
     };
     if choice.features.is_empty() {
-        return Err(tr("err.frame.no_features").into());
+        return Err(Text::new("err.frame.no_features"));
     }
     let features = choice
         .features
@@ -738,8 +743,9 @@ pub fn prepare_csv(
         },
     };
     let target = match choice.task {
-        CsvTask::Classify => crate::data::frame::classes_from_column(&choice.target, &y)
-            .map_err(|e| e.to_string())?,
+        CsvTask::Classify => {
+            crate::data::frame::classes_from_column(&choice.target, &y).map_err(Text::from)?
+        }
         CsvTask::NextValue | CsvTask::SeqToSeq => TargetData::Values(y.clone()),
     };
     let dataset = Dataset::new(
@@ -752,7 +758,7 @@ pub fn prepare_csv(
             test: 0.15,
         },
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(Text::from)?;
     let config = s.train_config(32);
     Ok(Prepared {
         dataset,
@@ -809,7 +815,7 @@ mod csv_tests {
         let mut c = CsvChoice::default_for(&t).unwrap();
         c.target = "symbol".into();
         assert_eq!(
-            prepare_csv(&t, &c, &s).err().unwrap(),
+            prepare_csv(&t, &c, &s).err().unwrap().to_string(),
             "column \"symbol\" is not a numeric column of this file"
         );
         let c = CsvChoice {
@@ -819,13 +825,14 @@ mod csv_tests {
         assert!(prepare_csv(&t, &c, &s)
             .err()
             .unwrap()
+            .to_string()
             .contains("needs at least 5001"));
         let c = CsvChoice {
             features: vec![],
             ..CsvChoice::default_for(&t).unwrap()
         };
         assert_eq!(
-            prepare_csv(&t, &c, &s).err().unwrap(),
+            prepare_csv(&t, &c, &s).err().unwrap().to_string(),
             "choose at least one feature column"
         );
     }
@@ -869,6 +876,7 @@ mod csv_tests {
         assert!(prepare_csv(&table, &bad, &s)
             .err()
             .unwrap()
+            .to_string()
             .contains("class labels must be whole numbers"));
 
         let t = stock();
@@ -1015,35 +1023,41 @@ mod csv_tests {
         let old = RunLink::from_text(&old.to_string()).unwrap();
         assert_eq!(old.lang, crate::i18n::Lang::En);
         let err = RunLink::from_text("{\"lesson\":\"nope\"}").unwrap_err();
-        assert!(err.starts_with("it is not a run link"), "{err}");
+        assert!(err.to_string().starts_with("it is not a run link"), "{err}");
         let mut bad = link;
         bad.settings.hidden_size = 0;
         assert!(RunLink::from_text(&bad.to_text())
             .unwrap_err()
+            .to_string()
             .contains("hidden size"));
         bad.settings.hidden_size = 500;
         assert!(RunLink::from_text(&bad.to_text())
             .unwrap_err()
+            .to_string()
             .contains("1 to 128"));
         let mut bad = link;
         bad.settings.learning_rate = -1.0;
         assert!(RunLink::from_text(&bad.to_text())
             .unwrap_err()
+            .to_string()
             .contains("learning rate"));
         let mut bad = link;
         bad.settings.clip = Clip::Norm(0.0);
         assert!(RunLink::from_text(&bad.to_text())
             .unwrap_err()
+            .to_string()
             .contains("clipping"));
         let mut bad = link;
         bad.settings.shape.layers = 5;
         assert!(RunLink::from_text(&bad.to_text())
             .unwrap_err()
+            .to_string()
             .contains("layers"));
         let mut bad = link;
         bad.settings.shape.dropout = 1.0;
         assert!(RunLink::from_text(&bad.to_text())
             .unwrap_err()
+            .to_string()
             .contains("dropout"));
         // Links made before `shape` existed still open, with the default shape.
         let old = r#"{"lesson":"sine_next_value","settings":{"cell":{"cell":"lstm","variant":"standard"},"hidden_size":32,"learning_rate":0.01,"scaling":"none","clip":{"kind":"off"},"optimizer":{"kind":"adam","beta1":0.9,"beta2":0.999,"eps":1e-8},"seed":1}}"#;

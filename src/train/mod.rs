@@ -11,6 +11,7 @@ pub mod runner;
 pub mod settings;
 pub mod sweep;
 
+use crate::i18n::Text;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
@@ -163,7 +164,7 @@ fn to_mat(rows: usize, cols: usize, v: &[f64]) -> Mat<f32> {
 
 impl Session {
     /// Builds the model for `dataset` (input = its features; output 1 value or its classes).
-    pub fn new(config: TrainConfig, dataset: Dataset) -> Result<Session, String> {
+    pub fn new(config: TrainConfig, dataset: Dataset) -> Result<Session, Text> {
         config.validate()?;
         let (output_size, loss) = match &dataset.y {
             TargetData::Values(_) => (1, Loss::Mse),
@@ -186,7 +187,7 @@ impl Session {
         };
         net_config.validate()?;
         if dataset.train.is_empty() {
-            return Err(crate::i18n::tr("err.no_train_window").into());
+            return Err(Text::new("err.no_train_window"));
         }
         let mut net = Network::zeros(net_config);
         initialise(
@@ -490,7 +491,7 @@ impl Session {
     /// first window only, each prediction is fed back as the next input, so errors compound,
     /// unlike [`Self::predict`]'s one-step-ahead predictions from true inputs. Original units.
     /// Only for next-value tasks on the target alone, horizon 1, stride 1.
-    pub fn recursive_forecast(&self, starts: &[usize]) -> Result<Vec<f64>, String> {
+    pub fn recursive_forecast(&self, starts: &[usize]) -> Result<Vec<f64>, Text> {
         let d = &self.dataset;
         let one_ahead = matches!(
             d.task,
@@ -501,7 +502,7 @@ impl Session {
             }
         );
         if !one_ahead || !matches!(d.y, TargetData::Values(_)) {
-            return Err(crate::i18n::tr("err.recursive_task").into());
+            return Err(Text::new("err.recursive_task"));
         }
         let Some(&first) = starts.first() else {
             return Ok(Vec::new());
@@ -515,7 +516,7 @@ impl Session {
                 let trace = self.net.forward::<Pcg64Mcg>(&xs, None);
                 f64::from(trace.outputs.last().expect("one scored step")[(0, 0)])
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(Text::from)?;
         Ok(scaled.into_iter().map(|v| d.y_scaler.invert(v)).collect())
     }
 

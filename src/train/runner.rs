@@ -7,13 +7,13 @@
 //! Time is whatever the caller's clock says, in milliseconds: the page passes the browser's,
 //! the tests one they advance by hand.
 
+use crate::i18n::Text;
 use std::collections::VecDeque;
 
 use super::lessons::Prepared;
 use super::metrics::Metrics;
 use super::sweep::Sweep;
 use super::{Session, StepReport};
-use crate::i18n::trf;
 use crate::nn::network::GradientFlow;
 use crate::nn::CellKind;
 
@@ -83,7 +83,7 @@ pub struct Runner {
     /// predictions.
     recursive: bool,
     /// Why the recursive forecast cannot be shown, if so.
-    pub forecast_error: Option<String>,
+    pub forecast_error: Option<Text>,
     /// The step at which the run diverged (it is paused, with the last good model).
     pub diverged_at: Option<u64>,
     pub last_loss: Option<f64>,
@@ -115,7 +115,7 @@ pub struct Runner {
 
 impl Runner {
     /// A paused run of `prepared`, its first prediction asked for.
-    pub fn new(prepared: Prepared, now: f64) -> Result<Runner, String> {
+    pub fn new(prepared: Prepared, now: f64) -> Result<Runner, Text> {
         let Prepared {
             dataset,
             config,
@@ -494,7 +494,7 @@ impl Runner {
 
 /// The test segment of `s` as a recursive forecast, or why it is not computed (too much work
 /// to do at once, or a task it does not apply to).
-fn recursive_forecast(s: &Session) -> Result<Vec<f64>, String> {
+fn recursive_forecast(s: &Session) -> Result<Vec<f64>, Text> {
     let c = &s.net.config;
     let per_step = (c.cell.gates().len()
         * c.hidden_size
@@ -503,7 +503,7 @@ fn recursive_forecast(s: &Session) -> Result<Vec<f64>, String> {
         * c.directions()) as f64;
     let (n, w) = (s.dataset.test.len(), s.dataset.task.window());
     if (n * w) as f64 * per_step > RECURSIVE_MAX_WORK {
-        return Err(trf("forecast.too_long", &[("n", &n), ("w", &w)]));
+        return Err(Text::with("forecast.too_long", &[("n", &n), ("w", &w)]));
     }
     s.recursive_forecast(&s.dataset.test)
 }

@@ -2,11 +2,11 @@
 //! offers for each, one table per kind of choice with its catalogue key, so the controls, the
 //! notices and the checks of a link read the same table.
 
+use crate::i18n::Text;
 use serde::{Deserialize, Serialize};
 
 use super::{Schedule, TrainConfig};
 use crate::data::normalise::Scaling;
-use crate::i18n::trf;
 use crate::nn::init::{Init, Scheme};
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{Activation, CellKind, LstmVariant};
@@ -83,20 +83,20 @@ impl Settings {
     }
 
     /// Checks every value is usable; the message says which is not and why.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Text> {
         self.train_config(32).validate()?;
         if !(1..=128).contains(&self.hidden_size) {
-            return Err(trf("err.hidden", &[("got", &self.hidden_size)]));
+            return Err(Text::with("err.hidden", &[("got", &self.hidden_size)]));
         }
         if !(1..=crate::nn::network::MAX_LAYERS).contains(&self.shape.layers) {
-            return Err(trf("err.layers", &[("got", &self.shape.layers)]));
+            return Err(Text::with("err.layers", &[("got", &self.shape.layers)]));
         }
         if !(0.0..1.0).contains(&self.shape.dropout) {
-            return Err(trf("err.dropout", &[("got", &self.shape.dropout)]));
+            return Err(Text::with("err.dropout", &[("got", &self.shape.dropout)]));
         }
         match self.clip {
             Clip::Norm(c) | Clip::Value(c) if !(c > 0.0 && c.is_finite()) => {
-                Err(trf("err.clip", &[("got", &c)]))
+                Err(Text::with("err.clip", &[("got", &c)]))
             }
             _ => Ok(()),
         }

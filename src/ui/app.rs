@@ -20,7 +20,7 @@ use crate::charts::{draw_gradient_flow, draw_losses, draw_prediction, FlowLine, 
 use crate::data::normalise::Scaling;
 use crate::data::signals::{generate, SignalParams};
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, SeriesFilter};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, Text};
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::CellKind;
 use crate::train::host::{Ask, DataSource, ExportKind, Mirror, Reply, Request, RunInfo, Watch};
@@ -72,7 +72,7 @@ pub enum Msg {
     CsvSeries(String),
     CsvMissing(MissingPolicy),
     /// A control got a value it cannot take: say so, change nothing.
-    Invalid(String),
+    Invalid(Text),
     CsvTarget(String),
     CsvFeature(String, bool),
     CsvWindow(usize),
@@ -152,7 +152,7 @@ pub struct App {
     running: Source,
     lesson: Lesson,
     csv: Option<Rc<CsvState>>,
-    csv_error: Option<String>,
+    csv_error: Option<Text>,
     /// Training on the CSV (true) or on the lesson's data (false).
     on_csv: bool,
     /// x-axis labels of the current run (a CSV's dates).
@@ -166,7 +166,7 @@ pub struct App {
     /// Builds asked for so far (each run's id), and the latest one awaiting its reply, with
     /// what it is built from and the notice to show once it is.
     builds: u64,
-    pending: Option<(u64, Source, Option<String>)>,
+    pending: Option<(u64, Source, Option<Text>)>,
     /// A view is asked for and not yet here; `ask_again`: ask once more when it comes (the
     /// run changed after it was asked for).
     asked: bool,
@@ -177,8 +177,9 @@ pub struct App {
     pressed_since_ask: bool,
     /// The last settings whose run trained without trouble (offered after a worker dies).
     worked: Option<Source>,
-    error: Option<String>,
-    notice: Option<String>,
+    /// The last error and notice, worded when shown (a language switch re-words them).
+    error: Option<Text>,
+    notice: Option<Text>,
     frame: Option<AnimationFrame>,
     _keys: Option<EventListener>,
     loss_scale: LossScale,
@@ -289,11 +290,14 @@ impl App {
 }
 
 /// A number input's value as a whole number in [lo, hi], or what is wrong with it.
-pub(super) fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, String> {
+pub(super) fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, Text> {
     let v = e.target_unchecked_into::<HtmlInputElement>().value();
     match v.trim().parse::<usize>() {
         Ok(n) if (lo..=hi).contains(&n) => Ok(n),
-        _ => Err(trf("invalid.whole", &[("v", &v), ("lo", &lo), ("hi", &hi)])),
+        _ => Err(Text::with(
+            "invalid.whole",
+            &[("v", &v), ("lo", &lo), ("hi", &hi)],
+        )),
     }
 }
 
@@ -315,18 +319,16 @@ impl Component for App {
         crate::i18n::set(lang);
         crate::ui::share::save_lang(lang);
         let (lesson, settings, restored) = match loaded {
-            Some(Restored::Link(Ok(l))) => (
-                l.lesson,
-                l.settings,
-                Some(tr("notice.link_opened").to_string()),
-            ),
+            Some(Restored::Link(Ok(l))) => {
+                (l.lesson, l.settings, Some(Text::new("notice.link_opened")))
+            }
             Some(Restored::Remembered(l)) => (l.lesson, l.settings, None),
             Some(Restored::Link(Err(e))) => {
                 let l = Lesson::SineNextValue;
                 (
                     l,
                     l.defaults(),
-                    Some(trf("notice.link_broken", &[("e", &e)])),
+                    Some(Text::new("notice.link_broken").and("e", e)),
                 )
             }
             None => (
@@ -390,7 +392,7 @@ impl Component for App {
             files_loaded: 0,
         };
         if app.worker.is_none() {
-            app.error = Some(tr("error.no_worker").to_string());
+            app.error = Some(Text::new("error.no_worker"));
         }
         app.send(&Request::Lang(lang));
         app.restart(restored);

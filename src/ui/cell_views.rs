@@ -19,7 +19,7 @@ use super::chart::{ChartCanvas, Painter};
 use super::same;
 use crate::charts::diagram::{cell_svg, CellValues};
 use crate::charts::{draw_heatmap, heat_rgba, HeatCells, HeatGrid, HeatScale};
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf, Lang, Text};
 use crate::nn::CellKind;
 use crate::train::host::{heat_decimation, heat_sources, CellView, HeatSource, StepThrough, Watch};
 use crate::ui::canvas::Canvas;
@@ -251,11 +251,11 @@ pub fn watch_controls(p: &WatchControlsProps) -> Html {
     let (layers, batch, on) = (p.layers, p.batch, p.on.clone());
     let on_layer = on.reform(move |e: Event| match whole_number(&e, 1, layers) {
         Ok(n) => Msg::WatchLayer(n - 1),
-        Err(m) => Msg::Invalid(trf("invalid.watch_layer", &[("m", &m)])),
+        Err(m) => Msg::Invalid(Text::new("invalid.watch_layer").and("m", m)),
     });
     let on_sample = on.reform(move |e: Event| match whole_number(&e, 1, batch) {
         Ok(n) => Msg::WatchSample(n - 1),
-        Err(m) => Msg::Invalid(trf("invalid.watch_sample", &[("m", &m)])),
+        Err(m) => Msg::Invalid(Text::new("invalid.watch_sample").and("m", m)),
     });
     let on_dir = on.reform(|e: Event| Msg::WatchDir(usize::from(select_value(&e) == "reverse")));
     let w = p.watch;
@@ -305,7 +305,7 @@ pub fn step_controls(p: &StepControlsProps) -> Html {
     };
     let on_unit = on.reform(move |e: Event| match whole_number(&e, 1, hidden) {
         Ok(u) => Msg::StepThrough(t, u - 1),
-        Err(m) => Msg::Invalid(trf("invalid.unit", &[("m", &m)])),
+        Err(m) => Msg::Invalid(Text::new("invalid.unit").and("m", m)),
     });
     html! {
         <div class="chart-options">

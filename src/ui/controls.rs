@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::app::{cell_name, scaling_name, select_value, whole_number, Msg};
 use crate::data::normalise::Scaling;
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf, Lang, Text};
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 use crate::train::settings::{
@@ -76,13 +76,13 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
     let on_hidden = change(&p.on, |e: Event| {
         Some(match whole_number(&e, 1, 128) {
             Ok(h) => Msg::Hidden(h),
-            Err(m) => Msg::Invalid(trf("invalid.hidden", &[("m", &m)])),
+            Err(m) => Msg::Invalid(Text::new("invalid.hidden").and("m", m)),
         })
     });
     let on_seed = change(&p.on, |e: Event| {
         Some(match whole_number(&e, 0, 999_999_999) {
             Ok(s) => Msg::Seed(s as u64),
-            Err(m) => Msg::Invalid(trf("invalid.seed", &[("m", &m)])),
+            Err(m) => Msg::Invalid(Text::new("invalid.seed").and("m", m)),
         })
     });
     let on_lr = change(&p.on, |e: Event| {
@@ -114,7 +114,7 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
             <input id="layers" type="number" min="1" max="4" value={shape.layers.to_string()}
                 onchange={change(&p.on, move |e: Event| Some(match whole_number(&e, 1, 4) {
                     Ok(n) => Msg::Shape(Shape { layers: n, ..shape }, "notice.layers"),
-                    Err(m) => Msg::Invalid(trf("invalid.layers", &[("m", &m)])),
+                    Err(m) => Msg::Invalid(Text::new("invalid.layers").and("m", m)),
                 }))} />
             <label class="check" title={tr("model.bidirectional_tip")}>
                 <input id="bidirectional" type="checkbox" checked={shape.bidirectional}

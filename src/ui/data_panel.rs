@@ -15,7 +15,7 @@ use super::app::{scaling_name, select_value, whole_number, Msg};
 use super::same;
 use crate::data::signals::{SignalKind, SignalParams};
 use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, Table};
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf, Lang, Text};
 use crate::train::host::RunInfo;
 use crate::train::lessons::{CsvChoice, CsvTask};
 
@@ -25,7 +25,7 @@ pub struct DataPanelProps {
     /// The file loaded last and what the learner picked from it.
     pub csv: Option<Rc<CsvState>>,
     /// What went wrong with the last file or choice.
-    pub error: Option<String>,
+    pub error: Option<Text>,
     pub signal: SignalParams,
     /// The run that trains, when it was built from the file shown (for its window preview).
     pub run: Option<Rc<RunInfo>>,
@@ -67,13 +67,13 @@ pub fn signal_panel(props: &SignalPanelProps) -> Html {
     let p = props.signal;
     let on_points = on.reform(move |e: Event| match whole_number(&e, 20, 20_000) {
         Ok(n) => Msg::Signal(SignalParams { points: n, ..p }),
-        Err(m) => Msg::Invalid(trf("invalid.points", &[("m", &m)])),
+        Err(m) => Msg::Invalid(Text::new("invalid.points").and("m", m)),
     });
     let on_frequency = on.reform(move |e: Event| {
         let v = e.target_unchecked_into::<HtmlInputElement>().value();
         match v.trim().parse::<f64>() {
             Ok(f) if f > 0.0 && f <= 100.0 => Msg::Signal(SignalParams { frequency: f, ..p }),
-            _ => Msg::Invalid(trf("invalid.frequency", &[("v", &v)])),
+            _ => Msg::Invalid(Text::with("invalid.frequency", &[("v", &v)])),
         }
     });
     html! {
@@ -133,11 +133,11 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
             let on_target = on.reform(|e: Event| Msg::CsvTarget(select_value(&e)));
             let on_window = on.reform(|e: Event| match whole_number(&e, 1, 1000) {
                 Ok(w) => Msg::CsvWindow(w),
-                Err(m) => Msg::Invalid(trf("invalid.window", &[("m", &m)])),
+                Err(m) => Msg::Invalid(Text::new("invalid.window").and("m", m)),
             });
             let on_horizon = on.reform(|e: Event| match whole_number(&e, 1, 1000) {
                 Ok(h) => Msg::CsvHorizon(h),
-                Err(m) => Msg::Invalid(trf("invalid.horizon", &[("m", &m)])),
+                Err(m) => Msg::Invalid(Text::new("invalid.horizon").and("m", m)),
             });
             html! {
                 <div class="csv-details" id="csv-details">
@@ -221,7 +221,7 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
             </div>
             <SignalPanel lang={p.lang} signal={p.signal} on={on.clone()} />
             if let Some(e) = &p.error {
-                <div class="banner error" role="alert" id="csv-error">{ e }</div>
+                <div class="banner error" role="alert" id="csv-error">{ e.to_string() }</div>
             }
             { details.unwrap_or_default() }
         </>
@@ -275,8 +275,8 @@ pub struct CsvState {
 impl CsvState {
     /// Reads the bytes again with `options`; on failure the table and options loaded before
     /// stay.
-    pub fn reparse(&mut self, options: CsvOptions) -> Result<(), String> {
-        self.table = Rc::new(parse_csv(&self.bytes, &options).map_err(|e| e.to_string())?);
+    pub fn reparse(&mut self, options: CsvOptions) -> Result<(), Text> {
+        self.table = Rc::new(parse_csv(&self.bytes, &options)?);
         self.options = options;
         Ok(())
     }

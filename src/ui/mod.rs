@@ -101,9 +101,9 @@ pub fn lesson_benchmark(lesson: &str, seconds: f64) -> Result<f64, JsValue> {
         .ok_or_else(|| JsValue::from_str(&format!("no lesson named {lesson:?}")))?;
     let p = lesson
         .prepare(&lesson.defaults())
-        .map_err(|e| JsValue::from_str(&e))?;
-    let mut s =
-        crate::train::Session::new(p.config, p.dataset).map_err(|e| JsValue::from_str(&e))?;
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let mut s = crate::train::Session::new(p.config, p.dataset)
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
     for _ in 0..2 {
         s.step();
     }

@@ -36,7 +36,7 @@ pub fn save_lang(lang: Lang) {
 
 /// Where a restored configuration came from.
 pub enum Restored {
-    Link(Result<RunLink, String>),
+    Link(Result<RunLink, crate::i18n::Text>),
     Remembered(RunLink),
 }
 
@@ -49,7 +49,7 @@ pub fn load() -> Option<Restored> {
         let text = js_sys::decode_uri_component(encoded)
             .ok()
             .and_then(|s| s.as_string())
-            .ok_or_else(|| crate::i18n::tr("link.bad_encoding").to_string());
+            .ok_or_else(|| crate::i18n::Text::new("link.bad_encoding"));
         return Some(Restored::Link(text.and_then(|t| RunLink::from_text(&t))));
     }
     let storage = window.local_storage().ok().flatten()?;

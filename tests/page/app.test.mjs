@@ -911,6 +911,20 @@ test('languages: the page switches to Simplified Chinese at once, remembers it, 
   const bad = page.locator('#csv-error');
   await bad.waitFor();
   assert.match(await bad.textContent(), /无法加载 bad\.csv：第 3 行有 1 个字段，但第一行有 2 个/);
+  // A message on screen is worded when shown: switching language re-words it (the file's
+  // error and the last action's notice), and switching back restores it.
+  await page.selectOption('#cell', 'GRU');
+  const notice = page.locator('.banner.info');
+  await notice.filter({ hasText: /GRU/ }).waitFor();
+  const zhNotice = await notice.textContent();
+  await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
+  assert.match(await bad.textContent(), /^Could not load bad\.csv: line 3 has 1 fields but the first line has 2/);
+  assert.match(await notice.textContent(), /the run was reset/);
+  await page.selectOption('#lang', 'zh-CN');
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');
+  assert.match(await bad.textContent(), /无法加载 bad\.csv：第 3 行有 1 个字段，但第一行有 2 个/);
+  assert.equal(await notice.textContent(), zhNotice);
   // Remembered across a reload, and in the link.
   await page.reload();
   await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');

@@ -28,7 +28,7 @@ impl App {
 
     /// Asks the worker to rebuild data and model from the lesson and settings; until it
     /// replies the old run stays, and if it cannot, it stays for good (see `Msg::Heard`).
-    pub(super) fn restart(&mut self, notice: Option<String>) {
+    pub(super) fn restart(&mut self, notice: Option<Text>) {
         let data = match (&self.csv, self.on_csv) {
             (Some(c), true) => DataSource::Csv {
                 file: c.file,
@@ -91,7 +91,7 @@ impl App {
                     settings: self.settings,
                     on_csv: self.on_csv,
                 } = self.running;
-                self.error = Some(trf("error.setup", &[("e", &error)]));
+                self.error = Some(Text::new("error.setup").and("e", error));
             }
             Reply::View(v) => {
                 self.asked = false;
@@ -116,10 +116,10 @@ impl App {
             }
             Reply::Export { what, text } => {
                 if let Err(e) = export_text(what, &text) {
-                    self.error = Some(trf("error.download", &[("e", &e)]));
+                    self.error = Some(Text::with("error.download", &[("e", &e)]));
                 }
             }
-            Reply::Failed(e) => self.error = Some(trf("error.setup", &[("e", &e)])),
+            Reply::Failed(e) => self.error = Some(Text::new("error.setup").and("e", e)),
         }
     }
 
@@ -146,7 +146,7 @@ impl App {
         } = back;
         self.controls_key += 1;
         self.send(&Request::Lang(crate::i18n::current()));
-        self.restart(Some(trf("error.worker_died", &[("e", &why)])));
+        self.restart(Some(Text::with("error.worker_died", &[("e", &why)])));
     }
 
     /// Starts training (when paused).
@@ -158,11 +158,11 @@ impl App {
     pub(super) fn tell(&mut self, events: &[RunEvent]) {
         for event in events {
             self.notice = Some(match *event {
-                RunEvent::LrReduced(lr) => trf(
+                RunEvent::LrReduced(lr) => Text::with(
                     "notice.lr_halved",
                     &[("lr", &lr), ("patience", &PLATEAU_PATIENCE)],
                 ),
-                RunEvent::EarlyStop { epoch, best } => trf(
+                RunEvent::EarlyStop { epoch, best } => Text::with(
                     "notice.early_stop",
                     &[
                         ("epoch", &epoch),

@@ -7,9 +7,9 @@ use super::*;
 impl App {
     /// Applies `msg`; true when the page should render again.
     pub(super) fn apply(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        let model_change = |app: &mut App, what: &str| {
+        let model_change = |app: &mut App, what: Text| {
             app.send(&Request::Pause);
-            app.restart(Some(trf("notice.reset", &[("what", &what)])));
+            app.restart(Some(Text::new("notice.reset").and("what", what)));
         };
         match msg {
             Msg::Heard(Heard::Reply(reply)) => {
@@ -36,10 +36,10 @@ impl App {
                 });
             }
             Msg::CsvBytes(name, bytes) => {
-                let parsed = bytes.and_then(|b| {
+                let parsed = bytes.map_err(Text::from).and_then(|b| {
                     parse_csv(&b, &CsvOptions::default())
                         .map(|t| (b, t))
-                        .map_err(|e| e.to_string())
+                        .map_err(Text::from)
                 });
                 match parsed {
                     Ok((bytes, table)) => match CsvChoice::default_for(&table) {
@@ -58,11 +58,13 @@ impl App {
                             }));
                             self.csv_error = None;
                         }
-                        None => self.csv_error = Some(trf("csv.no_numeric", &[("name", &name)])),
+                        None => {
+                            self.csv_error = Some(Text::with("csv.no_numeric", &[("name", &name)]))
+                        }
                     },
                     Err(e) => {
                         self.csv_error =
-                            Some(trf("csv.load_failed", &[("name", &name), ("e", &e)]));
+                            Some(Text::with("csv.load_failed", &[("name", &name)]).and("e", e));
                     }
                 }
             }
@@ -79,7 +81,7 @@ impl App {
                     self.csv_error = c
                         .reparse(options)
                         .err()
-                        .map(|e| trf("csv.series_failed", &[("e", &e)]));
+                        .map(|e| Text::new("csv.series_failed").and("e", e));
                 }
             }
             Msg::Invalid(message) => {
@@ -96,7 +98,7 @@ impl App {
                     self.csv_error = c
                         .reparse(options)
                         .err()
-                        .map(|e| trf("csv.apply_failed", &[("e", &e)]));
+                        .map(|e| Text::new("csv.apply_failed").and("e", e));
                 }
             }
             Msg::CsvTarget(t) => {
@@ -142,7 +144,7 @@ impl App {
                     // Columns of a real file come in their own units: start normalised.
                     self.settings.scaling = Scaling::ZScore;
                 }
-                model_change(self, tr("notice.train_csv"));
+                model_change(self, Text::new("notice.train_csv"));
             }
             Msg::Frame => {
                 // A frame asks for a fresh view (see VIEW_EVERY_MS); it renders when the view
@@ -186,7 +188,7 @@ impl App {
             Msg::Resized => self.canvases_resized(),
             Msg::Compare(on) => {
                 if on {
-                    self.notice = Some(tr("compare.started").to_string());
+                    self.notice = Some(Text::new("compare.started"));
                     self.tab = Tab::Compare;
                     self.canvases_resized();
                 }
@@ -201,7 +203,7 @@ impl App {
             Msg::Recursive(on) => self.send(&Request::Recursive(on)),
             Msg::Shape(shape, what) => {
                 self.settings.shape = shape;
-                model_change(self, tr(what));
+                model_change(self, Text::new(what));
             }
             Msg::Schedule(schedule) => {
                 // Callbacks change how training continues, not the model: no reset.
@@ -212,7 +214,7 @@ impl App {
             }
             Msg::Export(what) => {
                 if let Err(e) = self.export(what) {
-                    self.error = Some(trf("error.download", &[("e", &e)]));
+                    self.error = Some(Text::with("error.download", &[("e", &e)]));
                 }
             }
             Msg::TogglePlay => {
@@ -239,58 +241,69 @@ impl App {
                     epoch: matches!(msg, Msg::StepEpoch),
                 });
             }
-            Msg::Reset => model_change(self, tr("notice.reset_button")),
+            Msg::Reset => model_change(self, Text::new("notice.reset_button")),
             Msg::Lesson(l) => {
                 self.lesson = l;
                 self.on_csv = false;
                 self.settings = l.defaults();
-                model_change(self, &trf("notice.lesson", &[("title", &l.title())]));
+                model_change(
+                    self,
+                    Text::new("notice.lesson").and("title", Text::new(l.title_key())),
+                );
             }
             Msg::Cell(c) => {
                 self.settings.cell = c;
-                model_change(self, &trf("notice.cell", &[("cell", &cell_name(c))]));
+                let name = key_of(&CELLS, &c).unwrap_or("settings.other");
+                model_change(self, Text::new("notice.cell").and("cell", Text::new(name)));
             }
             Msg::Hidden(h) => {
                 self.settings.hidden_size = h;
-                model_change(self, &trf("notice.hidden", &[("h", &h)]));
+                model_change(self, Text::with("notice.hidden", &[("h", &h)]));
             }
             Msg::Seed(seed) => {
                 self.settings.seed = seed;
-                model_change(self, &trf("notice.seed", &[("seed", &seed)]));
+                model_change(self, Text::with("notice.seed", &[("seed", &seed)]));
             }
             Msg::LearningRate(lr) => {
                 self.settings.learning_rate = lr;
-                model_change(self, &trf("notice.lr", &[("lr", &lr)]));
+                model_change(self, Text::with("notice.lr", &[("lr", &lr)]));
             }
             Msg::Optimizer(o) => {
                 self.settings.optimizer = o;
-                let name = key_of(&OPTIMIZERS, &o).map_or(tr("settings.other"), tr);
-                model_change(self, &trf("notice.optimiser", &[("name", &name)]));
+                let name = key_of(&OPTIMIZERS, &o).unwrap_or("settings.other");
+                model_change(
+                    self,
+                    Text::new("notice.optimiser").and("name", Text::new(name)),
+                );
             }
             Msg::Clipping(c) => {
                 self.settings.clip = c;
-                let name = key_of(&CLIPS, &c).map_or(tr("settings.other"), tr);
-                model_change(self, &trf("notice.clip", &[("name", &name)]));
+                let name = key_of(&CLIPS, &c).unwrap_or("settings.other");
+                model_change(self, Text::new("notice.clip").and("name", Text::new(name)));
             }
             Msg::Scaling(sc) => {
                 self.settings.scaling = sc;
-                model_change(self, &trf("notice.scaling", &[("name", &scaling_name(sc))]));
+                let name = key_of(&SCALINGS, &sc).unwrap_or("settings.other");
+                model_change(
+                    self,
+                    Text::new("notice.scaling").and("name", Text::new(name)),
+                );
             }
             Msg::Normalise => {
                 self.settings.scaling = Scaling::ZScore;
-                model_change(self, tr("notice.normalised"));
+                model_change(self, Text::new("notice.normalised"));
                 self.play();
             }
             Msg::LowerLearningRate => {
                 self.settings.learning_rate /= 10.0;
                 model_change(
                     self,
-                    &trf("notice.lr_lowered", &[("lr", &self.settings.learning_rate)]),
+                    Text::with("notice.lr_lowered", &[("lr", &self.settings.learning_rate)]),
                 );
             }
             Msg::ClipGradients => {
                 self.settings.clip = FIX_CLIP;
-                model_change(self, tr("notice.clipped"));
+                model_change(self, Text::new("notice.clipped"));
                 self.play();
             }
         }

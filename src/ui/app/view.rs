@@ -64,9 +64,9 @@ impl App {
                             }}
                             scores={now.map_or([None, None], |v| v.scores.clone())}
                             classify={m.is_some_and(|m| m.info.classify)} />
-                        <Banners lang={crate::i18n::current()} error={self.error.clone()}
+                        <Banners lang={crate::i18n::current()} error={self.error.as_ref().map(ToString::to_string)}
                             diverged_at={now.and_then(|v| v.diverged_at)} hint={self.not_learning()}
-                            notice={self.notice.clone()} on={self.emit.clone()} />
+                            notice={self.notice.as_ref().map(ToString::to_string)} on={self.emit.clone()} />
                         <div class="story">
                         <div class="story-main">
                         <ChartCanvas id="prediction-chart" width={900} height={360}
