@@ -1,6 +1,7 @@
 //! RNN Lab: a recurrent-network lab that trains RNN, LSTM and GRU live in the browser.
 //!
-//! Everything in this crate except [`ui`] is plain Rust that builds and tests natively.
+//! Everything in this crate except the page in [`ui`] is plain Rust that builds and tests
+//! natively, the page's state and reducer ([`ui::state`]) included.
 //! Dependencies point one way (see ARCHITECTURE.md):
 //!
 //! ```text
@@ -21,6 +22,5 @@ pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
-/// The browser UI (yew). Compiled for wasm32 only.
-#[cfg(target_arch = "wasm32")]
+/// The browser UI (yew): its state and reducer (plain Rust) and, for wasm32, the page.
 pub mod ui;

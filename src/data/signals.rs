@@ -51,6 +51,20 @@ pub enum SignalKind {
 }
 
 impl SignalKind {
+    /// The catalogue key of its name.
+    pub fn key(self) -> &'static str {
+        match self {
+            SignalKind::Sine => "signal.sine",
+            SignalKind::Cosine => "signal.cosine",
+            SignalKind::SumOfSines => "signal.sum_of_sines",
+            SignalKind::Square => "signal.square",
+            SignalKind::Sawtooth => "signal.sawtooth",
+            SignalKind::DampedSine => "signal.damped",
+            SignalKind::RandomWalk => "signal.random_walk",
+            SignalKind::DailyLoad => "signal.daily_load",
+        }
+    }
+
     pub const ALL: [SignalKind; 8] = [
         SignalKind::Sine,
         SignalKind::Cosine,

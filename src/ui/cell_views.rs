@@ -14,9 +14,10 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, ImageData};
 use yew::prelude::*;
 
-use super::app::{cell_name, select_value, whole_number, Msg};
+use super::app::{cell_name, select_value, whole_number};
 use super::chart::{ChartCanvas, Painter};
 use super::same;
+use super::state::{Action, WatchChange};
 use crate::charts::diagram::{cell_svg, CellValues};
 use crate::charts::{draw_heatmap, heat_rgba, HeatCells, HeatGrid, HeatScale};
 use crate::i18n::{tr, trf, Lang, Text};
@@ -41,7 +42,7 @@ pub struct HeatmapsProps {
     pub layers: usize,
     pub dirs: usize,
     pub batch: usize,
-    pub on: Callback<Msg>,
+    pub on: Callback<Action>,
 }
 
 impl PartialEq for HeatmapsProps {
@@ -118,7 +119,7 @@ pub fn heatmaps(p: &HeatmapsProps) -> Html {
             let on = p.on.clone();
             Callback::from(move |e: MouseEvent| {
                 if let Some(h) = at(&e) {
-                    on.emit(Msg::StepThrough(h.t, h.unit));
+                    on.emit(Action::Watch(WatchChange::StepThrough(h.t, h.unit)));
                 }
             })
         };
@@ -242,7 +243,7 @@ pub struct WatchControlsProps {
     /// The latest batch's size (samples to pick from).
     pub batch: usize,
     pub watch: Watch,
-    pub on: Callback<Msg>,
+    pub on: Callback<Action>,
 }
 
 /// Which layer, direction and sample of the latest batch the cell views show.
@@ -250,14 +251,16 @@ pub struct WatchControlsProps {
 pub fn watch_controls(p: &WatchControlsProps) -> Html {
     let (layers, batch, on) = (p.layers, p.batch, p.on.clone());
     let on_layer = on.reform(move |e: Event| match whole_number(&e, 1, layers) {
-        Ok(n) => Msg::WatchLayer(n - 1),
-        Err(m) => Msg::Invalid(Text::new("invalid.watch_layer").and("m", m)),
+        Ok(n) => Action::Watch(WatchChange::Layer(n - 1)),
+        Err(m) => Action::Invalid(Text::new("invalid.watch_layer").and("m", m)),
     });
     let on_sample = on.reform(move |e: Event| match whole_number(&e, 1, batch) {
-        Ok(n) => Msg::WatchSample(n - 1),
-        Err(m) => Msg::Invalid(Text::new("invalid.watch_sample").and("m", m)),
+        Ok(n) => Action::Watch(WatchChange::Sample(n - 1)),
+        Err(m) => Action::Invalid(Text::new("invalid.watch_sample").and("m", m)),
     });
-    let on_dir = on.reform(|e: Event| Msg::WatchDir(usize::from(select_value(&e) == "reverse")));
+    let on_dir = on.reform(|e: Event| {
+        Action::Watch(WatchChange::Dir(usize::from(select_value(&e) == "reverse")))
+    });
     let w = p.watch;
     html! {
         <div class="chart-options" id="watch" title={tr("watch.tip")}>
@@ -286,7 +289,7 @@ pub struct StepControlsProps {
     pub watch: Watch,
     /// The step-through plays over t.
     pub playing: bool,
-    pub on: Callback<Msg>,
+    pub on: Callback<Action>,
 }
 
 /// The step-through's controls: a scrubber over t, buttons to step and play, the unit.
@@ -299,22 +302,25 @@ pub fn step_controls(p: &StepControlsProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
             if let Ok(v) = v.parse::<usize>() {
-                on.emit(Msg::StepThrough(v.saturating_sub(1), unit));
+                on.emit(Action::Watch(WatchChange::StepThrough(
+                    v.saturating_sub(1),
+                    unit,
+                )));
             }
         })
     };
     let on_unit = on.reform(move |e: Event| match whole_number(&e, 1, hidden) {
-        Ok(u) => Msg::StepThrough(t, u - 1),
-        Err(m) => Msg::Invalid(Text::new("invalid.unit").and("m", m)),
+        Ok(u) => Action::Watch(WatchChange::StepThrough(t, u - 1)),
+        Err(m) => Action::Invalid(Text::new("invalid.unit").and("m", m)),
     });
     html! {
         <div class="chart-options">
             <strong>{ tr("step.title") }</strong>
-            <button id="t-prev" title={tr("step.prev")} disabled={t == 0} onclick={on.reform(move |_| Msg::StepThrough(t.saturating_sub(1), unit))}>{ "◀" }</button>
+            <button id="t-prev" title={tr("step.prev")} disabled={t == 0} onclick={on.reform(move |_| Action::Watch(WatchChange::StepThrough(t.saturating_sub(1), unit)))}>{ "◀" }</button>
             <label for="t-scrub" title={trf("step.scrub_tip", &[("what", &describe(p.watch))])}>{ trf("step.t_of", &[("t", &(t + 1)), ("n", &(last + 1))]) }</label>
             <input id="t-scrub" type="range" min="1" max={(last + 1).to_string()} value={(t + 1).to_string()} oninput={on_t} />
-            <button id="t-next" title={tr("step.next")} disabled={t == last} onclick={on.reform(move |_| Msg::StepThrough((t + 1).min(last), unit))}>{ "▶" }</button>
-            <button id="t-play" title={tr("step.play_tip")} aria-pressed={p.playing.to_string()} onclick={on.reform(|_| Msg::PlayT)}>
+            <button id="t-next" title={tr("step.next")} disabled={t == last} onclick={on.reform(move |_| Action::Watch(WatchChange::StepThrough((t + 1).min(last), unit)))}>{ "▶" }</button>
+            <button id="t-play" title={tr("step.play_tip")} aria-pressed={p.playing.to_string()} onclick={on.reform(|_| Action::Watch(WatchChange::PlayT))}>
                 { if p.playing { tr("step.stop") } else { tr("step.play") } }
             </button>
             <label for="unit" title={tr("step.unit_tip")}>{ tr("step.unit") }</label>

@@ -5,9 +5,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::app::{cell_name, prediction_view, Msg};
+use super::app::{cell_name, prediction_view};
 use super::chart::{ChartCanvas, Painter};
 use super::same;
+use super::state::Action;
 use crate::charts::{
     draw_gradient_flow, draw_log_lines, draw_prediction, FlowLine, COMPARE_COLOURS_FROM,
 };
@@ -24,7 +25,7 @@ pub struct CompareProps {
     /// The main run's series, which the compared runs share.
     pub info: Rc<RunInfo>,
     pub x_labels: Option<Rc<[String]>>,
-    pub on: Callback<Msg>,
+    pub on: Callback<Action>,
 }
 
 impl PartialEq for CompareProps {
@@ -45,7 +46,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
     let Some(runs) = p.runs.clone() else {
         return html! {
             <div class="compare-bar">
-                <button id="compare" title={tr("compare.tip")} onclick={p.on.reform(|_| Msg::Compare(true))}>{ tr("compare.start") }</button>
+                <button id="compare" title={tr("compare.tip")} onclick={p.on.reform(|_| Action::Compare(true))}>{ tr("compare.start") }</button>
             </div>
         };
     };
@@ -126,7 +127,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
         <div class="compare" id="compare-panel">
             <div class="compare-bar">
                 <strong>{ tr("compare.heading") }</strong>
-                <button id="compare" onclick={p.on.reform(|_| Msg::Compare(false))}>{ tr("compare.stop") }</button>
+                <button id="compare" onclick={p.on.reform(|_| Action::Compare(false))}>{ tr("compare.stop") }</button>
             </div>
             <table class="scores" id="compare-table">
                 <thead><tr>

@@ -6,7 +6,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::app::{cell_name, scaling_name, select_value, whole_number, Msg};
+use super::app::{cell_name, scaling_name, select_value, whole_number};
+use super::state::{Action, ModelChange, TrainingChange};
 use crate::data::normalise::Scaling;
 use crate::i18n::{tr, trf, Lang, Text};
 use crate::nn::optim::{Clip, OptimizerKind};
@@ -23,11 +24,11 @@ pub struct ModelControlsProps {
     /// The settings of the run that trains.
     pub settings: Settings,
     /// Where a change goes (made once by the page, so the props compare equal).
-    pub on: Callback<Msg>,
+    pub on: Callback<Action>,
 }
 
 /// A change handler: `f` turns the event into the page's message (None: nothing to do).
-fn change(on: &Callback<Msg>, f: impl Fn(Event) -> Option<Msg> + 'static) -> Callback<Event> {
+fn change(on: &Callback<Action>, f: impl Fn(Event) -> Option<Action> + 'static) -> Callback<Event> {
     let on = on.clone();
     Callback::from(move |e: Event| {
         if let Some(m) = f(e) {
@@ -66,36 +67,39 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
     let shape = p.settings.shape;
     let on_cell = change(&p.on, |e: Event| {
         let v = select_value(&e);
-        Some(Msg::Cell(
+        Some(Action::Model(ModelChange::Cell(
             CellKind::ALL
                 .into_iter()
                 .find(|c| c.name() == v)
                 .unwrap_or(CellKind::Lstm(LstmVariant::Standard)),
-        ))
+        )))
     });
     let on_hidden = change(&p.on, |e: Event| {
         Some(match whole_number(&e, 1, 128) {
-            Ok(h) => Msg::Hidden(h),
-            Err(m) => Msg::Invalid(Text::new("invalid.hidden").and("m", m)),
+            Ok(h) => Action::Model(ModelChange::Hidden(h)),
+            Err(m) => Action::Invalid(Text::new("invalid.hidden").and("m", m)),
         })
     });
     let on_seed = change(&p.on, |e: Event| {
         Some(match whole_number(&e, 0, 999_999_999) {
-            Ok(s) => Msg::Seed(s as u64),
-            Err(m) => Msg::Invalid(Text::new("invalid.seed").and("m", m)),
+            Ok(s) => Action::Model(ModelChange::Seed(s as u64)),
+            Err(m) => Action::Invalid(Text::new("invalid.seed").and("m", m)),
         })
     });
     let on_lr = change(&p.on, |e: Event| {
-        select_value(&e).parse::<f64>().ok().map(Msg::LearningRate)
+        select_value(&e)
+            .parse::<f64>()
+            .ok()
+            .map(|lr| Action::Model(ModelChange::LearningRate(lr)))
     });
     let on_scaling = change(&p.on, |e: Event| {
         let v = select_value(&e);
-        Some(Msg::Scaling(
+        Some(Action::Model(ModelChange::Scaling(
             Scaling::ALL
                 .into_iter()
                 .find(|s| s.label() == v)
                 .unwrap_or(Scaling::None),
-        ))
+        )))
     });
     html! {
         <>
@@ -113,23 +117,23 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
             <label for="layers" title={tr("model.layers_tip")}>{ tr("model.layers") }</label>
             <input id="layers" type="number" min="1" max="4" value={shape.layers.to_string()}
                 onchange={change(&p.on, move |e: Event| Some(match whole_number(&e, 1, 4) {
-                    Ok(n) => Msg::Shape(Shape { layers: n, ..shape }, "notice.layers"),
-                    Err(m) => Msg::Invalid(Text::new("invalid.layers").and("m", m)),
+                    Ok(n) => Action::Model(ModelChange::Shape(Shape { layers: n, ..shape }, "notice.layers")),
+                    Err(m) => Action::Invalid(Text::new("invalid.layers").and("m", m)),
                 }))} />
             <label class="check" title={tr("model.bidirectional_tip")}>
                 <input id="bidirectional" type="checkbox" checked={shape.bidirectional}
-                    onchange={change(&p.on, move |e: Event| Some(Msg::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.bidirectional")))} />
+                    onchange={change(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.bidirectional"))))} />
                 { tr("model.bidirectional") }
             </label>
             <label for="dropout" title={tr("model.dropout_tip")}>{ tr("model.dropout") }</label>
-            <select id="dropout" ~value={shape.dropout.to_string()} onchange={change(&p.on, move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Msg::Shape(Shape { dropout: d, ..shape }, "notice.dropout")))}>
+            <select id="dropout" ~value={shape.dropout.to_string()} onchange={change(&p.on, move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Action::Model(ModelChange::Shape(Shape { dropout: d, ..shape }, "notice.dropout"))))}>
                 { for with_value(&DROPOUTS, shape.dropout).into_iter().map(|d| html! { <option value={d.to_string()} selected={d == shape.dropout}>{ d.to_string() }</option> }) }
             </select>
             <label for="init" title={tr("model.init_tip")}>{ tr("model.init") }</label>
             <select id="init" ~value={key_of(&INITS, &shape.init).unwrap_or_default()} onchange={change(&p.on, move |e: Event| {
                 let v = select_value(&e);
                 let init = value_of(&INITS, &v).unwrap_or(shape.init);
-                Some(Msg::Shape(Shape { init, ..shape }, "notice.init"))
+                Some(Action::Model(ModelChange::Shape(Shape { init, ..shape }, "notice.init")))
             })}>
                 { table_options(&INITS, &shape.init) }
             </select>
@@ -137,12 +141,12 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
             <label for="optimizer" title={tr("training.optimiser_tip")}>{ tr("training.optimiser") }</label>
             <select id="optimizer" ~value={key_of(&OPTIMIZERS, &p.settings.optimizer).unwrap_or_default()} onchange={change(&p.on, |e: Event| {
                 let v = select_value(&e);
-                Some(Msg::Optimizer(value_of(&OPTIMIZERS, &v).unwrap_or(OptimizerKind::ADAM)))
+                Some(Action::Model(ModelChange::Optimizer(value_of(&OPTIMIZERS, &v).unwrap_or(OptimizerKind::ADAM))))
             })}>
                 { table_options(&OPTIMIZERS, &p.settings.optimizer) }
             </select>
             <label for="batch" title={tr("training.batch_tip")}>{ tr("training.batch") }</label>
-            <select id="batch" ~value={shape.batch_size.map_or("lesson".to_string(), |b| b.to_string())} onchange={change(&p.on, move |e: Event| Some(Msg::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch")))}>
+            <select id="batch" ~value={shape.batch_size.map_or("lesson".to_string(), |b| b.to_string())} onchange={change(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch"))))}>
                 <option value="lesson" selected={shape.batch_size.is_none()}>{ tr("training.batch_lesson") }</option>
                 { for with_value(&BATCH_SIZES, shape.batch_size.unwrap_or(BATCH_SIZES[0])).into_iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size == Some(b)}>{ b.to_string() }</option> }) }
             </select>
@@ -155,7 +159,7 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
             <label for="clip" title={tr("training.clip_tip")}>{ tr("training.clip") }</label>
             <select id="clip" ~value={key_of(&CLIPS, &p.settings.clip).unwrap_or_default()} onchange={change(&p.on, |e: Event| {
                 let v = select_value(&e);
-                Some(Msg::Clipping(value_of(&CLIPS, &v).unwrap_or(Clip::Off)))
+                Some(Action::Model(ModelChange::Clipping(value_of(&CLIPS, &v).unwrap_or(Clip::Off))))
             })}>
                 { table_options(&CLIPS, &p.settings.clip) }
             </select>
@@ -167,12 +171,12 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
             </select>
             <label class="check" title={trf("training.plateau_tip", &[("patience", &PLATEAU_PATIENCE)])}>
                 <input id="plateau" type="checkbox" checked={schedule.reduce_lr_on_plateau}
-                    onchange={change(&p.on, move |e: Event| Some(Msg::Schedule(Schedule { reduce_lr_on_plateau: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule })))} />
+                    onchange={change(&p.on, move |e: Event| Some(Action::Training(TrainingChange::Schedule(Schedule { reduce_lr_on_plateau: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))))} />
                 { tr("training.plateau") }
             </label>
             <label class="check" title={trf("training.early_tip", &[("patience", &STOP_PATIENCE)])}>
                 <input id="early-stopping" type="checkbox" checked={schedule.early_stopping}
-                    onchange={change(&p.on, move |e: Event| Some(Msg::Schedule(Schedule { early_stopping: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule })))} />
+                    onchange={change(&p.on, move |e: Event| Some(Action::Training(TrainingChange::Schedule(Schedule { early_stopping: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))))} />
                 { tr("training.early") }
             </label>
         </>

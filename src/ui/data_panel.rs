@@ -11,13 +11,14 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::app::{scaling_name, select_value, whole_number, Msg};
+use super::app::{scaling_name, select_value, whole_number};
 use super::same;
+use super::state::{Action, CsvState, DataChange, ModelChange};
 use crate::data::signals::{SignalKind, SignalParams};
-use crate::data::table::{parse_csv, CsvOptions, MissingPolicy, Table};
+use crate::data::table::MissingPolicy;
 use crate::i18n::{tr, trf, Lang, Text};
 use crate::train::host::RunInfo;
-use crate::train::lessons::{CsvChoice, CsvTask};
+use crate::train::lessons::CsvTask;
 
 #[derive(Properties)]
 pub struct DataPanelProps {
@@ -29,7 +30,15 @@ pub struct DataPanelProps {
     pub signal: SignalParams,
     /// The run that trains, when it was built from the file shown (for its window preview).
     pub run: Option<Rc<RunInfo>>,
-    pub on: Callback<Msg>,
+    pub on: Callback<Action>,
+    /// Where a file picked or dropped, or a sample, goes to be read.
+    pub on_load: Callback<Load>,
+}
+
+/// Bytes to read: a file the learner picked or dropped, or a sample shipped in www/.
+pub enum Load {
+    File(web_sys::File),
+    Sample(&'static str),
 }
 
 impl PartialEq for DataPanelProps {
@@ -40,11 +49,15 @@ impl PartialEq for DataPanelProps {
             && self.signal == o.signal
             && same(&self.run, &o.run)
             && self.on == o.on
+            && self.on_load == o.on_load
     }
 }
 
 /// Emits what `f` makes of an event, if anything.
-fn maybe<E: 'static>(on: &Callback<Msg>, f: impl Fn(E) -> Option<Msg> + 'static) -> Callback<E> {
+fn maybe<E: 'static, M: 'static>(
+    on: &Callback<M>,
+    f: impl Fn(E) -> Option<M> + 'static,
+) -> Callback<E> {
     let on = on.clone();
     Callback::from(move |e: E| {
         if let Some(m) = f(e) {
@@ -58,7 +71,7 @@ fn maybe<E: 'static>(on: &Callback<Msg>, f: impl Fn(E) -> Option<Msg> + 'static)
 pub struct SignalPanelProps {
     pub lang: Lang,
     pub signal: SignalParams,
-    pub on: Callback<Msg>,
+    pub on: Callback<Action>,
 }
 
 #[function_component(SignalPanel)]
@@ -66,14 +79,16 @@ pub fn signal_panel(props: &SignalPanelProps) -> Html {
     let on = &props.on;
     let p = props.signal;
     let on_points = on.reform(move |e: Event| match whole_number(&e, 20, 20_000) {
-        Ok(n) => Msg::Signal(SignalParams { points: n, ..p }),
-        Err(m) => Msg::Invalid(Text::new("invalid.points").and("m", m)),
+        Ok(n) => Action::Data(DataChange::Signal(SignalParams { points: n, ..p })),
+        Err(m) => Action::Invalid(Text::new("invalid.points").and("m", m)),
     });
     let on_frequency = on.reform(move |e: Event| {
         let v = e.target_unchecked_into::<HtmlInputElement>().value();
         match v.trim().parse::<f64>() {
-            Ok(f) if f > 0.0 && f <= 100.0 => Msg::Signal(SignalParams { frequency: f, ..p }),
-            _ => Msg::Invalid(Text::with("invalid.frequency", &[("v", &v)])),
+            Ok(f) if f > 0.0 && f <= 100.0 => {
+                Action::Data(DataChange::Signal(SignalParams { frequency: f, ..p }))
+            }
+            _ => Action::Invalid(Text::with("invalid.frequency", &[("v", &v)])),
         }
     });
     html! {
@@ -82,11 +97,11 @@ pub fn signal_panel(props: &SignalPanelProps) -> Html {
             <label for="signal-kind">{ tr("signal.kind") }</label>
             <select id="signal-kind" onchange={on.reform(move |e: Event| {
                 let v = select_value(&e);
-                let kind = SignalKind::ALL.into_iter().find(|k| signal_key(*k) == v).unwrap_or(SignalKind::Sine);
-                Msg::Signal(SignalParams { kind, ..p })
+                let kind = SignalKind::ALL.into_iter().find(|k| k.key() == v).unwrap_or(SignalKind::Sine);
+                Action::Data(DataChange::Signal(SignalParams { kind, ..p }))
             })}>
                 { for SignalKind::ALL.iter().map(|k| html! {
-                    <option value={signal_key(*k)} selected={*k == p.kind}>{ tr(signal_key(*k)) }</option>
+                    <option value={k.key()} selected={*k == p.kind}>{ tr(k.key()) }</option>
                 }) }
             </select>
             <div class="pair">
@@ -97,13 +112,13 @@ pub fn signal_panel(props: &SignalPanelProps) -> Html {
             </div>
             <label for="signal-noise" title={tr("signal.noise_tip")}>{ tr("signal.noise") }</label>
             <select id="signal-noise" onchange={maybe(on, move |e: Event| {
-                select_value(&e).parse::<f64>().ok().map(|noise| Msg::Signal(SignalParams { noise, ..p }))
+                select_value(&e).parse::<f64>().ok().map(|noise| Action::Data(DataChange::Signal(SignalParams { noise, ..p })))
             })}>
                 { for [0.0, 0.02, 0.05, 0.1, 0.2, 0.5].iter().map(|n| html! {
                     <option value={n.to_string()} selected={(*n - p.noise).abs() < 1e-12}>{ n.to_string() }</option>
                 }) }
             </select>
-            <button id="signal-use" class="wide" onclick={on.reform(|_| Msg::GenerateSignal)}>{ tr("signal.use") }</button>
+            <button id="signal-use" class="wide" onclick={on.reform(|_| Action::Data(DataChange::GenerateSignal))}>{ tr("signal.use") }</button>
         </details>
     }
 }
@@ -113,31 +128,31 @@ pub fn signal_panel(props: &SignalPanelProps) -> Html {
 #[function_component(DataPanel)]
 pub fn data_panel(p: &DataPanelProps) -> Html {
     let on = &p.on;
-    let on_file = maybe(on, |e: Event| {
+    let on_file = maybe(&p.on_load, |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        input.files().and_then(|f| f.get(0)).map(Msg::LoadFile)
+        input.files().and_then(|f| f.get(0)).map(Load::File)
     });
-    let on_drop = maybe(on, |e: DragEvent| {
+    let on_drop = maybe(&p.on_load, |e: DragEvent| {
         e.prevent_default();
         e.data_transfer()
             .and_then(|d| d.files())
             .and_then(|f| f.get(0))
-            .map(Msg::LoadFile)
+            .map(Load::File)
     });
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
     let details = p.csv.as_ref().map(|c| {
             let numeric: Vec<String> = c.table.numeric_columns().iter().map(|s| s.to_string()).collect();
             let series = c.table.series_columns().first().map(|(n, v)| (n.to_string(), v.to_vec()));
             let preview = c.table.preview_rows(5);
-            let on_series = on.reform(|e: Event| Msg::CsvSeries(select_value(&e)));
-            let on_target = on.reform(|e: Event| Msg::CsvTarget(select_value(&e)));
+            let on_series = on.reform(|e: Event| Action::Data(DataChange::Series(select_value(&e))));
+            let on_target = on.reform(|e: Event| Action::Data(DataChange::Target(select_value(&e))));
             let on_window = on.reform(|e: Event| match whole_number(&e, 1, 1000) {
-                Ok(w) => Msg::CsvWindow(w),
-                Err(m) => Msg::Invalid(Text::new("invalid.window").and("m", m)),
+                Ok(w) => Action::Data(DataChange::Window(w)),
+                Err(m) => Action::Invalid(Text::new("invalid.window").and("m", m)),
             });
             let on_horizon = on.reform(|e: Event| match whole_number(&e, 1, 1000) {
-                Ok(h) => Msg::CsvHorizon(h),
-                Err(m) => Msg::Invalid(Text::new("invalid.horizon").and("m", m)),
+                Ok(h) => Action::Data(DataChange::Horizon(h)),
+                Err(m) => Action::Invalid(Text::new("invalid.horizon").and("m", m)),
             });
             html! {
                 <div class="csv-details" id="csv-details">
@@ -155,7 +170,7 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
                         </select>
                     }
                     <label for="csv-missing" title={tr("csv.missing_tip")}>{ tr("csv.missing") }</label>
-                    <select id="csv-missing" onchange={on.reform(|e: Event| Msg::CsvMissing(if select_value(&e) == "drop" { MissingPolicy::DropRows } else { MissingPolicy::ForwardFill }))}>
+                    <select id="csv-missing" onchange={on.reform(|e: Event| Action::Data(DataChange::Missing(if select_value(&e) == "drop" { MissingPolicy::DropRows } else { MissingPolicy::ForwardFill })))}>
                         <option value="fill" selected={c.options.missing == MissingPolicy::ForwardFill}>{ tr("csv.fill") }</option>
                         <option value="drop" selected={c.options.missing == MissingPolicy::DropRows}>{ tr("csv.drop") }</option>
                     </select>
@@ -167,14 +182,14 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
                         <legend title={tr("csv.features_tip")}>{ tr("csv.features") }</legend>
                         { for numeric.iter().map(|n| {
                             let name = n.clone();
-                            let on = on.reform(move |e: Event| Msg::CsvFeature(name.clone(), e.target_unchecked_into::<HtmlInputElement>().checked()));
+                            let on = on.reform(move |e: Event| Action::Data(DataChange::Feature(name.clone(), e.target_unchecked_into::<HtmlInputElement>().checked())));
                             html! { <label class="check"><input type="checkbox" checked={c.choice.features.contains(n)} onchange={on} />{ n }</label> }
                         }) }
                     </fieldset>
                     <label for="csv-task" title={tr("csv.task_tip")}>{ tr("csv.task") }</label>
                     <select id="csv-task" onchange={on.reform(|e: Event| {
                         let v = select_value(&e);
-                        Msg::CsvTask(CsvTask::ALL.into_iter().find(|t| t.key() == v).unwrap_or_default())
+                        Action::Data(DataChange::Task(CsvTask::ALL.into_iter().find(|t| t.key() == v).unwrap_or_default()))
                     })}>
                         { for CsvTask::ALL.iter().map(|t| html! {
                             <option value={t.key()} selected={*t == c.choice.task}>{ tr(t.key()) }</option>
@@ -187,7 +202,7 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
                             <input id="csv-horizon" type="number" min="1" max="1000" value={c.choice.horizon.to_string()} onchange={on_horizon}
                                 disabled={c.choice.task == CsvTask::SeqToSeq} /></label>
                     </div>
-                    <button id="train-csv" class="primary wide" onclick={on.reform(|_| Msg::TrainCsv)}>{ tr("csv.train") }</button>
+                    <button id="train-csv" class="primary wide" onclick={on.reform(|_| Action::Model(ModelChange::TrainCsv))}>{ tr("csv.train") }</button>
                     { p.run.as_deref().map(window_preview).unwrap_or_default() }
                     <div class="preview-wrap">
                         <table class="preview" id="csv-preview">
@@ -216,7 +231,7 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
             <div class="samples">
                 { tr("csv.samples") }
                 { for SAMPLES.iter().map(|&(label, path)| html! {
-                    <button class="small" onclick={on.reform(move |_| Msg::LoadSample(path))}>{ tr(label) }</button>
+                    <button class="small" onclick={p.on_load.reform(move |_| Load::Sample(path))}>{ tr(label) }</button>
                 }) }
             </div>
             <SignalPanel lang={p.lang} signal={p.signal} on={on.clone()} />
@@ -258,50 +273,3 @@ const SAMPLES: [(&str, &str); 3] = [
     ("sample.household", "data/household_load_synthetic.csv"),
     ("sample.two_class", "data/two_class_synthetic.csv"),
 ];
-
-/// A loaded CSV and what the learner picked from it.
-#[derive(Clone)]
-pub struct CsvState {
-    /// Which file this is, counting the files loaded (a run built from it remembers it).
-    pub file: u64,
-    pub name: String,
-    pub bytes: Rc<Vec<u8>>,
-    pub table: Rc<Table>,
-    pub choice: CsvChoice,
-    /// How the file is read: which series, what to do with missing cells.
-    pub options: CsvOptions,
-}
-
-impl CsvState {
-    /// Reads the bytes again with `options`; on failure the table and options loaded before
-    /// stay.
-    pub fn reparse(&mut self, options: CsvOptions) -> Result<(), Text> {
-        self.table = Rc::new(parse_csv(&self.bytes, &options)?);
-        self.options = options;
-        Ok(())
-    }
-
-    /// The date column's text per row, for the chart's x axis.
-    pub fn date_labels(&self) -> Option<Vec<String>> {
-        let col = self.table.date_column()?;
-        Some(
-            (0..self.table.rows)
-                .map(|r| col.label(r).unwrap_or_default().to_string())
-                .collect(),
-        )
-    }
-}
-
-/// The catalogue key of a signal's name.
-pub fn signal_key(kind: SignalKind) -> &'static str {
-    match kind {
-        SignalKind::Sine => "signal.sine",
-        SignalKind::Cosine => "signal.cosine",
-        SignalKind::SumOfSines => "signal.sum_of_sines",
-        SignalKind::Square => "signal.square",
-        SignalKind::Sawtooth => "signal.sawtooth",
-        SignalKind::DampedSine => "signal.damped",
-        SignalKind::RandomWalk => "signal.random_walk",
-        SignalKind::DailyLoad => "signal.daily_load",
-    }
-}

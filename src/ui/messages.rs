@@ -3,7 +3,8 @@
 
 use yew::prelude::*;
 
-use super::app::{select_value, Msg};
+use super::app::select_value;
+use super::state::{Action, Hint, ModelChange};
 use crate::i18n::{tr, trf, Lang};
 use crate::train::lessons::Lesson;
 
@@ -13,7 +14,7 @@ pub struct LessonPickerProps {
     pub lesson: Lesson,
     /// The run trains on the learner's data: the list says so.
     pub on_csv: bool,
-    pub on: Callback<Msg>,
+    pub on: Callback<Action>,
 }
 
 /// The lesson list and the chosen lesson's text.
@@ -22,9 +23,9 @@ pub fn lesson_picker(p: &LessonPickerProps) -> Html {
     let on = p.on.clone();
     let onchange = Callback::from(move |e: Event| {
         let v = select_value(&e);
-        on.emit(Msg::Lesson(
+        on.emit(Action::Model(ModelChange::Lesson(
             Lesson::from_key(&v).unwrap_or(Lesson::SineNextValue),
-        ));
+        )));
     });
     let current = if p.on_csv {
         "csv".to_string()
@@ -51,15 +52,6 @@ pub fn lesson_picker(p: &LessonPickerProps) -> Html {
     }
 }
 
-/// Why a run is not learning, for the hint banner.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Hint {
-    /// Unnormalised inputs this far from [-1, 1].
-    LargeInputs(f64),
-    /// The loss has not halved after 300 steps.
-    Flat,
-}
-
 #[derive(Properties, Clone, PartialEq)]
 pub struct BannersProps {
     pub lang: Lang,
@@ -70,14 +62,14 @@ pub struct BannersProps {
     pub hint: Option<Hint>,
     /// What the last action did.
     pub notice: Option<String>,
-    pub on: Callback<Msg>,
+    pub on: Callback<Action>,
 }
 
 /// The banners over the story: an error, a diverged run with its two fixes, why a run is not
 /// learning (with the one-click fix for large inputs), and the last action's notice.
 #[function_component(Banners)]
 pub fn banners(p: &BannersProps) -> Html {
-    let send = |m: fn() -> Msg| {
+    let send = |m: fn() -> Action| {
         let on = p.on.clone();
         Callback::from(move |_: MouseEvent| on.emit(m()))
     };
@@ -90,8 +82,8 @@ pub fn banners(p: &BannersProps) -> Html {
                 <div class="banner error" role="alert" id="diverged">
                     <strong>{ trf("diverged.title", &[("step", &step)]) }</strong>
                     { tr("diverged.text") }
-                    <button onclick={send(|| Msg::LowerLearningRate)}>{ tr("diverged.lower") }</button>
-                    <button onclick={send(|| Msg::ClipGradients)}>{ tr("diverged.clip") }</button>
+                    <button onclick={send(|| Action::Model(ModelChange::LowerLearningRate))}>{ tr("diverged.lower") }</button>
+                    <button onclick={send(|| Action::Model(ModelChange::ClipGradients))}>{ tr("diverged.clip") }</button>
                 </div>
             }
             if let Some(hint) = p.hint {
@@ -99,7 +91,7 @@ pub fn banners(p: &BannersProps) -> Html {
                     if let Hint::LargeInputs(largest) = hint {
                         <strong>{ tr("hint.large_title") }</strong>
                         { trf("hint.large", &[("largest", &format!("{largest:.0}"))]) }
-                        <button onclick={send(|| Msg::Normalise)}>{ tr("hint.normalise") }</button>
+                        <button onclick={send(|| Action::Model(ModelChange::Normalise))}>{ tr("hint.normalise") }</button>
                     } else {
                         <strong>{ tr("hint.flat_title") }</strong>
                         { tr("hint.flat") }

@@ -1,30 +1,32 @@
-//! The browser UI (yew). The only module that touches the DOM; it calls down into `charts`
-//! and `data` (and later `train`), never the other way round.
+//! The browser UI (yew). The only module that touches the DOM; it calls down into `charts`,
+//! `train` and `data`, never the other way round.
+//!
+//! [`state`] (the page's state and the reducer every action goes through) is plain Rust,
+//! compiled and tested natively; everything else here is the page, compiled for wasm32.
 
-mod app;
-mod canvas;
-mod cell_views;
-mod chart;
-mod compare;
-mod controls;
-mod data_panel;
-mod files;
-mod messages;
-mod panic;
-mod run_bar;
-mod share;
-mod worker;
+pub mod state;
 
+/// Declares the page's modules, compiled for wasm32 only.
+macro_rules! page_modules {
+    ($($name:ident),* $(,)?) => { $(#[cfg(target_arch = "wasm32")] mod $name;)* };
+}
+
+page_modules!(
+    app, canvas, cell_views, chart, compare, controls, data_panel, files, hooks, messages, panic,
+    run_bar, share, worker
+);
+
+#[cfg(target_arch = "wasm32")]
 use std::rc::Rc;
-
-use wasm_bindgen::prelude::*;
 
 /// Id of the element the app mounts into (the panic banner sits outside it, so a re-render
 /// never removes the banner).
+#[cfg(target_arch = "wasm32")]
 const ROOT_ID: &str = "app";
 
 /// Whether two shared values are the same one (props holding a run's data compare so: a
 /// view from the worker replaces what changed with a new `Rc`).
+#[cfg(target_arch = "wasm32")]
 fn same<T: ?Sized>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => Rc::ptr_eq(a, b),
@@ -34,6 +36,7 @@ fn same<T: ?Sized>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
 }
 
 /// Installs the panic hook and mounts the app on `#app`.
+#[cfg(target_arch = "wasm32")]
 pub fn start() {
     panic::install();
     let root = web_sys::window()
@@ -41,91 +44,4 @@ pub fn start() {
         .and_then(|d| d.get_element_by_id(ROOT_ID))
         .expect("index.html has an element with id \"app\"");
     yew::Renderer::<app::App>::with_root(root).render();
-}
-
-/// Test hook: panics on purpose so a page test can check that a wasm panic is shown in the
-/// page instead of silently killing it. Reachable as `window.wasmBindings.rnnLabSelfTestPanic`.
-#[wasm_bindgen(js_name = rnnLabSelfTestPanic)]
-pub fn self_test_panic() {
-    panic!("self-test panic requested by rnnLabSelfTestPanic()");
-}
-
-/// Test hook: makes the training worker trap, as a run that runs out of memory would, so a
-/// page test can check the page says so and trains again. `window.wasmBindings
-/// .rnnLabSelfTestWorkerTrap`.
-#[wasm_bindgen(js_name = rnnLabSelfTestWorkerTrap)]
-pub fn self_test_worker_trap() {
-    worker::self_test_trap();
-}
-
-/// Benchmark hook: names of the training-step benchmarks, comma-separated.
-#[wasm_bindgen(js_name = rnnLabBenchmarkNames)]
-pub fn benchmark_names() -> String {
-    crate::nn::benchmark::CONFIGS
-        .iter()
-        .map(|c| c.name)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// Benchmark hook: runs the named training-step benchmark (the same work as `cargo bench`)
-/// for about `seconds` after a short warm-up and returns steps per second. Blocks the page
-/// while it runs; used by `scripts/bench_browser.mjs`, not by the app.
-#[wasm_bindgen(js_name = rnnLabBenchmark)]
-pub fn benchmark(name: &str, seconds: f64) -> Result<f64, JsValue> {
-    let config = crate::nn::benchmark::CONFIGS
-        .iter()
-        .find(|c| c.name == name)
-        .ok_or_else(|| JsValue::from_str(&format!("no benchmark named {name:?}")))?;
-    let mut bench = crate::nn::benchmark::TrainBench::new(config);
-    for _ in 0..5 {
-        bench.step();
-    }
-    let start = js_sys::Date::now();
-    let mut steps = 0u32;
-    while js_sys::Date::now() - start < seconds * 1000.0 {
-        bench.step();
-        steps += 1;
-    }
-    Ok(f64::from(steps) / ((js_sys::Date::now() - start) / 1000.0))
-}
-
-/// Benchmark hook: the raw training speed of a lesson's run (its default settings), stepped
-/// flat out with `Session::step`, no frames and no drawing: the figure the page's own
-/// training speed is measured against (`scripts/bench_page.mjs`). `lesson` is its link name
-/// (`sine_next_value`, ...). Returns steps per second after two warm-up steps.
-#[wasm_bindgen(js_name = rnnLabLessonBenchmark)]
-pub fn lesson_benchmark(lesson: &str, seconds: f64) -> Result<f64, JsValue> {
-    use crate::train::lessons::Lesson;
-    let lesson = Lesson::from_key(lesson)
-        .ok_or_else(|| JsValue::from_str(&format!("no lesson named {lesson:?}")))?;
-    let p = lesson
-        .prepare(&lesson.defaults())
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let mut s = crate::train::Session::new(p.config, p.dataset)
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    for _ in 0..2 {
-        s.step();
-    }
-    let start = js_sys::Date::now();
-    let mut steps = 0u32;
-    while steps < 3 || js_sys::Date::now() - start < seconds * 1000.0 {
-        s.step();
-        steps += 1;
-    }
-    Ok(f64::from(steps) / ((js_sys::Date::now() - start) / 1000.0))
-}
-
-/// Benchmark hook: builds the 850,000-row OHLCV CSV of `benches/parse_csv.rs` in wasm, then
-/// times parsing it. Returns `[milliseconds, rows, megabytes]`.
-#[wasm_bindgen(js_name = rnnLabBenchmarkCsv)]
-pub fn benchmark_csv() -> Result<Vec<f64>, JsValue> {
-    let symbols: Vec<String> = (0..170).map(|k| format!("SYN{k:03}")).collect();
-    let refs: Vec<&str> = symbols.iter().map(String::as_str).collect();
-    let text = crate::data::samples::stock_like_with(5000, &refs);
-    let start = js_sys::Date::now();
-    let table = crate::data::table::parse_csv(text.as_bytes(), &Default::default())
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let ms = js_sys::Date::now() - start;
-    Ok(vec![ms, table.rows as f64, text.len() as f64 / 1048576.0])
 }

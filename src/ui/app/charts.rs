@@ -6,7 +6,7 @@ use super::*;
 impl App {
     /// The gradient-flow chart and its clipping readout.
     pub(super) fn flow_view(&self) -> Html {
-        let Some(m) = &self.shown else {
+        let Some(m) = &self.page.shown else {
             return Html::default();
         };
         let (clipped, of) = (m.now.clipped, m.now.clip_of);
@@ -21,56 +21,12 @@ impl App {
         }
     }
 
-    /// Hands one export to the browser as a download (the run's files are worded by the
-    /// worker: the download follows its reply).
-    pub(super) fn export(&mut self, what: Export) -> Result<(), String> {
-        use crate::ui::files::{download_text, download_url};
-        let kind = match what {
-            Export::Weights => ExportKind::Weights,
-            Export::PyTorchBundle => ExportKind::PyTorchBundle,
-            Export::Predictions => ExportKind::Predictions,
-            Export::History => ExportKind::History,
-            Export::PyTorchScript => {
-                return download_text(
-                    "reproduce_in_pytorch.py",
-                    "text/x-python",
-                    crate::train::export::PYTORCH_SCRIPT,
-                )
-            }
-            Export::PredictionChart | Export::LossChart => {
-                let id = if what == Export::LossChart {
-                    "loss-chart"
-                } else {
-                    "prediction-chart"
-                };
-                let url = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id(id))
-                    .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
-                    .ok_or_else(|| tr("export.no_chart").to_string())?
-                    .to_data_url()
-                    .map_err(|_| tr("export.encode").to_string())?;
-                let name = if what == Export::LossChart {
-                    "rnn-lab-loss.png"
-                } else {
-                    "rnn-lab-prediction.png"
-                };
-                return download_url(name, &url);
-            }
-        };
-        if self.shown.is_none() {
-            return Err(tr("export.no_run").to_string());
-        }
-        self.send(&Request::Export(kind));
-        Ok(())
-    }
-
     /// The prediction chart's painter: the series, its split and the latest prediction.
     pub(super) fn prediction_painter(&self, m: &Mirror) -> Painter {
         let key = format!("{}:{}", self.chart_epoch(), m.predicted_at);
         let title = trf("chart.prediction", &[("target", &m.info.target_name)]);
         let (info, prediction) = (m.info.clone(), m.prediction.clone());
-        let x_labels = self.x_labels.clone();
+        let x_labels = self.page.x_labels.clone();
         Painter::plot(key, move |root| {
             let view = prediction_view(&info, &prediction, x_labels.as_deref());
             draw_prediction(root, &view, &title)
@@ -79,7 +35,7 @@ impl App {
 
     /// The loss chart's painter: training loss (at most 2,000 points) and validation loss.
     pub(super) fn loss_painter(&self, m: &Mirror) -> Painter {
-        let scale = self.loss_scale;
+        let scale = self.page.loss_scale;
         let key = format!("{}:{}:{scale:?}", self.chart_epoch(), m.history.len());
         let step = (m.history.len() / 2000).max(1);
         let train: Vec<(f64, f64)> = m

@@ -4,36 +4,6 @@
 
 use super::*;
 
-/// The views one click away below the story: each a tab.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Tab {
-    Flow,
-    Equations,
-    Compare,
-}
-
-impl Tab {
-    pub(super) const ALL: [Tab; 3] = [Tab::Flow, Tab::Equations, Tab::Compare];
-
-    /// The id of its tab (`tab-…`) and panel (`panel-…`).
-    pub(super) fn id(self) -> &'static str {
-        match self {
-            Tab::Flow => "flow",
-            Tab::Equations => "equations",
-            Tab::Compare => "compare",
-        }
-    }
-
-    /// Its name's catalogue key.
-    pub(super) fn key(self) -> &'static str {
-        match self {
-            Tab::Flow => "tab.flow",
-            Tab::Equations => "tab.equations",
-            Tab::Compare => "tab.compare",
-        }
-    }
-}
-
 /// The page's own keys, listened to on the document.
 pub(super) fn page_keys(ctx: &Context<App>) -> Option<EventListener> {
     let link = ctx.link().clone();
@@ -68,11 +38,11 @@ pub(super) fn page_keys(ctx: &Context<App>) -> Option<EventListener> {
                     // keys go to the focused control first; elsewhere it is play/pause.
                     " " if !matches!(tag.as_str(), "BUTTON" | "SUMMARY" | "A" | "LABEL") => {
                         e.prevent_default();
-                        link.send_message(Msg::TogglePlay);
+                        link.send_message(Msg::Do(Action::Run(RunControl::TogglePlay)));
                     }
-                    "ArrowRight" => link.send_message(Msg::Step),
-                    "e" | "E" => link.send_message(Msg::StepEpoch),
-                    "r" | "R" => link.send_message(Msg::Reset),
+                    "ArrowRight" => link.send_message(Msg::Do(Action::Run(RunControl::Step))),
+                    "e" | "E" => link.send_message(Msg::Do(Action::Run(RunControl::StepEpoch))),
+                    "r" | "R" => link.send_message(Msg::Do(Action::Model(ModelChange::Reset))),
                     _ => {}
                 }
             },
@@ -108,6 +78,6 @@ pub(super) fn tab_keys(ctx: &Context<App>) -> Callback<KeyboardEvent> {
         {
             let _ = el.focus();
         }
-        Some(Msg::Tab(tab))
+        Some(Msg::Do(Action::Show(ShowChange::Tab(tab))))
     })
 }

@@ -2,11 +2,33 @@
 //! diagram and heatmaps), the tabs one click away, and the downloads.
 
 use super::*;
+use crate::charts::LossScale;
+use crate::ui::state::TrainingChange;
+
+/// The downloads: the button's id, its label's catalogue key (and `…_tip` its tooltip's),
+/// and what it saves.
+const EXPORTS: [(&str, &str, Export); 7] = [
+    ("export-weights", "export.weights", Export::Weights),
+    ("export-bundle", "export.bundle", Export::PyTorchBundle),
+    ("export-script", "export.script", Export::PyTorchScript),
+    (
+        "export-predictions",
+        "export.predictions",
+        Export::Predictions,
+    ),
+    ("export-history", "export.history", Export::History),
+    (
+        "export-prediction-png",
+        "export.prediction_png",
+        Export::PredictionChart,
+    ),
+    ("export-loss-png", "export.loss_png", Export::LossChart),
+];
 
 impl App {
-    pub(super) fn page(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let m = self.shown.as_ref();
+    pub(super) fn page(&self) -> Html {
+        let on = &self.on;
+        let m = self.page.shown.as_ref();
         let now = m.map(|m| &m.now);
         let config = m.map(|m| &m.info.config);
         let lang = crate::i18n::current();
@@ -15,9 +37,9 @@ impl App {
         // The run shown was built from the file the data panel shows: its window preview.
         let csv_run = m
             .filter(|m| {
-                self.on_csv
+                self.page.on_csv
                     && m.info.file.is_some()
-                    && m.info.file == self.csv.as_ref().map(|c| c.file)
+                    && m.info.file == self.page.csv.as_ref().map(|c| c.file)
             })
             .map(|m| m.info.clone());
         let playing = now.is_some_and(|v| v.playing);
@@ -30,7 +52,7 @@ impl App {
                     <p class="tagline">{ tr("app.tagline") }</p>
                     <label class="lang" title={tr("lang.tip")}>
                         <span class="sr-only">{ tr("lang.label") }</span>
-                        <select id="lang" onchange={link.callback(|e: Event| Msg::Lang(
+                        <select id="lang" onchange={on.reform(|e: Event| Action::Lang(
                             crate::i18n::Lang::ALL.into_iter().find(|l| l.tag() == select_value(&e)).unwrap_or_default()
                         ))}>
                             { for crate::i18n::Lang::ALL.iter().map(|l| html! {
@@ -40,11 +62,11 @@ impl App {
                     </label>
                 </header>
                 <main class="layout">
-                    <section class="panel controls" aria-label={tr("aria.controls")} key={self.controls_key.to_string()}>
-                        <LessonPicker lang={crate::i18n::current()} lesson={self.lesson} on_csv={self.on_csv} on={self.emit.clone()} />
-                        <DataPanel lang={lang} csv={self.csv.clone()} error={self.csv_error.clone()} signal={self.signal}
-                            run={csv_run} on={self.emit.clone()} />
-                        <ModelControls lang={crate::i18n::current()} settings={self.settings} on={self.emit.clone()} />
+                    <section class="panel controls" aria-label={tr("aria.controls")} key={self.page.controls_key.to_string()}>
+                        <LessonPicker lang={crate::i18n::current()} lesson={self.page.lesson} on_csv={self.page.on_csv} on={self.on.clone()} />
+                        <DataPanel lang={lang} csv={self.page.csv.clone()} error={self.page.csv_error.clone()} signal={self.page.signal}
+                            run={csv_run} on={self.on.clone()} on_load={self.on_load.clone()} />
+                        <ModelControls lang={crate::i18n::current()} settings={self.page.settings} on={self.on.clone()} />
                     </section>
                     <section class="panel charts" aria-label={tr("aria.charts")}>
                         <RunBar lang={crate::i18n::current()} playing={playing} actions={self.actions.clone()}
@@ -64,16 +86,16 @@ impl App {
                             }}
                             scores={now.map_or([None, None], |v| v.scores.clone())}
                             classify={m.is_some_and(|m| m.info.classify)} />
-                        <Banners lang={crate::i18n::current()} error={self.error.as_ref().map(ToString::to_string)}
-                            diverged_at={now.and_then(|v| v.diverged_at)} hint={self.not_learning()}
-                            notice={self.notice.as_ref().map(ToString::to_string)} on={self.emit.clone()} />
+                        <Banners lang={crate::i18n::current()} error={self.page.error.as_ref().map(ToString::to_string)}
+                            diverged_at={now.and_then(|v| v.diverged_at)} hint={self.page.not_learning()}
+                            notice={self.page.notice.as_ref().map(ToString::to_string)} on={self.on.clone()} />
                         <div class="story">
                         <div class="story-main">
                         <ChartCanvas id="prediction-chart" width={900} height={360}
                             painter={m.map_or_else(blank, |m| self.prediction_painter(m))} />
                         <div class="chart-options">
                             <label for="test-mode" title={tr("options.test_tip")}>{ tr("options.test") }</label>
-                            <select id="test-mode" onchange={link.callback(|e: Event| Msg::Recursive(select_value(&e) == "recursive"))}>
+                            <select id="test-mode" onchange={on.reform(|e: Event| Action::Training(TrainingChange::Recursive(select_value(&e) == "recursive")))}>
                                 <option value="one-step" selected={!recursive}>{ tr("options.one_step") }</option>
                                 <option value="recursive" selected={recursive}>{ tr("options.recursive") }</option>
                             </select>
@@ -81,17 +103,17 @@ impl App {
                                 <span class="warn" role="status">{ trf("options.forecast_failed", &[("e", e)]) }</span>
                             }
                             <label for="loss-scale" title={tr("options.loss_tip")}>{ tr("options.loss") }</label>
-                            <select id="loss-scale" onchange={link.callback(|e: Event| Msg::LossScale(if select_value(&e) == "linear" { LossScale::Linear } else { LossScale::Log }))}>
-                                <option value="log" selected={self.loss_scale == LossScale::Log}>{ tr("options.log") }</option>
-                                <option value="linear" selected={self.loss_scale == LossScale::Linear}>{ tr("options.linear") }</option>
+                            <select id="loss-scale" onchange={on.reform(|e: Event| Action::Show(ShowChange::LossScale(if select_value(&e) == "linear" { LossScale::Linear } else { LossScale::Log })))}>
+                                <option value="log" selected={self.page.loss_scale == LossScale::Log}>{ tr("options.log") }</option>
+                                <option value="linear" selected={self.page.loss_scale == LossScale::Linear}>{ tr("options.linear") }</option>
                             </select>
                             <label for="speed" title={tr("options.speed_tip")}>{ tr("options.speed") }</label>
-                            <select id="speed" onchange={link.callback(|e: Event| Msg::Speed(select_value(&e).parse().ok()))}>
+                            <select id="speed" onchange={on.reform(|e: Event| Action::Training(TrainingChange::Speed(select_value(&e).parse().ok())))}>
                                 <option value="1" selected={per_frame == Some(1)}>{ tr("options.one_per_frame") }</option>
                                 <option value="10" selected={per_frame == Some(10)}>{ tr("options.ten_per_frame") }</option>
                                 <option value="max" selected={per_frame.is_none()}>{ tr("options.fastest") }</option>
                             </select>
-                            <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &now.filter(|v| v.learning_rate > 0.0).map_or(self.settings.learning_rate, |v| v.learning_rate))]) }</span>
+                            <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &now.filter(|v| v.learning_rate > 0.0).map_or(self.page.settings.learning_rate, |v| v.learning_rate))]) }</span>
                         </div>
                         <ChartCanvas id="loss-chart" width={900} height={380}
                             painter={m.map_or_else(blank, |m| self.loss_painter(m))} />
@@ -103,40 +125,36 @@ impl App {
                                     window={m.info.window} hidden={m.info.config.hidden_size}
                                     saturation={m.now.saturation.unwrap_or(0.0)} cell={m.cell.clone()}
                                     layers={m.info.config.layers} dirs={if m.info.config.bidirectional { 2 } else { 1 }}
-                                    batch={m.info.config.batch_size} on={self.emit.clone()} />
+                                    batch={m.info.config.batch_size} on={self.on.clone()} />
                             }
                         </div>
                         </div>
                         <div class="tabs" role="tablist" aria-label={tr("tab.aria")} onkeydown={self.tab_keys.clone()}>
                             { for Tab::ALL.iter().map(|&t| html! {
                                 <button role="tab" id={format!("tab-{}", t.id())} aria-controls={format!("panel-{}", t.id())}
-                                    aria-selected={(t == self.tab).to_string()} tabindex={if t == self.tab { "0" } else { "-1" }}
-                                    onclick={link.callback(move |_| Msg::Tab(t))}>{ tr(t.key()) }</button>
+                                    aria-selected={(t == self.page.tab).to_string()} tabindex={if t == self.page.tab { "0" } else { "-1" }}
+                                    onclick={on.reform(move |_| Action::Show(ShowChange::Tab(t)))}>{ tr(t.key()) }</button>
                             }) }
                         </div>
-                        <div role="tabpanel" class="tab-panel" id="panel-flow" aria-labelledby="tab-flow" hidden={self.tab != Tab::Flow}>
+                        <div role="tabpanel" class="tab-panel" id="panel-flow" aria-labelledby="tab-flow" hidden={self.page.tab != Tab::Flow}>
                             { self.flow_view() }
                         </div>
-                        <div role="tabpanel" class="tab-panel" id="panel-equations" aria-labelledby="tab-equations" hidden={self.tab != Tab::Equations}>
+                        <div role="tabpanel" class="tab-panel" id="panel-equations" aria-labelledby="tab-equations" hidden={self.page.tab != Tab::Equations}>
                             if let Some(m) = m {
                                 <Equations lang={lang} kind={m.info.config.cell} cell={m.cell.clone()} />
                             }
                         </div>
-                        <div role="tabpanel" class="tab-panel" id="panel-compare" aria-labelledby="tab-compare" hidden={self.tab != Tab::Compare}>
+                        <div role="tabpanel" class="tab-panel" id="panel-compare" aria-labelledby="tab-compare" hidden={self.page.tab != Tab::Compare}>
                             if let Some(m) = m {
                                 <ComparePanel lang={lang} epoch={epoch.clone()} runs={m.compare.clone()} info={m.info.clone()}
-                                    x_labels={self.x_labels.clone()} on={self.emit.clone()} />
+                                    x_labels={self.page.x_labels.clone()} on={self.on.clone()} />
                             }
                         </div>
                         <div class="exports" role="group" aria-label={tr("export.aria")}>
                             <span>{ tr("export.label") }</span>
-                            <button id="export-weights" title={tr("export.weights_tip")} onclick={link.callback(|_| Msg::Export(Export::Weights))}>{ tr("export.weights") }</button>
-                            <button id="export-bundle" title={tr("export.bundle_tip")} onclick={link.callback(|_| Msg::Export(Export::PyTorchBundle))}>{ tr("export.bundle") }</button>
-                            <button id="export-script" title={tr("export.script_tip")} onclick={link.callback(|_| Msg::Export(Export::PyTorchScript))}>{ tr("export.script") }</button>
-                            <button id="export-predictions" title={tr("export.predictions_tip")} onclick={link.callback(|_| Msg::Export(Export::Predictions))}>{ tr("export.predictions") }</button>
-                            <button id="export-history" title={tr("export.history_tip")} onclick={link.callback(|_| Msg::Export(Export::History))}>{ tr("export.history") }</button>
-                            <button id="export-prediction-png" title={tr("export.prediction_png_tip")} onclick={link.callback(|_| Msg::Export(Export::PredictionChart))}>{ tr("export.prediction_png") }</button>
-                            <button id="export-loss-png" title={tr("export.loss_png_tip")} onclick={link.callback(|_| Msg::Export(Export::LossChart))}>{ tr("export.loss_png") }</button>
+                            { for EXPORTS.iter().map(|&(id, key, what)| html! {
+                                <button id={id} title={tr(&format!("{key}_tip"))} onclick={on.reform(move |_| Action::Export(what))}>{ tr(key) }</button>
+                            }) }
                         </div>
                     </section>
                 </main>
@@ -146,7 +164,7 @@ impl App {
 
     /// The step-through's controls over the cell diagram, once the run has a trace.
     fn step_through(&self) -> Html {
-        let Some(m) = &self.shown else {
+        let Some(m) = &self.page.shown else {
             return Html::default();
         };
         let lang = crate::i18n::current();
@@ -162,8 +180,8 @@ impl App {
         html! {
             <div class="step-controls">
                 <StepControls lang={lang} t={st.t} unit={st.unit} last={cell.steps.saturating_sub(1)}
-                    hidden={m.info.config.hidden_size} watch={cell.watch} playing={self.t_playing.is_some()}
-                    on={self.emit.clone()} />
+                    hidden={m.info.config.hidden_size} watch={cell.watch} playing={self.page.t_playing.is_some()}
+                    on={self.on.clone()} />
                 <CellDiagram lang={lang} kind={kind} cell={m.cell.clone()} />
             </div>
         }

@@ -1,0 +1,255 @@
+//! The page's reducer against the real training host (`train::host::Host`, what the worker
+//! runs), with the requests it sends delivered one at a time, so a test chooses what the
+//! page has heard when the learner acts.
+
+use std::collections::VecDeque;
+
+use super::*;
+use crate::nn::CellKind;
+use crate::train::host::Host;
+use crate::train::Schedule;
+
+/// The page, the host, and the requests on their way between them.
+struct Wire {
+    page: Page,
+    host: Host,
+    /// Requests the page sent that the host has not read yet.
+    outbox: VecDeque<Request>,
+    /// Everything the page asked for besides requests.
+    effects: Vec<Effect>,
+    /// The page's clock (ms) and the host's.
+    now: f64,
+    ticks: f64,
+}
+
+impl Wire {
+    fn new(lesson: Lesson) -> Wire {
+        let (page, effects) = Page::new(lesson, lesson.defaults(), None, Lang::En);
+        let mut w = Wire {
+            page,
+            host: Host::new(),
+            outbox: VecDeque::new(),
+            effects: Vec::new(),
+            now: 0.0,
+            ticks: 0.0,
+        };
+        w.take(effects);
+        w
+    }
+
+    fn take(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Send(r) => self.outbox.push_back(r),
+                other => self.effects.push(other),
+            }
+        }
+    }
+
+    /// The learner (or the clock) acts.
+    fn act(&mut self, action: Action) {
+        self.now += 1.0;
+        let (effects, _) = self.page.reduce(action, self.now);
+        self.take(effects);
+    }
+
+    /// The host reads the next request and the page hears its replies.
+    fn deliver_one(&mut self) -> bool {
+        let Some(request) = self.outbox.pop_front() else {
+            return false;
+        };
+        let ticks = &mut self.ticks;
+        let mut clock = || {
+            *ticks += 0.01;
+            *ticks
+        };
+        let replies = self.host.handle(request, &mut clock);
+        for reply in replies {
+            self.act(Action::Heard(reply));
+        }
+        true
+    }
+
+    /// Delivers every request, letting the host work between them, until the page asks
+    /// nothing more (or `rounds` frames went by).
+    fn settle(&mut self, rounds: usize) {
+        for _ in 0..rounds {
+            while self.deliver_one() {}
+            let ticks = &mut self.ticks;
+            let mut clock = || {
+                *ticks += 0.01;
+                *ticks
+            };
+            self.host.work(&mut clock);
+            if !self.page.wants_frames() && self.outbox.is_empty() {
+                return;
+            }
+            self.now += VIEW_EVERY_MS;
+            self.act(Action::Frame);
+        }
+    }
+
+    fn run_id(&self) -> u64 {
+        self.page.shown.as_ref().map_or(0, |m| m.id)
+    }
+}
+
+fn key(t: &Option<Text>) -> Option<&str> {
+    t.as_ref().and_then(Text::key)
+}
+
+#[test]
+fn the_first_run_is_built_and_shown() {
+    let mut w = Wire::new(Lesson::SineNextValue);
+    assert!(matches!(w.outbox[0], Request::Lang(Lang::En)));
+    assert!(matches!(w.outbox[1], Request::Build { id: 1, .. }));
+    w.settle(10);
+    assert_eq!(w.run_id(), 1);
+    assert_eq!(w.page.running.settings, Lesson::SineNextValue.defaults());
+    assert!(w.page.error.is_none());
+}
+
+/// A change that builds replaces the run and says what changed; one the run cannot take
+/// leaves the old run training, puts the controls back and says why.
+#[test]
+fn a_refused_change_keeps_the_old_run_and_says_why() {
+    let mut w = Wire::new(Lesson::SineNextValue);
+    w.settle(10);
+    w.act(Action::Model(ModelChange::Cell(CellKind::Gru)));
+    // Until the worker replies, the old run is shown.
+    assert_eq!(w.run_id(), 1);
+    w.settle(10);
+    assert_eq!(w.run_id(), 2);
+    assert_eq!(w.page.running.settings.cell, CellKind::Gru);
+    assert_eq!(key(&w.page.notice), Some("notice.reset"));
+    let keyed = w.page.controls_key;
+    w.act(Action::Model(ModelChange::Hidden(0)));
+    assert_eq!(
+        w.page.settings.hidden_size, 0,
+        "the control shows the change at once"
+    );
+    w.settle(10);
+    assert_eq!(w.run_id(), 2, "the old run stays");
+    assert_eq!(
+        w.page.settings, w.page.running.settings,
+        "the controls show the run"
+    );
+    assert_eq!(w.page.settings.cell, CellKind::Gru);
+    assert_eq!(key(&w.page.error), Some("error.setup"));
+    assert!(w.page.controls_key > keyed, "the controls are made anew");
+    // The next change that builds clears the error.
+    w.act(Action::Model(ModelChange::Seed(7)));
+    w.settle(10);
+    assert_eq!(w.run_id(), 4);
+    assert!(w.page.error.is_none());
+}
+
+/// A view the page asked for before Play was pressed says the run was paused: the button
+/// keeps what the learner pressed until a view that knows of the press.
+#[test]
+fn a_view_asked_before_a_press_does_not_undo_it() {
+    let mut w = Wire::new(Lesson::SineNextValue);
+    w.settle(10);
+    w.act(Action::Frame);
+    w.act(Action::Show(ShowChange::LossScale(LossScale::Linear)));
+    assert!(
+        w.outbox.iter().any(|r| matches!(r, Request::View(_))),
+        "a view is on its way"
+    );
+    w.act(Action::Run(RunControl::TogglePlay));
+    assert!(w.page.shown.as_ref().unwrap().now.playing);
+    // The view asked before the press arrives first.
+    while !matches!(w.outbox.front(), Some(Request::TogglePlay)) {
+        assert!(w.deliver_one());
+    }
+    assert!(
+        w.page.shown.as_ref().unwrap().now.playing,
+        "the older view did not undo Play"
+    );
+    w.settle(20);
+    let m = w.page.shown.as_ref().unwrap();
+    assert!(m.now.playing && m.now.steps > 0, "the run plays");
+    w.act(Action::Run(RunControl::TogglePlay));
+    assert!(
+        !w.page.shown.as_ref().unwrap().now.playing,
+        "Pause answers at once"
+    );
+}
+
+/// A worker that dies takes no settings that crashed with it: the page rebuilds the last
+/// ones that trained.
+#[test]
+fn a_dead_worker_is_replaced_and_the_last_settings_that_trained_rebuilt() {
+    let mut w = Wire::new(Lesson::SineNextValue);
+    w.settle(10);
+    w.act(Action::Run(RunControl::Step));
+    w.settle(50);
+    assert!(w.page.shown.as_ref().unwrap().now.steps >= 1);
+    let trained = w.page.settings;
+    w.act(Action::Model(ModelChange::Hidden(100)));
+    w.settle(10);
+    assert_eq!(w.page.running.settings.hidden_size, 100);
+    // The worker dies before the new run trained a step.
+    w.outbox.clear();
+    w.host = Host::new();
+    w.act(Action::WorkerDied("unreachable".into()));
+    assert!(w.effects.contains(&Effect::NewWorker));
+    assert_eq!(w.page.settings, trained);
+    assert!(w
+        .outbox
+        .iter()
+        .any(|r| matches!(r, Request::Build { settings, .. } if *settings == trained)));
+    w.settle(10);
+    assert_eq!(w.page.running.settings, trained);
+    assert_eq!(key(&w.page.notice), Some("error.worker_died"));
+}
+
+/// A message belongs to the action that raised it: a file that loads clears the last
+/// file's error; one that does not keeps the file loaded before.
+#[test]
+fn a_file_that_loads_clears_the_last_error_and_a_broken_one_keeps_the_last_file() {
+    let mut w = Wire::new(Lesson::SineNextValue);
+    let good = b"t,value\n1,0.5\n2,0.7\n3,0.2\n".to_vec();
+    w.act(Action::Data(DataChange::Loaded(
+        "good.csv".into(),
+        Ok(good),
+    )));
+    assert!(w.page.csv_error.is_none());
+    let bad = b"a,b\n1,2\n3\n".to_vec();
+    w.act(Action::Data(DataChange::Loaded("bad.csv".into(), Ok(bad))));
+    assert_eq!(key(&w.page.csv_error), Some("csv.load_failed"));
+    assert_eq!(w.page.csv.as_ref().unwrap().name, "good.csv");
+    w.act(Action::Data(DataChange::GenerateSignal));
+    assert!(w.page.csv_error.is_none());
+    assert_eq!(w.page.csv.as_ref().unwrap().file, 2);
+    // Training on it normalises a file's columns and names it in the run.
+    w.act(Action::Model(ModelChange::TrainCsv));
+    w.settle(10);
+    assert!(w.page.running.on_csv);
+    assert_eq!(w.page.running.settings.scaling, Scaling::ZScore);
+    assert_eq!(w.page.shown.as_ref().unwrap().info.file, Some(2));
+}
+
+/// The one-click fixes rebuild with the fix and play; a schedule change does not rebuild.
+#[test]
+fn fixes_rebuild_and_play_and_a_schedule_change_does_not_rebuild() {
+    let mut w = Wire::new(Lesson::LargeInputs);
+    w.settle(10);
+    w.act(Action::Model(ModelChange::Normalise));
+    let sent: Vec<&Request> = w.outbox.iter().collect();
+    let build = sent
+        .iter()
+        .position(|r| matches!(r, Request::Build { .. }))
+        .expect("a build");
+    assert!(sent[build + 1..].iter().any(|r| matches!(r, Request::Play)));
+    w.settle(10);
+    assert_eq!(w.page.running.settings.scaling, Scaling::ZScore);
+    let run = w.run_id();
+    w.act(Action::Training(TrainingChange::Schedule(Schedule {
+        reduce_lr_on_plateau: false,
+        early_stopping: false,
+    })));
+    assert!(!w.outbox.iter().any(|r| matches!(r, Request::Build { .. })));
+    w.settle(10);
+    assert_eq!(w.run_id(), run);
+}
