@@ -12,8 +12,21 @@ macro_rules! page_modules {
 }
 
 page_modules!(
-    app, canvas, cell_views, chart, compare, controls, data_panel, files, hooks, messages, panic,
-    run_bar, share, worker
+    app,
+    canvas,
+    chart,
+    compare,
+    controls,
+    data_panel,
+    files,
+    hooks,
+    messages,
+    panic,
+    heatmaps,
+    run_bar,
+    share,
+    step_through,
+    worker
 );
 
 #[cfg(target_arch = "wasm32")]

@@ -11,14 +11,11 @@ use std::rc::Rc;
 
 use crate::charts::LossScale;
 use crate::data::normalise::Scaling;
-use crate::data::signals::{generate, SignalParams};
-use crate::data::table::{parse_csv, CsvOptions, SeriesFilter, Table};
+use crate::data::signals::SignalParams;
 use crate::i18n::{Lang, Text};
-use crate::train::host::{DataSource, ExportKind, Mirror, Reply, Request, Watch};
-use crate::train::lessons::{CsvChoice, Lesson, RunLink};
-use crate::train::runner::RunEvent;
+use crate::train::host::{ExportKind, Mirror, Reply, Request, Watch};
+use crate::train::lessons::{Lesson, RunLink};
 use crate::train::settings::{key_of, Settings, CELLS, CLIPS, FIX_CLIP, OPTIMIZERS, SCALINGS};
-use crate::train::{PLATEAU_PATIENCE, STOP_PATIENCE};
 
 /// While a run trains flat out, the page asks for a view of it at most this often (20 per
 /// second): each view redraws the charts that changed, and on a 2-core machine every
@@ -30,44 +27,13 @@ pub const VIEW_EVERY_MS: f64 = 50.0;
 const T_PLAY_MS: f64 = 4000.0;
 
 mod actions;
+mod data;
+mod run;
 #[cfg(test)]
 mod tests;
 
 pub use actions::*;
-
-/// A loaded CSV and what the learner picked from it (shared: the data panel takes it as a
-/// prop; a change makes a new one, cheaply, since the bytes and table are shared too).
-#[derive(Debug, Clone)]
-pub struct CsvState {
-    /// Which file this is, counting the files loaded (a run built from it remembers it).
-    pub file: u64,
-    pub name: String,
-    pub bytes: Rc<Vec<u8>>,
-    pub table: Rc<Table>,
-    pub choice: CsvChoice,
-    /// How the file is read: which series, what to do with missing cells.
-    pub options: CsvOptions,
-}
-
-impl CsvState {
-    /// Reads the bytes again with `options`; on failure the table and options loaded before
-    /// stay.
-    pub fn reparse(&mut self, options: CsvOptions) -> Result<(), Text> {
-        self.table = Rc::new(parse_csv(&self.bytes, &options)?);
-        self.options = options;
-        Ok(())
-    }
-
-    /// The date column's text per row, for the chart's x axis.
-    pub fn date_labels(&self) -> Option<Vec<String>> {
-        let col = self.table.date_column()?;
-        Some(
-            (0..self.table.rows)
-                .map(|r| col.label(r).unwrap_or_default().to_string())
-                .collect(),
-        )
-    }
-}
+pub use data::CsvState;
 
 /// What a run was built from; restored when a change cannot be applied.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -399,90 +365,6 @@ impl Page {
         (what, false)
     }
 
-    /// The learner's file and choices, or a generated signal.
-    fn change_data(&mut self, change: DataChange) {
-        let csv = self.csv.as_mut().map(Rc::make_mut);
-        match (change, csv) {
-            (DataChange::Loaded(name, bytes), _) => self.loaded(name, bytes),
-            (DataChange::Signal(p), _) => self.signal = p,
-            (DataChange::GenerateSignal, _) => {
-                let p = self.signal;
-                let name =
-                    crate::i18n::trf("signal.file", &[("kind", &crate::i18n::tr(p.kind.key()))]);
-                let csv = generate(&p).to_csv("value");
-                self.loaded(name, Ok(csv.into_bytes()));
-            }
-            (DataChange::Series(value), Some(c)) => {
-                let column = c.table.series_columns().first().map(|(n, _)| n.to_string());
-                let series = column
-                    .filter(|_| !value.is_empty())
-                    .map(|column| SeriesFilter { column, value });
-                let options = CsvOptions {
-                    series,
-                    ..c.options.clone()
-                };
-                self.csv_error = c
-                    .reparse(options)
-                    .err()
-                    .map(|e| Text::new("csv.series_failed").and("e", e));
-            }
-            (DataChange::Missing(policy), Some(c)) => {
-                let options = CsvOptions {
-                    missing: policy,
-                    ..c.options.clone()
-                };
-                self.csv_error = c
-                    .reparse(options)
-                    .err()
-                    .map(|e| Text::new("csv.apply_failed").and("e", e));
-            }
-            (DataChange::Target(t), Some(c)) => c.choice.target = t,
-            (DataChange::Feature(f, on), Some(c)) => {
-                c.choice.features.retain(|x| *x != f);
-                if on {
-                    c.choice.features.push(f);
-                }
-            }
-            (DataChange::Window(w), Some(c)) => c.choice.window = w,
-            (DataChange::Horizon(h), Some(c)) => c.choice.horizon = h,
-            (DataChange::Task(t), Some(c)) => c.choice.task = t,
-            // A choice about a file with no file loaded: nothing to change.
-            (_, None) => {}
-        }
-    }
-
-    /// A file's bytes arrived: the new file replaces the old one if it reads, and the
-    /// last file's or last run's error goes with it (a message belongs to its action).
-    fn loaded(&mut self, name: String, bytes: Result<Vec<u8>, Text>) {
-        let parsed = bytes.and_then(|b| {
-            parse_csv(&b, &CsvOptions::default())
-                .map(|t| (b, t))
-                .map_err(Text::from)
-        });
-        match parsed {
-            Ok((bytes, table)) => match CsvChoice::default_for(&table) {
-                Some(choice) => {
-                    self.files_loaded += 1;
-                    self.error = None;
-                    self.csv = Some(Rc::new(CsvState {
-                        file: self.files_loaded,
-                        name,
-                        bytes: Rc::new(bytes),
-                        table: Rc::new(table),
-                        choice,
-                        options: CsvOptions::default(),
-                    }));
-                    self.csv_error = None;
-                }
-                None => self.csv_error = Some(Text::with("csv.no_numeric", &[("name", &name)])),
-            },
-            Err(e) => {
-                self.csv_error =
-                    Some(Text::with("csv.load_failed", &[("name", &name)]).and("e", e));
-            }
-        }
-    }
-
     /// Play/Pause, Step and Epoch. The buttons answer at once; the worker stops or goes on
     /// at its next chunk, and each press adds its steps to those asked for.
     fn control(&mut self, control: RunControl) {
@@ -560,161 +442,6 @@ impl Page {
         if now - since >= every {
             self.step_t = (self.step_t.min(steps - 1) + 1) % steps;
             self.t_playing = Some(now);
-        }
-    }
-
-    /// Asks the worker for a fresh view of the run (one at a time: if one is under way, once
-    /// more when it arrives).
-    fn ask_view(&mut self, now: f64) {
-        if self.asked {
-            self.ask_again = true;
-            return;
-        }
-        let Some(m) = &self.shown else { return };
-        let ask = m.ask(self.watch, self.step_t, self.step_unit);
-        self.asked = true;
-        self.asked_at = now;
-        self.send(Request::View(ask));
-    }
-
-    /// Asks the worker to rebuild data and model from the lesson and settings; until it
-    /// replies the old run stays, and if it cannot, it stays for good (see [`Self::heard`]).
-    fn rebuild(&mut self, notice: Option<Text>) {
-        let data = match (&self.csv, self.on_csv) {
-            (Some(c), true) => DataSource::Csv {
-                file: c.file,
-                bytes: c.bytes.to_vec(),
-                options: c.options.clone(),
-                choice: c.choice.clone(),
-            },
-            _ => DataSource::Lesson(self.lesson),
-        };
-        self.builds += 1;
-        let id = self.builds;
-        self.pending = Some((id, self.source(), notice));
-        self.send(Request::Build {
-            id,
-            data: Box::new(data),
-            settings: self.settings,
-        });
-    }
-
-    /// What the controls show now.
-    fn source(&self) -> Source {
-        Source {
-            lesson: self.lesson,
-            settings: self.settings,
-            on_csv: self.on_csv,
-        }
-    }
-
-    /// The controls show `source` again.
-    fn show_source(&mut self, source: Source) {
-        Source {
-            lesson: self.lesson,
-            settings: self.settings,
-            on_csv: self.on_csv,
-        } = source;
-    }
-
-    /// A reply from the worker.
-    fn heard(&mut self, reply: Reply, now: f64) {
-        match reply {
-            Reply::Built { id, info } => {
-                let Some((_, source, notice)) = self.pending.take_if(|p| p.0 == id) else {
-                    return;
-                };
-                self.running = source;
-                self.save_link();
-                self.x_labels = self
-                    .csv
-                    .as_ref()
-                    .filter(|c| info.file == Some(c.file))
-                    .and_then(|c| c.date_labels())
-                    .map(Rc::from);
-                self.shown = Some(Mirror::new(id, *info));
-                // A view still on its way is answered for this run (its `Ask` names another,
-                // so the worker sends all of it): it is awaited, not forgotten, or a press
-                // made meanwhile would be undone by it.
-                self.error = None;
-                self.notice = notice;
-                self.ask_view(now);
-            }
-            Reply::Refused { id, error } => {
-                if self.pending.take_if(|p| p.0 == id).is_none() {
-                    return;
-                }
-                // The controls go back to what the kept run was built from (made anew, so a
-                // choice the run refused does not stay on screen).
-                self.controls_key += 1;
-                self.show_source(self.running);
-                self.error = Some(Text::new("error.setup").and("e", error));
-            }
-            Reply::View(v) => {
-                self.asked = false;
-                // A view asked for before the latest Play, Pause or Step says what the run did
-                // before it: the buttons keep what the learner pressed until the next view.
-                let pressed = std::mem::take(&mut self.pressed_since_ask);
-                let Some(m) = &mut self.shown else { return };
-                let (playing, busy) = (m.now.playing, m.now.busy);
-                if let Some(events) = m.apply(*v) {
-                    if pressed {
-                        m.now.playing = playing;
-                        m.now.busy |= busy;
-                    }
-                    if m.now.steps > 0 && m.now.diverged_at.is_none() {
-                        self.worked = Some(self.running);
-                    }
-                    self.tell(&events);
-                }
-                if std::mem::take(&mut self.ask_again) {
-                    self.ask_view(now);
-                }
-            }
-            Reply::Export { what, text } => self.out.push(Effect::SaveFile(what, text)),
-            Reply::Failed(e) => self.error = Some(Text::new("error.setup").and("e", e)),
-        }
-    }
-
-    /// The worker died (out of memory, a trap): say so, start a new one and rebuild the last
-    /// settings that trained without trouble (never the ones that died).
-    fn worker_died(&mut self, why: &str) {
-        self.out.push(Effect::NewWorker);
-        self.asked = false;
-        self.ask_again = false;
-        self.pressed_since_ask = false;
-        self.pending = None;
-        let back = self
-            .worked
-            .filter(|w| *w != self.running)
-            .unwrap_or(Source {
-                lesson: self.running.lesson,
-                settings: self.running.lesson.defaults(),
-                on_csv: false,
-            });
-        self.show_source(back);
-        self.controls_key += 1;
-        self.send(Request::Lang(crate::i18n::current()));
-        self.rebuild(Some(Text::with("error.worker_died", &[("e", &why)])));
-    }
-
-    /// Tells the learner what the run did (the latest event is shown).
-    fn tell(&mut self, events: &[RunEvent]) {
-        for event in events {
-            self.notice = Some(match *event {
-                RunEvent::LrReduced(lr) => Text::with(
-                    "notice.lr_halved",
-                    &[("lr", &lr), ("patience", &PLATEAU_PATIENCE)],
-                ),
-                RunEvent::EarlyStop { epoch, best } => Text::with(
-                    "notice.early_stop",
-                    &[
-                        ("epoch", &epoch),
-                        ("patience", &STOP_PATIENCE),
-                        ("best", &best),
-                    ],
-                ),
-            });
         }
     }
 }
