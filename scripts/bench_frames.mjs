@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser benchmark of responsiveness: how long the page's main-thread tasks run while the
 // largest preset (lesson 9: 2,000-step windows, 2 LSTM layers of 128) trains, read from a
-// Chrome trace. Per run: switch to the lesson, Play until 4 steps are done, Pause.
+// Chrome trace. Per run: switch to the lesson, Play until 4 steps are done, Pause. Then the
+// same runs without tracing, counting the browser's own long-task entries.
 // Usage: scripts/build.sh && node scripts/bench_frames.mjs [runs]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,6 +57,26 @@ try {
     worst.push(tasks[tasks.length - 1]);
   }
   console.log(`longest task over ${runs} runs: ${Math.max(...worst).toFixed(1)} ms`);
+  // The same runs without tracing (which slows the page's thread itself): the browser's own
+  // long-task entries (tasks over 50 ms).
+  const untraced = [];
+  for (let r = 0; r < runs; r++) {
+    const { page } = await openPage(browser, server.url);
+    await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
+    await page.evaluate(() => {
+      window.longTasks = [];
+      new PerformanceObserver((l) => window.longTasks.push(...l.getEntries().map((e) => e.duration)))
+        .observe({ type: 'longtask' });
+    });
+    await page.selectOption('#lesson', 'long_sequences');
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) >= 4, null, { timeout: 120000 });
+    await page.click('#play');
+    await page.waitForTimeout(500);
+    untraced.push(...await page.evaluate(() => window.longTasks));
+    await page.close();
+  }
+  console.log(`without tracing, ${runs} runs: ${untraced.length} tasks over 50 ms${untraced.length ? ` (longest ${Math.max(...untraced).toFixed(0)} ms)` : ''}`);
   // Frames per second while lesson 1 trains with every view on screen and the cell diagram
   // playing over t.
   const { page } = await openPage(browser, server.url);
