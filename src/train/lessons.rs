@@ -1026,10 +1026,12 @@ mod csv_tests {
         assert!(err.to_string().starts_with("it is not a run link"), "{err}");
         let mut bad = link;
         bad.settings.hidden_size = 0;
+        // Worded from the catalogue with the controls' own limit (it was the model's English
+        // backstop, naming 1-512).
         assert!(RunLink::from_text(&bad.to_text())
             .unwrap_err()
             .to_string()
-            .contains("hidden size"));
+            .contains("hidden units must be 1 to 128"));
         bad.settings.hidden_size = 500;
         assert!(RunLink::from_text(&bad.to_text())
             .unwrap_err()
@@ -1041,6 +1043,48 @@ mod csv_tests {
             .unwrap_err()
             .to_string()
             .contains("learning rate"));
+        // Values the controls never produce, each refused with its own message (a link could
+        // carry them: the model would turn NaN or never learn).
+        let refused = |f: &dyn Fn(&mut Settings)| {
+            let mut bad = link;
+            f(&mut bad.settings);
+            RunLink::from_text(&bad.to_text())
+                .unwrap_err()
+                .key()
+                .map(str::to_string)
+        };
+        let adam = |beta1, beta2, eps| OptimizerKind::Adam { beta1, beta2, eps };
+        type Edit<'a> = &'a dyn Fn(&mut Settings);
+        let cases: [(Edit, &str); 9] = [
+            (&|s| s.optimizer = adam(1.0, 0.999, 1e-8), "err.betas"),
+            (&|s| s.optimizer = adam(0.9, 2.0, 1e-8), "err.betas"),
+            (&|s| s.optimizer = adam(0.9, 0.999, 0.0), "err.eps"),
+            (
+                &|s| {
+                    s.optimizer = OptimizerKind::Sgd {
+                        momentum: 1e308,
+                        nesterov: false,
+                    }
+                },
+                "err.momentum",
+            ),
+            (
+                &|s| {
+                    s.optimizer = OptimizerKind::RmsProp {
+                        alpha: 2.0,
+                        eps: 0.0,
+                    }
+                },
+                "err.alpha",
+            ),
+            (&|s| s.learning_rate = 5e-324, "err.lr"),
+            (&|s| s.learning_rate = 1e9, "err.lr"),
+            (&|s| s.shape.batch_size = Some(5000), "err.batch"),
+            (&|s| s.hidden_size = 500, "err.hidden"),
+        ];
+        for (k, (f, key)) in cases.iter().enumerate() {
+            assert_eq!(refused(f).as_deref(), Some(*key), "case {k}");
+        }
         let mut bad = link;
         bad.settings.clip = Clip::Norm(0.0);
         assert!(RunLink::from_text(&bad.to_text())

@@ -82,26 +82,74 @@ impl Settings {
         }
     }
 
-    /// Checks every value is usable; the message says which is not and why.
+    /// Checks every value is usable, whatever made it (the controls, a link, localStorage);
+    /// the message, in the page's language, says which is not and what it may be. The
+    /// model's own checks (`TrainConfig::validate`, `NetworkConfig::validate`) stay behind
+    /// these as a backstop.
     pub fn validate(&self) -> Result<(), Text> {
-        self.train_config(32).validate()?;
-        if !(1..=128).contains(&self.hidden_size) {
-            return Err(Text::with("err.hidden", &[("got", &self.hidden_size)]));
+        let got = |key: &str, v: &dyn std::fmt::Display| Err(Text::with(key, &[("got", v)]));
+        if !(1..=MAX_HIDDEN).contains(&self.hidden_size) {
+            return got("err.hidden", &self.hidden_size);
         }
         if !(1..=crate::nn::network::MAX_LAYERS).contains(&self.shape.layers) {
-            return Err(Text::with("err.layers", &[("got", &self.shape.layers)]));
+            return got("err.layers", &self.shape.layers);
         }
         if !(0.0..1.0).contains(&self.shape.dropout) {
-            return Err(Text::with("err.dropout", &[("got", &self.shape.dropout)]));
+            return got("err.dropout", &self.shape.dropout);
         }
-        match self.clip {
-            Clip::Norm(c) | Clip::Value(c) if !(c > 0.0 && c.is_finite()) => {
-                Err(Text::with("err.clip", &[("got", &c)]))
+        if let Some(b) = self
+            .shape
+            .batch_size
+            .filter(|b| !(1..=MAX_BATCH).contains(b))
+        {
+            return got("err.batch", &b);
+        }
+        if !(MIN_LEARNING_RATE..=MAX_LEARNING_RATE).contains(&self.learning_rate) {
+            return got("err.lr", &self.learning_rate);
+        }
+        if let Clip::Norm(c) | Clip::Value(c) = self.clip {
+            if !(c > 0.0 && c.is_finite()) {
+                return got("err.clip", &c);
             }
-            _ => Ok(()),
         }
+        // Rates of decay in [0, 1) (1 would never forget, more would grow without bound) and
+        // a small positive eps (0 divides by zero on a weight with no gradient yet).
+        let decay = |v: f64| (0.0..1.0).contains(&v);
+        let eps = |v: f64| v > 0.0 && v <= 1.0;
+        match self.optimizer {
+            OptimizerKind::Sgd { momentum, .. } if !decay(momentum) => {
+                return got("err.momentum", &momentum)
+            }
+            OptimizerKind::RmsProp { alpha, .. } if !decay(alpha) => {
+                return got("err.alpha", &alpha)
+            }
+            OptimizerKind::Adam { beta1, beta2, .. } if !decay(beta1) || !decay(beta2) => {
+                return Err(Text::with(
+                    "err.betas",
+                    &[("beta1", &beta1), ("beta2", &beta2)],
+                ));
+            }
+            OptimizerKind::RmsProp { eps: e, .. } | OptimizerKind::Adam { eps: e, .. }
+                if !eps(e) =>
+            {
+                return got("err.eps", &e)
+            }
+            _ => {}
+        }
+        self.train_config(32).validate()?;
+        Ok(())
     }
 }
+
+/// Most hidden units a layer may have (the controls' and links' limit).
+pub const MAX_HIDDEN: usize = 128;
+
+/// Largest batch a link may set (the controls offer up to 128).
+pub const MAX_BATCH: usize = 1024;
+
+/// Learning rates a run may take: below this nothing moves in f32; above, every step diverges.
+pub const MIN_LEARNING_RATE: f64 = 1e-6;
+pub const MAX_LEARNING_RATE: f64 = 10.0;
 
 /// The learning rates the page offers (a lesson's own, or a link's, is shown beside them).
 pub const LEARNING_RATES: [f64; 9] = [0.0003, 0.001, 0.003, 0.006, 0.01, 0.03, 0.1, 0.3, 1.0];

@@ -13,7 +13,7 @@ use crate::i18n::{tr, trf, Lang, Text};
 use crate::nn::optim::{Clip, OptimizerKind};
 use crate::nn::{CellKind, LstmVariant};
 use crate::train::settings::{
-    key_of, value_of, Settings, Shape, BATCH_SIZES, CLIPS, DROPOUTS, INITS, LEARNING_RATES,
+    key_of, value_of, Settings, Shape, BATCH_SIZES, CLIPS, DROPOUTS, INITS, LEARNING_RATES, MAX_HIDDEN,
     OPTIMIZERS,
 };
 use crate::train::{Schedule, PLATEAU_PATIENCE, STOP_PATIENCE};
@@ -75,7 +75,7 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
         )))
     });
     let on_hidden = change(&p.on, |e: Event| {
-        Some(match whole_number(&e, 1, 128) {
+        Some(match whole_number(&e, 1, MAX_HIDDEN) {
             Ok(h) => Action::Model(ModelChange::Hidden(h)),
             Err(m) => Action::Invalid(Text::new("invalid.hidden").and("m", m)),
         })
@@ -111,7 +111,7 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
                 }) }
             </select>
             <label for="hidden" title={tr("model.hidden_tip")}>{ tr("model.hidden") }</label>
-            <input id="hidden" type="number" min="1" max="128" value={p.settings.hidden_size.to_string()} onchange={on_hidden} />
+            <input id="hidden" type="number" min="1" max={MAX_HIDDEN.to_string()} value={p.settings.hidden_size.to_string()} onchange={on_hidden} />
             <label for="seed" title={tr("model.seed_tip")}>{ tr("model.seed") }</label>
             <input id="seed" type="number" min="0" max="999999999" value={p.settings.seed.to_string()} onchange={on_seed} />
             <label for="layers" title={tr("model.layers_tip")}>{ tr("model.layers") }</label>
