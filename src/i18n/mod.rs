@@ -173,7 +173,7 @@ impl Text {
             key: key.into(),
             args: args
                 .iter()
-                .map(|(name, v)| (name.to_string(), Arg::Plain(v.to_string())))
+                .map(|(name, v)| (name.to_string(), Arg::Plain(quoted(&v.to_string()))))
                 .collect(),
         })
     }
@@ -192,6 +192,18 @@ impl Text {
             Words::Key { key, .. } => Some(key),
             Words::Verbatim(_) => None,
         }
+    }
+}
+
+/// Most characters of a value a message quotes: a 50 MB cell or a 20 MB link is quoted by
+/// its start, not put into the page whole.
+pub const QUOTE_CHARS: usize = 80;
+
+/// `v`, or its first [`QUOTE_CHARS`] characters and an ellipsis.
+fn quoted(v: &str) -> String {
+    match v.char_indices().nth(QUOTE_CHARS) {
+        Some((end, _)) => format!("{}…", &v[..end]),
+        None => v.to_string(),
     }
 }
 
@@ -295,6 +307,27 @@ mod tests {
         assert_eq!(back, t);
         let n = Text::with("err.hidden", &[("got", &5000)]);
         assert!(n.to_string().contains("5000"));
+    }
+
+    /// A message quotes at most the first 80 characters of a value, however long it is
+    /// (and cuts between characters, not inside one).
+    #[test]
+    fn a_message_quotes_at_most_80_characters_of_a_value() {
+        set(Lang::En);
+        let cell = "é".repeat(5_000_000);
+        let t = Text::with(
+            "err.csv.not_finite",
+            &[("line", &2), ("column", &"x"), ("value", &cell)],
+        );
+        let shown = t.to_string();
+        let template = tr("err.csv.not_finite").chars().count();
+        assert!(shown.contains(&format!("{}…", "é".repeat(QUOTE_CHARS))));
+        assert!(
+            shown.chars().count() < template + QUOTE_CHARS + 10,
+            "{}",
+            shown.len()
+        );
+        assert_eq!(quoted("short"), "short");
     }
 
     #[test]
