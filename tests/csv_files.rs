@@ -91,6 +91,30 @@ fn non_finite_values_name_line_column_and_value() {
     assert_eq!(e.to_string(), "line 3, column \"y\": \"1e999\" is not a finite number; replace it, or leave the cell empty to mark it missing");
 }
 
+/// 100,000 columns (under 1 MB): the header check is one pass, not pairwise (which took
+/// about 9 s in the page), and a duplicate at the far end is still found.
+#[test]
+fn a_hundred_thousand_columns_are_checked_for_duplicates_in_one_pass() {
+    let n = 100_000;
+    let header = |last: &str| {
+        let mut names: Vec<String> = (0..n - 1).map(|k| format!("c{k}")).collect();
+        names.push(last.to_string());
+        names.join(",")
+    };
+    let row = vec!["1"; n].join(",");
+    let file = |last: &str| format!("{}\n{row}\n{row}\n", header(last));
+    let t = parse_csv(file("last").as_bytes(), &CsvOptions::default()).unwrap();
+    assert_eq!(t.columns.len(), n);
+    assert_eq!(
+        parse_csv(file("c7").as_bytes(), &CsvOptions::default()).unwrap_err(),
+        CsvError::DuplicateHeader {
+            name: "c7".into(),
+            first: 8,
+            second: n
+        }
+    );
+}
+
 #[test]
 fn duplicate_headers_and_text_in_numbers() {
     assert_eq!(

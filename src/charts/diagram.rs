@@ -90,6 +90,7 @@ impl Svg {
     /// A gate block at (`x`, `y`): its function (`σ`, `tanh`), the value's name and value.
     fn block(&mut self, name: &str, func: &str, (x, y): (i32, i32), v: f64, scale: HeatScale) {
         let fill = css(scale, v);
+        let (sym, name, func) = (escape(symbol(name)), escape(name), escape(func));
         // Dark blocks get white text.
         let light = scale.colour(v);
         let luma = 0.3 * f64::from(light.0) + 0.59 * f64::from(light.1) + 0.11 * f64::from(light.2);
@@ -101,13 +102,14 @@ impl Svg {
             y - 14,
             y + 5,
             y + 28,
-            symbol(name),
+            sym,
             fmt(v)
         );
     }
 
     /// A pointwise operation (×, +) at (`x`, `y`).
     fn op(&mut self, symbol: &str, (x, y): (i32, i32)) {
+        let symbol = escape(symbol);
         let _ = write!(
             self.top,
             r##"<g class="op"><circle cx="{x}" cy="{y}" r="10" fill="#fff" stroke="#334155" stroke-width="1.2"/><text x="{x}" y="{}" text-anchor="middle" font-size="14" fill="#0f172a">{symbol}</text></g>"##,
@@ -118,6 +120,7 @@ impl Svg {
     /// A label at (`x`, `y`): a name and, if given, its value.
     fn label(&mut self, text: &str, (x, y): (i32, i32), anchor: &str, v: Option<f64>) {
         let value = v.map_or(String::new(), |v| format!(" = {}", fmt(v)));
+        let (text, anchor) = (escape(text), escape(anchor));
         let _ = write!(
             self.top,
             r##"<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="12" fill="#0f172a">{text}{value}</text>"##
@@ -125,6 +128,7 @@ impl Svg {
     }
 
     fn finish(self, kind: CellKind, title: &str) -> String {
+        let title = escape(title);
         format!(
             r##"<svg xmlns="http://www.w3.org/2000/svg" class="cell-diagram" data-cell="{}" viewBox="0 0 600 260" role="img" aria-label="{title}"><rect x="56" y="22" width="452" height="196" rx="16" fill="#f8fafc" stroke="#cbd5e1"/>{}{}</svg>"##,
             kind.name(),
@@ -148,6 +152,23 @@ fn fmt(v: f64) -> String {
     } else {
         "–".into()
     }
+}
+
+/// `text` safe inside the SVG's elements and quoted attributes (the page puts the string in
+/// as markup: a name with `<` or `"` would otherwise become markup of its own).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The diagram of `kind` coloured by `v`, titled `title` (for screen readers).
@@ -330,6 +351,18 @@ mod tests {
         let rest = &svg[at..];
         let start = rest.find(&format!(r#"{attr}=""#))? + attr.len() + 2;
         Some(rest[start..start + rest[start..].find('"')?].to_string())
+    }
+
+    /// Text put into the SVG is escaped: a title (or a name) holding markup stays text.
+    #[test]
+    fn text_in_the_diagram_is_escaped() {
+        let v = values(&[("h_t", 0.1), ("odd<\"name\">", 0.2)]);
+        let svg = cell_svg(CellKind::Gru, &v, "GRU \"<script>alert(1)</script>\" & co");
+        assert!(!svg.contains("<script"), "{svg}");
+        assert!(
+            svg.contains("&lt;script&gt;") && svg.contains("&quot;") && svg.contains("&amp; co")
+        );
+        assert_eq!(svg.matches("<svg").count(), 1);
     }
 
     #[test]

@@ -103,9 +103,34 @@ impl Session {
 
 /// A CSV header field, quoted when it needs to be.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    // A spreadsheet would run a field starting like a formula (`=`, `+`, `-`, `@`, or a tab or
+    // carriage return before one): it is written as text, after an apostrophe.
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
     } else {
         s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    /// A name from the learner's file goes into an exported CSV as text: quoted when it holds
+    /// a delimiter, a quote or a line break (a carriage return too), and never as a formula.
+    #[test]
+    fn exported_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("load"), "load");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\rlines"), "\"two\rlines\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("@sum"), "'@sum");
     }
 }
