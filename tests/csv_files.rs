@@ -91,6 +91,34 @@ fn non_finite_values_name_line_column_and_value() {
     assert_eq!(e.to_string(), "line 3, column \"y\": \"1e999\" is not a finite number; replace it, or leave the cell empty to mark it missing");
 }
 
+/// Numbers beyond f32 (the model's floats) are refused at load with line and column: 1e39
+/// would be infinite in the model, and ±9e307 froze the prediction chart's axis.
+#[test]
+fn numbers_beyond_the_model_s_floats_are_refused_with_line_and_column() {
+    for (file, line, value) in [
+        ("t,y\n1,0.5\n2,1e39\n3,0.1\n", 3, "1e39"),
+        ("t,y\n1,9e307\n2,-9e307\n", 2, "9e307"),
+        ("t,y\n1,0.5\n2,0.7\n3,-4e38\n", 4, "-4e38"),
+    ] {
+        let e = parse_csv(file.as_bytes(), &CsvOptions::default()).unwrap_err();
+        assert_eq!(
+            e,
+            CsvError::OutOfRange {
+                line,
+                column: "y".into(),
+                value: value.into()
+            }
+        );
+        assert!(
+            e.to_string()
+                .starts_with(&format!("line {line}, column \"y\"")),
+            "{e}"
+        );
+    }
+    // The largest f32 itself is a number the model holds.
+    assert!(parse_csv(b"t,y\n1,3.4e38\n2,-3.4e38\n", &CsvOptions::default()).is_ok());
+}
+
 /// 100,000 columns (under 1 MB): the header check is one pass, not pairwise (which took
 /// about 9 s in the page), and a duplicate at the far end is still found.
 #[test]

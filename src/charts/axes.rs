@@ -1,8 +1,13 @@
 //! Axis ranges and labels shared by the charts: padded ranges, tick, count and log labels,
 //! and a CSV row's label on the x axis.
 
-/// Axis range that holds every value of `v`, padded by 5 % (or by 1 when `v` is constant), so a
-/// flat or empty series still gets a drawable range.
+/// Values beyond this are drawn at it: an axis from -9e307 to 9e307 spans more than an f64
+/// holds, and plotters' tick search never ends on an infinite span.
+pub const AXIS_LIMIT: f64 = 1e300;
+
+/// Axis range that holds every value of `v` (within ±[`AXIS_LIMIT`]), padded by 5 % (or, when
+/// `v` is constant, by 1 or 5 % of its size), so a flat, empty or extreme series still gets a
+/// finite, drawable range.
 pub fn padded_range(v: &[f64]) -> (f64, f64) {
     let finite = v.iter().copied().filter(|x| x.is_finite());
     let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
@@ -11,7 +16,12 @@ pub fn padded_range(v: &[f64]) -> (f64, f64) {
     if !lo.is_finite() {
         return (-1.0, 1.0);
     }
-    let pad = if hi > lo { 0.05 * (hi - lo) } else { 1.0 };
+    let (lo, hi) = (lo.max(-AXIS_LIMIT), hi.min(AXIS_LIMIT));
+    let pad = if hi > lo {
+        0.05 * (hi - lo)
+    } else {
+        (0.05 * hi.abs()).max(1.0)
+    };
     (lo - pad, hi + pad)
 }
 

@@ -387,6 +387,20 @@ mod tests {
         assert_eq!(padded_range(&[]), (-1.0, 1.0));
         assert_eq!(padded_range(&[2.0, 2.0]), (1.0, 3.0));
         assert_eq!(padded_range(&[f64::NAN, 0.0, 10.0]), (-0.5, 10.5));
+        // Extreme values: a finite span (an infinite one sent plotters' ticks into an endless
+        // loop), and a constant huge value still gets a range wider than rounding.
+        let (lo, hi) = padded_range(&[9e307, -9e307, 1e308]);
+        assert!(
+            (hi - lo).is_finite() && lo < -1e299 && hi > 1e299,
+            "{lo} {hi}"
+        );
+        let (lo, hi) = padded_range(&[1e20, 1e20]);
+        assert!(lo < 1e20 && hi > 1e20);
+        let extreme = Series {
+            x: vec![0.0, 1.0, 2.0, 3.0],
+            y: vec![9e307, -9e307, 9e307, -9e307],
+        };
+        assert!(!render(&extreme).is_empty());
         let empty = Series {
             x: vec![],
             y: vec![],

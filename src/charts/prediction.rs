@@ -42,7 +42,11 @@ pub fn draw_signal<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .draw_series(LineSeries::new(
-            series.x.iter().copied().zip(series.y.iter().copied()),
+            series
+                .x
+                .iter()
+                .copied()
+                .zip(series.y.iter().map(|y| y.clamp(y0, y1))),
             SIGNAL_COLOUR.stroke_width(2),
         ))
         .map_err(err)?;
@@ -155,7 +159,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
     for (a, b, colour, _) in segments {
         chart
             .draw_series(LineSeries::new(
-                (a..b).map(|i| (v.x[i], v.y[i])),
+                (a..b).map(|i| (v.x[i], v.y[i].clamp(y0, y1))),
                 colour.stroke_width(2),
             ))
             .map_err(err)?;
@@ -164,7 +168,10 @@ pub fn draw_prediction<DB: DrawingBackend>(
         chart
             // Dashed, so the split colours underneath stay visible where the fit is good.
             .draw_series(DashedLineSeries::new(
-                v.prediction.iter().copied().filter(|p| p.1.is_finite()),
+                v.prediction
+                    .iter()
+                    .filter(|p| p.1.is_finite())
+                    .map(|&(x, y)| (x, y.clamp(y0, y1))),
                 7,
                 4,
                 PREDICTION_COLOUR.stroke_width(2),

@@ -124,6 +124,12 @@ pub enum CsvError {
         first: usize,
         second: usize,
     },
+    /// A number beyond what the model's 32-bit floats hold.
+    OutOfRange {
+        line: u64,
+        column: String,
+        value: String,
+    },
     NotFinite {
         line: u64,
         column: String,
@@ -193,6 +199,14 @@ impl CsvError {
                 "err.csv.duplicate",
                 &[("name", name), ("first", first), ("second", second)],
             ),
+            CsvError::OutOfRange {
+                line,
+                column,
+                value,
+            } => Text::with(
+                "err.csv.out_of_range",
+                &[("line", line), ("column", column), ("value", value)],
+            ),
             CsvError::NotFinite {
                 line,
                 column,
@@ -225,6 +239,10 @@ impl CsvError {
 }
 
 impl std::error::Error for CsvError {}
+
+/// The largest magnitude a numeric cell may hold: the model computes in f32, whose largest
+/// finite value this is (1e39 would be infinite in it, and every step would diverge).
+pub const MAX_VALUE: f64 = f32::MAX as f64;
 
 /// Parses `bytes` as a CSV file.
 pub fn parse_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table, CsvError> {
@@ -337,7 +355,14 @@ pub fn parse_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table, CsvError> {
                         continue;
                     }
                     match parse_number(cell, delimiter) {
-                        Some(x) if x.is_finite() => v.push(x),
+                        Some(x) if x.is_finite() && x.abs() <= MAX_VALUE => v.push(x),
+                        Some(x) if x.is_finite() => {
+                            return Err(CsvError::OutOfRange {
+                                line,
+                                column: names[j].clone(),
+                                value: cell.into(),
+                            })
+                        }
                         Some(_) => {
                             return Err(CsvError::NotFinite {
                                 line,
