@@ -359,6 +359,7 @@ impl Session {
         let diverged = !eval.loss.is_finite() || eval.loss > 1e6 * first.max(1e-3);
         let report_clip = clip_network(&mut eval.grads, self.config.clip);
         let grads_finite = report_clip.norm_before.is_finite();
+        let mut update_finite = true;
         if diverged || !grads_finite {
             // The previous update produced these weights: go back to the ones before it.
             if let Some(good) = self.last_good.take() {
@@ -371,6 +372,14 @@ impl Session {
             }
             self.optimizer
                 .step(self.net.params_mut(), eval.grads.params());
+            // An update that overflows a weight is undone at once, before a validation pass,
+            // the history or an export can see it (checked here, not at the next step's loss).
+            update_finite = self.net.params().all(|m| m.iter().all(|v| v.is_finite()));
+            if !update_finite {
+                if let Some(good) = &self.last_good {
+                    self.net.copy_params_from(good);
+                }
+            }
         }
         let (loss, flow) = (eval.loss, eval.flow.clone());
         self.steps += 1;
@@ -388,7 +397,7 @@ impl Session {
             loss,
             clip: report_clip,
             flow,
-            diverged: diverged || !grads_finite,
+            diverged: diverged || !grads_finite || !update_finite,
             epoch_done,
             lr_reduced: None,
             stop: false,
@@ -842,6 +851,23 @@ mod tests {
         for _ in 0..20 {
             assert_eq!(a.step().loss.to_bits(), b.step().loss.to_bits());
         }
+    }
+
+    /// An update that overflows the weights (loss and gradients still finite) is undone in
+    /// the same step: the step says so, and the weights a validation pass, the history or an
+    /// export would read stay finite.
+    #[test]
+    fn an_update_that_overflows_is_undone_in_the_same_step() {
+        let mut s = sine_session(0.01, Clip::Off);
+        s.step();
+        let before: Vec<f32> = s.net.params().flat_map(|m| m.iter().copied()).collect();
+        s.optimizer = Optimizer::new(OptimizerKind::SGD, 1e39);
+        let r = s.step();
+        assert!(r.loss.is_finite(), "the loss before the update was fine");
+        assert!(r.diverged, "the overflowing update is reported");
+        let after: Vec<f32> = s.net.params().flat_map(|m| m.iter().copied()).collect();
+        assert_eq!(after, before, "the weights are the ones before the update");
+        assert!(s.history.iter().all(|h| h.train_loss.is_finite()));
     }
 
     #[test]
