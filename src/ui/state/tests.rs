@@ -202,6 +202,13 @@ fn a_dead_worker_is_replaced_and_the_last_settings_that_trained_rebuilt() {
     w.settle(10);
     assert_eq!(w.page.running.settings, trained);
     assert_eq!(key(&w.page.notice), Some("error.worker_died"));
+    // The link (and what a reload opens) holds the settings that trained, not the ones that
+    // died: no crash loop on reload.
+    let saved = w.effects.iter().rev().find_map(|e| match e {
+        Effect::SaveLink(link) => Some(link.settings),
+        _ => None,
+    });
+    assert_eq!(saved, Some(trained));
 }
 
 /// A message belongs to the action that raised it: a file that loads clears the last
