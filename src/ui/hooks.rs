@@ -12,6 +12,13 @@ pub fn self_test_panic() {
     panic!("self-test panic requested by rnnLabSelfTestPanic()");
 }
 
+/// Test hook: traps the page's own wasm (as running out of memory would), so a page test can
+/// check the trap is shown in the page. `window.wasmBindings.rnnLabSelfTestPageTrap`.
+#[wasm_bindgen(js_name = rnnLabSelfTestPageTrap)]
+pub fn self_test_page_trap() {
+    super::panic::trap();
+}
+
 /// Test hook: makes the training worker trap, as a run that runs out of memory would, so a
 /// page test can check the page says so and trains again. `window.wasmBindings
 /// .rnnLabSelfTestWorkerTrap`.

@@ -1,5 +1,10 @@
-//! Shows a wasm panic in the page. A panic in wasm aborts the module, so the page can no longer
-//! react; the banner tells the user so instead of leaving a silently dead page.
+//! Shows a wasm panic or trap in the page. A panic in wasm aborts the module, and a trap (out
+//! of memory, `unreachable`) never reaches the panic hook; either way the page can no longer
+//! react, and the banner tells the user so, in the page's language, instead of leaving a
+//! silently dead page.
+
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
 
 /// Id of the banner element in index.html that the hook fills and reveals.
 pub const BANNER_ID: &str = "panic-banner";
@@ -10,20 +15,40 @@ pub const BANNER_ID: &str = "panic-banner";
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        show(&info.to_string());
+        show(&crate::i18n::trf("panic.banner", &[("message", &info)]));
     }));
+    // A trap surfaces as a `WebAssembly.RuntimeError` nobody caught: the window's `error`.
+    if let Some(window) = web_sys::window() {
+        EventListener::new(&window, "error", |e| {
+            let Some(e) = e.dyn_ref::<web_sys::ErrorEvent>() else {
+                return;
+            };
+            // A panic traps too, after its hook showed the panic's own message: kept.
+            let shown = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(BANNER_ID))
+                .is_some_and(|b| !b.has_attribute("hidden"));
+            if !shown && e.error().is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
+                show(&crate::i18n::trf("panic.trap", &[("message", &e.message())]));
+            }
+        })
+        .forget();
+    }
 }
 
-fn show(message: &str) {
+/// Test hook's work: traps the page's wasm as running out of memory would (no panic, so the
+/// panic hook is not called).
+pub fn trap() {
+    std::process::abort()
+}
+
+fn show(text: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     let Some(banner) = doc.get_element_by_id(BANNER_ID) else {
         return;
     };
-    banner.set_text_content(Some(&format!(
-        "RNN Lab hit an internal error and stopped: {message}. \
-         Reload the page to start again; please report this message."
-    )));
+    banner.set_text_content(Some(text));
     let _ = banner.remove_attribute("hidden");
 }

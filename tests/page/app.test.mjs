@@ -181,6 +181,21 @@ test('a wasm panic is shown in the page, not swallowed', async () => {
   await page.close();
 });
 
+test('a trap in the page\'s own wasm (out of memory, unreachable) is shown in the page in its language', async () => {
+  const { page } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.selectOption('#lang', 'zh-CN');
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');
+  const banner = page.locator('#panic-banner');
+  assert.equal(await banner.isVisible(), false);
+  // Uncaught, as a trap in an event handler or a frame would be (no panic: the hook is not
+  // called, only the window's error event).
+  await page.evaluate(() => setTimeout(() => window.wasmBindings.rnnLabSelfTestPageTrap(), 0));
+  await banner.waitFor({ state: 'visible' });
+  assert.match(await banner.textContent(), /RNN Lab 页面停止了/);
+  await page.close();
+});
+
 test('a training worker that dies (out of memory, a trap) does not take the page down: it says so and trains again', async () => {
   const { page } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
