@@ -491,12 +491,23 @@ impl Host {
     /// The compared runs: the current data and settings with each of [`COMPARED`].
     fn compare_runs(&self) -> Result<Vec<(CellKind, Session)>, Text> {
         let b = self.built.as_ref().ok_or_else(|| String::from("no run"))?;
-        COMPARED
+        let prepared = COMPARED
             .iter()
-            .map(|&cell| {
-                let prepared = b.prepare(&Settings { cell, ..b.settings })?;
-                Ok((cell, Session::new(prepared.config, prepared.dataset)?))
-            })
+            .map(|&cell| Ok((cell, b.prepare(&Settings { cell, ..b.settings })?)))
+            .collect::<Result<Vec<_>, Text>>()?;
+        // The compared runs train beside the main one: all four keep to the budget, checked
+        // before any of them is built.
+        let main = self.run.as_ref().map_or(0, |r| {
+            crate::train::memory_estimate(&r.session.config, &r.session.dataset)
+        });
+        let compared: usize = prepared
+            .iter()
+            .map(|(_, p)| crate::train::memory_estimate(&p.config, &p.dataset))
+            .sum();
+        crate::train::memory::check(main + compared)?;
+        prepared
+            .into_iter()
+            .map(|(cell, p)| Ok((cell, Session::new(p.config, p.dataset)?)))
             .collect()
     }
 

@@ -6,6 +6,7 @@
 pub mod export;
 pub mod host;
 pub mod lessons;
+pub mod memory;
 pub mod metrics;
 pub mod runner;
 pub mod settings;
@@ -162,33 +163,46 @@ fn to_mat(rows: usize, cols: usize, v: &[f64]) -> Mat<f32> {
     Mat::from_iterator(rows, cols, v.iter().map(|&x| x as f32))
 }
 
+/// The network a session of `config` builds for `dataset` (input = its features; output 1
+/// value or its classes).
+fn network_config(config: &TrainConfig, dataset: &Dataset) -> NetworkConfig {
+    let (output_size, loss) = match &dataset.y {
+        TargetData::Values(_) => (1, Loss::Mse),
+        TargetData::Classes { classes, .. } => (*classes, Loss::CrossEntropy),
+    };
+    let head = match dataset.task {
+        crate::data::frame::Task::NextValue { .. } => Head::ManyToOne,
+        crate::data::frame::Task::SeqToSeq { .. } => Head::ManyToMany,
+    };
+    NetworkConfig {
+        cell: config.cell,
+        input_size: dataset.x.len(),
+        hidden_size: config.hidden_size,
+        layers: config.layers,
+        bidirectional: config.bidirectional,
+        dropout: config.dropout,
+        output_size,
+        head,
+        loss,
+    }
+}
+
+/// Bytes a session of `config` on `dataset` would need at its peak (see [`memory`]).
+pub fn memory_estimate(config: &TrainConfig, dataset: &Dataset) -> usize {
+    memory::estimate(&network_config(config, dataset), config.batch_size, dataset)
+}
+
 impl Session {
     /// Builds the model for `dataset` (input = its features; output 1 value or its classes).
     pub fn new(config: TrainConfig, dataset: Dataset) -> Result<Session, Text> {
         config.validate()?;
-        let (output_size, loss) = match &dataset.y {
-            TargetData::Values(_) => (1, Loss::Mse),
-            TargetData::Classes { classes, .. } => (*classes, Loss::CrossEntropy),
-        };
-        let head = match dataset.task {
-            crate::data::frame::Task::NextValue { .. } => Head::ManyToOne,
-            crate::data::frame::Task::SeqToSeq { .. } => Head::ManyToMany,
-        };
-        let net_config = NetworkConfig {
-            cell: config.cell,
-            input_size: dataset.x.len(),
-            hidden_size: config.hidden_size,
-            layers: config.layers,
-            bidirectional: config.bidirectional,
-            dropout: config.dropout,
-            output_size,
-            head,
-            loss,
-        };
+        let net_config = network_config(&config, &dataset);
         net_config.validate()?;
         if dataset.train.is_empty() {
             return Err(Text::new("err.no_train_window"));
         }
+        // Refused before anything is allocated (see `memory`).
+        memory::check(memory::estimate(&net_config, config.batch_size, &dataset))?;
         let mut net = Network::zeros(net_config);
         initialise(
             &mut net,

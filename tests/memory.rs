@@ -1,0 +1,141 @@
+//! The memory estimate (`train::memory`) against what runs really allocate: a global
+//! allocator keeps the bytes in use and their peak while a session is built, trains and
+//! predicts. One test in this binary on purpose, so no other test allocates meanwhile.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rnn_lab::train::lessons::Lesson;
+use rnn_lab::train::memory::{estimate, MEMORY_BUDGET};
+use rnn_lab::train::{memory_estimate, Session};
+
+struct Peak;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let now = IN_USE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts bytes.
+unsafe impl GlobalAlloc for Peak {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size >= layout.size() {
+            grew(new_size - layout.size());
+        } else {
+            IN_USE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Peak = Peak;
+
+/// Peak bytes above what was in use before: building the session from a prepared lesson,
+/// three training steps (both trace buffers used) and a prediction over a few windows.
+fn measured(lesson: Lesson) -> (usize, usize) {
+    let settings = lesson.defaults();
+    let p = lesson.prepare(&settings).unwrap();
+    let need = memory_estimate(&p.config, &p.dataset);
+    let base = IN_USE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    {
+        let mut s = Session::new(p.config, p.dataset).unwrap();
+        for _ in 0..3 {
+            s.step();
+        }
+        let starts: Vec<usize> = s.dataset.validation.iter().copied().take(8).collect();
+        s.predict(&starts);
+    }
+    (PEAK.load(Ordering::Relaxed) - base, need)
+}
+
+#[test]
+fn the_estimate_bounds_what_runs_allocate_and_refuses_runs_over_the_budget() {
+    for lesson in Lesson::ALL {
+        let (used, need) = measured(lesson);
+        println!(
+            "{}: used {:.1} MB, estimated {:.1} MB",
+            lesson.key(),
+            used as f64 / 1048576.0,
+            need as f64 / 1048576.0
+        );
+        assert!(
+            need >= used,
+            "{}: estimate {need} < used {used}",
+            lesson.key()
+        );
+        assert!(need <= MEMORY_BUDGET, "{} fits the budget", lesson.key());
+    }
+    // Compare mode on every lesson keeps to the budget (the main run and the three compared).
+    for lesson in Lesson::ALL {
+        let runs = std::iter::once(lesson.defaults().cell)
+            .chain(rnn_lab::train::host::COMPARED)
+            .map(|cell| {
+                let settings = rnn_lab::train::settings::Settings {
+                    cell,
+                    ..lesson.defaults()
+                };
+                let p = lesson.prepare(&settings).unwrap();
+                memory_estimate(&p.config, &p.dataset)
+            })
+            .sum::<usize>();
+        assert!(
+            runs <= MEMORY_BUDGET,
+            "{}: compare mode {runs}",
+            lesson.key()
+        );
+    }
+    // Lesson 9 at the controls' maxima (4 bidirectional layers, batch 128), one of the runs
+    // that took the tab down: refused before anything is allocated.
+    let mut settings = Lesson::LongSequences.defaults();
+    settings.shape.layers = 4;
+    settings.shape.bidirectional = true;
+    settings.shape.batch_size = Some(128);
+    let p = Lesson::LongSequences.prepare(&settings).unwrap();
+    let need = memory_estimate(&p.config, &p.dataset);
+    println!(
+        "lesson 9, 4 bidirectional layers, batch 128: estimated {:.1} MB",
+        need as f64 / 1048576.0
+    );
+    assert!(need > MEMORY_BUDGET, "{need}");
+    let e = match Session::new(p.config, p.dataset) {
+        Err(e) => e,
+        Ok(_) => panic!("a run over the budget was built"),
+    };
+    assert_eq!(e.key(), Some("err.memory"));
+    assert!(e.to_string().contains("MB"), "{e}");
+    // The estimate grows with what a run holds: twice the batch, more bytes.
+    let small = Lesson::SineNextValue
+        .prepare(&Lesson::SineNextValue.defaults())
+        .unwrap();
+    let mut net = rnn_lab::nn::NetworkConfig {
+        cell: small.config.cell,
+        input_size: 1,
+        hidden_size: 32,
+        layers: 1,
+        bidirectional: false,
+        dropout: 0.0,
+        output_size: 1,
+        head: rnn_lab::nn::Head::ManyToOne,
+        loss: rnn_lab::nn::loss::Loss::Mse,
+    };
+    let one = estimate(&net, 32, &small.dataset);
+    net.hidden_size = 128;
+    assert!(estimate(&net, 32, &small.dataset) > one);
+}
