@@ -1011,6 +1011,33 @@ mod tests {
         assert!(runs.iter().all(|r| r.steps == 1), "one step each");
     }
 
+    /// Epoch presses in compare mode, however they fall between the worker's slices, add
+    /// up to whole epochs of every compared run (a press while a run's epoch-end validation
+    /// was under way, or while the runs stood a step apart, used to add one step, not an
+    /// epoch: the page's compare test trained 378 steps for 45 presses).
+    #[test]
+    fn epoch_presses_in_compare_mode_add_up_to_whole_epochs() {
+        for gap in [0, 1, 3] {
+            let mut clock = ticking(0.5);
+            let mut host = Host::new();
+            built(&mut host, Lesson::VanishingGradients, &mut clock);
+            host.handle(Request::Compare(true), &mut clock);
+            let per = host.run.as_ref().unwrap().session.steps_to_end_of_epoch(0);
+            for press in 0..20 {
+                host.handle(Request::Step { epoch: true }, &mut clock);
+                for _ in 0..(press * gap) % 5 {
+                    host.work(&mut clock);
+                }
+            }
+            while host.busy() {
+                host.work(&mut clock);
+            }
+            let v = view(&mut host, &Ask::default(), &mut clock);
+            let steps: Vec<u64> = v.compare.unwrap().iter().map(|r| r.steps).collect();
+            assert_eq!(steps, vec![20 * per; 3], "gap {gap}");
+        }
+    }
+
     #[test]
     fn messages_round_trip_as_bytes() {
         let mut clock = ticking(0.01);

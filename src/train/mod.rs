@@ -334,10 +334,23 @@ impl Session {
     /// How many more steps finish the epoch that is under way once `queued` steps (already
     /// asked for) are done: what "step one epoch" adds. A queue that ends exactly on an
     /// epoch's end asks for the whole next epoch.
+    /// Steps finished, a step whose epoch's validation pass is still under way not counted
+    /// (`steps` counts it from its update on).
+    pub fn finished_steps(&self) -> u64 {
+        self.steps - u64::from(matches!(self.pending, Some(Pending::Validate { .. })))
+    }
+
     pub fn steps_to_end_of_epoch(&self, queued: u64) -> u64 {
         let batch = self.config.batch_size.max(1);
         let per = self.order.len().div_ceil(batch).max(1) as u64;
-        let left = (self.order.len() - self.cursor).div_ceil(batch) as u64;
+        // Steps left in this epoch, the one under way included: a step whose epoch's
+        // validation pass is under way has already moved the cursor to the next epoch, but
+        // is itself the last of this one.
+        let left = if matches!(self.pending, Some(Pending::Validate { .. })) {
+            1
+        } else {
+            (self.order.len() - self.cursor).div_ceil(batch) as u64
+        };
         match (left + per - queued % per) % per {
             0 => per,
             n => n,

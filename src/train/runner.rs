@@ -229,12 +229,21 @@ impl Runner {
             // Steps/s then measures these steps, not the idle time before them.
             self.rate_mark = (clock(), self.session.steps);
         }
-        // In compare mode a step is one step of each run.
-        let (session, runs) = match &self.compare {
-            Some(runs) => (&runs[0].session, runs.len()),
-            None => (&self.session, 1),
+        // In compare mode a step is one step of each run. The runs may stand a step apart, so
+        // what is queued is counted from the step all of them are to reach: the steps to do
+        // plus those done, shared out.
+        let (session, runs, queued) = match &self.compare {
+            Some(runs) => {
+                let done: u64 = runs.iter().map(|r| r.session.finished_steps()).sum();
+                let goal = (self.steps_to_do as u64 + done) / runs.len() as u64;
+                (
+                    &runs[0].session,
+                    runs.len(),
+                    goal.saturating_sub(runs[0].session.finished_steps()),
+                )
+            }
+            None => (&self.session, 1, self.steps_to_do as u64),
         };
-        let queued = (self.steps_to_do / runs) as u64;
         self.steps_to_do += runs
             * if epoch {
                 session.steps_to_end_of_epoch(queued) as usize
