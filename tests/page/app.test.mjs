@@ -1091,6 +1091,26 @@ test('compare mode: RNN, LSTM and GRU side by side on the vanishing-gradient les
   await page.close();
 });
 
+test('a run too large for a tab is refused before it is built, with the estimate, and the run before it kept', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  // Lesson 9 (2,000-step windows, 2 layers of 128) with batches of 128: about 1 GB estimated.
+  await restartWith(page, '#lesson', 'long_sequences');
+  const kept = await page.evaluate(() => document.querySelector('#stats').dataset.run);
+  await page.selectOption('#batch', '128');
+  const banner = page.locator('.banner.error', { hasText: 'MB' });
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /Could not set up this run: this run would need about \d+ MB, more than the 512 MB/);
+  // The run before it is kept and trains; the controls show what it trains with.
+  assert.equal(await page.evaluate(() => document.querySelector('#stats').dataset.run), kept);
+  assert.equal(await page.inputValue('#batch'), 'lesson');
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) >= 1, null, { timeout: 60000 });
+  assert.equal(await page.locator('#panic-banner').isVisible(), false);
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
+
 test('what the page shows is the run: controls show the values it trains with, messages go with their action, Space presses a focused button', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
