@@ -164,6 +164,20 @@ pub(super) fn whole_number(e: &Event, lo: usize, hi: usize) -> Result<usize, Tex
     }
 }
 
+/// A handler that emits on `on` what `f` makes of the event, if anything (None: nothing to
+/// do, e.g. a value that does not parse).
+pub(super) fn emit_some<E: 'static, M: 'static>(
+    on: &Callback<M>,
+    f: impl Fn(E) -> Option<M> + 'static,
+) -> Callback<E> {
+    let on = on.clone();
+    Callback::from(move |e: E| {
+        if let Some(m) = f(e) {
+            on.emit(m);
+        }
+    })
+}
+
 pub(super) fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
 }

@@ -6,7 +6,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::app::{cell_name, scaling_name, select_value, whole_number};
+use super::app::{cell_name, emit_some, scaling_name, select_value, whole_number};
 use super::state::{Action, ModelChange, TrainingChange};
 use crate::data::normalise::Scaling;
 use crate::i18n::{tr, trf, Lang, Text};
@@ -25,16 +25,6 @@ pub struct ModelControlsProps {
     pub settings: Settings,
     /// Where a change goes (made once by the page, so the props compare equal).
     pub on: Callback<Action>,
-}
-
-/// A change handler: `f` turns the event into the page's message (None: nothing to do).
-fn change(on: &Callback<Action>, f: impl Fn(Event) -> Option<Action> + 'static) -> Callback<Event> {
-    let on = on.clone();
-    Callback::from(move |e: Event| {
-        if let Some(m) = f(e) {
-            on.emit(m);
-        }
-    })
 }
 
 /// A list's choices with `current` among them: a value the run uses that the list lacks (a
@@ -65,7 +55,7 @@ fn table_options<T: PartialEq>(table: &[(&'static str, T)], current: &T) -> Html
 pub fn model_controls(p: &ModelControlsProps) -> Html {
     let schedule = p.settings.schedule;
     let shape = p.settings.shape;
-    let on_cell = change(&p.on, |e: Event| {
+    let on_cell = emit_some(&p.on, |e: Event| {
         let v = select_value(&e);
         Some(Action::Model(ModelChange::Cell(
             CellKind::ALL
@@ -74,25 +64,25 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
                 .unwrap_or(CellKind::Lstm(LstmVariant::Standard)),
         )))
     });
-    let on_hidden = change(&p.on, |e: Event| {
+    let on_hidden = emit_some(&p.on, |e: Event| {
         Some(match whole_number(&e, 1, MAX_HIDDEN) {
             Ok(h) => Action::Model(ModelChange::Hidden(h)),
             Err(m) => Action::Invalid(Text::new("invalid.hidden").and("m", m)),
         })
     });
-    let on_seed = change(&p.on, |e: Event| {
+    let on_seed = emit_some(&p.on, |e: Event| {
         Some(match whole_number(&e, 0, 999_999_999) {
             Ok(s) => Action::Model(ModelChange::Seed(s as u64)),
             Err(m) => Action::Invalid(Text::new("invalid.seed").and("m", m)),
         })
     });
-    let on_lr = change(&p.on, |e: Event| {
+    let on_lr = emit_some(&p.on, |e: Event| {
         select_value(&e)
             .parse::<f64>()
             .ok()
             .map(|lr| Action::Model(ModelChange::LearningRate(lr)))
     });
-    let on_scaling = change(&p.on, |e: Event| {
+    let on_scaling = emit_some(&p.on, |e: Event| {
         let v = select_value(&e);
         Some(Action::Model(ModelChange::Scaling(
             Scaling::ALL
@@ -116,21 +106,21 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
             <input id="seed" type="number" min="0" max="999999999" value={p.settings.seed.to_string()} onchange={on_seed} />
             <label for="layers" title={tr("model.layers_tip")}>{ tr("model.layers") }</label>
             <input id="layers" type="number" min="1" max="4" value={shape.layers.to_string()}
-                onchange={change(&p.on, move |e: Event| Some(match whole_number(&e, 1, 4) {
+                onchange={emit_some(&p.on, move |e: Event| Some(match whole_number(&e, 1, 4) {
                     Ok(n) => Action::Model(ModelChange::Shape(Shape { layers: n, ..shape }, "notice.layers")),
                     Err(m) => Action::Invalid(Text::new("invalid.layers").and("m", m)),
                 }))} />
             <label class="check" title={tr("model.bidirectional_tip")}>
                 <input id="bidirectional" type="checkbox" checked={shape.bidirectional}
-                    onchange={change(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.bidirectional"))))} />
+                    onchange={emit_some(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.bidirectional"))))} />
                 { tr("model.bidirectional") }
             </label>
             <label for="dropout" title={tr("model.dropout_tip")}>{ tr("model.dropout") }</label>
-            <select id="dropout" ~value={shape.dropout.to_string()} onchange={change(&p.on, move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Action::Model(ModelChange::Shape(Shape { dropout: d, ..shape }, "notice.dropout"))))}>
+            <select id="dropout" ~value={shape.dropout.to_string()} onchange={emit_some(&p.on, move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Action::Model(ModelChange::Shape(Shape { dropout: d, ..shape }, "notice.dropout"))))}>
                 { for with_value(&DROPOUTS, shape.dropout).into_iter().map(|d| html! { <option value={d.to_string()} selected={d == shape.dropout}>{ d.to_string() }</option> }) }
             </select>
             <label for="init" title={tr("model.init_tip")}>{ tr("model.init") }</label>
-            <select id="init" ~value={key_of(&INITS, &shape.init).unwrap_or_default()} onchange={change(&p.on, move |e: Event| {
+            <select id="init" ~value={key_of(&INITS, &shape.init).unwrap_or_default()} onchange={emit_some(&p.on, move |e: Event| {
                 let v = select_value(&e);
                 let init = value_of(&INITS, &v).unwrap_or(shape.init);
                 Some(Action::Model(ModelChange::Shape(Shape { init, ..shape }, "notice.init")))
@@ -139,14 +129,14 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
             </select>
             <h2>{ tr("training.heading") }</h2>
             <label for="optimizer" title={tr("training.optimiser_tip")}>{ tr("training.optimiser") }</label>
-            <select id="optimizer" ~value={key_of(&OPTIMIZERS, &p.settings.optimizer).unwrap_or_default()} onchange={change(&p.on, |e: Event| {
+            <select id="optimizer" ~value={key_of(&OPTIMIZERS, &p.settings.optimizer).unwrap_or_default()} onchange={emit_some(&p.on, |e: Event| {
                 let v = select_value(&e);
                 Some(Action::Model(ModelChange::Optimizer(value_of(&OPTIMIZERS, &v).unwrap_or(OptimizerKind::ADAM))))
             })}>
                 { table_options(&OPTIMIZERS, &p.settings.optimizer) }
             </select>
             <label for="batch" title={tr("training.batch_tip")}>{ tr("training.batch") }</label>
-            <select id="batch" ~value={shape.batch_size.map_or("lesson".to_string(), |b| b.to_string())} onchange={change(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch"))))}>
+            <select id="batch" ~value={shape.batch_size.map_or("lesson".to_string(), |b| b.to_string())} onchange={emit_some(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch"))))}>
                 <option value="lesson" selected={shape.batch_size.is_none()}>{ tr("training.batch_lesson") }</option>
                 { for with_value(&BATCH_SIZES, shape.batch_size.unwrap_or(BATCH_SIZES[0])).into_iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size == Some(b)}>{ b.to_string() }</option> }) }
             </select>
@@ -157,7 +147,7 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
                 }) }
             </select>
             <label for="clip" title={tr("training.clip_tip")}>{ tr("training.clip") }</label>
-            <select id="clip" ~value={key_of(&CLIPS, &p.settings.clip).unwrap_or_default()} onchange={change(&p.on, |e: Event| {
+            <select id="clip" ~value={key_of(&CLIPS, &p.settings.clip).unwrap_or_default()} onchange={emit_some(&p.on, |e: Event| {
                 let v = select_value(&e);
                 Some(Action::Model(ModelChange::Clipping(value_of(&CLIPS, &v).unwrap_or(Clip::Off))))
             })}>
@@ -171,12 +161,12 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
             </select>
             <label class="check" title={trf("training.plateau_tip", &[("patience", &PLATEAU_PATIENCE)])}>
                 <input id="plateau" type="checkbox" checked={schedule.reduce_lr_on_plateau}
-                    onchange={change(&p.on, move |e: Event| Some(Action::Training(TrainingChange::Schedule(Schedule { reduce_lr_on_plateau: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))))} />
+                    onchange={emit_some(&p.on, move |e: Event| Some(Action::Training(TrainingChange::Schedule(Schedule { reduce_lr_on_plateau: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))))} />
                 { tr("training.plateau") }
             </label>
             <label class="check" title={trf("training.early_tip", &[("patience", &STOP_PATIENCE)])}>
                 <input id="early-stopping" type="checkbox" checked={schedule.early_stopping}
-                    onchange={change(&p.on, move |e: Event| Some(Action::Training(TrainingChange::Schedule(Schedule { early_stopping: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))))} />
+                    onchange={emit_some(&p.on, move |e: Event| Some(Action::Training(TrainingChange::Schedule(Schedule { early_stopping: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))))} />
                 { tr("training.early") }
             </label>
         </>

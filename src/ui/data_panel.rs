@@ -11,7 +11,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::app::{scaling_name, select_value, whole_number};
+use super::app::{emit_some, scaling_name, select_value, whole_number};
 use super::same;
 use super::state::{Action, CsvState, DataChange, ModelChange};
 use crate::data::signals::{SignalKind, SignalParams};
@@ -53,18 +53,6 @@ impl PartialEq for DataPanelProps {
     }
 }
 
-/// Emits what `f` makes of an event, if anything.
-fn maybe<E: 'static, M: 'static>(
-    on: &Callback<M>,
-    f: impl Fn(E) -> Option<M> + 'static,
-) -> Callback<E> {
-    let on = on.clone();
-    Callback::from(move |e: E| {
-        if let Some(m) = f(e) {
-            on.emit(m);
-        }
-    })
-}
 /// The signal generator: a kind, its parameters, and a button that loads the series as
 /// if it were a file (then the same column, task and window choices apply).
 #[derive(Properties, PartialEq)]
@@ -111,7 +99,7 @@ pub fn signal_panel(props: &SignalPanelProps) -> Html {
                     <input id="signal-frequency" type="number" min="0.01" max="100" step="0.1" value={p.frequency.to_string()} onchange={on_frequency} /></label>
             </div>
             <label for="signal-noise" title={tr("signal.noise_tip")}>{ tr("signal.noise") }</label>
-            <select id="signal-noise" onchange={maybe(on, move |e: Event| {
+            <select id="signal-noise" onchange={emit_some(on, move |e: Event| {
                 select_value(&e).parse::<f64>().ok().map(|noise| Action::Data(DataChange::Signal(SignalParams { noise, ..p })))
             })}>
                 { for [0.0, 0.02, 0.05, 0.1, 0.2, 0.5].iter().map(|n| html! {
@@ -128,11 +116,11 @@ pub fn signal_panel(props: &SignalPanelProps) -> Html {
 #[function_component(DataPanel)]
 pub fn data_panel(p: &DataPanelProps) -> Html {
     let on = &p.on;
-    let on_file = maybe(&p.on_load, |e: Event| {
+    let on_file = emit_some(&p.on_load, |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
         input.files().and_then(|f| f.get(0)).map(Load::File)
     });
-    let on_drop = maybe(&p.on_load, |e: DragEvent| {
+    let on_drop = emit_some(&p.on_load, |e: DragEvent| {
         e.prevent_default();
         e.data_transfer()
             .and_then(|d| d.files())

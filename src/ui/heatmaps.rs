@@ -13,7 +13,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
-use super::app::{select_value, whole_number};
+use super::app::{emit_some, select_value, whole_number};
 use super::chart::{ChartCanvas, Painter};
 use super::same;
 use super::state::{Action, WatchChange};
@@ -114,14 +114,9 @@ pub fn heatmaps(p: &HeatmapsProps) -> Html {
                 }
             })
         };
-        let on_click = {
-            let on = p.on.clone();
-            Callback::from(move |e: MouseEvent| {
-                if let Some(h) = at(&e) {
-                    on.emit(Action::Watch(WatchChange::StepThrough(h.t, h.unit)));
-                }
-            })
-        };
+        let on_click = emit_some(&p.on, move |e: MouseEvent| {
+            at(&e).map(|h| Action::Watch(WatchChange::StepThrough(h.t, h.unit)))
+        });
         let on_leave = {
             let hover = hover.clone();
             Callback::from(move |_| hover.set(None))

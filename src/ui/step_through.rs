@@ -11,7 +11,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::app::{cell_name, whole_number};
+use super::app::{cell_name, emit_some, whole_number};
 use super::same;
 use super::state::{Action, WatchChange};
 use crate::charts::diagram::{cell_svg, CellValues};
@@ -38,18 +38,12 @@ pub struct StepControlsProps {
 pub fn step_controls(p: &StepControlsProps) -> Html {
     let (t, unit, last, hidden) = (p.t, p.unit, p.last, p.hidden);
     let on = &p.on;
-    let on_t = {
-        let on = on.clone();
-        Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            if let Ok(v) = v.parse::<usize>() {
-                on.emit(Action::Watch(WatchChange::StepThrough(
-                    v.saturating_sub(1),
-                    unit,
-                )));
-            }
-        })
-    };
+    let on_t = emit_some(on, move |e: InputEvent| {
+        let v = e.target_unchecked_into::<HtmlInputElement>().value();
+        v.parse::<usize>()
+            .ok()
+            .map(|v| Action::Watch(WatchChange::StepThrough(v.saturating_sub(1), unit)))
+    });
     let on_unit = on.reform(move |e: Event| match whole_number(&e, 1, hidden) {
         Ok(u) => Action::Watch(WatchChange::StepThrough(t, u - 1)),
         Err(m) => Action::Invalid(Text::new("invalid.unit").and("m", m)),
