@@ -259,13 +259,13 @@ impl Page {
             }
             Action::Failed(message) => self.error = Some(message),
             Action::Heard(reply) => {
-                if matches!(reply, Reply::View(_)) {
-                    self.heard(reply, now);
+                let view = matches!(reply, Reply::View(_));
+                self.heard(reply, now);
+                if view {
                     // A view only shows: the next frame asks for the next one.
                     self.advance_t(now);
                     return true;
                 }
-                self.heard(reply, now);
             }
             Action::WorkerDied(why) => self.worker_died(&why),
             Action::Frame => {
