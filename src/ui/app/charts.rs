@@ -5,7 +5,7 @@ use super::*;
 
 impl App {
     /// The gradient-flow chart and its clipping readout.
-    pub(super) fn flow_view(&self) -> Html {
+    pub(super) fn flow_view(&self, epoch: &str) -> Html {
         let Some(m) = &self.page.shown else {
             return Html::default();
         };
@@ -16,14 +16,14 @@ impl App {
                     title={tr("flow.clip_tip")}>
                     { trf("flow.clipped", &[("clipped", &clipped), ("n", &of)]) }
                 </p>
-                <ChartCanvas id="flow-chart" width={900} height={290} painter={self.flow_painter(m)} />
+                <ChartCanvas id="flow-chart" width={900} height={290} painter={self.flow_painter(m, epoch)} />
             </div>
         }
     }
 
     /// The prediction chart's painter: the series, its split and the latest prediction.
-    pub(super) fn prediction_painter(&self, m: &Mirror) -> Painter {
-        let key = format!("{}:{}", self.chart_epoch(), m.predicted_at);
+    pub(super) fn prediction_painter(&self, m: &Mirror, epoch: &str) -> Painter {
+        let key = format!("{epoch}:{}", m.predicted_at);
         let title = trf("chart.prediction", &[("target", &m.info.target_name)]);
         let (info, prediction) = (m.info.clone(), m.prediction.clone());
         let x_labels = self.page.x_labels.clone();
@@ -34,9 +34,9 @@ impl App {
     }
 
     /// The loss chart's painter: training loss (at most 2,000 points) and validation loss.
-    pub(super) fn loss_painter(&self, m: &Mirror) -> Painter {
+    pub(super) fn loss_painter(&self, m: &Mirror, epoch: &str) -> Painter {
         let scale = self.page.loss_scale;
-        let key = format!("{}:{}:{scale:?}", self.chart_epoch(), m.history.len());
+        let key = format!("{epoch}:{}:{scale:?}", m.history.len());
         let step = (m.history.len() / 2000).max(1);
         let train: Vec<(f64, f64)> = m
             .history
@@ -56,13 +56,8 @@ impl App {
     /// direction of the latest step; before the run's first step an empty chart that says
     /// so. The canvas says which step it shows (`data-step`) and the first layer's forward
     /// norms it plots (`data-dh`, `data-dc`, t = 1 first) for tests.
-    pub(super) fn flow_painter(&self, m: &Mirror) -> Painter {
-        let key = format!(
-            "{}:{}:{}",
-            self.chart_epoch(),
-            m.now.steps,
-            m.flow.is_some()
-        );
+    pub(super) fn flow_painter(&self, m: &Mirror, epoch: &str) -> Painter {
+        let key = format!("{epoch}:{}:{}", m.now.steps, m.flow.is_some());
         let config = m.info.config;
         let flow = m.flow.clone().unwrap_or_default();
         let step = if m.flow.is_some() { m.now.steps } else { 0 };

@@ -56,20 +56,20 @@ impl App {
                             crate::i18n::Lang::ALL.into_iter().find(|l| l.tag() == select_value(&e)).unwrap_or_default()
                         ))}>
                             { for crate::i18n::Lang::ALL.iter().map(|l| html! {
-                                <option value={l.tag()} selected={*l == crate::i18n::current()}>{ l.own_name() }</option>
+                                <option value={l.tag()} selected={*l == lang}>{ l.own_name() }</option>
                             }) }
                         </select>
                     </label>
                 </header>
                 <main class="layout">
                     <section class="panel controls" aria-label={tr("aria.controls")} key={self.page.controls_key.to_string()}>
-                        <LessonPicker lang={crate::i18n::current()} lesson={self.page.lesson} on_csv={self.page.on_csv} on={self.on.clone()} />
+                        <LessonPicker lang={lang} lesson={self.page.lesson} on_csv={self.page.on_csv} on={self.on.clone()} />
                         <DataPanel lang={lang} csv={self.page.csv.clone()} error={self.page.csv_error.clone()} signal={self.page.signal}
                             run={csv_run} on={self.on.clone()} on_load={self.on_load.clone()} />
-                        <ModelControls lang={crate::i18n::current()} settings={self.page.settings} on={self.on.clone()} />
+                        <ModelControls lang={lang} settings={self.page.settings} on={self.on.clone()} />
                     </section>
                     <section class="panel charts" aria-label={tr("aria.charts")}>
-                        <RunBar lang={crate::i18n::current()} playing={playing} actions={self.actions.clone()}
+                        <RunBar lang={lang} playing={playing} actions={self.actions.clone()}
                             stats={RunStats {
                                 run: m.map_or(0, |m| m.id),
                                 busy: now.is_some_and(|v| v.busy),
@@ -86,13 +86,13 @@ impl App {
                             }}
                             scores={now.map_or([None, None], |v| v.scores.clone())}
                             classify={m.is_some_and(|m| m.info.classify)} />
-                        <Banners lang={crate::i18n::current()} error={self.page.error.as_ref().map(ToString::to_string)}
+                        <Banners lang={lang} error={self.page.error.as_ref().map(ToString::to_string)}
                             diverged_at={now.and_then(|v| v.diverged_at)} hint={self.page.not_learning()}
                             notice={self.page.notice.as_ref().map(ToString::to_string)} on={self.on.clone()} />
                         <div class="story">
                         <div class="story-main">
                         <ChartCanvas id="prediction-chart" width={900} height={360}
-                            painter={m.map_or_else(blank, |m| self.prediction_painter(m))} />
+                            painter={m.map_or_else(blank, |m| self.prediction_painter(m, &epoch))} />
                         <div class="chart-options">
                             <label for="test-mode" title={tr("options.test_tip")}>{ tr("options.test") }</label>
                             <select id="test-mode" onchange={on.reform(|e: Event| Action::Training(TrainingChange::Recursive(select_value(&e) == "recursive")))}>
@@ -116,7 +116,7 @@ impl App {
                             <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &now.filter(|v| v.learning_rate > 0.0).map_or(self.page.settings.learning_rate, |v| v.learning_rate))]) }</span>
                         </div>
                         <ChartCanvas id="loss-chart" width={900} height={380}
-                            painter={m.map_or_else(blank, |m| self.loss_painter(m))} />
+                            painter={m.map_or_else(blank, |m| self.loss_painter(m, &epoch))} />
                         </div>
                         <div class="story-cell">
                             { self.step_through() }
@@ -137,7 +137,7 @@ impl App {
                             }) }
                         </div>
                         <div role="tabpanel" class="tab-panel" id="panel-flow" aria-labelledby="tab-flow" hidden={self.page.tab != Tab::Flow}>
-                            { self.flow_view() }
+                            { self.flow_view(&epoch) }
                         </div>
                         <div role="tabpanel" class="tab-panel" id="panel-equations" aria-labelledby="tab-equations" hidden={self.page.tab != Tab::Equations}>
                             if let Some(m) = m {
