@@ -15,7 +15,7 @@ pub const BANNER_ID: &str = "panic-banner";
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        show(&crate::i18n::trf("panic.banner", &[("message", &info)]));
+        show(&crate::i18n::trf("panic.banner", &[("message", &info)]), true);
     }));
     // A trap surfaces as a `WebAssembly.RuntimeError` nobody caught: the window's `error`.
     if let Some(window) = web_sys::window() {
@@ -23,32 +23,29 @@ pub fn install() {
             let Some(e) = e.dyn_ref::<web_sys::ErrorEvent>() else {
                 return;
             };
-            // A panic traps too, after its hook showed the panic's own message: kept.
-            let shown = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(BANNER_ID))
-                .is_some_and(|b| !b.has_attribute("hidden"));
-            if !shown && e.error().is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
-                show(&crate::i18n::trf("panic.trap", &[("message", &e.message())]));
+            if e.error().is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
+                // A panic traps too, after its hook showed the panic's own message: kept.
+                show(
+                    &crate::i18n::trf("panic.trap", &[("message", &e.message())]),
+                    false,
+                );
             }
         })
         .forget();
     }
 }
 
-/// Test hook's work: traps the page's wasm as running out of memory would (no panic, so the
-/// panic hook is not called).
-pub fn trap() {
-    std::process::abort()
-}
-
-fn show(text: &str) {
+/// Shows `text` in the banner; over a message already shown only if `over`.
+fn show(text: &str, over: bool) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     let Some(banner) = doc.get_element_by_id(BANNER_ID) else {
         return;
     };
+    if !over && !banner.has_attribute("hidden") {
+        return;
+    }
     banner.set_text_content(Some(text));
     let _ = banner.remove_attribute("hidden");
 }
