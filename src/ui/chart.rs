@@ -28,7 +28,7 @@ use crate::ui::canvas::Canvas;
 /// frame only while drawing has taken less than this.
 pub const FRAME_BUDGET_MS: f64 = 6.0;
 
-/// What a chart shows ([`Painter::key`]) and how to draw it on a canvas. Painters compare
+/// What a chart shows (its key) and how to draw it on a canvas. Painters compare
 /// by key alone.
 #[derive(Clone)]
 pub struct Painter {
@@ -142,7 +142,6 @@ fn draw_frame() {
         // A canvas no longer on the page (its panel went) is skipped.
         if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
             (painter.paint)(&canvas);
-            let _ = canvas.set_attribute("data-drawn", &painter.key);
             drew = true;
         }
     }
