@@ -73,7 +73,9 @@ impl Worker {
 
     fn tick(&mut self) {
         self.ticking = false;
-        self.host.work(&mut now);
+        for reply in self.host.work(&mut now) {
+            self.post(&reply);
+        }
         self.keep_working();
     }
 }

@@ -2,14 +2,21 @@
 //! missing cells, choosing one series of a multi-series file, and a specific message for
 //! every kind of bad file. Nothing here panics on any input.
 
-use crate::i18n::{trf, Text};
+use crate::i18n::Text;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+mod read;
+pub use read::Reading;
+
 /// Files larger than this are refused with a message (memory stays proportional to the data;
 /// an 850,000-row OHLCV file is about 60 MB).
 pub const MAX_BYTES: usize = 120 * 1024 * 1024;
+
+/// Files with more columns than this are refused with a message: a run chooses among a
+/// file's columns in the page, and a wider file is almost always one turned on its side.
+pub const MAX_COLUMNS: usize = 10_000;
 
 /// What to do with empty cells in numeric columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -101,12 +108,32 @@ pub struct Table {
     pub notes: Vec<Text>,
 }
 
+/// What the page shows of a table read with options. The training worker keeps the table
+/// (a file near the size limit is read there) and sends the page this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableSummary {
+    pub rows: usize,
+    pub columns: Vec<String>,
+    /// The numeric columns (the candidates for features and target).
+    pub numeric: Vec<String>,
+    /// The first column that looks like a series key, with its values (the series picker).
+    pub series: Option<(String, Vec<String>)>,
+    /// The first rows as text.
+    pub preview: Vec<Vec<String>>,
+    pub notes: Vec<Text>,
+    /// The date column's text per row (the chart's x-axis labels).
+    pub date_labels: Option<Vec<String>>,
+}
+
 /// Why a file could not be loaded. Messages name the line and column and say what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CsvError {
     Empty,
     TooLarge {
         bytes: usize,
+    },
+    TooManyColumns {
+        columns: usize,
     },
     Binary,
     InvalidUtf8 {
@@ -179,6 +206,10 @@ impl CsvError {
                     ("limit", &(MAX_BYTES / 1_048_576)),
                 ],
             ),
+            CsvError::TooManyColumns { columns } => Text::with(
+                "err.csv.too_many_columns",
+                &[("columns", columns), ("limit", &MAX_COLUMNS)],
+            ),
             CsvError::Binary => Text::new("err.csv.binary"),
             CsvError::InvalidUtf8 { line } => Text::with("err.csv.utf8", &[("line", line)]),
             CsvError::HeaderOnly => Text::new("err.csv.header_only"),
@@ -244,207 +275,74 @@ impl std::error::Error for CsvError {}
 /// finite value this is (1e39 would be infinite in it, and every step would diverge).
 pub const MAX_VALUE: f64 = f32::MAX as f64;
 
-/// Parses `bytes` as a CSV file.
+/// Parses `bytes` as a CSV file and reads it with `opts` (in one go: the worker reads a
+/// large file a slice at a time with [`Reading`], then applies options with
+/// [`Table::with_options`], keeping the file read once).
 pub fn parse_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table, CsvError> {
-    if bytes.len() > MAX_BYTES {
-        return Err(CsvError::TooLarge { bytes: bytes.len() });
-    }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(CsvError::Empty);
-    }
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err(CsvError::Binary);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| CsvError::InvalidUtf8 {
-        line: 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count(),
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let delimiter = sniff_delimiter(text);
-    let reader = || {
-        csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes())
-    };
+    read_csv(bytes)?.with_options(opts)
+}
 
-    // Pass 1 (first rows only): header and column kinds.
-    let mut sample: Vec<csv::StringRecord> = Vec::new();
-    for rec in reader().records().take(1001) {
-        sample.push(rec.map_err(syntax)?);
-    }
-    let first = sample.first().ok_or(CsvError::Empty)?;
-    let width = first.len();
-    let has_header = looks_like_header(first, sample.get(1));
-    let names: Vec<String> = if has_header {
-        first
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                if n.is_empty() {
-                    trf("csv.column_n", &[("n", &(i + 1))])
+/// Reads `bytes` as a CSV file, with no options applied (missing cells are NaN).
+pub fn read_csv<B: AsRef<[u8]>>(bytes: B) -> Result<Table, CsvError> {
+    let mut reading = Reading::start(bytes)?;
+    while !reading.advance(usize::MAX)? {}
+    reading.finish()
+}
+
+impl Table {
+    /// The table read with `opts`: one series kept, missing cells filled or their rows
+    /// dropped, with notes saying what was done. The table itself stays as read.
+    pub fn with_options(&self, opts: &CsvOptions) -> Result<Table, CsvError> {
+        let mut columns = self.columns.clone();
+        let mut rows = self.rows;
+        let mut notes = Vec::new();
+        if let Some(filter) = &opts.series {
+            rows = select_series(&mut columns, filter)?;
+            notes.push(Text::with(
+                "csv.note_series",
+                &[
+                    ("rows", &rows),
+                    ("column", &filter.column),
+                    ("value", &filter.value),
+                ],
+            ));
+        }
+        match rows {
+            0 => {
+                return Err(if self.has_header {
+                    CsvError::HeaderOnly
                 } else {
-                    n.to_string()
-                }
-            })
-            .collect()
-    } else {
-        (1..=width)
-            .map(|i| trf("csv.column_n", &[("n", &i)]))
-            .collect()
-    };
-    // One pass with a map (a file of 100,000 columns took 9 s with a pairwise check).
-    let mut seen = std::collections::HashMap::with_capacity(names.len());
-    for (j, n) in names.iter().enumerate() {
-        if let Some(i) = seen.insert(n.as_str(), j) {
-            return Err(CsvError::DuplicateHeader {
-                name: n.clone(),
-                first: i + 1,
-                second: j + 1,
-            });
-        }
-    }
-    let data_sample = &sample[usize::from(has_header)..];
-    if data_sample.is_empty() {
-        return Err(if has_header {
-            CsvError::HeaderOnly
-        } else {
-            CsvError::Empty
-        });
-    }
-    let kinds: Vec<Kind> = (0..width)
-        .map(|j| column_kind(data_sample.iter().filter_map(|r| r.get(j))))
-        .collect();
-    if !kinds.contains(&Kind::Numeric) {
-        // Without numbers there is no telling a header from data: name the first line's fields.
-        let shown: Vec<&str> = first.iter().collect();
-        return Err(if width == 1 {
-            CsvError::SingleTextColumn(names[0].clone())
-        } else {
-            CsvError::NoNumericColumn(shown.join(", "))
-        });
-    }
-
-    // Pass 2: every row.
-    let mut builders: Vec<Builder> = kinds.iter().map(|&k| Builder::new(k)).collect();
-    let mut rows = 0usize;
-    let mut missing = 0usize;
-    for rec in reader().records().skip(usize::from(has_header)) {
-        let rec = rec.map_err(syntax)?;
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.len() != width {
-            if rec.len() == 1 && rec.get(0) == Some("") {
-                continue; // a blank line
+                    CsvError::Empty
+                })
             }
-            return Err(CsvError::Ragged {
-                line,
-                found: rec.len(),
-                expected: width,
-            });
+            1 => return Err(CsvError::OneRow),
+            _ => {}
         }
-        for (j, cell) in rec.iter().enumerate() {
-            match &mut builders[j] {
-                Builder::Numeric(v) => {
-                    if cell.is_empty() {
-                        v.push(f64::NAN);
-                        missing += 1;
-                        continue;
-                    }
-                    match parse_number(cell, delimiter) {
-                        Some(x) if x.is_finite() && x.abs() <= MAX_VALUE => v.push(x),
-                        Some(x) if x.is_finite() => {
-                            return Err(CsvError::OutOfRange {
-                                line,
-                                column: names[j].clone(),
-                                value: cell.into(),
-                            })
-                        }
-                        Some(_) => {
-                            return Err(CsvError::NotFinite {
-                                line,
-                                column: names[j].clone(),
-                                value: cell.into(),
-                            })
-                        }
-                        None => {
-                            return Err(CsvError::TextInNumeric {
-                                line,
-                                column: names[j].clone(),
-                                value: cell.into(),
-                            })
-                        }
-                    }
-                }
-                Builder::Labels {
-                    codes, index, dict, ..
-                } => {
-                    let code = *index.entry(cell.to_string()).or_insert_with(|| {
-                        dict.push(cell.to_string());
-                        (dict.len() - 1) as u32
-                    });
-                    codes.push(code);
-                }
-            }
-        }
-        rows += 1;
-    }
-    let mut columns: Vec<Column> = names
-        .into_iter()
-        .zip(builders)
-        .map(|(name, b)| Column {
-            name,
-            data: b.finish(),
-        })
-        .collect();
-    let mut notes = Vec::new();
-    if let Some(filter) = &opts.series {
-        rows = select_series(&mut columns, filter)?;
-        notes.push(Text::with(
-            "csv.note_series",
-            &[
-                ("rows", &rows),
-                ("column", &filter.column),
-                ("value", &filter.value),
-            ],
-        ));
-        missing = columns
+        let missing: usize = columns
             .iter()
             .filter_map(Column::numbers)
             .map(|v| v.iter().filter(|x| x.is_nan()).count())
             .sum();
-    }
-    match rows {
-        0 => {
-            return Err(if has_header {
-                CsvError::HeaderOnly
-            } else {
-                CsvError::Empty
-            })
+        if missing > 0 {
+            rows = fill_missing(&mut columns, opts.missing, rows)?;
+            notes.push(match opts.missing {
+                MissingPolicy::ForwardFill => {
+                    Text::with("csv.note_filled", &[("missing", &missing)])
+                }
+                MissingPolicy::DropRows => Text::with("csv.note_dropped", &[("rows", &rows)]),
+            });
+            if rows < 2 {
+                return Err(CsvError::OneRow);
+            }
         }
-        1 => return Err(CsvError::OneRow),
-        _ => {}
+        Ok(Table {
+            columns,
+            rows,
+            delimiter: self.delimiter,
+            has_header: self.has_header,
+            notes,
+        })
     }
-    if missing > 0 {
-        rows = fill_missing(&mut columns, opts.missing, rows)?;
-        notes.push(match opts.missing {
-            MissingPolicy::ForwardFill => Text::with("csv.note_filled", &[("missing", &missing)]),
-            MissingPolicy::DropRows => Text::with("csv.note_dropped", &[("rows", &rows)]),
-        });
-        if rows < 2 {
-            return Err(CsvError::OneRow);
-        }
-    }
-    Ok(Table {
-        columns,
-        rows,
-        delimiter,
-        has_header,
-        notes,
-    })
 }
 
 fn syntax(e: csv::Error) -> CsvError {
@@ -664,6 +562,36 @@ fn fill_missing(
 }
 
 impl Table {
+    /// What the page shows of the table (the first 5 rows as a preview).
+    pub fn summary(&self) -> TableSummary {
+        TableSummary {
+            rows: self.rows,
+            columns: self.columns.iter().map(|c| c.name.clone()).collect(),
+            numeric: self
+                .numeric_columns()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            series: self
+                .series_columns()
+                .first()
+                .map(|(n, v)| (n.to_string(), v.to_vec())),
+            // The preview shows the start of a long cell (a 50 MB quoted cell stays in the
+            // worker).
+            preview: self
+                .preview_rows(5)
+                .into_iter()
+                .map(|row| row.iter().map(|c| crate::i18n::quoted(c)).collect())
+                .collect(),
+            notes: self.notes.clone(),
+            date_labels: self.date_column().map(|col| {
+                (0..self.rows)
+                    .map(|r| col.label(r).unwrap_or_default().to_string())
+                    .collect()
+            }),
+        }
+    }
+
     /// The column called `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)

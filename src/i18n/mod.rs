@@ -199,8 +199,9 @@ impl Text {
 /// its start, not put into the page whole.
 pub const QUOTE_CHARS: usize = 80;
 
-/// `v`, or its first [`QUOTE_CHARS`] characters and an ellipsis.
-fn quoted(v: &str) -> String {
+/// `v`, or its first [`QUOTE_CHARS`] characters and an ellipsis (also what the page shows of
+/// a file's names and cells).
+pub fn quoted(v: &str) -> String {
     match v.char_indices().nth(QUOTE_CHARS) {
         Some((end, _)) => format!("{}…", &v[..end]),
         None => v.to_string(),

@@ -20,7 +20,7 @@ use super::settings::Settings;
 use super::{HistoryPoint, Schedule, Session, TrainConfig};
 use crate::data::frame::{BatchTargets, TargetData};
 use crate::data::normalise::Scaling;
-use crate::data::table::{parse_csv, CsvOptions, Table};
+use crate::data::table::{CsvOptions, Reading, Table, TableSummary};
 use crate::nn::explain::Equation;
 use crate::nn::network::{ForwardTrace, GradientFlow};
 use crate::nn::{CellKind, Gate, LstmVariant};
@@ -41,11 +41,10 @@ pub const HEAT_MAX_UNITS: usize = 64;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DataSource {
     Lesson(Lesson),
-    /// A CSV file's bytes, how to read them and what to learn from them; `file` counts the
-    /// files the page loaded.
+    /// The CSV file the host read last ([`Request::Read`]; `file` counts the files the
+    /// page loaded), how to read it and what to learn from it.
     Csv {
         file: u64,
-        bytes: Vec<u8>,
         options: CsvOptions,
         choice: CsvChoice,
     },
@@ -60,6 +59,21 @@ pub enum Request {
         id: u64,
         data: Box<DataSource>,
         settings: Settings,
+    },
+    /// Read a CSV file (a slice at a time between requests, with [`Reply::Reading`] on the
+    /// way) and reply [`Reply::Read`] with what it holds read with `options`. The host keeps
+    /// the file: builds and other options use it without reading it again. A file that does
+    /// not read leaves the one read before.
+    Read {
+        file: u64,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+        options: CsvOptions,
+    },
+    /// The file read last, read with other options (a series, a missing-cell policy).
+    Reread {
+        file: u64,
+        options: CsvOptions,
     },
     TogglePlay,
     Play,
@@ -124,6 +138,17 @@ pub enum Reply {
     Export {
         what: ExportKind,
         text: String,
+    },
+    /// How much of file `file` is read, from 0 to 1.
+    Reading {
+        file: u64,
+        done: f64,
+    },
+    /// File `file` read with `options`: what the page shows of it, or why it cannot be used.
+    Read {
+        file: u64,
+        options: CsvOptions,
+        result: Result<TableSummary, Text>,
     },
     /// Something asked of the run could not be done (e.g. compare mode on data it cannot
     /// frame); nothing changed.
@@ -196,6 +221,8 @@ pub struct RunView {
     /// The watched part of the latest trace, when it changed.
     pub cell: Option<CellView>,
     pub compare: Option<Vec<CompareView>>,
+    /// The host's wasm memory in bytes (0 outside wasm): `scripts/soak.mjs` reads it.
+    pub memory: u64,
 }
 
 /// The watched layer, direction and sample of the latest trace, as the cell views show it.
@@ -328,9 +355,27 @@ impl Built {
     }
 }
 
+/// A file being read, a slice at a time.
+struct ReadingFile {
+    file: u64,
+    options: CsvOptions,
+    reading: Reading<Vec<u8>>,
+    /// When the page last heard how far it is.
+    told: f64,
+}
+
+/// The page hears how far a file is read at most this often (ms).
+const READING_EVERY_MS: f64 = 100.0;
+
+/// Rows read between looks at the clock.
+const ROWS_PER_LOOK: usize = 2048;
+
 /// The run and what was built, answering [`Request`]s.
 #[derive(Default)]
 pub struct Host {
+    /// The file being read, and the last one read (as read, no options applied).
+    reading: Option<ReadingFile>,
+    file: Option<(u64, Rc<Table>)>,
     run: Option<Runner>,
     run_id: u64,
     built: Option<Built>,
@@ -353,6 +398,41 @@ impl Host {
         match request {
             Request::Build { id, data, settings } => {
                 return vec![self.build(id, *data, settings, now)]
+            }
+            Request::Read {
+                file,
+                bytes,
+                options,
+            } => match Reading::start(bytes) {
+                Ok(reading) => {
+                    self.reading = Some(ReadingFile {
+                        file,
+                        options,
+                        reading,
+                        told: now,
+                    })
+                }
+                Err(e) => {
+                    return vec![Reply::Read {
+                        file,
+                        options,
+                        result: Err(e.into()),
+                    }]
+                }
+            },
+            Request::Reread { file, options } => {
+                let result = match &self.file {
+                    Some((f, table)) if *f == file => table
+                        .with_options(&options)
+                        .map(|t| t.summary())
+                        .map_err(Text::from),
+                    _ => Err(Text::new("err.file_gone")),
+                };
+                return vec![Reply::Read {
+                    file,
+                    options,
+                    result,
+                }];
             }
             Request::TogglePlay => run.into_iter().for_each(|r| r.toggle_play(now)),
             Request::Play => {
@@ -388,15 +468,14 @@ impl Host {
             }
             Request::Lang(lang) => crate::i18n::set(lang),
             Request::View(ask) => {
-                if self.paced() {
-                    // At most n steps per page frame: one frame's work per view asked for.
-                    self.work(clock);
-                }
-                return self
-                    .view(&ask)
-                    .map(|v| Reply::View(Box::new(v)))
-                    .into_iter()
-                    .collect();
+                // At most n steps per page frame: one frame's work per view asked for.
+                let mut replies = if self.paced() {
+                    self.work(clock)
+                } else {
+                    Vec::new()
+                };
+                replies.extend(self.view(&ask).map(|v| Reply::View(Box::new(v))));
+                return replies;
             }
             Request::Export(what) => {
                 let Some(r) = &self.run else {
@@ -426,15 +505,61 @@ impl Host {
 
     /// Whether the host has work to do between requests.
     pub fn busy(&self) -> bool {
-        self.run.as_ref().is_some_and(Runner::busy) && !self.paced()
+        self.reading.is_some() || (self.run.as_ref().is_some_and(Runner::busy) && !self.paced())
     }
 
-    /// One slice of work (at most `runner::SLICE_MS`).
-    pub fn work(&mut self, clock: Clock) {
+    /// One slice of work (at most `runner::SLICE_MS`): reading a file if one is being
+    /// read (training waits meanwhile), else training. Replies say how far the file is, and
+    /// what it holds once read.
+    pub fn work(&mut self, clock: Clock) -> Vec<Reply> {
+        if self.reading.is_some() {
+            return self.read_slice(clock);
+        }
         if let Some(r) = &mut self.run {
             let report = r.frame(clock);
             self.events.extend(report.events);
         }
+        Vec::new()
+    }
+
+    fn read_slice(&mut self, clock: Clock) -> Vec<Reply> {
+        let Some(mut r) = self.reading.take() else {
+            return Vec::new();
+        };
+        let start = clock();
+        let outcome = loop {
+            match r.reading.advance(ROWS_PER_LOOK) {
+                Ok(false) if clock() - start < super::runner::SLICE_MS => {}
+                other => break other,
+            }
+        };
+        let read = match outcome {
+            Ok(false) => {
+                let now = clock();
+                let mut replies = Vec::new();
+                if now - r.told >= READING_EVERY_MS {
+                    r.told = now;
+                    replies.push(Reply::Reading {
+                        file: r.file,
+                        done: r.reading.done(),
+                    });
+                }
+                self.reading = Some(r);
+                return replies;
+            }
+            Ok(true) => r.reading.finish(),
+            Err(e) => Err(e),
+        };
+        let result = read.and_then(|table| {
+            let summary = table.with_options(&r.options)?.summary();
+            self.file = Some((r.file, Rc::new(table)));
+            Ok(summary)
+        });
+        vec![Reply::Read {
+            file: r.file,
+            options: r.options,
+            result: result.map_err(Text::from),
+        }]
     }
 
     fn build(&mut self, id: u64, data: DataSource, settings: Settings, now: f64) -> Reply {
@@ -449,10 +574,9 @@ impl Host {
             ),
             DataSource::Csv {
                 file,
-                bytes,
                 options,
                 choice,
-            } => match parse_csv(&bytes, &options) {
+            } => match self.table_of(file, &options) {
                 Ok(table) => (
                     Built {
                         lesson: None,
@@ -461,12 +585,7 @@ impl Host {
                     },
                     Some(file),
                 ),
-                Err(e) => {
-                    return Reply::Refused {
-                        id,
-                        error: e.into(),
-                    }
-                }
+                Err(error) => return Reply::Refused { id, error },
             },
         };
         match built.prepare(&settings).and_then(|p| Runner::new(p, now)) {
@@ -485,6 +604,19 @@ impl Host {
                 }
             }
             Err(error) => Reply::Refused { id, error },
+        }
+    }
+
+    /// File `file` (the one read last) read with `options`. A file still being read (a new
+    /// worker given the loaded file again, then a build) is read to its end first.
+    fn table_of(&mut self, file: u64, options: &CsvOptions) -> Result<Table, Text> {
+        if let Some(mut r) = self.reading.take_if(|r| r.file == file) {
+            while !r.reading.advance(usize::MAX)? {}
+            self.file = Some((file, Rc::new(r.reading.finish()?)));
+        }
+        match &self.file {
+            Some((f, table)) if *f == file => Ok(table.with_options(options)?),
+            _ => Err(Text::new("err.file_gone")),
         }
     }
 
@@ -526,6 +658,7 @@ impl Host {
         let key = (self.run_id, s.steps, ask.watch, ask.t, ask.unit);
         let trace_changed = self.cell_sent.replace(key) != Some(key);
         Some(RunView {
+            memory: wasm_memory(),
             run: self.run_id,
             steps: s.steps,
             epoch: s.epoch,
@@ -571,6 +704,14 @@ impl Host {
             }),
         })
     }
+}
+
+/// Bytes of wasm memory this module holds (it only grows), or 0 when not in wasm.
+fn wasm_memory() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    return core::arch::wasm32::memory_size::<0>() as u64 * 65536;
+    #[cfg(not(target_arch = "wasm32"))]
+    0
 }
 
 /// The page's copy of a run: what it is, and where it stands as the views it was sent add
@@ -1055,11 +1196,21 @@ mod tests {
         let v = view(&mut host, &Ask::default(), &mut clock);
         let back: Reply = decode(&encode(&Reply::View(Box::new(v.clone()))).unwrap()).unwrap();
         assert_eq!(back, Reply::View(Box::new(v)));
+        // A file's bytes travel as one CBOR byte string: about their own size, not an
+        // array of numbers.
+        let bytes: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let read = Request::Read {
+            file: 1,
+            bytes: bytes.clone(),
+            options: CsvOptions::default(),
+        };
+        let encoded = encode(&read).unwrap();
+        assert!(encoded.len() < bytes.len() + 100, "{}", encoded.len());
+        assert_eq!(decode::<Request>(&encoded).unwrap(), read);
         let request = Request::Build {
             id: 3,
             data: Box::new(DataSource::Csv {
                 file: 1,
-                bytes: b"a\n1\n2\n".to_vec(),
                 options: CsvOptions::default(),
                 choice: CsvChoice {
                     features: vec!["a".into()],
@@ -1074,6 +1225,120 @@ mod tests {
         assert_eq!(
             decode::<Request>(&encode(&request).unwrap()).unwrap(),
             request
+        );
+    }
+
+    /// A file is read a slice at a time (the page hears how far it is), gives the same
+    /// table as reading it at once, and is kept: other options and builds use it without
+    /// reading again. A file that does not read leaves the one read before.
+    #[test]
+    fn a_file_is_read_in_slices_and_kept() {
+        let mut clock = ticking(5.0);
+        let mut host = Host::new();
+        let text: String = std::iter::once("t,sym,y\n".to_string())
+            .chain((0..100_000).map(|i| {
+                let y = if i % 7 == 0 {
+                    String::new()
+                } else {
+                    format!("{}", (i as f64 * 0.1).sin())
+                };
+                format!("{i},{},{y}\n", ["a", "b"][i % 2])
+            }))
+            .collect();
+        let options = CsvOptions::default();
+        let replies = host.handle(
+            Request::Read {
+                file: 1,
+                bytes: text.clone().into_bytes(),
+                options: options.clone(),
+            },
+            &mut clock,
+        );
+        assert!(replies.is_empty());
+        assert!(host.busy());
+        let (mut slices, mut heard) = (0, Vec::new());
+        let summary = loop {
+            slices += 1;
+            let mut replies = host.work(&mut clock);
+            match replies.pop() {
+                Some(Reply::Reading { file: 1, done }) => heard.push(done),
+                Some(Reply::Read {
+                    file: 1, result, ..
+                }) => break result.unwrap(),
+                None => {}
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(slices > 2, "{slices}");
+        assert!(
+            !heard.is_empty() && heard.windows(2).all(|w| w[0] <= w[1]),
+            "{heard:?}"
+        );
+        let whole = crate::data::table::parse_csv(text.as_bytes(), &options).unwrap();
+        assert_eq!(summary, whole.summary());
+        assert!(!host.busy());
+        // Other options: the kept file, read with them.
+        let series = CsvOptions {
+            series: Some(crate::data::table::SeriesFilter {
+                column: "sym".into(),
+                value: "b".into(),
+            }),
+            ..CsvOptions::default()
+        };
+        let reply = host.handle(
+            Request::Reread {
+                file: 1,
+                options: series.clone(),
+            },
+            &mut clock,
+        );
+        let Some(Reply::Read { result: Ok(s), .. }) = reply.first() else {
+            panic!("{reply:?}")
+        };
+        assert_eq!(
+            *s,
+            crate::data::table::parse_csv(text.as_bytes(), &series)
+                .unwrap()
+                .summary()
+        );
+        // A broken file: the reply says why, and the file before stays.
+        let reply = host.handle(
+            Request::Read {
+                file: 2,
+                bytes: b"a,b\n1,2\n3\n".to_vec(),
+                options: options.clone(),
+            },
+            &mut clock,
+        );
+        assert!(reply.is_empty());
+        let reply = host.work(&mut clock);
+        assert!(
+            matches!(
+                &reply[..],
+                [Reply::Read {
+                    file: 2,
+                    result: Err(_),
+                    ..
+                }]
+            ),
+            "{reply:?}"
+        );
+        let choice = CsvChoice::for_target("y".into());
+        let reply = host.handle(
+            Request::Build {
+                id: 1,
+                data: Box::new(DataSource::Csv {
+                    file: 1,
+                    options,
+                    choice,
+                }),
+                settings: Lesson::SineNextValue.defaults(),
+            },
+            &mut clock,
+        );
+        assert!(
+            matches!(&reply[..], [Reply::Built { id: 1, .. }]),
+            "{reply:?}"
         );
     }
 }

@@ -697,14 +697,20 @@ impl CsvChoice {
     /// A starting choice for `table`: the last numeric column as target and feature, window
     /// 10, next value.
     pub fn default_for(table: &crate::data::table::Table) -> Option<CsvChoice> {
-        let target = table.numeric_columns().last()?.to_string();
-        Some(CsvChoice {
+        Some(CsvChoice::for_target(
+            table.numeric_columns().last()?.to_string(),
+        ))
+    }
+
+    /// `target` as target and only feature, window 10, next value.
+    pub fn for_target(target: String) -> CsvChoice {
+        CsvChoice {
             features: vec![target.clone()],
             target,
             window: 10,
             horizon: 1,
             task: CsvTask::NextValue,
-        })
+        }
     }
 }
 

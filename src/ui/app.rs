@@ -19,7 +19,6 @@ use crate::data::normalise::Scaling;
 use crate::i18n::{tr, trf, Text};
 use crate::nn::CellKind;
 use crate::train::host::{ExportKind, Mirror, RunInfo};
-use crate::train::lessons::Lesson;
 use crate::train::settings::{key_of, CELLS, SCALINGS};
 use crate::ui::canvas::Canvas;
 use crate::ui::heatmaps::Heatmaps;
@@ -30,7 +29,6 @@ use crate::ui::controls::ModelControls;
 use crate::ui::data_panel::{DataPanel, Load};
 use crate::ui::messages::{Banners, LessonPicker};
 use crate::ui::run_bar::{RunActions, RunBar, RunStats};
-use crate::ui::share::Restored;
 use crate::ui::state::{
     Action, DataChange, Effect, Export, ModelChange, Page, RunControl, ShowChange, Tab,
 };
@@ -96,6 +94,10 @@ impl App {
             }
             Effect::SaveLink(link) => {
                 crate::ui::share::save(&link);
+                Ok(())
+            }
+            Effect::Remember(what) => {
+                crate::ui::share::remember(what);
                 Ok(())
             }
             Effect::SaveLang(lang) => {
@@ -199,27 +201,14 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let loaded = crate::ui::share::load();
+        let start = crate::ui::state::remember::start(&crate::ui::share::kept());
         // The language first: the notices below are in it.
-        let lang = match &loaded {
-            Some(Restored::Link(Ok(l))) => l.lang,
-            _ => crate::ui::share::remembered_lang(),
-        };
+        let lang = start
+            .lang
+            .unwrap_or_else(crate::ui::share::remembered_lang);
         crate::i18n::set(lang);
         crate::ui::share::save_lang(lang);
-        let first = Lesson::SineNextValue;
-        let (lesson, settings, notice) = match loaded {
-            Some(Restored::Link(Ok(l))) => {
-                (l.lesson, l.settings, Some(Text::new("notice.link_opened")))
-            }
-            Some(Restored::Remembered(l)) => (l.lesson, l.settings, None),
-            Some(Restored::Link(Err(e))) => (
-                first,
-                first.defaults(),
-                Some(Text::new("notice.link_broken").and("e", e)),
-            ),
-            None => (first, first.defaults(), None),
-        };
+        let (lesson, settings, notice) = (start.lesson, start.settings, start.notice);
         let link = ctx.link().clone();
         let resize = web_sys::window().map(|w| {
             EventListener::new(&w, "resize", move |_| {

@@ -16,7 +16,7 @@ use super::same;
 use super::state::{Action, CsvState, DataChange, ModelChange};
 use crate::data::signals::{SignalKind, SignalParams};
 use crate::data::table::MissingPolicy;
-use crate::i18n::{tr, trf, Lang, Text};
+use crate::i18n::{quoted, tr, trf, Lang, Text};
 use crate::train::host::RunInfo;
 use crate::train::lessons::CsvTask;
 
@@ -27,6 +27,8 @@ pub struct DataPanelProps {
     pub csv: Option<Rc<CsvState>>,
     /// What went wrong with the last file or choice.
     pub error: Option<Text>,
+    /// A file being read: its name and how far it is, in percent.
+    pub loading: Option<(String, u32)>,
     pub signal: SignalParams,
     /// The run that trains, when it was built from the file shown (for its window preview).
     pub run: Option<Rc<RunInfo>>,
@@ -46,6 +48,7 @@ impl PartialEq for DataPanelProps {
         self.lang == o.lang
             && same(&self.csv, &o.csv)
             && self.error == o.error
+            && self.loading == o.loading
             && self.signal == o.signal
             && same(&self.run, &o.run)
             && self.on == o.on
@@ -129,9 +132,9 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
     });
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
     let details = p.csv.as_ref().map(|c| {
-            let numeric: Vec<String> = c.table.numeric_columns().iter().map(|s| s.to_string()).collect();
-            let series = c.table.series_columns().first().map(|(n, v)| (n.to_string(), v.to_vec()));
-            let preview = c.table.preview_rows(5);
+            let numeric = &c.summary.numeric;
+            let series = c.summary.series.clone();
+            let preview = &c.summary.preview;
             let on_series = on.reform(|e: Event| Action::Data(DataChange::Series(select_value(&e))));
             let on_target = on.reform(|e: Event| Action::Data(DataChange::Target(select_value(&e))));
             let on_window = on.reform(|e: Event| match whole_number(&e, 1, 1000) {
@@ -145,15 +148,15 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
             html! {
                 <div class="csv-details" id="csv-details">
                     <p class="explain">
-                        { trf("csv.summary", &[("name", &c.name), ("rows", &c.table.rows), ("columns", &c.table.columns.len())]) }
-                        { for c.table.notes.iter().map(|n| html! { <><br />{ n }</> }) }
+                        { trf("csv.summary", &[("name", &c.name), ("rows", &c.summary.rows), ("columns", &c.summary.columns.len())]) }
+                        { for c.summary.notes.iter().map(|n| html! { <><br />{ n }</> }) }
                     </p>
                     if let Some((column, values)) = series {
                         <label for="csv-series" title={tr("csv.series_tip")}>{ trf("csv.series", &[("column", &column)]) }</label>
                         <select id="csv-series" onchange={on_series}>
                             <option value="" selected={c.options.series.is_none()}>{ tr("csv.all_rows") }</option>
                             { for values.iter().map(|v| html! {
-                                <option value={v.clone()} selected={c.options.series.as_ref().is_some_and(|s| s.value == *v)}>{ v }</option>
+                                <option value={v.clone()} selected={c.options.series.as_ref().is_some_and(|s| s.value == *v)}>{ quoted(v) }</option>
                             }) }
                         </select>
                     }
@@ -164,14 +167,14 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
                     </select>
                     <label for="csv-target" title={tr("csv.target_tip")}>{ tr("csv.target") }</label>
                     <select id="csv-target" onchange={on_target}>
-                        { for numeric.iter().map(|n| html! { <option value={n.clone()} selected={*n == c.choice.target}>{ n }</option> }) }
+                        { for numeric.iter().map(|n| html! { <option value={n.clone()} selected={*n == c.choice.target}>{ quoted(n) }</option> }) }
                     </select>
                     <fieldset class="features">
                         <legend title={tr("csv.features_tip")}>{ tr("csv.features") }</legend>
                         { for numeric.iter().map(|n| {
                             let name = n.clone();
                             let on = on.reform(move |e: Event| Action::Data(DataChange::Feature(name.clone(), e.target_unchecked_into::<HtmlInputElement>().checked())));
-                            html! { <label class="check"><input type="checkbox" checked={c.choice.features.contains(n)} onchange={on} />{ n }</label> }
+                            html! { <label class="check"><input type="checkbox" checked={c.choice.features.contains(n)} onchange={on} />{ quoted(n) }</label> }
                         }) }
                     </fieldset>
                     <label for="csv-task" title={tr("csv.task_tip")}>{ tr("csv.task") }</label>
@@ -194,7 +197,7 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
                     { p.run.as_deref().map(window_preview).unwrap_or_default() }
                     <div class="preview-wrap">
                         <table class="preview" id="csv-preview">
-                            <thead><tr>{ for c.table.columns.iter().map(|col| html! { <th>{ &col.name }</th> }) }</tr></thead>
+                            <thead><tr>{ for c.summary.columns.iter().map(|col| html! { <th>{ quoted(col) }</th> }) }</tr></thead>
                             <tbody>{ for preview.iter().map(|row| html! { <tr>{ for row.iter().map(|v| html! { <td>{ v }</td> }) }</tr> }) }</tbody>
                         </table>
                     </div>
@@ -223,6 +226,9 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
                 }) }
             </div>
             <SignalPanel lang={p.lang} signal={p.signal} on={on.clone()} />
+            if let Some((name, percent)) = &p.loading {
+                <p class="explain" id="csv-reading" role="status">{ trf("csv.reading", &[("name", name), ("percent", percent)]) }</p>
+            }
             if let Some(e) = &p.error {
                 <div class="banner error" role="alert" id="csv-error">{ e.to_string() }</div>
             }
@@ -243,7 +249,7 @@ fn window_preview(info: &RunInfo) -> Html {
         <div class="preview-wrap" id="window-preview">
             <p class="explain">{ trf("csv.window_preview", &[("scaling", &scaling)]) }</p>
             <table class="preview">
-                <thead><tr><th>{ tr("csv.step") }</th>{ for names.iter().map(|n| html! { <th>{ n }</th> }) }</tr></thead>
+                <thead><tr><th>{ tr("csv.step") }</th>{ for names.iter().map(|n| html! { <th>{ quoted(n) }</th> }) }</tr></thead>
                 <tbody>
                     { for p.rows.iter().enumerate().map(|(t, v)| html! {
                         <tr><td>{ t + 1 }</td>{ for v.iter().map(|x| html! { <td>{ format!("{x:.4}") }</td> }) }</tr>

@@ -25,6 +25,8 @@ pub struct RunStats {
     pub cell: &'static str,
     pub lr: Option<f64>,
     pub batch: Option<usize>,
+    /// The training worker's wasm memory in bytes (for `scripts/soak.mjs`).
+    pub memory: u64,
 }
 
 /// The run bar's buttons, made once by the page so the props compare equal between frames.
@@ -65,7 +67,7 @@ pub fn run_bar(p: &RunBarProps) -> Html {
             </div>
             <dl class="stats" id="stats" data-run={s.run.to_string()} data-busy={s.busy.to_string()} data-steps={s.steps.to_string()} data-epoch={s.epoch.to_string()}
                 data-cell={s.cell} data-lr={text(s.lr)} data-batch={s.batch.map_or(String::new(), |b| b.to_string())}
-                data-loss={text(s.loss)} data-val-loss={text(s.val_loss)}>
+                data-loss={text(s.loss)} data-val-loss={text(s.val_loss)} data-worker-memory={s.memory.to_string()}>
                 <dt>{ tr("stats.step") }</dt><dd>{ s.steps }<span class="step-progress" id="step-progress" data-progress={text(s.progress)}
                     title={tr("stats.progress_tip")}>{ s.progress.map_or(String::new(), |p| format!(" +{:.0}%", p * 100.0)) }</span></dd>
                 <dt>{ tr("stats.epoch") }</dt><dd>{ s.epoch }</dd>

@@ -1,10 +1,15 @@
 //! The run's settings in the URL hash (a copied link reproduces the run) and in localStorage
-//! (the last configuration comes back on reload). The hash wins over localStorage.
+//! (the last settings that trained come back on reload; what the page opens on is decided by
+//! `ui::state::remember`).
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::train::lessons::RunLink;
+use crate::ui::state::remember::Kept;
+use crate::ui::state::Remember;
 
+/// The last settings that trained, and settings being tried (see `ui::state::remember`).
 const KEY: &str = "rnn-lab/run";
+const TRYING_KEY: &str = "rnn-lab/trying";
 const LANG_KEY: &str = "rnn-lab/lang";
 
 /// The language remembered from the last visit, else the browser's.
@@ -34,36 +39,34 @@ pub fn save_lang(lang: Lang) {
     }
 }
 
-/// Where a restored configuration came from.
-pub enum Restored {
-    Link(Result<RunLink, crate::i18n::Text>),
-    Remembered(RunLink),
-}
-
-/// The configuration in the URL hash, else the remembered one (a broken remembered one is
-/// dropped silently: the learner did not type it).
-pub fn load() -> Option<Restored> {
-    let window = web_sys::window()?;
+/// What the browser kept for [`crate::ui::state::remember::start`]: the address's hash and
+/// the stored settings.
+pub fn kept() -> Kept {
+    let Some(window) = web_sys::window() else {
+        return Kept::default();
+    };
     let hash = window.location().hash().ok().unwrap_or_default();
-    if let Some(encoded) = hash.strip_prefix('#').filter(|h| !h.is_empty()) {
-        let text = js_sys::decode_uri_component(encoded)
+    let hash = hash.strip_prefix('#').filter(|h| !h.is_empty()).map(|encoded| {
+        js_sys::decode_uri_component(encoded)
             .ok()
             .and_then(|s| s.as_string())
-            .ok_or_else(|| crate::i18n::Text::new("link.bad_encoding"));
-        return Some(Restored::Link(text.and_then(|t| RunLink::from_text(&t))));
+            .ok_or_else(|| Text::new("link.bad_encoding"))
+    });
+    let storage = window.local_storage().ok().flatten();
+    let get = |key: &str| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
+    Kept {
+        hash,
+        worked: get(KEY),
+        trying: get(TRYING_KEY),
     }
-    let storage = window.local_storage().ok().flatten()?;
-    let text = storage.get_item(KEY).ok().flatten()?;
-    RunLink::from_text(&text).ok().map(Restored::Remembered)
 }
 
-/// Puts `link` in the address bar (without a history entry per change) and in localStorage.
+/// Puts `link` in the address bar (without a history entry per change).
 pub fn save(link: &RunLink) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let text = link.to_text();
-    let encoded: String = js_sys::encode_uri_component(&text).into();
+    let encoded: String = js_sys::encode_uri_component(&link.to_text()).into();
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
@@ -71,7 +74,17 @@ pub fn save(link: &RunLink) {
             Some(&format!("#{encoded}")),
         );
     }
-    if let Ok(Some(storage)) = window.local_storage() {
-        let _ = storage.set_item(KEY, &text);
-    }
+}
+
+/// Remembers settings being tried, or that trained (then they are no longer being tried).
+pub fn remember(what: Remember) {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let _ = match what {
+        Remember::Trying(link) => storage.set_item(TRYING_KEY, &link.to_text()),
+        Remember::Worked(link) => storage
+            .set_item(KEY, &link.to_text())
+            .and_then(|()| storage.remove_item(TRYING_KEY)),
+    };
 }

@@ -28,12 +28,14 @@ const T_PLAY_MS: f64 = 4000.0;
 
 mod actions;
 mod data;
+pub mod remember;
 mod run;
 #[cfg(test)]
 mod tests;
 
 pub use actions::*;
-pub use data::CsvState;
+pub use data::{CsvState, Loading};
+pub use remember::Remember;
 
 /// What a run was built from; restored when a change cannot be applied.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,6 +63,8 @@ pub struct Page {
     pub on_csv: bool,
     pub csv: Option<Rc<CsvState>>,
     pub csv_error: Option<Text>,
+    /// A file the worker is reading.
+    pub loading: Option<Loading>,
     /// The signal generator's settings.
     pub signal: SignalParams,
     files_loaded: u64,
@@ -123,6 +127,7 @@ impl Page {
             on_csv: false,
             csv: None,
             csv_error: None,
+            loading: None,
             signal: SignalParams {
                 points: 1000,
                 x_end: 50.0,
@@ -198,6 +203,7 @@ impl Page {
                 self.send(Request::Pause);
                 self.rebuild(Some(Text::new("notice.reset").and("what", what)));
                 if play {
+                    self.trying();
                     self.send(Request::Play);
                 }
             }
@@ -368,6 +374,11 @@ impl Page {
     /// Play/Pause, Step and Epoch. The buttons answer at once; the worker stops or goes on
     /// at its next chunk, and each press adds its steps to those asked for.
     fn control(&mut self, control: RunControl) {
+        // Every press but Pause sets the run training.
+        if control != RunControl::TogglePlay || self.shown.as_ref().is_some_and(|m| !m.now.playing)
+        {
+            self.trying();
+        }
         if let Some(m) = &mut self.shown {
             if control == RunControl::TogglePlay {
                 m.now.playing = !m.now.playing;
@@ -422,12 +433,28 @@ impl Page {
     /// Puts a lesson run's settings and the language in the link (a CSV run is not a link:
     /// its data is the learner's file).
     fn save_link(&mut self) {
-        if !self.on_csv {
-            self.out.push(Effect::SaveLink(RunLink {
-                lesson: self.lesson,
-                settings: self.settings,
-                lang: crate::i18n::current(),
-            }));
+        if let Some(link) = self.link_of(self.source()) {
+            self.out.push(Effect::SaveLink(link));
+        }
+    }
+
+    /// The link of a lesson run (None for a CSV run).
+    fn link_of(&self, source: Source) -> Option<RunLink> {
+        (!source.on_csv).then(|| RunLink {
+            lesson: source.lesson,
+            settings: source.settings,
+            lang: crate::i18n::current(),
+        })
+    }
+
+    /// Training starts on what the controls show (the run, or the one being built): until
+    /// it has trained a step, the browser remembers it as being tried (see `remember`).
+    fn trying(&mut self) {
+        let source = self.pending.as_ref().map_or(self.running, |p| p.1);
+        if self.worked != Some(source) {
+            if let Some(link) = self.link_of(source) {
+                self.out.push(Effect::Remember(Remember::Trying(link)));
+            }
         }
     }
 

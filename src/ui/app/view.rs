@@ -64,7 +64,8 @@ impl App {
                 <main class="layout">
                     <section class="panel controls" aria-label={tr("aria.controls")} key={self.page.controls_key.to_string()}>
                         <LessonPicker lang={lang} lesson={self.page.lesson} on_csv={self.page.on_csv} on={self.on.clone()} />
-                        <DataPanel lang={lang} csv={self.page.csv.clone()} error={self.page.csv_error.clone()} signal={self.page.signal}
+                        <DataPanel lang={lang} csv={self.page.csv.clone()} error={self.page.csv_error.clone()}
+                            loading={self.page.loading.as_ref().map(|l| (l.name.clone(), (l.done * 100.0) as u32))} signal={self.page.signal}
                             run={csv_run} on={self.on.clone()} on_load={self.on_load.clone()} />
                         <ModelControls lang={lang} settings={self.page.settings} on={self.on.clone()} />
                     </section>
@@ -83,6 +84,7 @@ impl App {
                                 cell: config.map_or("", |c| c.cell.name()),
                                 lr: config.map(|c| c.learning_rate),
                                 batch: config.map(|c| c.batch_size),
+                                memory: now.map_or(0, |v| v.memory),
                             }}
                             scores={now.map_or([None, None], |v| v.scores.clone())}
                             classify={m.is_some_and(|m| m.info.classify)} />

@@ -170,8 +170,10 @@ impl Tab {
 pub enum Effect {
     /// A request for the training worker.
     Send(Request),
-    /// Put a lesson run's settings and the language in the link and in localStorage.
+    /// Put a lesson run's settings and the language in the address bar's link.
     SaveLink(RunLink),
+    /// Remember settings being tried, or that trained, for the next visit.
+    Remember(super::Remember),
     /// Remember the language.
     SaveLang(Lang),
     /// Hand a file the worker worded to the learner.

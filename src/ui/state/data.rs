@@ -4,42 +4,36 @@ use std::rc::Rc;
 
 use super::{DataChange, Page};
 use crate::data::signals::generate;
-use crate::data::table::{parse_csv, CsvOptions, SeriesFilter, Table};
+use crate::data::table::{CsvOptions, SeriesFilter, TableSummary};
 use crate::i18n::Text;
+use crate::train::host::Request;
 use crate::train::lessons::CsvChoice;
 
 /// A loaded CSV and what the learner picked from it (shared: the data panel takes it as a
-/// prop; a change makes a new one, cheaply, since the bytes and table are shared too).
+/// prop; a change makes a new one, cheaply, since the bytes and summary are shared too).
+/// The training worker reads the file and keeps it; the page keeps its bytes only to hand
+/// them to a new worker if the old one dies.
 #[derive(Debug, Clone)]
 pub struct CsvState {
     /// Which file this is, counting the files loaded (a run built from it remembers it).
     pub file: u64,
     pub name: String,
     pub bytes: Rc<Vec<u8>>,
-    pub table: Rc<Table>,
+    /// What the file holds, read with `options`.
+    pub summary: Rc<TableSummary>,
     pub choice: CsvChoice,
     /// How the file is read: which series, what to do with missing cells.
     pub options: CsvOptions,
 }
 
-impl CsvState {
-    /// Reads the bytes again with `options`; on failure the table and options loaded before
-    /// stay.
-    pub fn reparse(&mut self, options: CsvOptions) -> Result<(), Text> {
-        self.table = Rc::new(parse_csv(&self.bytes, &options)?);
-        self.options = options;
-        Ok(())
-    }
-
-    /// The date column's text per row, for the chart's x axis.
-    pub fn date_labels(&self) -> Option<Vec<String>> {
-        let col = self.table.date_column()?;
-        Some(
-            (0..self.table.rows)
-                .map(|r| col.label(r).unwrap_or_default().to_string())
-                .collect(),
-        )
-    }
+/// A file the worker is reading: the page says how far it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loading {
+    pub file: u64,
+    pub name: String,
+    pub bytes: Rc<Vec<u8>>,
+    /// From 0 to 1.
+    pub done: f64,
 }
 
 impl Page {
@@ -57,7 +51,7 @@ impl Page {
                 self.loaded(name, Ok(csv.into_bytes()));
             }
             (DataChange::Series(value), Some(c)) => {
-                let column = c.table.series_columns().first().map(|(n, _)| n.to_string());
+                let column = c.summary.series.as_ref().map(|(n, _)| n.clone());
                 let series = column
                     .filter(|_| !value.is_empty())
                     .map(|column| SeriesFilter { column, value });
@@ -65,20 +59,16 @@ impl Page {
                     series,
                     ..c.options.clone()
                 };
-                self.csv_error = c
-                    .reparse(options)
-                    .err()
-                    .map(|e| Text::new("csv.series_failed").and("e", e));
+                let file = c.file;
+                self.send(Request::Reread { file, options });
             }
             (DataChange::Missing(policy), Some(c)) => {
                 let options = CsvOptions {
                     missing: policy,
                     ..c.options.clone()
                 };
-                self.csv_error = c
-                    .reparse(options)
-                    .err()
-                    .map(|e| Text::new("csv.apply_failed").and("e", e));
+                let file = c.file;
+                self.send(Request::Reread { file, options });
             }
             (DataChange::Target(t), Some(c)) => c.choice.target = t,
             (DataChange::Feature(f, on), Some(c)) => {
@@ -95,34 +85,93 @@ impl Page {
         }
     }
 
-    /// A file's bytes arrived: the new file replaces the old one if it reads, and the
-    /// last file's or last run's error goes with it (a message belongs to its action).
+    /// A file's bytes arrived: the worker reads them (the page says how far it is); the new
+    /// file replaces the old one if it reads (see [`Self::file_read`]).
     pub(super) fn loaded(&mut self, name: String, bytes: Result<Vec<u8>, Text>) {
-        let parsed = bytes.and_then(|b| {
-            parse_csv(&b, &CsvOptions::default())
-                .map(|t| (b, t))
-                .map_err(Text::from)
-        });
-        match parsed {
-            Ok((bytes, table)) => match CsvChoice::default_for(&table) {
-                Some(choice) => {
-                    self.files_loaded += 1;
-                    self.error = None;
-                    self.csv = Some(Rc::new(CsvState {
-                        file: self.files_loaded,
-                        name,
-                        bytes: Rc::new(bytes),
-                        table: Rc::new(table),
-                        choice,
-                        options: CsvOptions::default(),
-                    }));
-                    self.csv_error = None;
-                }
-                None => self.csv_error = Some(Text::with("csv.no_numeric", &[("name", &name)])),
-            },
+        match bytes {
+            Ok(bytes) => {
+                self.files_loaded += 1;
+                let loading = Loading {
+                    file: self.files_loaded,
+                    name,
+                    bytes: Rc::new(bytes),
+                    done: 0.0,
+                };
+                self.send_read(&loading.bytes, loading.file, CsvOptions::default());
+                self.loading = Some(loading);
+            }
             Err(e) => {
                 self.csv_error =
                     Some(Text::with("csv.load_failed", &[("name", &name)]).and("e", e));
+            }
+        }
+    }
+
+    pub(super) fn send_read(&mut self, bytes: &[u8], file: u64, options: CsvOptions) {
+        self.send(Request::Read {
+            file,
+            bytes: bytes.to_vec(),
+            options,
+        });
+    }
+
+    /// How far the worker is with the file it reads.
+    pub(super) fn file_reading(&mut self, file: u64, done: f64) {
+        if let Some(l) = self.loading.as_mut().filter(|l| l.file == file) {
+            l.done = done;
+        }
+    }
+
+    /// The worker read `file` with `options`: a new file replaces the old one, the loaded
+    /// file takes its new options; if it cannot, what was there stays and the message says
+    /// why (and the last file's or last run's error goes: a message belongs to its action).
+    pub(super) fn file_read(
+        &mut self,
+        file: u64,
+        options: CsvOptions,
+        result: Result<TableSummary, Text>,
+    ) {
+        if let Some(loading) = self.loading.take_if(|l| l.file == file) {
+            match result.map(|s| (s.numeric.last().cloned(), s)) {
+                Ok((Some(target), summary)) => {
+                    self.error = None;
+                    self.csv_error = None;
+                    self.csv = Some(Rc::new(CsvState {
+                        file,
+                        name: loading.name,
+                        bytes: loading.bytes,
+                        summary: Rc::new(summary),
+                        choice: CsvChoice::for_target(target),
+                        options,
+                    }));
+                }
+                Ok((None, _)) => {
+                    self.csv_error = Some(Text::with("csv.no_numeric", &[("name", &loading.name)]))
+                }
+                Err(e) => {
+                    self.csv_error =
+                        Some(Text::with("csv.load_failed", &[("name", &loading.name)]).and("e", e));
+                }
+            }
+            return;
+        }
+        let Some(c) = self.csv.as_mut().filter(|c| c.file == file) else {
+            return;
+        };
+        let c = Rc::make_mut(c);
+        match result {
+            Ok(summary) => {
+                c.summary = Rc::new(summary);
+                c.options = options;
+                self.csv_error = None;
+            }
+            Err(e) => {
+                let what = if options.series != c.options.series {
+                    "csv.series_failed"
+                } else {
+                    "csv.apply_failed"
+                };
+                self.csv_error = Some(Text::new(what).and("e", e));
             }
         }
     }

@@ -30,7 +30,6 @@ impl Page {
         let data = match (&self.csv, self.on_csv) {
             (Some(c), true) => DataSource::Csv {
                 file: c.file,
-                bytes: c.bytes.to_vec(),
                 options: c.options.clone(),
                 choice: c.choice.clone(),
             },
@@ -77,7 +76,7 @@ impl Page {
                     .csv
                     .as_ref()
                     .filter(|c| info.file == Some(c.file))
-                    .and_then(|c| c.date_labels())
+                    .and_then(|c| c.summary.date_labels.clone())
                     .map(Rc::from);
                 self.shown = Some(Mirror::new(id, *info));
                 // A view still on its way is answered for this run (its `Ask` names another,
@@ -94,8 +93,20 @@ impl Page {
                 // The controls go back to what the kept run was built from (made anew, so a
                 // choice the run refused does not stay on screen).
                 self.controls_key += 1;
-                self.show_source(self.running);
                 self.error = Some(Text::new("error.setup").and("e", error));
+                if self.shown.is_none() && self.running.settings != self.lesson.defaults() {
+                    // Nothing trains yet (a link's settings were refused): the lesson's own.
+                    self.running = Source {
+                        lesson: self.lesson,
+                        settings: self.lesson.defaults(),
+                        on_csv: false,
+                    };
+                    self.show_source(self.running);
+                    let said = self.error.take();
+                    self.rebuild(said);
+                    return;
+                }
+                self.show_source(self.running);
             }
             Reply::View(v) => {
                 self.asked = false;
@@ -109,8 +120,13 @@ impl Page {
                         m.now.playing = playing;
                         m.now.busy |= busy;
                     }
-                    if m.now.steps > 0 && m.now.diverged_at.is_none() {
+                    let trained = m.now.steps > 0 && m.now.diverged_at.is_none();
+                    if trained && self.worked != Some(self.running) {
                         self.worked = Some(self.running);
+                        if let Some(link) = self.link_of(self.running) {
+                            self.out
+                                .push(Effect::Remember(super::Remember::Worked(link)));
+                        }
                     }
                     self.tell(&events);
                 }
@@ -118,6 +134,12 @@ impl Page {
                     self.ask_view(now);
                 }
             }
+            Reply::Reading { file, done } => self.file_reading(file, done),
+            Reply::Read {
+                file,
+                options,
+                result,
+            } => self.file_read(file, options, result),
             Reply::Export { what, text } => self.out.push(Effect::SaveFile(what, text)),
             Reply::Failed(e) => self.error = Some(Text::new("error.setup").and("e", e)),
         }
@@ -142,6 +164,17 @@ impl Page {
         self.show_source(back);
         self.controls_key += 1;
         self.send(Request::Lang(crate::i18n::current()));
+        // The new worker is given the loaded file again; a file it was still reading is
+        // dropped (reading it again could end the same way) and the file before stays.
+        if let Some(c) = self.csv.clone() {
+            self.send_read(&c.bytes, c.file, c.options.clone());
+        }
+        if let Some(l) = self.loading.take() {
+            self.csv_error = Some(
+                Text::with("csv.load_failed", &[("name", &l.name)])
+                    .and("e", Text::with("error.worker_died", &[("e", &why)])),
+            );
+        }
         self.rebuild(Some(Text::with("error.worker_died", &[("e", &why)])));
     }
 

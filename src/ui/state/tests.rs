@@ -80,7 +80,9 @@ impl Wire {
                 *ticks += 0.01;
                 *ticks
             };
-            self.host.work(&mut clock);
+            for reply in self.host.work(&mut clock) {
+                self.act(Action::Heard(reply));
+            }
             if !self.page.wants_frames() && self.outbox.is_empty() {
                 return;
             }
@@ -186,9 +188,38 @@ fn a_dead_worker_is_replaced_and_the_last_settings_that_trained_rebuilt() {
     w.settle(50);
     assert!(w.page.shown.as_ref().unwrap().now.steps >= 1);
     let trained = w.page.settings;
+    let remembered = |w: &Wire| -> Vec<Remember> {
+        w.effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Remember(r) => Some(*r),
+                _ => None,
+            })
+            .collect()
+    };
+    let link = |settings| RunLink {
+        lesson: Lesson::SineNextValue,
+        settings,
+        lang: Lang::En,
+    };
+    // Tried when Step was pressed, remembered once it trained.
+    assert_eq!(
+        remembered(&w),
+        vec![
+            Remember::Trying(link(trained)),
+            Remember::Worked(link(trained))
+        ]
+    );
     w.act(Action::Model(ModelChange::Hidden(100)));
     w.settle(10);
     assert_eq!(w.page.running.settings.hidden_size, 100);
+    // Building is not trying; pressing Play is (and Pause is not).
+    assert_eq!(remembered(&w).len(), 2);
+    w.act(Action::Run(RunControl::TogglePlay));
+    let hundred = w.page.settings;
+    assert_eq!(remembered(&w)[2], Remember::Trying(link(hundred)));
+    w.act(Action::Run(RunControl::TogglePlay));
+    assert_eq!(remembered(&w).len(), 3);
     // The worker dies before the new run trained a step.
     w.outbox.clear();
     w.host = Host::new();
@@ -202,13 +233,14 @@ fn a_dead_worker_is_replaced_and_the_last_settings_that_trained_rebuilt() {
     w.settle(10);
     assert_eq!(w.page.running.settings, trained);
     assert_eq!(key(&w.page.notice), Some("error.worker_died"));
-    // The link (and what a reload opens) holds the settings that trained, not the ones that
-    // died: no crash loop on reload.
+    // The link holds the settings that trained, not the ones that died, and hidden 100 was
+    // never remembered as working: no crash loop on reload.
     let saved = w.effects.iter().rev().find_map(|e| match e {
         Effect::SaveLink(link) => Some(link.settings),
         _ => None,
     });
     assert_eq!(saved, Some(trained));
+    assert!(!remembered(&w).contains(&Remember::Worked(link(hundred))));
 }
 
 /// A message belongs to the action that raised it: a file that loads clears the last
@@ -221,20 +253,49 @@ fn a_file_that_loads_clears_the_last_error_and_a_broken_one_keeps_the_last_file(
         "good.csv".into(),
         Ok(good),
     )));
+    // The worker reads it; until then the page says it is reading.
+    assert_eq!(
+        w.page.loading.as_ref().map(|l| l.name.as_str()),
+        Some("good.csv")
+    );
+    w.settle(10);
+    assert!(w.page.loading.is_none());
     assert!(w.page.csv_error.is_none());
+    assert_eq!(w.page.csv.as_ref().unwrap().summary.rows, 3);
     let bad = b"a,b\n1,2\n3\n".to_vec();
     w.act(Action::Data(DataChange::Loaded("bad.csv".into(), Ok(bad))));
+    w.settle(10);
     assert_eq!(key(&w.page.csv_error), Some("csv.load_failed"));
     assert_eq!(w.page.csv.as_ref().unwrap().name, "good.csv");
     w.act(Action::Data(DataChange::GenerateSignal));
+    w.settle(10);
     assert!(w.page.csv_error.is_none());
-    assert_eq!(w.page.csv.as_ref().unwrap().file, 2);
+    let file = w.page.csv.as_ref().unwrap().file;
+    assert_eq!(file, 3);
     // Training on it normalises a file's columns and names it in the run.
     w.act(Action::Model(ModelChange::TrainCsv));
     w.settle(10);
     assert!(w.page.running.on_csv);
     assert_eq!(w.page.running.settings.scaling, Scaling::ZScore);
-    assert_eq!(w.page.shown.as_ref().unwrap().info.file, Some(2));
+    assert_eq!(w.page.shown.as_ref().unwrap().info.file, Some(file));
+    // Other options use the file the worker kept; options it cannot take keep the old ones.
+    w.act(Action::Data(DataChange::Missing(
+        crate::data::table::MissingPolicy::DropRows,
+    )));
+    w.settle(10);
+    assert_eq!(
+        w.page.csv.as_ref().unwrap().options.missing,
+        crate::data::table::MissingPolicy::DropRows
+    );
+    // A worker that dies is given the file again: it can be trained on at once.
+    w.host = Host::new();
+    w.act(Action::WorkerDied("test".into()));
+    w.settle(10);
+    w.act(Action::Model(ModelChange::TrainCsv));
+    w.settle(10);
+    assert!(w.page.error.is_none(), "{:?}", w.page.error);
+    assert!(w.page.running.on_csv);
+    assert_eq!(w.page.shown.as_ref().unwrap().info.file, Some(file));
 }
 
 /// The one-click fixes rebuild with the fix and play; a schedule change does not rebuild.
@@ -259,4 +320,36 @@ fn fixes_rebuild_and_play_and_a_schedule_change_does_not_rebuild() {
     assert!(!w.outbox.iter().any(|r| matches!(r, Request::Build { .. })));
     w.settle(10);
     assert_eq!(w.run_id(), run);
+}
+
+/// A link whose run cannot be built (over the memory budget) opens the lesson's own
+/// settings, saying why.
+#[test]
+fn a_first_run_that_is_refused_opens_the_lesson_s_own_settings() {
+    let lesson = Lesson::LongSequences;
+    let mut settings = lesson.defaults();
+    settings.shape.layers = 4;
+    settings.shape.bidirectional = true;
+    settings.shape.batch_size = Some(1024);
+    let (page, effects) = Page::new(lesson, settings, None, Lang::En);
+    let mut w = Wire {
+        page,
+        host: Host::new(),
+        outbox: VecDeque::new(),
+        effects: Vec::new(),
+        now: 0.0,
+        ticks: 0.0,
+    };
+    w.take(effects);
+    w.settle(10);
+    assert_eq!(w.run_id(), 2);
+    assert_eq!(w.page.running.settings, lesson.defaults());
+    assert_eq!(w.page.settings, lesson.defaults());
+    let said = w
+        .page
+        .notice
+        .as_ref()
+        .map(Text::to_string)
+        .unwrap_or_default();
+    assert!(said.contains("MB"), "{said}");
 }
