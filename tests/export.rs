@@ -45,11 +45,12 @@ fn predictions_and_history_csvs_hold_every_window_and_step() {
 
     let history = s.history_csv();
     let lines: Vec<&str> = history.lines().collect();
-    assert_eq!(lines[0], "step,epoch,train_loss,validation_loss");
+    assert_eq!(lines[0], "step,epoch,train_loss,validation_loss,steps");
     assert_eq!(lines.len(), 31);
     let last: Vec<&str> = lines[30].split(',').collect();
     assert_eq!(last[0], "30");
     assert_eq!(last[2].parse::<f64>().unwrap(), s.history[29].train_loss);
+    assert_eq!(last[4], "1");
 }
 
 #[test]

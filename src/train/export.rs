@@ -35,12 +35,17 @@ impl Session {
         out
     }
 
-    /// `step,epoch,train_loss,validation_loss` (validation empty where not measured).
+    /// `step,epoch,train_loss,validation_loss,steps` (validation empty where not measured;
+    /// `steps`: how many steps up to `step` the row's training loss is the mean of, 1 for the
+    /// latest 5,000 and more for older history, which is thinned to keep it bounded).
     pub fn history_csv(&self) -> String {
-        let mut out = String::from("step,epoch,train_loss,validation_loss\n");
+        let mut out = String::from("step,epoch,train_loss,validation_loss,steps\n");
         for h in &self.history {
             let v = h.validation_loss.map_or(String::new(), |v| v.to_string());
-            out.push_str(&format!("{},{},{},{v}\n", h.step, h.epoch, h.train_loss));
+            out.push_str(&format!(
+                "{},{},{},{v},{}\n",
+                h.step, h.epoch, h.train_loss, h.steps
+            ));
         }
         out
     }

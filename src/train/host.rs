@@ -106,6 +106,8 @@ pub struct Ask {
     /// prediction's time.
     pub run: u64,
     pub history: usize,
+    /// The version of the history the page has ([`super::Session::history_version`]).
+    pub history_version: u64,
     pub predicted_at: f64,
     /// What of the trace the cell views show: the watched layer, direction and sample, and
     /// the step-through's time step and unit.
@@ -206,8 +208,10 @@ pub struct RunView {
     pub forecast_error: Option<Text>,
     pub recursive: bool,
     pub steps_per_frame: Option<usize>,
-    /// History points from index `history_from` on (the page appends them).
+    /// History points from index `history_from` on (the page appends them), of the
+    /// history's version `history_version` (a new version comes whole, from 0).
     pub history_from: usize,
+    pub history_version: u64,
     pub history: Vec<HistoryPoint>,
     /// A prediction the page does not have yet: (when it finished, chart points).
     pub prediction: Option<(f64, Vec<(f64, f64)>)>,
@@ -648,7 +652,7 @@ impl Host {
         let r = self.run.as_ref()?;
         let s = &r.session;
         let same = ask.run == self.run_id;
-        let history_from = if same {
+        let history_from = if same && ask.history_version == s.history_version {
             ask.history.min(s.history.len())
         } else {
             0
@@ -675,6 +679,7 @@ impl Host {
             recursive: r.recursive(),
             steps_per_frame: r.steps_per_frame,
             history_from,
+            history_version: s.history_version,
             history: s.history[history_from..].to_vec(),
             prediction,
             clipped: r.clip_events.iter().filter(|&&c| c).count(),
@@ -783,6 +788,7 @@ impl Mirror {
         Ask {
             run: self.id,
             history: self.history.len(),
+            history_version: self.now.history_version,
             predicted_at: self.predicted_at,
             watch,
             t,
@@ -1058,6 +1064,42 @@ mod tests {
         };
         assert_eq!(mirror.apply(other), None);
         assert_eq!(mirror, before);
+    }
+
+    /// Once the run thins its older history, the page is sent the history whole (a new
+    /// version), then only what it lacks again; its copy still equals the run's.
+    #[test]
+    fn a_thinned_history_is_sent_whole_then_in_pieces() {
+        let mut clock = ticking(0.5);
+        let mut host = Host::new();
+        let info = built(&mut host, Lesson::SineNextValue, &mut clock);
+        let mut mirror = Mirror::new(1, info);
+        host.handle(Request::Play, &mut clock);
+        let mut sync = |host: &mut Host, mirror: &mut Mirror| {
+            for _ in 0..3 {
+                host.work(&mut clock);
+            }
+            let ask = mirror.ask(Watch::default(), 0, 0);
+            let v = view(host, &ask, &mut clock);
+            let from = v.history_from;
+            assert!(mirror.apply(v).is_some());
+            from
+        };
+        while host.run.as_ref().unwrap().session.history.is_empty() {
+            sync(&mut host, &mut mirror);
+        }
+        // As if the run had trained past the bound: the next step thins.
+        let s = &mut host.run.as_mut().unwrap().session;
+        let fill = s.history.last().copied().unwrap();
+        s.history.resize(super::super::history::MAX_POINTS, fill);
+        assert_eq!(s.history_version, 0);
+        assert_eq!(sync(&mut host, &mut mirror), 0, "sent whole");
+        let r = &host.run.as_ref().unwrap().session;
+        assert!(r.history_version > 0);
+        assert!(r.history.len() < super::super::history::MAX_POINTS);
+        assert_eq!(mirror.history, r.history);
+        assert!(sync(&mut host, &mut mirror) > 0, "then in pieces");
+        assert_eq!(mirror.history, host.run.as_ref().unwrap().session.history);
     }
 
     #[test]

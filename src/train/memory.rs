@@ -44,8 +44,16 @@ pub fn estimate(net: &NetworkConfig, batch: usize, dataset: &Dataset) -> usize {
     let per_step_dir = (2 * g + 1 + extra) * h * b;
     let mut trace = 0;
     let mut matrices = 0;
+    // The pass's scratch buffers (`nn::network::Workspace`): a chunk of steps of every gate's
+    // pre-activations and both halves of their gradients, h_{t-1} and dL/dh, the packed
+    // recurrent weights, and each layer's inputs and their gradient (the run_memory fuzz
+    // target found runs of short windows and many units, where these dominate, over the
+    // estimate when they were left to the tenth added below).
+    let cols = crate::nn::network::chunk_steps(b).min(steps) * b;
+    let mut workspace = cols * (3 * g * h + 2 * h) + 2 * g * h * h + 6 * h * b;
     for layer in 0..net.layers {
         let input = if layer == 0 { net.input_size } else { h * dirs };
+        workspace += 2 * cols * input;
         params += dirs * g * h * (input + h + 2);
         // The layer's input at every step (and its dropout mask above the first layer).
         let masked = usize::from(layer > 0 && net.dropout > 0.0);
@@ -57,7 +65,7 @@ pub fn estimate(net: &NetworkConfig, batch: usize, dataset: &Dataset) -> usize {
     let outputs = steps * net.output_size * b;
     // A trace and its outputs (the backward pass works in chunks of time steps; its
     // buffers are in the tenth added below).
-    let evaluation = (trace + outputs) * f + matrices * PER_MATRIX;
+    let evaluation = (trace + outputs + workspace) * f + matrices * PER_MATRIX;
     let weights = 6 * params * f;
     let batch_inputs = steps * net.input_size * b * f + steps * PER_MATRIX;
     // A sweep's group holds at most 8 Mi trace entries (`train::sweep`), with its workspace.

@@ -4,6 +4,7 @@
 //! fixed batch without it, so its numbers compare with PyTorch's like for like.
 
 pub mod export;
+pub mod history;
 pub mod host;
 pub mod lessons;
 pub mod memory;
@@ -97,6 +98,14 @@ pub struct HistoryPoint {
     pub train_loss: f64,
     /// Filled at the end of each epoch.
     pub validation_loss: Option<f64>,
+    /// Steps the point stands for: 1, or more once older history is thinned (see
+    /// [`history`]); `train_loss` is then their mean.
+    #[serde(default = "one")]
+    pub steps: u64,
+}
+
+fn one() -> u64 {
+    1
 }
 
 /// What one step did.
@@ -128,7 +137,10 @@ pub struct Session {
     cursor: usize,
     pub epoch: u64,
     pub steps: u64,
+    /// The loss history, bounded (see [`history`]).
     pub history: Vec<HistoryPoint>,
+    /// Bumped each time older history is thinned: a copy of it must be taken anew.
+    pub history_version: u64,
     first_loss: Option<f64>,
     /// The weights before the last update, whose loss was finite: restored on divergence.
     last_good: Option<Network<f32>>,
@@ -221,6 +233,7 @@ impl Session {
             epoch: 0,
             steps: 0,
             history: Vec::new(),
+            history_version: 0,
             first_loss: None,
             last_good: None,
             plateau: ReduceLrOnPlateau::new(0.5, PLATEAU_PATIENCE),
@@ -448,7 +461,11 @@ impl Session {
             epoch: self.epoch,
             train_loss: report.loss,
             validation_loss,
+            steps: 1,
         });
+        if history::thin(&mut self.history, self.epoch) {
+            self.history_version += 1;
+        }
         report
     }
 
@@ -470,7 +487,9 @@ impl Session {
             .iter()
             .rev()
             .take_while(|h| h.epoch == epoch)
-            .fold((last, 1usize), |(s, n), h| (s + h.train_loss, n + 1));
+            .fold((last, 1), |(s, n), h| {
+                (s + h.train_loss * h.steps as f64, n + h.steps)
+            });
         sum / n as f64
     }
 

@@ -453,7 +453,7 @@ test('downloads: weights, a PyTorch run that PyTorch reproduces, predictions, lo
   assert.equal(predictions[0], 'row,split,sin(t),prediction');
   assert.ok(predictions.some((l) => l.includes(',validation,')) && predictions.some((l) => l.includes(',test,')));
   const history = (await download('#export-history')).bytes.toString().trim().split('\n');
-  assert.equal(history[0], 'step,epoch,train_loss,validation_loss');
+  assert.equal(history[0], 'step,epoch,train_loss,validation_loss,steps');
   assert.ok(history.length >= 121, `${history.length} history lines`);
   const png = await download('#export-loss-png');
   assert.equal(png.name, 'rnn-lab-loss.png');

@@ -36,7 +36,12 @@ impl App {
     /// The loss chart's painter: training loss (at most 2,000 points) and validation loss.
     pub(super) fn loss_painter(&self, m: &Mirror, epoch: &str) -> Painter {
         let scale = self.page.loss_scale;
-        let key = format!("{epoch}:{}:{scale:?}", m.history.len());
+        // The history's version too: thinned, it may come back at a length seen before.
+        let key = format!(
+            "{epoch}:{}:{}:{scale:?}",
+            m.now.history_version,
+            m.history.len()
+        );
         let step = (m.history.len() / 2000).max(1);
         let train: Vec<(f64, f64)> = m
             .history

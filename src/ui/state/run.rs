@@ -93,7 +93,6 @@ impl Page {
                 // The controls go back to what the kept run was built from (made anew, so a
                 // choice the run refused does not stay on screen).
                 self.controls_key += 1;
-                self.error = Some(Text::new("error.setup").and("e", error));
                 if self.shown.is_none() && self.running.settings != self.lesson.defaults() {
                     // Nothing trains yet (a link's settings were refused): the lesson's own.
                     self.running = Source {
@@ -102,10 +101,10 @@ impl Page {
                         on_csv: false,
                     };
                     self.show_source(self.running);
-                    let said = self.error.take();
-                    self.rebuild(said);
+                    self.rebuild(Some(Text::new("notice.link_refused").and("e", error)));
                     return;
                 }
+                self.error = Some(Text::new("error.setup").and("e", error));
                 self.show_source(self.running);
             }
             Reply::View(v) => {
