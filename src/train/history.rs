@@ -14,8 +14,9 @@ pub const RECENT: usize = 5_000;
 /// Most points the history holds before the older ones are thinned.
 pub const MAX_POINTS: usize = 10_000;
 
-/// Thins `history` when it is over [`MAX_POINTS`]; true when it did (the page then needs the
-/// whole history again). A point is merged only with one of the same epoch, unless both are
+/// Thins `history` when it is over [`MAX_POINTS`]; true when it did. Deterministic: the
+/// page's copy (`host::Mirror`), adding the same points one by one and thinning after each
+/// as the run does, stays equal to the run's without being sent again. A point is merged only with one of the same epoch, unless both are
 /// from epochs before `epoch` (the one under way, whose mean loss the schedule reads).
 pub fn thin(history: &mut Vec<HistoryPoint>, epoch: u64) -> bool {
     if history.len() <= MAX_POINTS {

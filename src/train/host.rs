@@ -102,12 +102,10 @@ pub enum Request {
 /// What the page has and wants shown, with a view request.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ask {
-    /// The run the page shows, and how much of it it has: history points and the
-    /// prediction's time.
+    /// The run the page shows, and how much of it it has: the last step its loss history
+    /// holds (0: none) and the prediction's time.
     pub run: u64,
-    pub history: usize,
-    /// The version of the history the page has ([`super::Session::history_version`]).
-    pub history_version: u64,
+    pub history_to: u64,
     pub predicted_at: f64,
     /// What of the trace the cell views show: the watched layer, direction and sample, and
     /// the step-through's time step and unit.
@@ -208,10 +206,10 @@ pub struct RunView {
     pub forecast_error: Option<Text>,
     pub recursive: bool,
     pub steps_per_frame: Option<usize>,
-    /// History points from index `history_from` on (the page appends them), of the
-    /// history's version `history_version` (a new version comes whole, from 0).
-    pub history_from: usize,
-    pub history_version: u64,
+    /// The loss history whole (the page replaces its copy), or the points after the
+    /// page's last step (it adds them one by one, thinning as the run did: `history::thin`
+    /// is deterministic, so the copy stays equal to the run's without being sent again).
+    pub history_whole: bool,
     pub history: Vec<HistoryPoint>,
     /// A prediction the page does not have yet: (when it finished, chart points).
     pub prediction: Option<(f64, Vec<(f64, f64)>)>,
@@ -652,11 +650,12 @@ impl Host {
         let r = self.run.as_ref()?;
         let s = &r.session;
         let same = ask.run == self.run_id;
-        let history_from = if same && ask.history_version == s.history_version {
-            ask.history.min(s.history.len())
-        } else {
-            0
-        };
+        // Whole for a new copy, or when the page is so far behind that points it lacks may
+        // have been merged since (only points older than the latest `RECENT` ever are).
+        let from = s.history.partition_point(|h| h.step <= ask.history_to);
+        let history_whole =
+            !same || ask.history_to == 0 || s.history.len() - from >= super::history::RECENT;
+        let from = if history_whole { 0 } else { from };
         let prediction = (!same || ask.predicted_at != r.predicted_at())
             .then(|| (r.predicted_at(), r.prediction.clone()));
         let key = (self.run_id, s.steps, ask.watch, ask.t, ask.unit);
@@ -678,9 +677,8 @@ impl Host {
             forecast_error: r.forecast_error.clone(),
             recursive: r.recursive(),
             steps_per_frame: r.steps_per_frame,
-            history_from,
-            history_version: s.history_version,
-            history: s.history[history_from..].to_vec(),
+            history_whole,
+            history: s.history[from..].to_vec(),
             prediction,
             clipped: r.clip_events.iter().filter(|&&c| c).count(),
             clip_of: r.clip_events.len(),
@@ -730,6 +728,8 @@ pub struct Mirror {
     /// The latest view, less what is kept whole below.
     pub now: RunView,
     pub history: Vec<HistoryPoint>,
+    /// Bumped when the history is replaced or thinned (the loss chart draws it anew).
+    pub history_version: u64,
     pub predicted_at: f64,
     pub prediction: Rc<Vec<(f64, f64)>>,
     /// The watched part of the latest trace, and its gradient flow.
@@ -746,6 +746,7 @@ impl Mirror {
             info: Rc::new(info),
             now: RunView::default(),
             history: Vec::new(),
+            history_version: 0,
             predicted_at: f64::NAN,
             prediction: Rc::default(),
             cell: None,
@@ -760,8 +761,18 @@ impl Mirror {
         if v.run != self.id {
             return None;
         }
-        self.history.truncate(v.history_from);
-        self.history.append(&mut v.history);
+        if v.history_whole {
+            self.history.clear();
+            self.history.append(&mut v.history);
+            self.history_version += 1;
+        } else {
+            for p in v.history.drain(..) {
+                self.history.push(p);
+                if super::history::thin(&mut self.history, p.epoch) {
+                    self.history_version += 1;
+                }
+            }
+        }
         if let Some((at, points)) = v.prediction.take() {
             self.predicted_at = at;
             self.prediction = Rc::new(points);
@@ -787,8 +798,7 @@ impl Mirror {
     pub fn ask(&self, watch: Watch, t: usize, unit: usize) -> Ask {
         Ask {
             run: self.id,
-            history: self.history.len(),
-            history_version: self.now.history_version,
+            history_to: self.history.last().map_or(0, |h| h.step),
             predicted_at: self.predicted_at,
             watch,
             t,
@@ -1012,7 +1022,8 @@ mod tests {
         };
         let v = view(&mut host, &ask, &mut clock);
         assert_eq!(v.steps, 3);
-        assert_eq!((v.history_from, v.history.len()), (0, 3));
+        assert!(v.history_whole);
+        assert_eq!(v.history.len(), 3);
         let (at, points) = v.prediction.clone().expect("a prediction");
         assert!(!points.is_empty());
         let cell = v.cell.expect("the trace");
@@ -1020,10 +1031,11 @@ mod tests {
         assert_eq!(cell.heat.panels.len(), heat_sources(info.config.cell).len());
         assert!(cell.step_through.is_some());
         // The page has it all now: the next view repeats none of it.
-        ask.history = 3;
+        ask.history_to = 3;
         ask.predicted_at = at;
         let again = view(&mut host, &ask, &mut clock);
-        assert_eq!((again.history_from, again.history.len()), (3, 0));
+        assert!(!again.history_whole);
+        assert_eq!(again.history.len(), 0);
         assert_eq!(again.prediction, None);
         assert_eq!(
             again.cell, None,
@@ -1066,10 +1078,10 @@ mod tests {
         assert_eq!(mirror, before);
     }
 
-    /// Once the run thins its older history, the page is sent the history whole (a new
-    /// version), then only what it lacks again; its copy still equals the run's.
+    /// The run thins its older history and the page's copy thins the same way as it adds
+    /// the points: it is never sent whole again, and stays equal to the run's.
     #[test]
-    fn a_thinned_history_is_sent_whole_then_in_pieces() {
+    fn a_thinned_history_is_thinned_alike_by_the_page() {
         let mut clock = ticking(0.5);
         let mut host = Host::new();
         let info = built(&mut host, Lesson::SineNextValue, &mut clock);
@@ -1081,25 +1093,32 @@ mod tests {
             }
             let ask = mirror.ask(Watch::default(), 0, 0);
             let v = view(host, &ask, &mut clock);
-            let from = v.history_from;
+            let whole = v.history_whole;
             assert!(mirror.apply(v).is_some());
-            from
+            whole
         };
         while host.run.as_ref().unwrap().session.history.is_empty() {
             sync(&mut host, &mut mirror);
         }
-        // As if the run had trained past the bound: the next step thins.
-        let s = &mut host.run.as_mut().unwrap().session;
-        let fill = s.history.last().copied().unwrap();
-        s.history.resize(super::super::history::MAX_POINTS, fill);
-        assert_eq!(s.history_version, 0);
-        assert_eq!(sync(&mut host, &mut mirror), 0, "sent whole");
-        let r = &host.run.as_ref().unwrap().session;
-        assert!(r.history_version > 0);
-        assert!(r.history.len() < super::super::history::MAX_POINTS);
-        assert_eq!(mirror.history, r.history);
-        assert!(sync(&mut host, &mut mirror) > 0, "then in pieces");
-        assert_eq!(mirror.history, host.run.as_ref().unwrap().session.history);
+        // Points the page lacks, many, past the bound: the first views of them thin.
+        let mut thinned = 0;
+        for _ in 0..60 {
+            let s = &mut host.run.as_mut().unwrap().session;
+            for _ in 0..300 {
+                let mut p = *s.history.last().unwrap();
+                p.step += 1;
+                p.train_loss *= 0.999;
+                s.history.push(p);
+                s.steps = p.step;
+                super::super::history::thin(&mut s.history, p.epoch);
+            }
+            assert!(!sync(&mut host, &mut mirror), "new points only");
+            let r = &host.run.as_ref().unwrap().session;
+            assert_eq!(mirror.history, r.history);
+            thinned = mirror.history_version;
+        }
+        assert!(thinned > 0, "the copy was thinned");
+        assert!(mirror.history.len() <= super::super::history::MAX_POINTS);
     }
 
     #[test]

@@ -13,10 +13,11 @@ use crate::nn::CellKind;
 /// What one run (with its compared runs in compare mode) may take by [`estimate`]: 512 MiB.
 /// The estimate counts what a session allocates (checked natively by `tests/memory.rs`); in
 /// the tab the wasm allocator cannot hand freed memory back and grows its heap in steps, and
-/// the worker encodes views beside the run, so a run takes more there (#14 measured lesson 9
-/// with four bidirectional layers at about 2 GB after one step). Half of 1 GiB leaves that
-/// room inside the 4 GiB a wasm tab can address, while every lesson's own settings, and
-/// compare mode on them, stay below it.
+/// the worker encodes views beside the run, so a run could take more there; measured in
+/// Chromium it takes less (lesson 9 with four bidirectional layers: 312 MB after a step,
+/// estimated 495 MB; docs/BENCHMARKS.md). Half of 1 GiB leaves room inside the 4 GiB a wasm
+/// tab can address, while every lesson's own settings, and compare mode on them, stay
+/// below it.
 pub const MEMORY_BUDGET: usize = 512 << 20;
 
 /// What a session holds besides its tensors (history, shuffled order, buffers for the page's

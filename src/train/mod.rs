@@ -139,8 +139,6 @@ pub struct Session {
     pub steps: u64,
     /// The loss history, bounded (see [`history`]).
     pub history: Vec<HistoryPoint>,
-    /// Bumped each time older history is thinned: a copy of it must be taken anew.
-    pub history_version: u64,
     first_loss: Option<f64>,
     /// The weights before the last update, whose loss was finite: restored on divergence.
     last_good: Option<Network<f32>>,
@@ -233,7 +231,6 @@ impl Session {
             epoch: 0,
             steps: 0,
             history: Vec::new(),
-            history_version: 0,
             first_loss: None,
             last_good: None,
             plateau: ReduceLrOnPlateau::new(0.5, PLATEAU_PATIENCE),
@@ -463,9 +460,7 @@ impl Session {
             validation_loss,
             steps: 1,
         });
-        if history::thin(&mut self.history, self.epoch) {
-            self.history_version += 1;
-        }
+        history::thin(&mut self.history, self.epoch);
         report
     }
 

@@ -39,7 +39,7 @@ impl App {
         // The history's version too: thinned, it may come back at a length seen before.
         let key = format!(
             "{epoch}:{}:{}:{scale:?}",
-            m.now.history_version,
+            m.history_version,
             m.history.len()
         );
         let step = (m.history.len() / 2000).max(1);
