@@ -2,49 +2,12 @@
 //! allocator keeps the bytes in use and their peak while a session is built, trains and
 //! predicts. One test in this binary on purpose, so no other test allocates meanwhile.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+#[path = "common/peak.rs"]
+mod peak;
 
 use rnn_lab::train::lessons::Lesson;
 use rnn_lab::train::memory::{estimate, MEMORY_BUDGET};
 use rnn_lab::train::{memory_estimate, Session};
-
-struct Peak;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(bytes: usize) {
-    let now = IN_USE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts bytes.
-unsafe impl GlobalAlloc for Peak {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= layout.size() {
-            grew(new_size - layout.size());
-        } else {
-            IN_USE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-        }
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Peak = Peak;
 
 /// Peak bytes above what was in use before: building the session from a prepared lesson,
 /// three training steps (both trace buffers used) and a prediction over a few windows.
@@ -55,17 +18,7 @@ fn measured(lesson: Lesson) -> (usize, usize) {
 fn measured_with(lesson: Lesson, settings: rnn_lab::train::settings::Settings) -> (usize, usize) {
     let p = lesson.prepare(&settings).unwrap();
     let need = memory_estimate(&p.config, &p.dataset);
-    let base = IN_USE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    {
-        let mut s = Session::new(p.config, p.dataset).unwrap();
-        for _ in 0..3 {
-            s.step();
-        }
-        let starts: Vec<usize> = s.dataset.validation.iter().copied().take(8).collect();
-        s.predict(&starts);
-    }
-    (PEAK.load(Ordering::Relaxed) - base, need)
+    (peak::session_peak(p).expect("the run is built"), need)
 }
 
 #[test]

@@ -180,6 +180,38 @@ test('absurd links: each says what is wrong and opens a lesson that trains', asy
   await context.close();
 });
 
+test('settings that were training when the page stopped are not reopened by a reload: the last that trained are, and the page says so', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
+  // Hidden 16 trains a step: remembered as working.
+  await page.fill('#hidden', '16');
+  await page.locator('#hidden').press('Tab');
+  await page.getByText(/Hidden size changed to 16/).waitFor();
+  await page.waitForFunction(() => document.querySelector('#stats').dataset.steps === '0');
+  await answersAClick(page, 'hidden 16');
+  assert.match(await page.evaluate(() => localStorage.getItem('rnn-lab/run')), /"hidden_size":16/);
+  // Hidden 100: Play pressed, and the page "dies" before a step trains (as a tab that runs
+  // out of memory would): what the browser kept then is what a reload finds.
+  await page.fill('#hidden', '100');
+  await page.locator('#hidden').press('Tab');
+  await page.getByText(/Hidden size changed to 100/).waitFor();
+  const dying = await page.evaluate(() => decodeURIComponent(location.hash.slice(1)));
+  assert.match(dying, /"hidden_size":100/);
+  await page.evaluate((link) => localStorage.setItem('rnn-lab/trying', link), dying);
+  await page.reload();
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
+  await page.getByText(/stopped last time while a run of .* was starting to train/).waitFor();
+  assert.equal(await page.inputValue('#hidden'), '16', 'the last settings that trained');
+  await screenshot(page, 'stopped-while-trying');
+  // Pressing Play on what the controls show marks it as being tried; once it trains a step
+  // it is what the page opens on.
+  await answersAClick(page, 'after the reload');
+  assert.equal(await page.evaluate(() => localStorage.getItem('rnn-lab/trying')), null);
+  await context.close();
+});
+
 test('the page runs under its Content-Security-Policy: only its own files, no violation', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
