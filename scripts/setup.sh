@@ -24,9 +24,11 @@ else
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# 2. Node tools (wasm-opt from binaryen, playwright-core), pinned by scripts/package-lock.json.
-if [ -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ] && [ -d "$ROOT/scripts/node_modules/playwright-core" ]; then
-  say "node tools present (wasm-opt $(wasm-opt --version | awk '{print $3}'), playwright-core)"
+# 2. Node tools (wasm-opt from binaryen, playwright-core, axe-core), pinned by
+#    scripts/package-lock.json.
+if [ -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ] && [ -d "$ROOT/scripts/node_modules/playwright-core" ] &&
+  [ -f "$ROOT/scripts/node_modules/axe-core/axe.min.js" ]; then
+  say "node tools present (wasm-opt $(wasm-opt --version | awk '{print $3}'), playwright-core, axe-core)"
 else
   say "installing node tools (npm ci in scripts/)"
   (cd "$ROOT/scripts" && npm ci --no-audit --no-fund --loglevel=error)

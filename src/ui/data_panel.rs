@@ -195,7 +195,8 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
                     </div>
                     <button id="train-csv" class="primary wide" onclick={on.reform(|_| Action::Model(ModelChange::TrainCsv))}>{ tr("csv.train") }</button>
                     { p.run.as_deref().map(window_preview).unwrap_or_default() }
-                    <div class="preview-wrap">
+                    // Scrolls sideways for wide files: focusable, so the keyboard can scroll it.
+                    <div class="preview-wrap" tabindex="0" role="region" aria-label={tr("csv.preview_label")}>
                         <table class="preview" id="csv-preview">
                             <thead><tr>{ for c.summary.columns.iter().map(|col| html! { <th>{ quoted(col) }</th> }) }</tr></thead>
                             <tbody>{ for preview.iter().map(|row| html! { <tr>{ for row.iter().map(|v| html! { <td>{ v }</td> }) }</tr> }) }</tbody>
@@ -246,7 +247,7 @@ fn window_preview(info: &RunInfo) -> Html {
     let scaling = p.scaling.map_or(tr("scaling.raw"), scaling_name);
     let names = &info.feature_names;
     html! {
-        <div class="preview-wrap" id="window-preview">
+        <div class="preview-wrap" id="window-preview" tabindex="0" role="region" aria-label={tr("csv.window_preview_label")}>
             <p class="explain">{ trf("csv.window_preview", &[("scaling", &scaling)]) }</p>
             <table class="preview">
                 <thead><tr><th>{ tr("csv.step") }</th>{ for names.iter().map(|n| html! { <th>{ quoted(n) }</th> }) }</tr></thead>

@@ -125,7 +125,7 @@ pub fn scores(p: &ScoresProps) -> Html {
         <>
         <table class="scores" id="scores">
             <thead><tr>
-                <th></th>
+                <th><span class="sr-only">{ tr("scores.split_heading") }</span></th>
                 if p.classify {
                     <th colspan="3">{ tr("scores.accuracy_heading") }</th>
                 } else {

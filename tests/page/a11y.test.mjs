@@ -1,0 +1,75 @@
+// Accessibility: axe-core (npm, scripts/package.json) checks the built page on every lesson,
+// in both languages, with each tab of the views open, and with a file loaded and a broken
+// one refused. No serious or critical violation may be found; lesser ones are printed.
+// (Canvas charts are outside what axe can judge: their text alternatives are #15's.)
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch } from './harness.mjs';
+
+const require = createRequire(new URL('../../scripts/package.json', import.meta.url));
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Runs axe on the page; returns its violations as `impact id: help (where)` lines. */
+async function check(page, where) {
+  // Injected through the test driver, not the page: the page's policy allows only its own
+  // scripts.
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return violations.map((v) => ({
+    impact: v.impact,
+    line: `${where}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`,
+  }));
+}
+
+test('no serious or critical accessibility violation on any lesson, tab or language, nor around files', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(server.url);
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
+  const lessons = await page.$$eval('#lesson option', (o) => o.map((x) => x.value).filter((v) => v));
+  assert.ok(lessons.length >= 10, `${lessons.length} lessons`);
+  const found = [];
+  let checks = 0;
+  for (const lang of ['en', 'zh-CN']) {
+    await page.selectOption('#lang', lang);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    for (const key of lessons) {
+      const run = await page.evaluate(() => document.querySelector('#stats').dataset.run);
+      await page.selectOption('#lesson', key);
+      await page.waitForFunction((r) => document.querySelector('#stats').dataset.run !== r, run);
+      // One step: the trace views, scores and step-through are filled in.
+      await page.click('#step');
+      await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) >= 1, null, { timeout: 60000 });
+      for (const tab of ['flow', 'equations', 'compare']) {
+        await page.click(`#tab-${tab}`);
+        found.push(...await check(page, `${lang} ${key} ${tab}`));
+        checks++;
+      }
+    }
+    // A file loaded (the data panel's controls and preview), then a broken one refused.
+    await page.getByRole('button', { name: lang === 'en' ? 'stock-like OHLCV' : /OHLCV/ }).click();
+    await page.locator('#csv-details').waitFor();
+    await page.setInputFiles('#csv-file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n1,2\n3\n') });
+    await page.locator('#csv-error').waitFor();
+    found.push(...await check(page, `${lang} csv`));
+    checks++;
+  }
+  const grave = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const lesser = [...new Set(found.filter((v) => !grave.includes(v)).map((v) => v.line))];
+  console.log(`${checks} axe checks: ${grave.length} serious or critical, ${lesser.length} lesser`);
+  for (const l of lesser) console.log(`  ${l}`);
+  assert.deepEqual(grave.map((v) => v.line), []);
+  await page.close();
+});
