@@ -4,23 +4,14 @@
 // (Canvas charts are outside what axe can judge: their text alternatives are #15's.)
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch } from './harness.mjs';
+import { browser, server, startForTests } from './harness.mjs';
 
 const require = createRequire(new URL('../../scripts/package.json', import.meta.url));
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+startForTests();
 
 /** Runs axe on the page; returns its violations as `impact id: help (where)` lines. */
 async function check(page, where) {

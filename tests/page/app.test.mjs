@@ -4,20 +4,11 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, canvasStats } from './harness.mjs';
+import { browser, canvasStats, openPage, screenshot, server, startForTests } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+startForTests();
 
 const PREDICTION = '#prediction-chart';
 const LOSS = '#loss-chart';

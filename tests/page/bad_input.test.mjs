@@ -6,20 +6,11 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { ROOT, browser, openPage, screenshot, server, startForTests } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+startForTests();
 
 const CJK = /[\u4e00-\u9fff]/;
 

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 
 const require = createRequire(new URL('../../scripts/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -44,6 +45,22 @@ export function serveDist() {
       const { port } = server.address();
       resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
     });
+  });
+}
+
+/** The server and browser of the test file that called `startForTests` (live bindings). */
+export let server;
+export let browser;
+
+/** Serves dist/ and launches Chromium before the calling file's tests; stops both after. */
+export function startForTests() {
+  before(async () => {
+    server = await serveDist();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
   });
 }
 
