@@ -11,6 +11,9 @@ pub struct FlowLine<'a> {
     pub label: String,
     /// `norms[t]`, t = 0 the first step of the sequence.
     pub norms: &'a [f64],
+    /// Where each value sits on the x axis (a compared run's loss history, thinned past
+    /// 10,000 steps, gives each point's step); None: at its 1-based index.
+    pub at: Option<&'a [f64]>,
     /// Dashed (the LSTM's cell-state gradient) or solid (the hidden state's).
     pub dashed: bool,
     /// Which of the chart's colours (a layer and direction, or a run being compared).
@@ -68,12 +71,12 @@ pub fn draw_log_lines<DB: DrawingBackend>(
     } else {
         (lo * 0.5, hi * 2.0)
     };
+    let x = |line: &FlowLine<'_>, i: usize| line.at.map_or((i + 1) as f64, |at| at[i]);
     let steps = lines
         .iter()
-        .map(|l| l.norms.len())
-        .max()
-        .unwrap_or(1)
-        .max(2);
+        .filter(|l| !l.norms.is_empty())
+        .map(|l| x(l, l.norms.len() - 1))
+        .fold(2.0, f64::max);
     let styles: Vec<ShapeStyle> = lines
         .iter()
         .map(|line| {
@@ -99,7 +102,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .margin(10)
         .x_label_area_size(36)
         .y_label_area_size(60)
-        .build_cartesian_2d(1.0..steps as f64, (lo..hi).log_scale())
+        .build_cartesian_2d(1.0..steps, (lo..hi).log_scale())
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -120,7 +123,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
             .iter()
             .enumerate()
             .filter(|(_, v)| ok(v))
-            .map(|(t, &v)| ((t + 1) as f64, v))
+            .map(|(t, &v)| (x(line, t), v))
             .collect();
         if line.dashed {
             chart

@@ -206,6 +206,7 @@ mod tests {
         {
             let root = SVGBackend::with_string(&mut svg, (500, 260)).into_drawing_area();
             let line = FlowLine {
+                at: None,
                 label: "dh".into(),
                 norms: &zeros,
                 dashed: false,
@@ -217,6 +218,30 @@ mod tests {
             svg.contains(note),
             "a line with no positive norm draws nothing either"
         );
+    }
+
+    /// A line with positions (a compared run's thinned loss history) is drawn against them:
+    /// the x axis reaches its last step, not its number of points.
+    #[test]
+    fn log_lines_with_positions_span_their_steps() {
+        let draw = |at: Option<&[f64]>| {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, (500, 260)).into_drawing_area();
+                let line = FlowLine {
+                    at,
+                    label: "LSTM".into(),
+                    norms: &[1.0, 0.5, 0.25],
+                    dashed: false,
+                    colour: 0,
+                };
+                draw_log_lines(&root, &[line], "loss", "step").unwrap();
+            }
+            svg
+        };
+        let svg = draw(Some(&[1.0, 5_000.0, 20_000.0]));
+        assert!(svg.contains("\n20000\n</text>"), "{svg}");
+        assert!(!draw(None).contains("\n20000\n</text>"));
     }
 
     /// One polyline per flow line, with one vertex per positive finite norm.
@@ -231,12 +256,14 @@ mod tests {
                 &root,
                 &[
                     FlowLine {
+                        at: None,
                         label: "dh".into(),
                         norms: &dh,
                         dashed: false,
                         colour: 0,
                     },
                     FlowLine {
+                        at: None,
                         label: "dc".into(),
                         norms: &dc,
                         dashed: true,

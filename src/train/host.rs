@@ -271,7 +271,10 @@ pub struct StepThrough {
 pub struct CompareView {
     pub cell: CellKind,
     pub steps: u64,
+    /// The training loss history and the step of each point (past 10,000 steps the
+    /// history is thinned, see `train::history`, and points stand for several steps).
     pub losses: Vec<f64>,
+    pub loss_steps: Vec<f64>,
     pub validation_loss: Option<f64>,
     /// ||dL/dh_t|| of the first layer's forward direction at its latest step.
     pub dh: Option<Vec<f64>>,
@@ -691,6 +694,7 @@ impl Host {
                         cell: c.cell,
                         steps: c.session.steps,
                         losses: c.session.history.iter().map(|h| h.train_loss).collect(),
+                        loss_steps: c.session.history.iter().map(|h| h.step as f64).collect(),
                         validation_loss: c
                             .session
                             .history

@@ -59,6 +59,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
                 .iter()
                 .enumerate()
                 .map(|(k, r)| FlowLine {
+                    at: Some(&r.loss_steps),
                     label: cell_name(r.cell).to_string(),
                     norms: &r.losses,
                     dashed: false,
@@ -76,6 +77,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
                 .enumerate()
                 .filter_map(|(k, r)| {
                     Some(FlowLine {
+                        at: None,
                         label: format!("‖dL/dh_t‖ {}", cell_name(r.cell)),
                         norms: r.dh.as_ref()?,
                         dashed: false,

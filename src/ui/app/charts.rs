@@ -81,6 +81,7 @@ impl App {
             for l in 0..flow.dh_norm.len() {
                 for d in 0..dirs.min(flow.dh_norm[l].len()) {
                     lines.push(FlowLine {
+                        at: None,
                         label: format!("‖dL/dh_t‖{}", name(l, d)),
                         norms: &flow.dh_norm[l][d],
                         dashed: false,
@@ -88,6 +89,7 @@ impl App {
                     });
                     if let Some(dc) = flow.dc_norm.get(l).and_then(|v| v.get(d)) {
                         lines.push(FlowLine {
+                            at: None,
                             label: format!("‖dL/dc_t‖{}", name(l, d)),
                             norms: dc,
                             dashed: true,
