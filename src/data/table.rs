@@ -284,9 +284,25 @@ pub fn parse_csv(bytes: &[u8], opts: &CsvOptions) -> Result<Table, CsvError> {
 
 /// Reads `bytes` as a CSV file, with no options applied (missing cells are NaN).
 pub fn read_csv<B: AsRef<[u8]>>(bytes: B) -> Result<Table, CsvError> {
-    let mut reading = Reading::start(bytes)?;
-    while !reading.advance(usize::MAX)? {}
-    reading.finish()
+    Reading::start(bytes)?.read_to_end()
+}
+
+/// Why a file with no data rows is refused: only a header, or nothing at all.
+fn no_rows(has_header: bool) -> CsvError {
+    if has_header {
+        CsvError::HeaderOnly
+    } else {
+        CsvError::Empty
+    }
+}
+
+/// A table needs at least two rows (one window and its target).
+fn enough_rows(rows: usize, has_header: bool) -> Result<(), CsvError> {
+    match rows {
+        0 => Err(no_rows(has_header)),
+        1 => Err(CsvError::OneRow),
+        _ => Ok(()),
+    }
 }
 
 impl Table {
@@ -307,17 +323,7 @@ impl Table {
                 ],
             ));
         }
-        match rows {
-            0 => {
-                return Err(if self.has_header {
-                    CsvError::HeaderOnly
-                } else {
-                    CsvError::Empty
-                })
-            }
-            1 => return Err(CsvError::OneRow),
-            _ => {}
-        }
+        enough_rows(rows, self.has_header)?;
         let missing: usize = columns
             .iter()
             .filter_map(Column::numbers)

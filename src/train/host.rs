@@ -426,13 +426,7 @@ impl Host {
                 }
             },
             Request::Reread { file, options } => {
-                let result = match &self.file {
-                    Some((f, table)) if *f == file => table
-                        .with_options(&options)
-                        .map(|t| t.summary())
-                        .map_err(Text::from),
-                    _ => Err(Text::new("err.file_gone")),
-                };
+                let result = self.table_of(file, &options).map(|t| t.summary());
                 return vec![Reply::Read {
                     file,
                     options,
@@ -615,9 +609,8 @@ impl Host {
     /// File `file` (the one read last) read with `options`. A file still being read (a new
     /// worker given the loaded file again, then a build) is read to its end first.
     fn table_of(&mut self, file: u64, options: &CsvOptions) -> Result<Table, Text> {
-        if let Some(mut r) = self.reading.take_if(|r| r.file == file) {
-            while !r.reading.advance(usize::MAX)? {}
-            self.file = Some((file, Rc::new(r.reading.finish()?)));
+        if let Some(r) = self.reading.take_if(|r| r.file == file) {
+            self.file = Some((file, Rc::new(r.reading.read_to_end()?)));
         }
         match &self.file {
             Some((f, table)) if *f == file => Ok(table.with_options(options)?),
@@ -1004,6 +997,18 @@ mod tests {
         }
     }
 
+    /// `slices` slices of work, then the page's copy asks for a view and takes it in;
+    /// whether the history came whole.
+    fn sync(host: &mut Host, mirror: &mut Mirror, clock: Clock, slices: usize) -> bool {
+        for _ in 0..slices {
+            host.work(clock);
+        }
+        let v = view(host, &mirror.ask(Watch::default(), 0, 0), clock);
+        let whole = v.history_whole;
+        assert!(mirror.apply(v).is_some());
+        whole
+    }
+
     #[test]
     fn a_view_carries_only_what_the_page_lacks() {
         let mut clock = ticking(0.01);
@@ -1059,12 +1064,7 @@ mod tests {
         let mut mirror = Mirror::new(1, info);
         host.handle(Request::Play, &mut clock);
         for _ in 0..40 {
-            for _ in 0..7 {
-                host.work(&mut clock);
-            }
-            let ask = mirror.ask(Watch::default(), 0, 0);
-            let v = view(&mut host, &ask, &mut clock);
-            assert!(mirror.apply(v).is_some());
+            sync(&mut host, &mut mirror, &mut clock, 7);
         }
         let r = host.run.as_ref().unwrap();
         assert!(r.session.steps > 10, "{}", r.session.steps);
@@ -1091,18 +1091,8 @@ mod tests {
         let info = built(&mut host, Lesson::SineNextValue, &mut clock);
         let mut mirror = Mirror::new(1, info);
         host.handle(Request::Play, &mut clock);
-        let mut sync = |host: &mut Host, mirror: &mut Mirror| {
-            for _ in 0..3 {
-                host.work(&mut clock);
-            }
-            let ask = mirror.ask(Watch::default(), 0, 0);
-            let v = view(host, &ask, &mut clock);
-            let whole = v.history_whole;
-            assert!(mirror.apply(v).is_some());
-            whole
-        };
         while host.run.as_ref().unwrap().session.history.is_empty() {
-            sync(&mut host, &mut mirror);
+            sync(&mut host, &mut mirror, &mut clock, 3);
         }
         // Points the page lacks, many, past the bound: the first views of them thin.
         let mut thinned = 0;
@@ -1116,7 +1106,10 @@ mod tests {
                 s.steps = p.step;
                 super::super::history::thin(&mut s.history, p.epoch);
             }
-            assert!(!sync(&mut host, &mut mirror), "new points only");
+            assert!(
+                !sync(&mut host, &mut mirror, &mut clock, 3),
+                "new points only"
+            );
             let r = &host.run.as_ref().unwrap().session;
             assert_eq!(mirror.history, r.history);
             thinned = mirror.history_version;

@@ -5,8 +5,8 @@
 use std::io::Cursor;
 
 use super::{
-    column_kind, looks_like_header, parse_number, sniff_delimiter, syntax, Builder, Column,
-    CsvError, Kind, Table, MAX_BYTES, MAX_COLUMNS, MAX_VALUE,
+    column_kind, enough_rows, looks_like_header, no_rows, parse_number, sniff_delimiter, syntax,
+    Builder, Column, CsvError, Kind, Table, MAX_BYTES, MAX_COLUMNS, MAX_VALUE,
 };
 use crate::i18n::trf;
 
@@ -96,11 +96,7 @@ impl<B: AsRef<[u8]>> Reading<B> {
         }
         let data_sample = &sample[usize::from(has_header)..];
         if data_sample.is_empty() {
-            return Err(if has_header {
-                CsvError::HeaderOnly
-            } else {
-                CsvError::Empty
-            });
+            return Err(no_rows(has_header));
         }
         let kinds: Vec<Kind> = (0..width)
             .map(|j| column_kind(data_sample.iter().filter_map(|r| r.get(j))))
@@ -200,6 +196,12 @@ impl<B: AsRef<[u8]>> Reading<B> {
         Ok(false)
     }
 
+    /// Reads the rest of the file at once and returns the table.
+    pub fn read_to_end(mut self) -> Result<Table, CsvError> {
+        while !self.advance(usize::MAX)? {}
+        self.finish()
+    }
+
     /// How much of the file is read, from 0 to 1.
     pub fn done(&self) -> f64 {
         (self.records.position().byte() as f64 / self.len.max(1) as f64).min(1.0)
@@ -208,17 +210,7 @@ impl<B: AsRef<[u8]>> Reading<B> {
     /// The table read (once [`Self::advance`] said the file is read), with no options
     /// applied: missing cells are NaN (see [`Table::with_options`]).
     pub fn finish(self) -> Result<Table, CsvError> {
-        match self.rows {
-            0 => {
-                return Err(if self.has_header {
-                    CsvError::HeaderOnly
-                } else {
-                    CsvError::Empty
-                })
-            }
-            1 => return Err(CsvError::OneRow),
-            _ => {}
-        }
+        enough_rows(self.rows, self.has_header)?;
         Ok(Table {
             columns: self
                 .names

@@ -27,7 +27,7 @@ pub struct CsvState {
 }
 
 /// A file the worker is reading: the page says how far it is.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Loading {
     pub file: u64,
     pub name: String,

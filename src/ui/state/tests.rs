@@ -24,7 +24,12 @@ struct Wire {
 
 impl Wire {
     fn new(lesson: Lesson) -> Wire {
-        let (page, effects) = Page::new(lesson, lesson.defaults(), None, Lang::En);
+        Wire::with(lesson, lesson.defaults())
+    }
+
+    /// The page opened on `settings` (as from a link).
+    fn with(lesson: Lesson, settings: Settings) -> Wire {
+        let (page, effects) = Page::new(lesson, settings, None, Lang::En);
         let mut w = Wire {
             page,
             host: Host::new(),
@@ -331,16 +336,7 @@ fn a_first_run_that_is_refused_opens_the_lesson_s_own_settings() {
     settings.shape.layers = 4;
     settings.shape.bidirectional = true;
     settings.shape.batch_size = Some(1024);
-    let (page, effects) = Page::new(lesson, settings, None, Lang::En);
-    let mut w = Wire {
-        page,
-        host: Host::new(),
-        outbox: VecDeque::new(),
-        effects: Vec::new(),
-        now: 0.0,
-        ticks: 0.0,
-    };
-    w.take(effects);
+    let mut w = Wire::with(lesson, settings);
     w.settle(10);
     assert_eq!(w.run_id(), 2);
     assert_eq!(w.page.running.settings, lesson.defaults());
