@@ -203,6 +203,9 @@ pub struct RunView {
     pub diverged_at: Option<u64>,
     pub saturation: Option<f64>,
     pub scores: [Option<Metrics>; 2],
+    /// The training steps the model had when the scores' prediction began.
+    #[serde(default)]
+    pub scored_step: u64,
     pub forecast_error: Option<Text>,
     pub recursive: bool,
     pub steps_per_frame: Option<usize>,
@@ -670,6 +673,7 @@ impl Host {
             diverged_at: r.diverged_at,
             saturation: r.saturation,
             scores: r.scores.clone(),
+            scored_step: r.scored_step,
             forecast_error: r.forecast_error.clone(),
             recursive: r.recursive(),
             steps_per_frame: r.steps_per_frame,

@@ -97,9 +97,12 @@ pub struct Runner {
     pub prediction: Vec<(f64, f64)>,
     /// Scores of that prediction on the validation and test windows.
     pub scores: [Option<Metrics>; 2],
-    /// A prediction over the series under way (training waits for it), and when it was asked
-    /// for (its time, `predict_ms`, counts from then).
-    predicting: Option<(Sweep, f64)>,
+    /// The training steps the model had when that prediction began (its scores are of the
+    /// model at that step).
+    pub scored_step: u64,
+    /// A prediction over the series under way (training waits for it), when it was asked
+    /// for (its time, `predict_ms`, counts from then) and the model's steps then.
+    predicting: Option<(Sweep, f64, u64)>,
     /// The compared runs' predictions under way: which run, and its pass.
     compare_sweep: Option<(usize, Sweep)>,
     /// When the latest prediction over the series was finished, and how long it took.
@@ -140,6 +143,7 @@ impl Runner {
             saturation: None,
             prediction: Vec::new(),
             scores: [None, None],
+            scored_step: 0,
             predicting: None,
             compare_sweep: None,
             predicted_at: 0.0,
@@ -284,7 +288,11 @@ impl Runner {
     /// Starts a prediction over the whole series with the current model; the next frames
     /// work on it, not the task that asked for it.
     pub fn refresh_prediction(&mut self, now: f64) {
-        self.predicting = Some((Sweep::new(all_windows(&self.session)), now));
+        self.predicting = Some((
+            Sweep::new(all_windows(&self.session)),
+            now,
+            self.session.steps,
+        ));
     }
 
     /// One frame's work, at most [`SLICE_MS`] of it: the prediction under way if any, else a
@@ -394,13 +402,13 @@ impl Runner {
     /// Works on the prediction under way until `start + SLICE_MS`; true when it finished.
     fn advance_prediction(&mut self, start: f64, clock: Clock) -> bool {
         let s = &self.session;
-        let Some((sweep, _)) = &mut self.predicting else {
+        let Some((sweep, _, _)) = &mut self.predicting else {
             return false;
         };
         if !sweep.advance(s, &mut || clock() - start < SLICE_MS) {
             return false;
         }
-        let Some((sweep, began)) = self.predicting.take() else {
+        let Some((sweep, began, steps)) = self.predicting.take() else {
             return false;
         };
         let starts = sweep.starts().to_vec();
@@ -418,6 +426,7 @@ impl Runner {
             s.metrics(&s.dataset.validation, &pred[nt..nt + nv]),
             s.metrics(&s.dataset.test, &pred[nt + nv..]),
         ];
+        self.scored_step = steps;
         self.prediction = chart_points(&self.x, s, &starts, pred);
         self.predicted_at = clock();
         self.predict_ms = self.predicted_at - began;
