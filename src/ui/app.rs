@@ -64,6 +64,8 @@ pub struct App {
     /// Where components send actions and loads; made once, for components' props.
     on: Callback<Action>,
     on_load: Callback<Load>,
+    /// The tour step last highlighted (a new one is scrolled into sight).
+    lit: Option<(crate::train::lessons::Lesson, usize)>,
 }
 
 fn now() -> f64 {
@@ -102,6 +104,10 @@ impl App {
             }
             Effect::SaveLang(lang) => {
                 crate::ui::share::save_lang(lang);
+                Ok(())
+            }
+            Effect::SaveTour(open) => {
+                crate::ui::share::save_tour(open);
                 Ok(())
             }
             Effect::SaveFile(what, text) => export_text(what, &text),
@@ -234,7 +240,9 @@ impl Component for App {
             },
             on: ctx.link().callback(Msg::Do),
             on_load: ctx.link().callback(Msg::Load),
+            lit: None,
         };
+        app.page.tour.open = crate::ui::share::tour_open();
         if app.worker.is_none() {
             app.page.error = Some(Text::new("error.no_worker"));
         }
@@ -275,6 +283,15 @@ impl Component for App {
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         self.page()
+    }
+
+    /// The tour's step is marked on the page (classes on elements other components own);
+    /// a new step scrolls its view into sight.
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        let step = self.page.tour_step();
+        let at = step.map(|_| (self.page.lesson, self.page.tour.step));
+        crate::ui::tour::highlight(step, at.is_some() && at != self.lit);
+        self.lit = at;
     }
 }
 

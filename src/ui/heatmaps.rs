@@ -150,7 +150,7 @@ pub fn heatmaps(p: &HeatmapsProps) -> Html {
                 { trf("cell.saturation", &[("what", &describe(watch)), ("pct", &format!("{:.0}", p.saturation * 100.0))]) }
                 { decimated }
             </p>
-            <div class="heatmaps">{ for canvases }</div>
+            <div class="heatmaps" id="heatmaps">{ for canvases }</div>
             { readout }
             <WatchControls lang={p.lang} layers={p.layers} dirs={p.dirs} batch={batch} watch={watch} on={p.on.clone()} />
         </div>

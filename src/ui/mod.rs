@@ -26,6 +26,7 @@ page_modules!(
     run_bar,
     share,
     step_through,
+    tour,
     worker
 );
 

@@ -11,6 +11,24 @@ use crate::ui::state::Remember;
 const KEY: &str = "rnn-lab/run";
 const TRYING_KEY: &str = "rnn-lab/trying";
 const LANG_KEY: &str = "rnn-lab/lang";
+/// "closed" once the learner closed the guided tour (it is open on a first visit).
+const TOUR_KEY: &str = "rnn-lab/tour";
+
+/// Whether the guided tour opens: on a first visit, and until the learner closes it.
+pub fn tour_open() -> bool {
+    storage().and_then(|s| s.get_item(TOUR_KEY).ok().flatten()).as_deref() != Some("closed")
+}
+
+/// Remembers whether the guided tour is open.
+pub fn save_tour(open: bool) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(TOUR_KEY, if open { "open" } else { "closed" });
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
 
 /// The language remembered from the last visit, else the browser's.
 pub fn remembered_lang() -> Lang {

@@ -32,10 +32,12 @@ pub mod remember;
 mod run;
 #[cfg(test)]
 mod tests;
+pub mod tour;
 
 pub use actions::*;
 pub use data::{CsvState, Loading};
 pub use remember::Remember;
+pub use tour::{Tour, TourChange};
 
 /// What a run was built from; restored when a change cannot be applied.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,6 +104,12 @@ pub struct Page {
     pub loss_scale: LossScale,
     /// Bumped when canvases may have a new size (a resize, a tab shown): charts redraw.
     pub sizes: u64,
+    /// Where the learner is in the lesson's guided tour.
+    pub tour: Tour,
+    /// What the polite live region says (meaningful changes only), and what it has said of
+    /// the run.
+    pub announce: Option<Text>,
+    announced: tour::Announced,
     /// Effects of the action under way.
     out: Vec<Effect>,
 }
@@ -155,6 +163,12 @@ impl Page {
             tab: Tab::Flow,
             loss_scale: LossScale::Log,
             sizes: 0,
+            tour: Tour {
+                open: true,
+                ..Tour::default()
+            },
+            announce: None,
+            announced: tour::Announced::default(),
             out: Vec::new(),
         };
         page.out.push(Effect::Send(Request::Lang(lang)));
@@ -166,8 +180,11 @@ impl Page {
     /// Applies `action` at time `now` (ms); returns what the page must do, and whether it
     /// shows something new (it renders again).
     pub fn reduce(&mut self, action: Action, now: f64) -> (Vec<Effect>, bool) {
+        let (tour, announce) = (self.tour.clone(), self.announce.clone());
         let render = self.apply(action, now);
-        (std::mem::take(&mut self.out), render)
+        self.tour_check();
+        let changed = tour != self.tour || announce != self.announce;
+        (std::mem::take(&mut self.out), render || changed)
     }
 
     /// Whether the page needs animation frames: the run has work under way, or the
@@ -199,7 +216,11 @@ impl Page {
     fn apply(&mut self, action: Action, now: f64) -> bool {
         match action {
             Action::Model(change) => {
+                let new_lesson = matches!(change, ModelChange::Lesson(_));
                 let (what, play) = self.change_model(change);
+                if new_lesson {
+                    self.tour_restart();
+                }
                 self.send(Request::Pause);
                 self.rebuild(Some(Text::new("notice.reset").and("what", what)));
                 if play {
@@ -258,6 +279,7 @@ impl Page {
                 self.save_link();
             }
             Action::Export(what) => self.export(what),
+            Action::Tour(change) => self.tour_change(change),
             Action::Invalid(message) => {
                 self.notice = Some(message);
                 // The refused value leaves the field: the controls are made anew from the run.
@@ -385,6 +407,7 @@ impl Page {
                 m.now.busy |= m.now.playing;
                 if m.now.playing {
                     self.notice = None;
+                    self.announce = Some(Text::new("announce.playing"));
                 }
             } else {
                 m.now.playing = false;

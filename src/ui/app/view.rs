@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::charts::LossScale;
-use crate::ui::state::TrainingChange;
+use crate::ui::state::{TourChange, TrainingChange};
+use crate::ui::tour::TourCard;
 
 /// The downloads: the button's id, its label's catalogue key (and `…_tip` its tooltip's),
 /// and what it saves.
@@ -60,6 +61,13 @@ impl App {
                             }) }
                         </select>
                     </label>
+                    if !self.page.tour.open && !self.page.on_csv {
+                        <button id="tour-open" class="tour-open" title={tr("tour.open_tip")}
+                            onclick={on.reform(|_| Action::Tour(TourChange::Open(true)))}>{ tr("tour.open") }</button>
+                    }
+                    <div id="announce" class="sr-only" role="status" aria-live="polite">
+                        { self.page.announce.as_ref().map(ToString::to_string).unwrap_or_default() }
+                    </div>
                 </header>
                 <main class="layout">
                     <section class="panel controls" aria-label={tr("aria.controls")} key={self.page.controls_key.to_string()}>
@@ -70,6 +78,10 @@ impl App {
                         <ModelControls lang={lang} settings={self.page.settings} on={self.on.clone()} />
                     </section>
                     <section class="panel charts" aria-label={tr("aria.charts")}>
+                        if self.page.tour.open && !self.page.on_csv {
+                            <TourCard lang={lang} lesson={self.page.lesson} tour={self.page.tour.clone()}
+                                measured={self.tour_measured()} on={self.on.clone()} />
+                        }
                         <RunBar lang={lang} playing={playing} actions={self.actions.clone()}
                             stats={RunStats {
                                 run: m.map_or(0, |m| m.id),
@@ -164,6 +176,23 @@ impl App {
         }
     }
 
+    /// The tour step's sentence with the run's numbers: a question's once revealed (the
+    /// numbers then), another step's as the run has them now.
+    fn tour_measured(&self) -> Option<String> {
+        let step = self.page.tour_step()?;
+        if step.facts.is_empty() {
+            return None;
+        }
+        let facts = match (&step.question, &self.page.tour.revealed) {
+            (Some(_), Some(r)) => r.facts.clone(),
+            (Some(_), None) => return None,
+            (None, _) => crate::ui::state::tour::facts_of(step, self.page.shown.as_ref()?)?,
+        };
+        let args: Vec<(&str, &dyn std::fmt::Display)> =
+            facts.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+        Some(trf(&format!("{}.run", step.key), &args))
+    }
+
     /// The step-through's controls over the cell diagram, once the run has a trace.
     fn step_through(&self) -> Html {
         let Some(m) = &self.page.shown else {
@@ -173,14 +202,14 @@ impl App {
         let kind = m.info.config.cell;
         let Some((cell, st)) = traced(&m.cell) else {
             return html! {
-                <div class="step-controls">
+                <div class="step-controls" id="step-controls">
                     <div class="chart-options"><strong>{ tr("step.title") }</strong><span>{ tr("step.waiting") }</span></div>
                     <div class="cell-diagram-box"></div>
                 </div>
             };
         };
         html! {
-            <div class="step-controls">
+            <div class="step-controls" id="step-controls">
                 <StepControls lang={lang} t={st.t} unit={st.unit} last={cell.steps.saturating_sub(1)}
                     hidden={m.info.config.hidden_size} watch={cell.watch} playing={self.page.t_playing.is_some()}
                     on={self.on.clone()} />

@@ -35,6 +35,8 @@ pub enum Action {
     Lang(Lang),
     /// A download the learner asked for.
     Export(Export),
+    /// The guided tour: next, back, close, an answer.
+    Tour(super::TourChange),
     /// A control got a value it cannot take: say so, change nothing.
     Invalid(Text),
     /// Something the page tried failed (a download): say so.
@@ -176,6 +178,8 @@ pub enum Effect {
     Remember(super::Remember),
     /// Remember the language.
     SaveLang(Lang),
+    /// Remember whether the tour's card is open.
+    SaveTour(bool),
     /// Hand a file the worker worded to the learner.
     SaveFile(ExportKind, String),
     /// Hand the script that reproduces a run in PyTorch to the learner.

@@ -349,3 +349,97 @@ fn a_first_run_that_is_refused_opens_the_lesson_s_own_settings() {
         .unwrap_or_default();
     assert!(said.contains("MB"), "{said}");
 }
+
+/// Every lesson's tour, walked by doing what each step asks (its questions answered with
+/// the first choice): every step is reached and done, and each reveal quotes the run's own
+/// numbers. Lesson 9 (a second or more per step in a debug build) is walked by the page
+/// test only.
+#[test]
+fn every_tour_can_be_walked_by_doing_what_it_asks() {
+    use super::tour::{steps, Done, Family, TourChange};
+    for lesson in Lesson::ALL {
+        if lesson == Lesson::LongSequences {
+            continue;
+        }
+        let mut w = Wire::new(lesson);
+        w.settle(10);
+        assert!(w.page.tour.open, "the tour is open on a first visit");
+        let tour = steps(lesson);
+        let mut reveals = 0;
+        for (n, step) in tour.iter().enumerate() {
+            assert_eq!(w.page.tour.step, n, "{lesson:?} step {n}");
+            if step.question.is_some() {
+                w.act(Action::Tour(TourChange::Answer(0)));
+            }
+            let before = w.page.tour.clone();
+            match step.done {
+                Done::Read => {}
+                // One step: Step, as the tour says; more: Play.
+                Done::Trained(1) => w.act(Action::Run(RunControl::Step)),
+                Done::Trained(_) => {
+                    w.settle(10);
+                    if !w.page.shown.as_ref().unwrap().now.playing {
+                        w.act(Action::Run(RunControl::TogglePlay));
+                    }
+                }
+                Done::Cell(Family::Lstm) => w.act(Action::Model(ModelChange::Cell(
+                    CellKind::Lstm(crate::nn::LstmVariant::Standard),
+                ))),
+                Done::Cell(_) => unreachable!("no tour asks for it yet"),
+                Done::Normalised => w.act(Action::Model(ModelChange::Normalise)),
+                Done::Clipped => w.act(Action::Model(ModelChange::ClipGradients)),
+                Done::Tab(tab) => w.act(Action::Show(ShowChange::Tab(tab))),
+                Done::Compared(_) => {
+                    w.act(Action::Compare(true));
+                    w.settle(10);
+                    w.act(Action::Run(RunControl::TogglePlay));
+                }
+            }
+            // Train until the step is done (or its question revealed).
+            for _ in 0..3000 {
+                let t = &w.page.tour;
+                if t.step != n || t.revealed.is_some() || step.done == Done::Read {
+                    break;
+                }
+                w.settle(1);
+            }
+            if let Some(reveal) = &w.page.tour.revealed {
+                reveals += 1;
+                assert_eq!(reveal.facts.len(), step.facts.len());
+                let q = step.question.unwrap();
+                assert!(reveal.right < q.choices());
+                println!("{lesson:?} {}: {:?}", step.key, reveal);
+            }
+            if w.page.tour.step == n {
+                assert!(
+                    step.done == Done::Read || step.question.is_some(),
+                    "{lesson:?} step {n} ({:?}) not done: {:?} from {before:?}",
+                    step.done,
+                    w.page.tour
+                );
+                // A step's measured sentence has its numbers by now.
+                if let (false, Some(m)) = (step.facts.is_empty(), &w.page.shown) {
+                    assert!(
+                        super::tour::facts_of(step, m).is_some(),
+                        "{lesson:?} {} lacks numbers",
+                        step.key
+                    );
+                }
+                w.act(Action::Tour(TourChange::Next));
+            }
+            if w.page.shown.as_ref().is_some_and(|m| m.now.playing) {
+                w.act(Action::Run(RunControl::TogglePlay));
+                w.settle(10);
+            }
+        }
+        assert_eq!(w.page.tour.step, tour.len(), "{lesson:?} ends");
+        assert_eq!(
+            reveals,
+            tour.iter().filter(|s| s.question.is_some()).count(),
+            "{lesson:?}: every question revealed"
+        );
+        if let Some(goal) = w.page.tour.goal_met.as_ref() {
+            println!("{lesson:?} goal met at step {}: {}", goal.1, goal.0);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+// The guided tour, walked as a learner would: every lesson's steps, doing what each asks
+// (the highlighted control), every question answered before its run, every reveal checked
+// for this run's numbers. Screenshots of a step, a reveal and the end, in both languages.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browser, openPage, screenshot, server, startForTests } from './harness.mjs';
+
+startForTests();
+
+const LESSONS = [
+  'sine_next_value', 'curve_fitting', 'large_inputs', 'vanishing_gradients', 'exploding_gradients',
+  'classification', 'stock_csv', 'household_load', 'long_sequences', 'notes_example',
+];
+
+const tourState = (page) => page.evaluate(() => {
+  const t = document.querySelector('#tour');
+  if (!t) return null;
+  return {
+    step: Number(t.dataset.step),
+    steps: Number(t.dataset.steps),
+    lesson: t.dataset.lesson,
+    view: document.querySelector('.tour-view')?.id ?? null,
+    control: document.querySelector('.tour-control')?.id ?? null,
+    question: !!t.querySelector('.tour-choices'),
+    verdict: t.querySelector('#tour-verdict')?.textContent ?? null,
+    measured: t.querySelector('#tour-measured')?.textContent ?? null,
+  };
+});
+
+/** Does what the step's highlighted control asks. */
+async function doWhatItAsks(page, control) {
+  switch (control) {
+    case 'play': {
+      const label = await page.textContent('#play');
+      // Press Play unless the run already trains (the button then says Pause).
+      if (!/Pause|暂停/.test(label)) await page.click('#play');
+      return;
+    }
+    case 'step': await page.click('#step'); return;
+    case 'cell':
+      await page.selectOption('#cell', await page.evaluate(() => [...document.querySelectorAll('#cell option')].find((o) => /LSTM/.test(o.value)).value));
+      return;
+    case 'scaling': case 'clip': {
+      const v = await page.evaluate((id) => {
+        const s = document.querySelector(`#${id}`);
+        return [...s.options].find((o) => o.index !== s.selectedIndex).value;
+      }, control);
+      await page.selectOption(`#${control}`, v);
+      return;
+    }
+    case 'compare': await page.click('#compare'); await page.click('#play'); return;
+    case 'tab-equations': await page.click('#tab-equations'); return;
+    default: return; // nothing to do: the step is read
+  }
+}
+
+async function walk(page, lesson, shots) {
+  await page.selectOption('#lesson', lesson);
+  await page.waitForFunction((l) => document.querySelector('#tour')?.dataset.lesson === l
+    && document.querySelector('#tour').dataset.step === '0', lesson);
+  const { steps } = await tourState(page);
+  assert.ok(steps >= 3 && steps <= 8, `${lesson}: ${steps} steps`);
+  for (let n = 0; n < steps; n++) {
+    const s = await tourState(page);
+    assert.equal(s.step, n, `${lesson} is at step ${n}`);
+    assert.ok(s.view, `${lesson} step ${n} highlights its view`);
+    if (s.question) {
+      await page.click('#tour-choice-0');
+      assert.equal(await page.getAttribute('#tour-choice-0', 'aria-pressed'), 'true');
+    }
+    await doWhatItAsks(page, s.control);
+    if (s.question) {
+      await page.waitForSelector('#tour-verdict', { timeout: 120000 });
+      const r = await tourState(page);
+      assert.match(r.measured ?? '', /\d/, `${lesson} step ${n}: the reveal quotes the run's numbers`);
+      if (shots && !shots.revealed) { shots.revealed = true; await screenshot(page, `tour-reveal-${shots.lang}`); }
+      await page.click('#tour-next');
+    } else if (s.control && !['t-scrub'].includes(s.control)) {
+      // An action step moves on by itself once done.
+      await page.waitForFunction((k) => Number(document.querySelector('#tour')?.dataset.step) > k, n, { timeout: 120000 });
+    } else {
+      await page.click('#tour-next');
+    }
+    await page.waitForFunction((k) => Number(document.querySelector('#tour')?.dataset.step) > k, n);
+    // Pause a run the step set going, so the next step starts from a quiet page.
+    if (/Pause|暂停/.test(await page.textContent('#play'))) await page.click('#play');
+  }
+  const end = await tourState(page);
+  assert.equal(end.step, steps, `${lesson}: the tour ends`);
+  assert.ok(await page.isVisible('#tour-restart'));
+}
+
+test('every lesson\'s tour can be walked by doing what each step asks', { timeout: 1_200_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.waitForSelector('#tour');
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
+  const shots = { lang: 'en' };
+  for (const lesson of LESSONS) await walk(page, lesson, lesson === 'sine_next_value' ? shots : null);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('the tour in Chinese, its step and reveal; closed it stays closed after a reload', { timeout: 300_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.waitForSelector('#tour');
+  await page.selectOption('#lang', 'zh-CN');
+  await page.selectOption('#lesson', 'vanishing_gradients');
+  await page.waitForFunction(() => document.querySelector('#tour')?.dataset.lesson === 'vanishing_gradients');
+  await page.click('#tour-next');
+  await page.click('#tour-choice-0');
+  await screenshot(page, 'tour-step-zh');
+  assert.match(await page.textContent('#tour'), /梯度/);
+  await page.click('#play');
+  await page.waitForSelector('#tour-verdict', { timeout: 120000 });
+  assert.match(await page.textContent('#tour-measured'), /\d/);
+  await screenshot(page, 'tour-reveal-zh');
+  // The live region said that training started (it says only what matters, not frames).
+  assert.ok((await page.textContent('#announce')).length > 0);
+  await page.click('#tour-close');
+  assert.equal(await page.$('#tour'), null);
+  await page.reload();
+  await page.waitForSelector('#tour-open');
+  assert.equal(await page.$('#tour'), null, 'closed, the tour stays closed');
+  await page.click('#tour-open');
+  await page.waitForSelector('#tour');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('every element a tour step names is on the page', async () => {
+  const { page } = await openPage(browser, server.url);
+  await page.waitForSelector('#tour');
+  // The ids of ui::state::tour::Target (tab panels and the compare button included).
+  const ids = ['prediction-chart', 'loss-chart', 'scores', 'stats', 'heatmaps', 'cell-diagram', 'flow-chart',
+    'panel-compare', 'panel-equations', 'play', 'step', 'cell', 'scaling', 'clip', 'tab-flow', 'tab-compare',
+    'tab-equations', 'compare', 'step-controls'];
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.steps) > 0);
+  await page.waitForSelector('#t-scrub');
+  for (const id of ids) assert.ok(await page.$(`#${id}`), `#${id} exists`);
+  await page.close();
+});
