@@ -58,4 +58,25 @@ pub fn start() {
         .and_then(|d| d.get_element_by_id(ROOT_ID))
         .expect("index.html has an element with id \"app\"");
     yew::Renderer::<app::App>::with_root(root).render();
+    keep_offline();
+}
+
+/// Registers the service worker (`www/sw.js`, written into the build by
+/// `scripts/offline.mjs`) that keeps the page's files, so it works offline after its first
+/// load. Browsers allow it only in a secure context (https or localhost); where they do not,
+/// or it fails, the page simply needs the network, as before.
+#[cfg(target_arch = "wasm32")]
+fn keep_offline() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if !window.is_secure_context() {
+        return;
+    }
+    let registered = window.navigator().service_worker().register("./sw.js");
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = wasm_bindgen_futures::JsFuture::from(registered).await {
+            web_sys::console::warn_1(&e);
+        }
+    });
 }
