@@ -84,7 +84,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
             let alpha = if line.dashed { 0.7 } else { 1.0 };
             colour
                 .mix(alpha)
-                .stroke_width(if line.dashed { 1 } else { 2 })
+                .stroke_width(px(if line.dashed { 1 } else { 2 }))
         })
         .collect();
     let legend: Vec<LegendEntry> = lines
@@ -98,18 +98,18 @@ pub fn draw_log_lines<DB: DrawingBackend>(
     // The plot's left edge: the margin plus the y label area.
     let plot = legend_below(root, &legend, 10 + 60).map_err(err)?;
     let mut chart = ChartBuilder::on(&plot)
-        .caption(title, ("sans-serif", 16))
+        .caption(title, ("sans-serif", px(16)))
         .margin(10)
-        .x_label_area_size(36)
-        .y_label_area_size(60)
+        .x_label_area_size(px(36))
+        .y_label_area_size(px(60))
         .build_cartesian_2d(1.0..steps, (lo..hi).log_scale())
         .map_err(err)?;
     chart
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
         .x_desc(x_desc)
-        .label_style(("sans-serif", 12))
-        .axis_desc_style(("sans-serif", 12))
+        .label_style(("sans-serif", px(12)))
+        .axis_desc_style(("sans-serif", px(12)))
         .x_label_formatter(&|v| count_label(*v))
         .y_label_formatter(&log_axis_label(lo, hi))
         .draw()

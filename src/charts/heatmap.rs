@@ -66,10 +66,10 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let narrow = root.dim_in_pixel().0 < 240;
     let (map, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(46));
     let mut chart = ChartBuilder::on(&map)
-        .caption(title, ("sans-serif", 13))
+        .caption(title, ("sans-serif", px(13)))
         .margin(4)
-        .x_label_area_size(18)
-        .y_label_area_size(28)
+        .x_label_area_size(px(18))
+        .y_label_area_size(px(28))
         .build_cartesian_2d(0.0..steps.max(1) as f64, units.max(1) as f64..0.0)
         .map_err(err)?;
     chart
@@ -93,7 +93,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         })
         .x_label_formatter(&|v| tick_label((*v + 0.5).floor() * stride as f64, 0))
         .y_label_formatter(&|v| tick_label(*v, 0))
-        .label_style(("sans-serif", 12))
+        .label_style(("sans-serif", px(12)))
         .draw()
         .map_err(err)?;
     if cells == HeatCells::Rectangles {
@@ -129,7 +129,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
-    let style = ("sans-serif", 12).into_font().color(&BLACK);
+    let style = ("sans-serif", px(12)).into_font().color(&BLACK);
     for (v, y) in [
         (hi, top),
         ((lo + hi) / 2.0, (top + bottom) / 2),

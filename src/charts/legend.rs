@@ -1,6 +1,7 @@
 //! Legends the charts draw themselves (plotters' series labels measure text through the
 //! font, not the backend), in rows under a chart where they cover no data.
 
+use super::px;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -20,7 +21,7 @@ impl LegendEntry {
     pub(super) fn thick(label: impl Into<String>, colour: RGBColor) -> Self {
         Self {
             label: label.into(),
-            mark: colour.stroke_width(3),
+            mark: colour.stroke_width(px(3)),
         }
     }
 
@@ -53,7 +54,7 @@ impl LegendEntry {
 
 /// The style of a legend's labels (left-aligned, centred on their mark).
 pub(super) fn legend_text() -> TextStyle<'static> {
-    TextStyle::from(("sans-serif", 12).into_font())
+    TextStyle::from(("sans-serif", px(12)).into_font())
         .color(&BLACK)
         .pos(Pos::new(HPos::Left, VPos::Center))
 }

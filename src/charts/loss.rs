@@ -54,8 +54,8 @@ pub fn draw_losses<DB: DrawingBackend>(
     let mut builder = ChartBuilder::on(&plot);
     builder
         .margin(10)
-        .x_label_area_size(36)
-        .y_label_area_size(60);
+        .x_label_area_size(px(36))
+        .y_label_area_size(px(60));
     if log {
         let (lo, hi) = if lo.is_finite() {
             (lo * 0.8, hi * 1.25)
@@ -63,7 +63,7 @@ pub fn draw_losses<DB: DrawingBackend>(
             (1e-4, 1.0)
         };
         let mut chart = builder
-            .caption(tr("chart.loss_log"), ("sans-serif", 16))
+            .caption(tr("chart.loss_log"), ("sans-serif", px(16)))
             .build_cartesian_2d(0.0..x1, (lo..hi).log_scale())
             .map_err(err)?;
         loss_lines(&mut chart, &log_axis_label(lo, hi), &train, &validation).map_err(err)
@@ -74,7 +74,7 @@ pub fn draw_losses<DB: DrawingBackend>(
             1.0
         };
         let mut chart = builder
-            .caption(tr("chart.loss_linear"), ("sans-serif", 16))
+            .caption(tr("chart.loss_linear"), ("sans-serif", px(16)))
             .build_cartesian_2d(0.0..x1, 0.0..hi)
             .map_err(err)?;
         loss_lines(&mut chart, &|v| format!("{v:.3}"), &train, &validation).map_err(err)
@@ -97,8 +97,8 @@ pub(super) fn loss_lines<
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
         .x_desc(tr("chart.step"))
-        .label_style(("sans-serif", 12))
-        .axis_desc_style(("sans-serif", 12))
+        .label_style(("sans-serif", px(12)))
+        .axis_desc_style(("sans-serif", px(12)))
         .x_label_formatter(&|v| count_label(*v))
         .y_label_formatter(y_label)
         .draw()?;
@@ -107,11 +107,11 @@ pub(super) fn loss_lines<
     }
     chart.draw_series(LineSeries::new(
         train.iter().copied(),
-        TRAIN_COLOUR.stroke_width(1),
+        TRAIN_COLOUR.stroke_width(px(1)),
     ))?;
     chart.draw_series(LineSeries::new(
         validation.iter().copied(),
-        VALIDATION_COLOUR.stroke_width(2),
+        VALIDATION_COLOUR.stroke_width(px(2)),
     ))?;
     Ok(())
 }

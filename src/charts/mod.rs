@@ -22,13 +22,29 @@ use legend::*;
 pub use loss::*;
 pub use prediction::*;
 
+thread_local! {
+    /// How much larger than drawn at 1 the charts make their type and lines (the page's
+    /// projector theme sets 1.5; one setting for the page, as the language is).
+    static SCALE: std::cell::Cell<f64> = const { std::cell::Cell::new(1.0) };
+}
+
+/// Makes every chart's type and lines `scale` times as large (clamped to [0.5, 3]).
+pub fn set_scale(scale: f64) {
+    SCALE.with(|s| s.set(scale.clamp(0.5, 3.0)));
+}
+
+/// `n` pixels at the charts' scale.
+pub(crate) fn px(n: u32) -> u32 {
+    SCALE.with(|s| (f64::from(n) * s.get()).round() as u32)
+}
+
 /// The note in the middle of a chart that has nothing to show yet (no step trained).
 fn draw_empty_note<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &ChartContext<'a, DB, CT>,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let area = chart.plotting_area().strip_coord_spec();
     let (w, h) = area.dim_in_pixel();
-    let style = TextStyle::from(("sans-serif", 13).into_font())
+    let style = TextStyle::from(("sans-serif", px(13)).into_font())
         .color(&RGBColor(110, 110, 110))
         .pos(Pos::new(HPos::Center, VPos::Center));
     area.draw(&Text::new(

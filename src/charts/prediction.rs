@@ -25,10 +25,10 @@ pub fn draw_signal<DB: DrawingBackend>(
     };
     let (y0, y1) = padded_range(&series.y);
     let mut chart = ChartBuilder::on(root)
-        .caption(title, ("sans-serif", 18))
+        .caption(title, ("sans-serif", px(18)))
         .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(48)
+        .x_label_area_size(px(40))
+        .y_label_area_size(px(48))
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     chart
@@ -47,7 +47,7 @@ pub fn draw_signal<DB: DrawingBackend>(
                 .iter()
                 .copied()
                 .zip(series.y.iter().map(|y| y.clamp(y0, y1))),
-            SIGNAL_COLOUR.stroke_width(2),
+            SIGNAL_COLOUR.stroke_width(px(2)),
         ))
         .map_err(err)?;
     root.present().map_err(err)
@@ -151,7 +151,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
             (root.dim_in_pixel().0 / 90).clamp(4, 10) as usize
         })
         .y_labels(if compact { 5 } else { 10 })
-        .label_style(("sans-serif", 12))
+        .label_style(("sans-serif", px(12)))
         .x_label_formatter(&|x| row_label(v.x_labels, *x).unwrap_or_else(|| tick_label(*x, 1)))
         .y_label_formatter(&|v| tick_label(*v, 2))
         .draw()
@@ -160,7 +160,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(
                 (a..b).map(|i| (v.x[i], v.y[i].clamp(y0, y1))),
-                colour.stroke_width(2),
+                colour.stroke_width(px(2)),
             ))
             .map_err(err)?;
     }
@@ -174,7 +174,7 @@ pub fn draw_prediction<DB: DrawingBackend>(
                     .map(|&(x, y)| (x, y.clamp(y0, y1))),
                 7,
                 4,
-                PREDICTION_COLOUR.stroke_width(2),
+                PREDICTION_COLOUR.stroke_width(px(2)),
             ))
             .map_err(err)?;
     }

@@ -94,8 +94,12 @@ impl App {
                 }
                 Ok(())
             }
-            Effect::SaveLink(link) => {
-                crate::ui::share::save(&link);
+            Effect::SaveLink(link, classroom) => {
+                crate::ui::share::save(&link, &classroom);
+                Ok(())
+            }
+            Effect::Theme(theme) => {
+                crate::ui::share::apply_theme(theme);
                 Ok(())
             }
             Effect::Remember(what) => {
@@ -215,6 +219,7 @@ impl Component for App {
         crate::i18n::set(lang);
         crate::ui::share::save_lang(lang);
         let (lesson, settings, notice) = (start.lesson, start.settings, start.notice);
+        let classroom = start.classroom;
         let link = ctx.link().clone();
         let resize = web_sys::window().map(|w| {
             EventListener::new(&w, "resize", move |_| {
@@ -222,7 +227,9 @@ impl Component for App {
             })
         });
         let run = |c: RunControl| ctx.link().callback(move |_| Msg::Do(Action::Run(c)));
-        let (page, effects) = Page::new(lesson, settings, notice, lang);
+        let (mut page, mut effects) = Page::new(lesson, settings, notice, lang);
+        page.tour.open = crate::ui::share::tour_open();
+        effects.extend(page.open_classroom(classroom));
         let mut app = App {
             page,
             worker: start_worker(ctx),
@@ -242,7 +249,6 @@ impl Component for App {
             on_load: ctx.link().callback(Msg::Load),
             lit: None,
         };
-        app.page.tour.open = crate::ui::share::tour_open();
         if app.worker.is_none() {
             app.page.error = Some(Text::new("error.no_worker"));
         }

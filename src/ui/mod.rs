@@ -15,6 +15,7 @@ page_modules!(
     app,
     canvas,
     chart,
+    classroom,
     compare,
     controls,
     data_panel,

@@ -5,7 +5,7 @@
 use crate::i18n::{Lang, Text};
 use crate::train::lessons::RunLink;
 use crate::ui::state::remember::Kept;
-use crate::ui::state::Remember;
+use crate::ui::state::{Classroom, Remember, Theme};
 
 /// The last settings that trained, and settings being tried (see `ui::state::remember`).
 const KEY: &str = "rnn-lab/run";
@@ -79,12 +79,23 @@ pub fn kept() -> Kept {
     }
 }
 
-/// Puts `link` in the address bar (without a history entry per change).
-pub fn save(link: &RunLink) {
+/// The address of the page opening `link` with a classroom's options.
+pub fn address(link: &RunLink, classroom: &Classroom) -> String {
+    let here = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let base = here.split('#').next().unwrap_or_default();
+    let encoded: String = js_sys::encode_uri_component(&classroom.link_text(link)).into();
+    format!("{base}#{encoded}")
+}
+
+/// Puts `link` (with the classroom options the page opened with) in the address bar,
+/// without a history entry per change.
+pub fn save(link: &RunLink, classroom: &Classroom) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let encoded: String = js_sys::encode_uri_component(&link.to_text()).into();
+    let encoded: String = js_sys::encode_uri_component(&classroom.link_text(link)).into();
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
@@ -105,4 +116,16 @@ pub fn remember(what: Remember) {
             .set_item(KEY, &link.to_text())
             .and_then(|()| storage.remove_item(TRYING_KEY)),
     };
+}
+
+/// Shows the page in `theme`: the document's `data-theme` (the style sheet's projector rules)
+/// and the charts' scale.
+pub fn apply_theme(theme: Theme) {
+    crate::charts::set_scale(theme.chart_scale());
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-theme", theme.key());
+    }
 }

@@ -27,6 +27,7 @@ pub const VIEW_EVERY_MS: f64 = 50.0;
 const T_PLAY_MS: f64 = 4000.0;
 
 mod actions;
+pub mod classroom;
 mod data;
 pub mod remember;
 mod run;
@@ -35,6 +36,7 @@ mod tests;
 pub mod tour;
 
 pub use actions::*;
+pub use classroom::{Classroom, Panel, Theme};
 pub use data::{CsvState, Loading};
 pub use remember::Remember;
 pub use tour::{Tour, TourChange};
@@ -106,6 +108,8 @@ pub struct Page {
     pub sizes: u64,
     /// Where the learner is in the lesson's guided tour.
     pub tour: Tour,
+    /// A classroom link's options (hidden panels, locked settings, theme).
+    pub classroom: Classroom,
     /// What the polite live region says (meaningful changes only), and what it has said of
     /// the run.
     pub announce: Option<Text>,
@@ -167,6 +171,7 @@ impl Page {
                 open: true,
                 ..Tour::default()
             },
+            classroom: Classroom::default(),
             announce: None,
             announced: tour::Announced::default(),
             out: Vec::new(),
@@ -175,6 +180,20 @@ impl Page {
         page.rebuild(notice);
         let effects = std::mem::take(&mut page.out);
         (page, effects)
+    }
+
+    /// Opens on a classroom link's options: its theme, and its tour step with the tour open.
+    pub fn open_classroom(&mut self, classroom: Classroom) -> Vec<Effect> {
+        if let Some(step) = classroom.step {
+            self.tour.open = true;
+            self.tour_go(step - 1);
+        }
+        if classroom.theme != Theme::Standard {
+            self.out.push(Effect::Theme(classroom.theme));
+            self.remeasure();
+        }
+        self.classroom = classroom;
+        std::mem::take(&mut self.out)
     }
 
     /// Applies `action` at time `now` (ms); returns what the page must do, and whether it
@@ -215,6 +234,13 @@ impl Page {
     /// Applies `action`; true when the page shows something new.
     fn apply(&mut self, action: Action, now: f64) -> bool {
         match action {
+            Action::Model(change) if self.classroom.locked && change != ModelChange::Reset => {
+                self.notice = Some(Text::new("classroom.locked_notice"));
+                self.controls_key += 1;
+            }
+            Action::Data(_) if self.classroom.locked => {
+                self.notice = Some(Text::new("classroom.locked_notice"));
+            }
             Action::Model(change) => {
                 let new_lesson = matches!(change, ModelChange::Lesson(_));
                 let (what, play) = self.change_model(change);
@@ -280,6 +306,12 @@ impl Page {
             }
             Action::Export(what) => self.export(what),
             Action::Tour(change) => self.tour_change(change),
+            Action::Theme(theme) => {
+                self.classroom.theme = theme;
+                self.out.push(Effect::Theme(theme));
+                self.remeasure();
+                self.save_link();
+            }
             Action::Invalid(message) => {
                 self.notice = Some(message);
                 // The refused value leaves the field: the controls are made anew from the run.
@@ -457,8 +489,14 @@ impl Page {
     /// its data is the learner's file).
     fn save_link(&mut self) {
         if let Some(link) = self.link_of(self.source()) {
-            self.out.push(Effect::SaveLink(link));
+            self.out
+                .push(Effect::SaveLink(link, self.classroom.clone()));
         }
+    }
+
+    /// The link of the run the controls show (None for a CSV run).
+    pub fn run_link(&self) -> Option<RunLink> {
+        self.link_of(self.source())
     }
 
     /// The link of a lesson run (None for a CSV run).

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::charts::LossScale;
-use crate::ui::state::{TourChange, TrainingChange};
+use crate::ui::classroom::ClassroomPanel;
+use crate::ui::state::{Panel, Theme, TourChange, TrainingChange};
 use crate::ui::tour::TourCard;
 
 /// The downloads: the button's id, its label's catalogue key (and `…_tip` its tooltip's),
@@ -46,11 +47,22 @@ impl App {
         let playing = now.is_some_and(|v| v.playing);
         let recursive = now.is_some_and(|v| v.recursive);
         let per_frame = now.and_then(|v| v.steps_per_frame);
+        let classroom = &self.page.classroom;
         html! {
             <>
                 <header class="top">
                     <h1>{ tr("app.title") }</h1>
                     <p class="tagline">{ tr("app.tagline") }</p>
+                    <div class="top-actions">
+                    <button id="theme" class="theme-toggle" aria-pressed={(self.page.classroom.theme == Theme::Projector).to_string()}
+                        title={tr("theme.tip")} onclick={on.reform({
+                            let projector = self.page.classroom.theme == Theme::Projector;
+                            move |_| Action::Theme(if projector { Theme::Standard } else { Theme::Projector })
+                        })}>{ tr("theme.projector") }</button>
+                    if !self.page.tour.open && !self.page.on_csv {
+                        <button id="tour-open" class="tour-open" title={tr("tour.open_tip")}
+                            onclick={on.reform(|_| Action::Tour(TourChange::Open(true)))}>{ tr("tour.open") }</button>
+                    }
                     <label class="lang" title={tr("lang.tip")}>
                         <span class="sr-only">{ tr("lang.label") }</span>
                         <select id="lang" onchange={on.reform(|e: Event| Action::Lang(
@@ -61,22 +73,31 @@ impl App {
                             }) }
                         </select>
                     </label>
-                    if !self.page.tour.open && !self.page.on_csv {
-                        <button id="tour-open" class="tour-open" title={tr("tour.open_tip")}
-                            onclick={on.reform(|_| Action::Tour(TourChange::Open(true)))}>{ tr("tour.open") }</button>
-                    }
+                    </div>
                     <div id="announce" class="sr-only" role="status" aria-live="polite">
                         { self.page.announce.as_ref().map(ToString::to_string).unwrap_or_default() }
                     </div>
                 </header>
-                <main class="layout">
+                <main class="layout" data-hide={classroom.hidden_keys()}>
+                    if !classroom.hides(Panel::Controls) {
                     <section class="panel controls" aria-label={tr("aria.controls")} key={self.page.controls_key.to_string()}>
+                        if classroom.locked {
+                            <p class="locked-note" id="locked-note">{ tr("classroom.locked_note") }</p>
+                        }
+                        <fieldset class="lockable" disabled={classroom.locked}>
                         <LessonPicker lang={lang} lesson={self.page.lesson} on_csv={self.page.on_csv} on={self.on.clone()} />
+                        if !classroom.hides(Panel::Data) {
                         <DataPanel lang={lang} csv={self.page.csv.clone()} error={self.page.csv_error.clone()}
                             loading={self.page.loading.as_ref().map(|l| (l.name.clone(), (l.done * 100.0) as u32))} signal={self.page.signal}
                             run={csv_run} on={self.on.clone()} on_load={self.on_load.clone()} />
+                        }
+                        if !classroom.hides(Panel::Model) {
                         <ModelControls lang={lang} settings={self.page.settings} on={self.on.clone()} />
+                        }
+                        </fieldset>
+                        <ClassroomPanel lang={lang} lesson={self.page.lesson} link={self.page.run_link()} />
                     </section>
+                    }
                     <section class="panel charts" aria-label={tr("aria.charts")}>
                         if self.page.tour.open && !self.page.on_csv {
                             <TourCard lang={lang} lesson={self.page.lesson} tour={self.page.tour.clone()}

@@ -37,6 +37,8 @@ pub enum Action {
     Export(Export),
     /// The guided tour: next, back, close, an answer.
     Tour(super::TourChange),
+    /// The page's theme (standard or projector).
+    Theme(super::Theme),
     /// A control got a value it cannot take: say so, change nothing.
     Invalid(Text),
     /// Something the page tried failed (a download): say so.
@@ -172,8 +174,11 @@ impl Tab {
 pub enum Effect {
     /// A request for the training worker.
     Send(Request),
-    /// Put a lesson run's settings and the language in the address bar's link.
-    SaveLink(RunLink),
+    /// Put a lesson run's settings and the language in the address bar's link, with the
+    /// classroom options it was opened with.
+    SaveLink(RunLink, super::Classroom),
+    /// Show the page in this theme.
+    Theme(super::Theme),
     /// Remember settings being tried, or that trained, for the next visit.
     Remember(super::Remember),
     /// Remember the language.

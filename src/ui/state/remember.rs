@@ -33,6 +33,8 @@ pub struct Start {
     pub settings: crate::train::settings::Settings,
     pub lang: Option<Lang>,
     pub notice: Option<Text>,
+    /// A classroom link's options (none unless the page opens on a link).
+    pub classroom: super::Classroom,
 }
 
 impl Start {
@@ -42,6 +44,7 @@ impl Start {
             settings: lesson.defaults(),
             lang: None,
             notice,
+            classroom: super::Classroom::default(),
         }
     }
 
@@ -51,6 +54,7 @@ impl Start {
             settings: link.settings,
             lang,
             notice,
+            classroom: super::Classroom::default(),
         }
     }
 }
@@ -63,7 +67,9 @@ pub fn start(kept: &Kept) -> Start {
     let same = |a: &RunLink, b: &RunLink| a.lesson == b.lesson && a.settings == b.settings;
     let first = Lesson::SineNextValue;
     let link = match &kept.hash {
-        Some(Ok(text)) => match RunLink::from_text(text) {
+        Some(Ok(text)) => match RunLink::from_text(text)
+            .and_then(|l| super::Classroom::from_link(text).map(|c| (l, c)))
+        {
             Ok(link) => Some(link),
             Err(e) => {
                 return Start::lesson(first, Some(Text::new("notice.link_broken").and("e", e)))
@@ -76,6 +82,10 @@ pub fn start(kept: &Kept) -> Start {
             )
         }
         None => None,
+    };
+    let (link, classroom) = match link {
+        Some((l, c)) => (Some(l), c),
+        None => (None, super::Classroom::default()),
     };
     // The page stopped while settings it was given were training, before they trained.
     let stopped = trying.filter(|t| link.as_ref().is_none_or(|l| same(l, t)));
@@ -93,7 +103,10 @@ pub fn start(kept: &Kept) -> Start {
         };
     }
     match (link, worked) {
-        (Some(l), _) => Start::link(l, Some(l.lang), Some(Text::new("notice.link_opened"))),
+        (Some(l), _) => Start {
+            classroom,
+            ..Start::link(l, Some(l.lang), Some(Text::new("notice.link_opened")))
+        },
         (None, Some(w)) => Start::link(w, None, None),
         (None, None) => Start::lesson(first, None),
     }

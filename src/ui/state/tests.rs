@@ -241,7 +241,7 @@ fn a_dead_worker_is_replaced_and_the_last_settings_that_trained_rebuilt() {
     // The link holds the settings that trained, not the ones that died, and hidden 100 was
     // never remembered as working: no crash loop on reload.
     let saved = w.effects.iter().rev().find_map(|e| match e {
-        Effect::SaveLink(link) => Some(link.settings),
+        Effect::SaveLink(link, _) => Some(link.settings),
         _ => None,
     });
     assert_eq!(saved, Some(trained));
