@@ -53,6 +53,62 @@ pub fn thin(history: &mut Vec<HistoryPoint>, epoch: u64) -> bool {
     true
 }
 
+/// Signs in a loss history that the network fits its training data better than data it has
+/// not seen (what the page says, in plain words, with what to try).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Overfitting {
+    /// The validation loss has risen well above its best while the training loss went on
+    /// falling.
+    Rising {
+        best: f64,
+        best_epoch: u64,
+        now: f64,
+        train: f64,
+    },
+    /// The validation loss is far above the training loss.
+    Gap { now: f64, train: f64 },
+}
+
+/// Epochs with a validation loss needed before a history is judged.
+pub const JUDGE_AFTER_EPOCHS: usize = 5;
+
+/// Whether `history` shows overfitting: over at least [`JUDGE_AFTER_EPOCHS`] epochs with a
+/// validation loss, the latest is more than 1.5 times the best, at least 3 epochs after it,
+/// while the epoch's mean training loss is lower than at the best; or the latest is more
+/// than 3 times the epoch's mean training loss (and not a tiny one, above 0.01).
+pub fn overfitting(history: &[HistoryPoint]) -> Option<Overfitting> {
+    // Per epoch that has one: (epoch, validation loss, mean training loss of the epoch).
+    let mut epochs: Vec<(u64, f64, f64)> = Vec::new();
+    let (mut sum, mut steps, mut epoch) = (0.0, 0u64, None);
+    for p in history {
+        if epoch != Some(p.epoch) {
+            (sum, steps, epoch) = (0.0, 0, Some(p.epoch));
+        }
+        sum += p.train_loss * p.steps as f64;
+        steps += p.steps;
+        if let Some(v) = p.validation_loss.filter(|v| v.is_finite()) {
+            epochs.push((p.epoch, v, sum / steps.max(1) as f64));
+        }
+    }
+    if epochs.len() < JUDGE_AFTER_EPOCHS {
+        return None;
+    }
+    let &(_, now, train) = epochs.last()?;
+    let (at, &(best_epoch, best, best_train)) = epochs
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1 .1.total_cmp(&b.1 .1))?;
+    if now > 1.5 * best && epochs.len() > at + 3 && train < best_train {
+        return Some(Overfitting::Rising {
+            best,
+            best_epoch,
+            now,
+            train,
+        });
+    }
+    (now > 0.01 && now > 3.0 * train).then_some(Overfitting::Gap { now, train })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +173,63 @@ mod tests {
             3
         );
         assert!(h.iter().any(|p| p.validation_loss.is_some()));
+    }
+}
+
+#[cfg(test)]
+mod overfitting_tests {
+    use super::*;
+
+    /// Ten steps per epoch, training loss `train(e)` and validation `val(e)` at each
+    /// epoch's end.
+    fn run(epochs: u64, train: impl Fn(u64) -> f64, val: impl Fn(u64) -> f64) -> Vec<HistoryPoint> {
+        (0..epochs * 10)
+            .map(|s| HistoryPoint {
+                step: s + 1,
+                epoch: s / 10,
+                train_loss: train(s / 10),
+                validation_loss: (s % 10 == 9).then(|| val(s / 10)),
+                steps: 1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rising_validation_while_training_falls_is_overfitting() {
+        // Validation best at epoch 2 (0.08), then climbs to 0.6; training keeps falling.
+        let h = run(
+            10,
+            |e| 0.5 / (e + 1) as f64,
+            |e| {
+                if e <= 2 {
+                    0.2 - 0.06 * e as f64
+                } else {
+                    0.08 + 0.065 * (e - 2) as f64
+                }
+            },
+        );
+        match overfitting(&h) {
+            Some(Overfitting::Rising {
+                best_epoch,
+                best,
+                now,
+                ..
+            }) => {
+                assert_eq!(best_epoch, 2);
+                assert!((best - 0.08).abs() < 1e-12 && now > 0.5);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wide_gap_is_overfitting_and_a_healthy_run_is_not() {
+        let gap = run(8, |_| 0.001, |_| 0.44);
+        assert!(matches!(overfitting(&gap), Some(Overfitting::Gap { .. })));
+        let healthy = run(20, |e| 1.0 / (e + 1) as f64, |e| 1.1 / (e + 1) as f64);
+        assert_eq!(overfitting(&healthy), None);
+        // Too few epochs to judge, and tiny losses are not judged on their ratio.
+        assert_eq!(overfitting(&run(4, |_| 0.001, |_| 0.44)), None);
+        assert_eq!(overfitting(&run(8, |_| 1e-5, |_| 1e-4)), None);
     }
 }

@@ -4,7 +4,10 @@
 use yew::prelude::*;
 
 use super::app::select_value;
-use super::state::{Action, Hint, ModelChange};
+use super::state::tour::number;
+use super::state::{Action, Hint, ModelChange, TrainingChange};
+use crate::train::history::Overfitting;
+use crate::train::Schedule;
 use crate::i18n::{tr, trf, Lang};
 use crate::train::lessons::Lesson;
 
@@ -60,6 +63,8 @@ pub struct BannersProps {
     /// The step at which the run diverged.
     pub diverged_at: Option<u64>,
     pub hint: Option<Hint>,
+    /// The run's schedule (the overfitting hint offers early stopping when it is off).
+    pub schedule: Schedule,
     /// What the last action did.
     pub notice: Option<String>,
     pub on: Callback<Action>,
@@ -92,6 +97,22 @@ pub fn banners(p: &BannersProps) -> Html {
                         <strong>{ tr("hint.large_title") }</strong>
                         { trf("hint.large", &[("largest", &format!("{largest:.0}"))]) }
                         <button onclick={send(|| Action::Model(ModelChange::Normalise))}>{ tr("hint.normalise") }</button>
+                    } else if let Hint::Overfitting(o) = hint {
+                        <strong>{ tr("hint.overfit_title") }</strong>
+                        { match o {
+                            Overfitting::Rising { best, best_epoch, now, train } => trf("hint.overfit_rising", &[
+                                ("now", &number(now)), ("best", &number(best)), ("epoch", &(best_epoch + 1)), ("train", &number(train)),
+                            ]),
+                            Overfitting::Gap { now, train } => trf("hint.overfit_gap", &[("now", &number(now)), ("train", &number(train))]),
+                        } }
+                        if !p.schedule.early_stopping {
+                            <button id="early-stop-fix" onclick={
+                                let (on, schedule) = (p.on.clone(), p.schedule);
+                                Callback::from(move |_: MouseEvent| on.emit(Action::Training(TrainingChange::Schedule(Schedule {
+                                    early_stopping: true, ..schedule
+                                }))))
+                            }>{ tr("hint.early_stop") }</button>
+                        }
                     } else {
                         <strong>{ tr("hint.flat_title") }</strong>
                         { tr("hint.flat") }

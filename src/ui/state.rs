@@ -56,6 +56,8 @@ pub enum Hint {
     LargeInputs(f64),
     /// The loss has not halved after 300 steps.
     Flat,
+    /// Validation is far worse than training, or getting worse while training improves.
+    Overfitting(crate::train::history::Overfitting),
 }
 
 /// The page's state: what the learner chose, the page's copy of the run, what is said and
@@ -213,7 +215,7 @@ impl Page {
     }
 
     /// A hint when the run is not learning: large unnormalised inputs (the notes' failure),
-    /// or a loss that has not halved after 300 steps.
+    /// a loss that has not halved after 300 steps, or a run that overfits.
     pub fn not_learning(&self) -> Option<Hint> {
         let m = self.shown.as_ref()?;
         let largest = m.info.largest_input;
@@ -227,7 +229,7 @@ impl Page {
         } else if flat {
             Some(Hint::Flat)
         } else {
-            None
+            crate::train::history::overfitting(&m.history).map(Hint::Overfitting)
         }
     }
 
