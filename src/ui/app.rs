@@ -30,7 +30,7 @@ use crate::ui::data_panel::{DataPanel, Load};
 use crate::ui::messages::{Banners, LessonPicker};
 use crate::ui::run_bar::{RunActions, RunBar, RunStats};
 use crate::ui::state::{
-    Action, DataChange, Effect, Export, ModelChange, Page, RunControl, ShowChange, Tab,
+    Action, DataChange, Effect, Export, ModelChange, Page, RunControl, ShowChange, Tab, TourChange,
 };
 use crate::ui::worker::{Heard, TrainingWorker};
 

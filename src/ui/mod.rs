@@ -20,6 +20,7 @@ page_modules!(
     controls,
     data_panel,
     files,
+    help,
     hooks,
     messages,
     panic,

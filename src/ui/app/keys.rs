@@ -41,6 +41,15 @@ pub(super) fn page_keys(ctx: &Context<App>) -> Option<EventListener> {
                         link.send_message(Msg::Do(Action::Run(RunControl::TogglePlay)));
                     }
                     "ArrowRight" => link.send_message(Msg::Do(Action::Run(RunControl::Step))),
+                    // A presenter's clicker sends these: the tour's next and previous step.
+                    "PageDown" => {
+                        e.prevent_default();
+                        link.send_message(Msg::Do(Action::Tour(TourChange::Next)));
+                    }
+                    "PageUp" => {
+                        e.prevent_default();
+                        link.send_message(Msg::Do(Action::Tour(TourChange::Back)));
+                    }
                     "e" | "E" => link.send_message(Msg::Do(Action::Run(RunControl::StepEpoch))),
                     "r" | "R" => link.send_message(Msg::Do(Action::Model(ModelChange::Reset))),
                     _ => {}

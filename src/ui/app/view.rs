@@ -4,6 +4,7 @@
 use super::*;
 use crate::charts::LossScale;
 use crate::ui::classroom::ClassroomPanel;
+use crate::ui::help::Help;
 use crate::ui::state::{Panel, Theme, TourChange, TrainingChange};
 use crate::ui::tour::TourCard;
 
@@ -127,8 +128,11 @@ impl App {
                             notice={self.page.notice.as_ref().map(ToString::to_string)} on={self.on.clone()} />
                         <div class="story">
                         <div class="story-main">
+                        <div class="view">
+                        <Help lang={lang} topic="prediction" />
                         <ChartCanvas id="prediction-chart" width={900} height={360}
                             painter={m.map_or_else(blank, |m| self.prediction_painter(m, &epoch))} />
+                        </div>
                         <div class="chart-options">
                             <label for="test-mode" title={tr("options.test_tip")}>{ tr("options.test") }</label>
                             <select id="test-mode" onchange={on.reform(|e: Event| Action::Training(TrainingChange::Recursive(select_value(&e) == "recursive")))}>
@@ -151,11 +155,19 @@ impl App {
                             </select>
                             <span class="lr" id="current-lr" title={tr("options.current_lr_tip")}>{ trf("options.current_lr", &[("lr", &now.filter(|v| v.learning_rate > 0.0).map_or(self.page.settings.learning_rate, |v| v.learning_rate))]) }</span>
                         </div>
+                        <div class="view">
+                        <Help lang={lang} topic="loss" />
                         <ChartCanvas id="loss-chart" width={900} height={380}
                             painter={m.map_or_else(blank, |m| self.loss_painter(m, &epoch))} />
                         </div>
+                        </div>
                         <div class="story-cell">
+                            <div class="view">
+                            <Help lang={lang} topic="cell" />
                             { self.step_through() }
+                            </div>
+                            <div class="view">
+                            <Help lang={lang} topic="heatmaps" />
                             if let Some(m) = m {
                                 <Heatmaps key={m.id} lang={lang} epoch={epoch.clone()} kind={m.info.config.cell}
                                     window={m.info.window} hidden={m.info.config.hidden_size}
@@ -163,6 +175,7 @@ impl App {
                                     layers={m.info.config.layers} dirs={if m.info.config.bidirectional { 2 } else { 1 }}
                                     batch={m.info.config.batch_size} on={self.on.clone()} />
                             }
+                            </div>
                         </div>
                         </div>
                         <div class="tabs" role="tablist" aria-label={tr("tab.aria")} onkeydown={self.tab_keys.clone()}>
@@ -173,14 +186,17 @@ impl App {
                             }) }
                         </div>
                         <div role="tabpanel" class="tab-panel" id="panel-flow" aria-labelledby="tab-flow" hidden={self.page.tab != Tab::Flow}>
+                            <Help lang={lang} topic="flow" />
                             { self.flow_view(&epoch) }
                         </div>
                         <div role="tabpanel" class="tab-panel" id="panel-equations" aria-labelledby="tab-equations" hidden={self.page.tab != Tab::Equations}>
+                            <Help lang={lang} topic="equations" />
                             if let Some(m) = m {
                                 <Equations lang={lang} kind={m.info.config.cell} cell={m.cell.clone()} />
                             }
                         </div>
                         <div role="tabpanel" class="tab-panel" id="panel-compare" aria-labelledby="tab-compare" hidden={self.page.tab != Tab::Compare}>
+                            <Help lang={lang} topic="compare" />
                             if let Some(m) = m {
                                 <ComparePanel lang={lang} epoch={epoch.clone()} runs={m.compare.clone()} info={m.info.clone()}
                                     x_labels={self.page.x_labels.clone()} on={self.on.clone()} />

@@ -661,6 +661,10 @@ impl super::Page {
 
     pub(super) fn tour_change(&mut self, change: TourChange) {
         let last = steps(self.lesson).len() - 1;
+        // Keys (a presenter's clicker) move a tour only while its card is open.
+        if !self.tour.open && !matches!(change, TourChange::Open(_)) {
+            return;
+        }
         match change {
             TourChange::Next => self.tour_go(self.tour.step + 1),
             TourChange::Back => self.tour_go(self.tour.step.saturating_sub(1)),
