@@ -93,6 +93,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .map(|(line, &mark)| LegendEntry {
             label: line.label.clone(),
             mark,
+            dot: false,
         })
         .collect();
     // The plot's left edge: the margin plus the y label area.

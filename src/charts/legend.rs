@@ -6,11 +6,16 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// A legend entry: its label and the stroke of its mark (a short line).
+/// A legend entry: its label and the stroke of its mark (a short line, with a dot on it when
+/// the chart marks that line's points, so lines differ by more than colour).
 pub(super) struct LegendEntry {
     pub(super) label: String,
     pub(super) mark: ShapeStyle,
+    pub(super) dot: bool,
 }
+
+/// The radius of the dots on a line's points (and on its legend mark).
+pub(super) const POINT_DOT: i32 = 3;
 
 /// The length of a legend entry's mark, and the gap between it and the label.
 pub(super) const LEGEND_MARK: i32 = 16;
@@ -22,7 +27,14 @@ impl LegendEntry {
         Self {
             label: label.into(),
             mark: colour.stroke_width(px(3)),
+            dot: false,
         }
+    }
+
+    /// The same with a dot on the mark, as the chart draws on the line's points.
+    pub(super) fn dotted(mut self) -> Self {
+        self.dot = true;
+        self
     }
 
     /// Its mark and label on `area`, the mark starting at `x`, both centred on `y`.
@@ -35,6 +47,13 @@ impl LegendEntry {
             vec![(x, y), (x + LEGEND_MARK, y)],
             self.mark,
         ))?;
+        if self.dot {
+            area.draw(&Circle::new(
+                (x + LEGEND_MARK / 2, y),
+                POINT_DOT + 1,
+                self.mark.color.filled(),
+            ))?;
+        }
         area.draw(&Text::new(
             self.label.clone(),
             (x + LEGEND_MARK + LEGEND_GAP, y),

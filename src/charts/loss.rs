@@ -46,7 +46,7 @@ pub fn draw_losses<DB: DrawingBackend>(
         root,
         &[
             LegendEntry::thick(tr("chart.train_per_batch"), TRAIN_COLOUR),
-            LegendEntry::thick(tr("chart.validation_per_epoch"), VALIDATION_COLOUR),
+            LegendEntry::thick(tr("chart.validation_per_epoch"), VALIDATION_COLOUR).dotted(),
         ],
         10 + 60,
     )
@@ -82,6 +82,9 @@ pub fn draw_losses<DB: DrawingBackend>(
     root.present().map_err(err)
 }
 
+/// Most dots on the validation line.
+const MAX_DOTS: usize = 40;
+
 /// The mesh (y labels by `y_label`) and the two loss lines, on either y axis.
 pub(super) fn loss_lines<
     'a,
@@ -113,5 +116,14 @@ pub(super) fn loss_lines<
         validation.iter().copied(),
         VALIDATION_COLOUR.stroke_width(px(2)),
     ))?;
+    // Dots on the validation line (at most MAX_DOTS, evenly spread), so the two lines
+    // differ by more than colour.
+    let every = validation.len().div_ceil(MAX_DOTS).max(1);
+    chart.draw_series(
+        validation
+            .iter()
+            .step_by(every)
+            .map(|&p| Circle::new(p, POINT_DOT * px(1) as i32, VALIDATION_COLOUR.filled())),
+    )?;
     Ok(())
 }

@@ -134,11 +134,11 @@ pub fn draw_prediction<DB: DrawingBackend>(
         legend_below(root, &legend, 10 + 52).map_err(err)?
     };
     let mut chart = ChartBuilder::on(&plot)
-        .caption(title, ("sans-serif", if compact { 13 } else { 16 }))
+        .caption(title, ("sans-serif", px(if compact { 13 } else { 16 })))
         .margin(if compact { 4 } else { 10 })
         .margin_right(if compact { 12 } else { 24 })
-        .x_label_area_size(if compact { 22 } else { 36 })
-        .y_label_area_size(if compact { 40 } else { 52 })
+        .x_label_area_size(px(if compact { 22 } else { 36 }))
+        .y_label_area_size(px(if compact { 40 } else { 52 }))
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     chart
@@ -156,13 +156,44 @@ pub fn draw_prediction<DB: DrawingBackend>(
         .y_label_formatter(&|v| tick_label(*v, 2))
         .draw()
         .map_err(err)?;
-    for (a, b, colour, _) in segments {
+    for &(a, b, colour, _) in &segments {
         chart
             .draw_series(LineSeries::new(
                 (a..b).map(|i| (v.x[i], v.y[i].clamp(y0, y1))),
                 colour.stroke_width(px(2)),
             ))
             .map_err(err)?;
+    }
+    // Where each split begins, a dashed line and its name at the top (where it fits), so
+    // the splits read without their colours.
+    if !compact {
+        for &(a, b, _, label) in segments.iter().skip(1) {
+            let (xa, xb) = (v.x[a], v.x[b - 1]);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(xa, y0), (xa, y1)],
+                    4,
+                    4,
+                    RGBColor(90, 90, 90).stroke_width(1),
+                ))
+                .map_err(err)?;
+            let style = TextStyle::from(("sans-serif", px(11)).into_font())
+                .color(&RGBColor(40, 40, 40))
+                .pos(Pos::new(HPos::Left, VPos::Top));
+            let area = chart.plotting_area();
+            let room = area.map_coordinate(&(xb, y1)).0 - area.map_coordinate(&(xa, y1)).0;
+            let width = area.estimate_text_size(label, &style).map_err(err)?.0 as i32;
+            if width + 12 <= room {
+                let at = area.map_coordinate(&(xa, y1));
+                area.strip_coord_spec()
+                    .draw(&Text::new(
+                        label,
+                        (at.0 + 3 - area.get_base_pixel().0, 2),
+                        style,
+                    ))
+                    .map_err(err)?;
+            }
+        }
     }
     if !v.prediction.is_empty() {
         chart
