@@ -1,7 +1,7 @@
 // Accessibility: axe-core (npm, scripts/package.json) checks the built page on every lesson,
 // in both languages, with each tab of the views open, and with a file loaded and a broken
 // one refused. No serious or critical violation may be found; lesser ones are printed.
-// (Canvas charts are outside what axe can judge: their text alternatives are #15's.)
+// Canvas charts are outside what axe can judge.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
@@ -60,6 +60,45 @@ test('no serious or critical accessibility violation on any lesson, tab or langu
   const grave = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const lesser = [...new Set(found.filter((v) => !grave.includes(v)).map((v) => v.line))];
   console.log(`${checks} axe checks: ${grave.length} serious or critical, ${lesser.length} lesser`);
+  for (const l of lesser) console.log(`  ${l}`);
+  assert.deepEqual(grave.map((v) => v.line), []);
+  await page.close();
+});
+
+test('the projector theme, the tour with a question answered and revealed, a "?" open and the teachers\' panel: no serious or critical violation', { timeout: 300_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(server.url);
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
+  const lessons = await page.$$eval('#lesson option', (o) => o.map((x) => x.value).filter((v) => v));
+  const found = [];
+  let checks = 0;
+  for (const lang of ['en', 'zh-CN']) {
+    await page.selectOption('#lang', lang);
+    for (const theme of ['standard', 'projector']) {
+      if ((await page.getAttribute('html', 'data-theme') ?? 'standard') !== theme) await page.click('#theme');
+      for (const key of lessons) {
+        await page.selectOption('#lesson', key);
+        await page.waitForFunction((l) => document.querySelector('#tour')?.dataset.lesson === l, key);
+        found.push(...await check(page, `${lang} ${theme} ${key} tour`));
+        checks++;
+      }
+    }
+    // A question answered and revealed, a help text open, the teachers' panel open.
+    await page.selectOption('#lesson', 'notes_example');
+    await page.waitForFunction(() => document.querySelector('#tour')?.dataset.lesson === 'notes_example');
+    await page.click('#tour-choice-0');
+    await page.click('#step');
+    await page.waitForSelector('#tour-verdict');
+    await page.click('#help-prediction');
+    await page.click('#classroom-panel summary');
+    found.push(...await check(page, `${lang} projector reveal, help, classroom panel`));
+    checks++;
+    await page.keyboard.press('Escape');
+    await page.click('#classroom-panel summary');
+  }
+  const grave = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const lesser = [...new Set(found.filter((v) => !grave.includes(v)).map((v) => v.line))];
+  console.log(`${checks} axe checks (themes, tour): ${grave.length} serious or critical, ${lesser.length} lesser`);
   for (const l of lesser) console.log(`  ${l}`);
   assert.deepEqual(grave.map((v) => v.line), []);
   await page.close();

@@ -66,7 +66,8 @@ async function walk(page, lesson, shots) {
     assert.ok(s.view, `${lesson} step ${n} highlights its view`);
     if (s.question) {
       await page.click('#tour-choice-0');
-      assert.equal(await page.getAttribute('#tour-choice-0', 'aria-pressed'), 'true');
+      // The page renders the choice on its next turn.
+      await page.waitForSelector('#tour-choice-0[aria-pressed="true"]');
     }
     await doWhatItAsks(page, s.control);
     if (s.question) {
@@ -119,7 +120,7 @@ test('the tour in Chinese, its step and reveal; closed it stays closed after a r
   // The live region said that training started (it says only what matters, not frames).
   assert.ok((await page.textContent('#announce')).length > 0);
   await page.click('#tour-close');
-  assert.equal(await page.$('#tour'), null);
+  await page.waitForSelector('#tour', { state: 'detached' });
   await page.reload();
   await page.waitForSelector('#tour-open');
   assert.equal(await page.$('#tour'), null, 'closed, the tour stays closed');
@@ -140,5 +141,36 @@ test('every element a tour step names is on the page', async () => {
   await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.steps) > 0);
   await page.waitForSelector('#t-scrub');
   for (const id of ids) assert.ok(await page.$(`#${id}`), `#${id} exists`);
+  await page.close();
+});
+
+test('every view has a "?" that explains it, in both languages; a clicker\'s PageDown moves the tour', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await page.waitForSelector('#tour');
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.steps) > 0);
+  const topics = ['prediction', 'loss', 'flow', 'heatmaps', 'cell', 'equations', 'compare'];
+  for (const lang of ['en', 'zh-CN']) {
+    if (lang !== 'en') await page.selectOption('#lang', lang);
+    for (const topic of topics) {
+      const tab = { equations: '#tab-equations', compare: '#tab-compare', flow: '#tab-flow' }[topic];
+      if (tab) await page.click(tab);
+      await page.click(`#help-${topic}`);
+      const text = await page.textContent(`#help-${topic}-text`);
+      assert.ok(text.length > (lang === 'en' ? 100 : 50), `${lang} ${topic}: ${text}`);
+      if (lang !== 'en') assert.match(text, /[\u4e00-\u9fff]/, `${topic} in Chinese`);
+      await page.waitForSelector(`#help-${topic}[aria-expanded="true"]`);
+      if (topic === 'heatmaps' && lang === 'en') await screenshot(page, 'help-heatmaps');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector(`#help-${topic}-text`, { state: 'detached' });
+    }
+  }
+  await page.click('#tab-flow');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('PageDown');
+  await page.waitForFunction(() => document.querySelector('#tour')?.dataset.step === '1');
+  await page.keyboard.press('PageUp');
+  await page.waitForFunction(() => document.querySelector('#tour')?.dataset.step === '0');
+  assert.deepEqual(log.errors, []);
   await page.close();
 });
