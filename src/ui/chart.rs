@@ -75,6 +75,7 @@ pub struct ChartCanvasProps {
     pub painter: Painter,
     #[prop_or_default]
     pub class: Classes,
+    /// The chart's text alternative (the canvas is then an image with this name).
     #[prop_or_default]
     pub label: Option<AttrValue>,
     #[prop_or_default]
@@ -97,6 +98,7 @@ pub fn chart_canvas(p: &ChartCanvasProps) -> Html {
     }
     html! {
         <canvas ref={node} id={p.id.clone()} class={p.class.clone()} aria-label={p.label.clone()}
+            role={p.label.as_ref().map(|_| AttrValue::Static("img"))}
             width={p.width.to_string()} height={p.height.to_string()}
             onmousemove={p.onmousemove.clone()} onclick={p.onclick.clone()} onmouseleave={p.onmouseleave.clone()}></canvas>
     }

@@ -144,11 +144,16 @@ test('every element a tour step names is on the page', async () => {
   await page.close();
 });
 
-test('every view has a "?" that explains it, in both languages; a clicker\'s PageDown moves the tour', async () => {
+test('every view has a "?" that explains it and the charts a text alternative, in both languages; a clicker\'s PageDown moves the tour', async () => {
   const { page, log } = await openPage(browser, server.url);
   await page.waitForSelector('#tour');
   await page.click('#step');
   await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.steps) > 0);
+  // The charts are images with a text alternative that quotes the run's numbers.
+  for (const id of ['prediction-chart', 'loss-chart', 'flow-chart']) {
+    await page.waitForFunction((i) => /\d/.test(document.getElementById(i)?.getAttribute('aria-label') ?? ''), id);
+    assert.equal(await page.getAttribute(`#${id}`, 'role'), 'img');
+  }
   const topics = ['prediction', 'loss', 'flow', 'heatmaps', 'cell', 'equations', 'compare'];
   for (const lang of ['en', 'zh-CN']) {
     if (lang !== 'en') await page.selectOption('#lang', lang);

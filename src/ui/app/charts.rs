@@ -16,7 +16,8 @@ impl App {
                     title={tr("flow.clip_tip")}>
                     { trf("flow.clipped", &[("clipped", &clipped), ("n", &of)]) }
                 </p>
-                <ChartCanvas id="flow-chart" width={900} height={290} painter={self.flow_painter(m, epoch)} />
+                <ChartCanvas id="flow-chart" width={900} height={290} painter={self.flow_painter(m, epoch)}
+                    label={super::view::chart_alt("chart.alt_flow", m)} />
             </div>
         }
     }

@@ -8,6 +8,32 @@ use crate::ui::help::Help;
 use crate::ui::state::{Panel, Theme, TourChange, TrainingChange};
 use crate::ui::tour::TourCard;
 
+/// A chart's text alternative: `key` worded with the run's numbers (a dash for those it
+/// does not have yet).
+pub(super) fn chart_alt(key: &str, m: &Mirror) -> AttrValue {
+    use crate::ui::state::tour::Fact;
+    let facts = [
+        Fact::Steps,
+        Fact::R2Val,
+        Fact::R2Test,
+        Fact::Accuracy,
+        Fact::FirstLoss,
+        Fact::Loss,
+        Fact::ValLoss,
+        Fact::Reach,
+        Fact::Window,
+    ];
+    let shown: Vec<(&str, String)> = facts
+        .iter()
+        .map(|f| (f.name(), f.shown(m).unwrap_or_else(|| "–".into())))
+        .collect();
+    let args: Vec<(&str, &dyn std::fmt::Display)> = shown
+        .iter()
+        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+        .collect();
+    AttrValue::from(trf(key, &args))
+}
+
 /// The downloads: the button's id, its label's catalogue key (and `…_tip` its tooltip's),
 /// and what it saves.
 const EXPORTS: [(&str, &str, Export); 7] = [
@@ -130,7 +156,7 @@ impl App {
                         <div class="story-main">
                         <div class="view">
                         <Help lang={lang} topic="prediction" />
-                        <ChartCanvas id="prediction-chart" width={900} height={360}
+                        <ChartCanvas id="prediction-chart" width={900} height={360} label={m.map(|m| chart_alt("chart.alt_prediction", m))}
                             painter={m.map_or_else(blank, |m| self.prediction_painter(m, &epoch))} />
                         </div>
                         <div class="chart-options">
@@ -157,7 +183,7 @@ impl App {
                         </div>
                         <div class="view">
                         <Help lang={lang} topic="loss" />
-                        <ChartCanvas id="loss-chart" width={900} height={380}
+                        <ChartCanvas id="loss-chart" width={900} height={380} label={m.map(|m| chart_alt("chart.alt_loss", m))}
                             painter={m.map_or_else(blank, |m| self.loss_painter(m, &epoch))} />
                         </div>
                         </div>
