@@ -42,15 +42,17 @@ pub fn draw_losses<DB: DrawingBackend>(
     let train: Vec<(f64, f64)> = train.iter().filter(keep).copied().collect();
     let validation: Vec<(f64, f64)> = validation.iter().filter(keep).copied().collect();
     // The legend under the plot: inside, it covered the latest losses at the top right.
-    let plot = legend_below(
-        root,
-        &[
-            LegendEntry::thick(tr("chart.train_per_batch"), TRAIN_COLOUR),
-            LegendEntry::thick(tr("chart.validation_per_epoch"), VALIDATION_COLOUR).dotted(),
-        ],
-        10 + 60,
-    )
-    .map_err(err)?;
+    // The validation line's entry only once it has points: a run without held-out data
+    // never draws one.
+    let mut legend = vec![LegendEntry::thick(
+        tr("chart.train_per_batch"),
+        TRAIN_COLOUR,
+    )];
+    if !validation.is_empty() {
+        legend
+            .push(LegendEntry::thick(tr("chart.validation_per_epoch"), VALIDATION_COLOUR).dotted());
+    }
+    let plot = legend_below(root, &legend, 10 + 60).map_err(err)?;
     let mut builder = ChartBuilder::on(&plot);
     builder
         .margin(10)

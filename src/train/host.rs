@@ -164,6 +164,9 @@ pub struct RunInfo {
     pub y: Vec<f64>,
     pub train_end: usize,
     pub validation_end: usize,
+    /// The run holds windows back to score on (validation or test); lessons that fit the
+    /// whole curve do not.
+    pub held_out: bool,
     pub target_name: String,
     pub feature_names: Vec<String>,
     /// Time steps per window.
@@ -821,6 +824,7 @@ fn run_info(s: &Session, x: &[f64], y: &[f64], file: Option<u64>) -> RunInfo {
         y: y.to_vec(),
         train_end: d.split.train.end,
         validation_end: d.split.validation.end,
+        held_out: !d.validation.is_empty() || !d.test.is_empty(),
         target_name: d.target_name.clone(),
         feature_names: d.feature_names.clone(),
         window: d.task.window(),

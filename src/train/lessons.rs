@@ -1143,3 +1143,19 @@ mod csv_tests {
         assert!(after < before / 5.0, "{before} -> {after}");
     }
 }
+
+#[cfg(test)]
+mod held_out_tests {
+    use super::*;
+
+    /// The page's words for a lesson without held-out data (`scores.no_held_out`) name
+    /// the lessons that have it: 1 and 4 to 8.
+    #[test]
+    fn lessons_1_and_4_to_8_hold_data_back_and_the_others_fit_the_whole_curve() {
+        for (n, lesson) in Lesson::ALL.into_iter().enumerate() {
+            let p = lesson.prepare(&lesson.defaults()).unwrap();
+            let held = !p.dataset.validation.is_empty() || !p.dataset.test.is_empty();
+            assert_eq!(held, n == 0 || (3..8).contains(&n), "lesson {}", n + 1);
+        }
+    }
+}

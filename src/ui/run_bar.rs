@@ -27,6 +27,8 @@ pub struct RunStats {
     pub batch: Option<usize>,
     /// The training worker's wasm memory in bytes (for `scripts/soak.mjs`).
     pub memory: u64,
+    /// The run holds data back to score on (else no validation loss or scores appear).
+    pub held_out: bool,
 }
 
 /// The run bar's buttons, made once by the page so the props compare equal between frames.
@@ -72,10 +74,16 @@ pub fn run_bar(p: &RunBarProps) -> Html {
                     title={tr("stats.progress_tip")}>{ s.progress.map_or(String::new(), |p| format!(" +{:.0}%", p * 100.0)) }</span></dd>
                 <dt>{ tr("stats.epoch") }</dt><dd>{ s.epoch }</dd>
                 <dt>{ tr("stats.train_loss") }</dt><dd>{ fmt(s.loss) }</dd>
-                <dt>{ tr("stats.val_loss") }</dt><dd>{ fmt(s.val_loss) }</dd>
+                if s.held_out {
+                    <dt>{ tr("stats.val_loss") }</dt><dd>{ fmt(s.val_loss) }</dd>
+                }
                 <dt>{ tr("stats.rate") }</dt><dd id="rate" data-rate={rate.to_string()}>{ if rate < 10.0 { format!("{rate:.2}") } else { format!("{rate:.0}") } }</dd>
             </dl>
-            <Scores lang={p.lang} scores={p.scores.clone()} classify={p.classify} />
+            if s.held_out {
+                <Scores lang={p.lang} scores={p.scores.clone()} classify={p.classify} />
+            } else {
+                <p class="explain" id="no-held-out">{ tr("scores.no_held_out") }</p>
+            }
         </div>
     }
 }

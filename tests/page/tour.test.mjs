@@ -179,3 +179,15 @@ test('every view has a "?" that explains it and the charts a text alternative, i
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('a lesson without held-out data says so instead of scores that could never appear', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await page.waitForSelector('#scores');
+  for (const [lesson, held] of [['curve_fitting', false], ['large_inputs', false], ['notes_example', false], ['vanishing_gradients', true]]) {
+    await page.selectOption('#lesson', lesson);
+    await page.waitForSelector(held ? '#scores' : '#no-held-out');
+    assert.equal(await page.$(held ? '#no-held-out' : '#scores'), null, lesson);
+  }
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

@@ -145,6 +145,7 @@ impl App {
                                 lr: config.map(|c| c.learning_rate),
                                 batch: config.map(|c| c.batch_size),
                                 memory: now.map_or(0, |v| v.memory),
+                                held_out: m.is_none_or(|m| m.info.held_out),
                             }}
                             scores={now.map_or([None, None], |v| v.scores.clone())}
                             classify={m.is_some_and(|m| m.info.classify)} />
