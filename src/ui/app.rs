@@ -102,6 +102,10 @@ impl App {
                 crate::ui::share::apply_theme(theme);
                 Ok(())
             }
+            Effect::FullScreen(on) => {
+                crate::ui::share::full_screen(on);
+                Ok(())
+            }
             Effect::Remember(what) => {
                 crate::ui::share::remember(what);
                 Ok(())

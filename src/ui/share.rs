@@ -129,3 +129,19 @@ pub fn apply_theme(theme: Theme) {
         let _ = root.set_attribute("data-theme", theme.key());
     }
 }
+
+/// Asks for the whole page full screen, or leaves it. The browser may refuse (no user
+/// gesture, an embedding frame that does not allow it): the page then presents in the
+/// window, which is all that is lost.
+pub fn full_screen(on: bool) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if on {
+        if let Some(root) = doc.document_element() {
+            let _ = root.request_fullscreen();
+        }
+    } else if doc.fullscreen_element().is_some() {
+        doc.exit_fullscreen();
+    }
+}

@@ -112,6 +112,9 @@ pub struct Page {
     pub tour: Tour,
     /// A classroom link's options (hidden panels, locked settings, theme).
     pub classroom: Classroom,
+    /// Presenting: the story alone, full screen, in the projector theme; the theme to go
+    /// back to after.
+    pub presenting: Option<Theme>,
     /// What the polite live region says (meaningful changes only), and what it has said of
     /// the run.
     pub announce: Option<Text>,
@@ -174,6 +177,7 @@ impl Page {
                 ..Tour::default()
             },
             classroom: Classroom::default(),
+            presenting: None,
             announce: None,
             announced: tour::Announced::default(),
             out: Vec::new(),
@@ -308,6 +312,23 @@ impl Page {
             }
             Action::Export(what) => self.export(what),
             Action::Tour(change) => self.tour_change(change),
+            Action::Present(on) => {
+                let back = match (on, self.presenting) {
+                    (true, None) => {
+                        self.presenting = Some(self.classroom.theme);
+                        Theme::Projector
+                    }
+                    (false, Some(before)) => {
+                        self.presenting = None;
+                        before
+                    }
+                    _ => return false,
+                };
+                self.classroom.theme = back;
+                self.out.push(Effect::Theme(back));
+                self.out.push(Effect::FullScreen(on));
+                self.remeasure();
+            }
             Action::Theme(theme) => {
                 self.classroom.theme = theme;
                 self.out.push(Effect::Theme(theme));

@@ -105,3 +105,23 @@ test('broken classroom options say what is wrong and open the first lesson', asy
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('present: the story alone in large type, the tour moved by a clicker\'s PageDown; stopping brings the page back', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.waitForSelector('#tour');
+  await page.selectOption('#lesson', 'vanishing_gradients');
+  await page.waitForFunction(() => document.querySelector('#tour')?.dataset.lesson === 'vanishing_gradients');
+  await page.click('#present');
+  await page.waitForSelector('.controls', { state: 'detached' });
+  await page.waitForSelector('html[data-theme="projector"]');
+  await page.keyboard.press('PageDown');
+  await page.waitForFunction(() => document.querySelector('#tour')?.dataset.step === '1');
+  await page.click('#tour-choice-0');
+  await screenshot(page, 'present-en');
+  await page.click('#present');
+  await page.waitForSelector('.controls');
+  await page.waitForSelector('html[data-theme="standard"]');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

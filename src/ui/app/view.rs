@@ -81,6 +81,11 @@ impl App {
                     <h1>{ tr("app.title") }</h1>
                     <p class="tagline">{ tr("app.tagline") }</p>
                     <div class="top-actions">
+                    <button id="present" class="present-toggle" aria-pressed={self.page.presenting.is_some().to_string()}
+                        title={tr("present.tip")} onclick={on.reform({
+                            let presenting = self.page.presenting.is_some();
+                            move |_| Action::Present(!presenting)
+                        })}>{ tr(if self.page.presenting.is_some() { "present.stop" } else { "present.start" }) }</button>
                     <button id="theme" class="theme-toggle" aria-pressed={(self.page.classroom.theme == Theme::Projector).to_string()}
                         title={tr("theme.tip")} onclick={on.reform({
                             let projector = self.page.classroom.theme == Theme::Projector;
@@ -105,8 +110,8 @@ impl App {
                         { self.page.announce.as_ref().map(ToString::to_string).unwrap_or_default() }
                     </div>
                 </header>
-                <main class="layout" data-hide={classroom.hidden_keys()}>
-                    if !classroom.hides(Panel::Controls) {
+                <main class="layout" data-hide={if self.page.presenting.is_some() { format!("{} controls", classroom.hidden_keys()) } else { classroom.hidden_keys() }}>
+                    if !classroom.hides(Panel::Controls) && self.page.presenting.is_none() {
                     <section class="panel controls" aria-label={tr("aria.controls")} key={self.page.controls_key.to_string()}>
                         if classroom.locked {
                             <p class="locked-note" id="locked-note">{ tr("classroom.locked_note") }</p>

@@ -39,6 +39,8 @@ pub enum Action {
     Tour(super::TourChange),
     /// The page's theme (standard or projector).
     Theme(super::Theme),
+    /// Present (the story alone, full screen, projector theme) or stop.
+    Present(bool),
     /// A control got a value it cannot take: say so, change nothing.
     Invalid(Text),
     /// Something the page tried failed (a download): say so.
@@ -179,6 +181,8 @@ pub enum Effect {
     SaveLink(RunLink, super::Classroom),
     /// Show the page in this theme.
     Theme(super::Theme),
+    /// Ask the browser for full screen, or leave it.
+    FullScreen(bool),
     /// Remember settings being tried, or that trained, for the next visit.
     Remember(super::Remember),
     /// Remember the language.
