@@ -12,9 +12,46 @@ pub enum HeatScale {
     Unit,
     /// [-1, 1] (tanh outputs, states), clamped: blue, white at 0, red.
     Signed,
+    /// One panel's own values stretched over the colours (small differences show): `lo` to
+    /// `hi` on the unit colours, or, `signed`, -`hi` to `hi` with white at 0.
+    Stretched { lo: f64, hi: f64, signed: bool },
 }
 
 impl HeatScale {
+    /// This scale stretched over `values` (a panel's own range); itself when the values
+    /// are all alike or none is finite.
+    pub fn stretched(self, values: &[f64]) -> HeatScale {
+        let finite = values.iter().copied().filter(|v| v.is_finite());
+        let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        match self {
+            HeatScale::Unit if hi - lo > 1e-12 => HeatScale::Stretched {
+                lo,
+                hi,
+                signed: false,
+            },
+            HeatScale::Signed if lo.abs().max(hi.abs()) > 1e-12 && lo <= hi => {
+                let m = lo.abs().max(hi.abs());
+                HeatScale::Stretched {
+                    lo: -m,
+                    hi: m,
+                    signed: true,
+                }
+            }
+            _ => self,
+        }
+    }
+
+    /// The values at the bottom and top of its colour bar.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            HeatScale::Unit => (0.0, 1.0),
+            HeatScale::Signed => (-1.0, 1.0),
+            HeatScale::Stretched { lo, hi, .. } => (lo, hi),
+        }
+    }
+
     /// The colour of `v` on this scale.
     pub fn colour(self, v: f64) -> RGBColor {
         let lerp = |a: u8, b: u8, t: f64| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
@@ -27,6 +64,10 @@ impl HeatScale {
         };
         let v = if v.is_finite() { v } else { 0.0 };
         match self {
+            HeatScale::Stretched {
+                hi, signed: true, ..
+            } => HeatScale::Signed.colour(v / hi),
+            HeatScale::Stretched { lo, hi, .. } => HeatScale::Unit.colour((v - lo) / (hi - lo)),
             HeatScale::Unit => mix((255, 255, 255), (8, 48, 107), v.clamp(0.0, 1.0)),
             HeatScale::Signed if v < 0.0 => mix((255, 255, 255), (33, 102, 172), (-v).min(1.0)),
             HeatScale::Signed => mix((255, 255, 255), (178, 24, 43), v.min(1.0)),
@@ -115,10 +156,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let (x, y) = chart.plotting_area().get_pixel_range();
     let grid = HeatGrid { x, y, steps, units };
     // The colour bar, labelled at its ends and middle.
-    let (lo, hi) = match scale {
-        HeatScale::Unit => (0.0, 1.0),
-        HeatScale::Signed => (-1.0, 1.0),
-    };
+    let (lo, hi) = scale.range();
     let (_, h) = bar.dim_in_pixel();
     let (top, bottom) = (22i32, h as i32 - 22);
     for y in top..bottom {
@@ -135,11 +173,23 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         ((lo + hi) / 2.0, (top + bottom) / 2),
         (lo, bottom - 8),
     ] {
-        bar.draw(&Text::new(format!("{v}"), (18, y), style.clone()))
+        bar.draw(&Text::new(bar_label(v), (18, y), style.clone()))
             .map_err(err)?;
     }
     root.present().map_err(err)?;
     Ok(grid)
+}
+
+/// A colour bar's label: `1`, `0.5`, `0.031`, `2.4e-5`.
+fn bar_label(v: f64) -> String {
+    if v == 0.0 || v.fract() == 0.0 && v.abs() < 1e6 {
+        format!("{v}")
+    } else if v.abs() < 0.01 {
+        format!("{v:.1e}")
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
 }
 
 /// A heatmap's cells as an RGBA image, `steps` pixels wide and `units` high (pixel (t, u)
@@ -179,5 +229,30 @@ impl HeatGrid {
         let col = ((fx * self.steps as f64) as usize).min(self.steps.checked_sub(1)?);
         let unit = ((fy * self.units as f64) as usize).min(self.units.checked_sub(1)?);
         Some((col, unit))
+    }
+}
+
+#[cfg(test)]
+mod stretch_tests {
+    use super::*;
+
+    /// A panel's own range: its smallest value white and its largest the darkest colour
+    /// (unit), or its largest magnitude the full colour either side of a white 0 (signed).
+    #[test]
+    fn a_stretched_scale_spans_the_panels_own_values() {
+        let unit = HeatScale::Unit.stretched(&[0.2, 0.25, 0.3]);
+        assert_eq!(unit.range(), (0.2, 0.3));
+        assert_eq!(unit.colour(0.2), HeatScale::Unit.colour(0.0));
+        assert_eq!(unit.colour(0.3), HeatScale::Unit.colour(1.0));
+        let signed = HeatScale::Signed.stretched(&[-0.01, 0.04, f64::NAN]);
+        assert_eq!(signed.range(), (-0.04, 0.04));
+        assert_eq!(signed.colour(0.04), HeatScale::Signed.colour(1.0));
+        assert_eq!(signed.colour(0.0), HeatScale::Signed.colour(0.0));
+        assert_eq!(HeatScale::Unit.stretched(&[0.5, 0.5]), HeatScale::Unit);
+        assert_eq!(HeatScale::Signed.stretched(&[]), HeatScale::Signed);
+        assert_eq!(bar_label(0.5), "0.5");
+        assert_eq!(bar_label(1.0), "1");
+        assert_eq!(bar_label(0.0312), "0.031");
+        assert_eq!(bar_label(2.4e-5), "2.4e-5");
     }
 }

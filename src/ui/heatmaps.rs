@@ -63,6 +63,9 @@ impl PartialEq for HeatmapsProps {
 #[function_component(Heatmaps)]
 pub fn heatmaps(p: &HeatmapsProps) -> Html {
     let hover = use_state(|| None::<HeatHover>);
+    // Colours over each function's full range (panels compare), or each panel's own values
+    // (small differences show), as CNN Explainer offers.
+    let own_range = use_state(|| false);
     // What each heatmap drew, for the pointer readout (written when it is drawn).
     let drawn = use_mut_ref(Vec::<Option<HeatDrawn>>::new);
     let latest = p.cell.as_ref().map(|c| c.step);
@@ -93,7 +96,7 @@ pub fn heatmaps(p: &HeatmapsProps) -> Html {
         ),
     };
     let key = match &p.cell {
-        Some(c) => format!("{}:{}:{:?}", p.epoch, c.step, c.watch),
+        Some(c) => format!("{}:{}:{:?}:{}", p.epoch, c.step, c.watch, *own_range),
         None => format!("{}:none", p.epoch),
     };
     let panels = heat_panels(p.kind);
@@ -125,7 +128,7 @@ pub fn heatmaps(p: &HeatmapsProps) -> Html {
             key.clone(),
             k,
             title.clone(),
-            scale,
+            (scale, *own_range),
             p.cell.clone(),
             drawn.clone(),
         );
@@ -151,6 +154,16 @@ pub fn heatmaps(p: &HeatmapsProps) -> Html {
                 { decimated }
             </p>
             <div class="heatmaps" id="heatmaps">{ for canvases }</div>
+            <div class="chart-options">
+                <label for="heat-range" title={tr("heat.range_tip")}>{ tr("heat.range") }</label>
+                <select id="heat-range" onchange={{
+                    let own_range = own_range.clone();
+                    Callback::from(move |e: Event| own_range.set(select_value(&e) == "own"))
+                }}>
+                    <option value="full" selected={!*own_range}>{ tr("heat.range_full") }</option>
+                    <option value="own" selected={*own_range}>{ tr("heat.range_own") }</option>
+                </select>
+            </div>
             { readout }
             <WatchControls lang={p.lang} layers={p.layers} dirs={p.dirs} batch={batch} watch={watch} on={p.on.clone()} />
         </div>
@@ -164,7 +177,7 @@ fn heat_painter(
     key: String,
     k: usize,
     title: String,
-    scale: HeatScale,
+    (scale, own_range): (HeatScale, bool),
     cell: Option<Rc<CellView>>,
     drawn: Rc<RefCell<Vec<Option<HeatDrawn>>>>,
 ) -> Painter {
@@ -172,6 +185,11 @@ fn heat_painter(
         let Some(cell) = &cell else { return };
         let heat = &cell.heat;
         let values = heat.panels.get(k).cloned().unwrap_or_default();
+        let scale = if own_range {
+            scale.stretched(&values)
+        } else {
+            scale
+        };
         let mut drawn = drawn.borrow_mut();
         let len = drawn.len().max(k + 1);
         drawn.resize_with(len, || None);

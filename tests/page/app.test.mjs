@@ -1200,3 +1200,33 @@ test('what the page shows is the run: controls show the values it trains with, m
   assert.deepEqual(log.errors, [], 'console errors');
   await page.close();
 });
+
+test('heatmap colour range: each panel\'s own values stretch the colours (the bar says which), the full range compares panels', async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await page.waitForSelector('#heat-range');
+  await page.click('#step');
+  await waitForTrace(page, '#heat-4');
+  // The cell state c_t of a fresh LSTM is small: over [-1, 1] it is nearly white.
+  await page.waitForTimeout(300);
+  const full = await canvasStats(page, '#heat-4');
+  await page.selectOption('#heat-range', 'own');
+  await page.waitForFunction((h) => {
+    const c = document.querySelector('#heat-4');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let hash = 2166136261;
+    for (let i = 0; i < d.length; i += 4) hash = Math.imul(hash ^ (d[i] + 3 * d[i + 1] + 7 * d[i + 2]), 16777619) >>> 0;
+    return hash !== h;
+  }, full.hash);
+  const own = await canvasStats(page, '#heat-4');
+  assert.ok(own.ink >= full.ink, `stretched colours ink at least as much (${own.ink} vs ${full.ink})`);
+  await page.selectOption('#heat-range', 'full');
+  await page.waitForFunction((h) => {
+    const c = document.querySelector('#heat-4');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let hash = 2166136261;
+    for (let i = 0; i < d.length; i += 4) hash = Math.imul(hash ^ (d[i] + 3 * d[i + 1] + 7 * d[i + 2]), 16777619) >>> 0;
+    return hash === h;
+  }, full.hash);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
