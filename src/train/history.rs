@@ -106,7 +106,14 @@ pub fn overfitting(history: &[HistoryPoint]) -> Option<Overfitting> {
             train,
         });
     }
-    (now > 0.01 && now > 3.0 * train).then_some(Overfitting::Gap { now, train })
+    far_above(now, train).then_some(Overfitting::Gap { now, train })
+}
+
+/// Whether a validation loss is far above the training loss (more than 3 times, and not a
+/// tiny one, above 0.01): the gap that says a network fits its training data much better
+/// than data it has not seen.
+pub fn far_above(validation: f64, train: f64) -> bool {
+    validation > 0.01 && validation > 3.0 * train
 }
 
 #[cfg(test)]
@@ -231,5 +238,8 @@ mod overfitting_tests {
         // Too few epochs to judge, and tiny losses are not judged on their ratio.
         assert_eq!(overfitting(&run(4, |_| 0.001, |_| 0.44)), None);
         assert_eq!(overfitting(&run(8, |_| 1e-5, |_| 1e-4)), None);
+        // The gap's edges: more than 3 times, and above 0.01.
+        assert!(far_above(0.31, 0.1) && !far_above(0.3, 0.1));
+        assert!(far_above(0.44, 0.0009) && !far_above(0.009, 0.0001));
     }
 }

@@ -8,12 +8,16 @@ use yew::prelude::*;
 use super::app::{cell_name, prediction_view};
 use super::chart::{ChartCanvas, Painter};
 use super::same;
+use super::state::tour::number;
 use super::state::Action;
 use crate::charts::{
     draw_gradient_flow, draw_log_lines, draw_prediction, FlowLine, COMPARE_COLOURS_FROM,
 };
-use crate::i18n::{tr, Lang};
+use crate::i18n::{tr, trf, Lang};
 use crate::train::host::{CompareView, RunInfo};
+
+/// Training losses averaged for a compared run's overfitting check (the latest ones).
+const RECENT_LOSSES: usize = 50;
 
 #[derive(Properties)]
 pub struct CompareProps {
@@ -113,6 +117,19 @@ pub fn compare_panel(p: &CompareProps) -> Html {
             </tr>
         }
     });
+    // A compared run that overfits: its validation loss far above its recent training loss.
+    let overfit = runs.iter().filter_map(|r| {
+        let recent = &r.losses[r.losses.len().saturating_sub(RECENT_LOSSES)..];
+        let train = recent.iter().sum::<f64>() / recent.len().max(1) as f64;
+        let val = r.validation_loss?;
+        (!recent.is_empty() && crate::train::history::far_above(val, train)).then(|| {
+            html! {
+                <p class="warn compare-overfit" data-cell={r.cell.name()} role="status">
+                    { trf("compare.overfits", &[("cell", &cell_name(r.cell)), ("val", &number(val)), ("train", &number(train))]) }
+                </p>
+            }
+        })
+    });
     // A prediction is drawn again when it changed (the sum of its values tells one from
     // another).
     let predictions = runs.iter().enumerate().map(|(k, r)| {
@@ -138,6 +155,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            { for overfit }
             <ChartCanvas id="compare-loss" width={900} height={220} painter={loss} />
             <ChartCanvas id="compare-flow" width={900} height={250} painter={flow} />
             <div class="compare-predictions">{ for predictions }</div>

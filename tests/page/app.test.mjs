@@ -1230,3 +1230,23 @@ test('heatmap colour range: each panel\'s own values stretch the colours (the ba
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('compare mode says in plain words when a compared run overfits (the GRU on the vanishing-gradient lesson)', { timeout: 180_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await page.waitForSelector('#lesson');
+  await page.selectOption('#lesson', 'vanishing_gradients');
+  await page.waitForFunction(() => document.querySelector('#tour')?.dataset.lesson === 'vanishing_gradients');
+  await page.click('#tab-compare');
+  await page.click('#compare');
+  await page.waitForSelector('#compare-table');
+  await page.click('#play');
+  await page.waitForSelector('.compare-overfit[data-cell="GRU"]', { timeout: 150000 });
+  await page.click('#play');
+  const text = await page.textContent('.compare-overfit[data-cell="GRU"]');
+  // The numbers it quotes are the table's: validation far above training.
+  const [val, train] = [...text.matchAll(/\(([\d.e-]+)\)/g)].map((m) => Number(m[1]));
+  assert.ok(val > 3 * train && val > 0.01, text);
+  assert.equal(await page.$('.compare-overfit[data-cell="LSTM"]'), null, 'the LSTM that recalls is not flagged');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
