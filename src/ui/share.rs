@@ -35,10 +35,7 @@ pub fn remembered_lang() -> Lang {
     let Some(window) = web_sys::window() else {
         return Lang::En;
     };
-    let stored = window
-        .local_storage()
-        .ok()
-        .flatten()
+    let stored = storage()
         .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
         .and_then(|t| serde_json::from_str::<Lang>(&t).ok());
     stored.unwrap_or_else(|| Lang::from_browser(&window.navigator().language().unwrap_or_default()))
@@ -49,7 +46,7 @@ pub fn save_lang(lang: Lang) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    if let Ok(Some(storage)) = window.local_storage() {
+    if let Some(storage) = storage() {
         let _ = storage.set_item(LANG_KEY, &serde_json::to_string(&lang).unwrap_or_default());
     }
     if let Some(root) = window.document().and_then(|d| d.document_element()) {
@@ -70,7 +67,7 @@ pub fn kept() -> Kept {
             .and_then(|s| s.as_string())
             .ok_or_else(|| Text::new("link.bad_encoding"))
     });
-    let storage = window.local_storage().ok().flatten();
+    let storage = storage();
     let get = |key: &str| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
     Kept {
         hash,
@@ -85,8 +82,13 @@ pub fn address(link: &RunLink, classroom: &Classroom) -> String {
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default();
     let base = here.split('#').next().unwrap_or_default();
+    format!("{base}{}", hash_of(link, classroom))
+}
+
+/// The address's hash (`#` and the link's text, encoded) for `link` with `classroom`.
+fn hash_of(link: &RunLink, classroom: &Classroom) -> String {
     let encoded: String = js_sys::encode_uri_component(&classroom.link_text(link)).into();
-    format!("{base}#{encoded}")
+    format!("#{encoded}")
 }
 
 /// Puts `link` (with the classroom options the page opened with) in the address bar,
@@ -95,19 +97,18 @@ pub fn save(link: &RunLink, classroom: &Classroom) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let encoded: String = js_sys::encode_uri_component(&classroom.link_text(link)).into();
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
-            Some(&format!("#{encoded}")),
+            Some(&hash_of(link, classroom)),
         );
     }
 }
 
 /// Remembers settings being tried, or that trained (then they are no longer being tried).
 pub fn remember(what: Remember) {
-    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+    let Some(storage) = storage() else {
         return;
     };
     let _ = match what {

@@ -194,11 +194,11 @@ impl Page {
             self.tour.open = true;
             self.tour_go(step - 1);
         }
-        if classroom.theme != Theme::Standard {
-            self.out.push(Effect::Theme(classroom.theme));
-            self.remeasure();
-        }
+        let theme = classroom.theme;
         self.classroom = classroom;
+        if theme != Theme::Standard {
+            self.show_theme(theme);
+        }
         std::mem::take(&mut self.out)
     }
 
@@ -324,15 +324,11 @@ impl Page {
                     }
                     _ => return false,
                 };
-                self.classroom.theme = back;
-                self.out.push(Effect::Theme(back));
+                self.show_theme(back);
                 self.out.push(Effect::FullScreen(on));
-                self.remeasure();
             }
             Action::Theme(theme) => {
-                self.classroom.theme = theme;
-                self.out.push(Effect::Theme(theme));
-                self.remeasure();
+                self.show_theme(theme);
                 self.save_link();
             }
             Action::Invalid(message) => {
@@ -508,10 +504,17 @@ impl Page {
         self.out.push(Effect::Remeasure);
     }
 
+    /// Shows the page in `theme`: the charts are drawn again at its scale.
+    fn show_theme(&mut self, theme: Theme) {
+        self.classroom.theme = theme;
+        self.out.push(Effect::Theme(theme));
+        self.remeasure();
+    }
+
     /// Puts a lesson run's settings and the language in the link (a CSV run is not a link:
     /// its data is the learner's file).
     fn save_link(&mut self) {
-        if let Some(link) = self.link_of(self.source()) {
+        if let Some(link) = self.run_link() {
             self.out
                 .push(Effect::SaveLink(link, self.classroom.clone()));
         }

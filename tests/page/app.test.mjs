@@ -554,13 +554,7 @@ test('model shape: 2 bidirectional layers with dropout and Keras initialisation 
   // ... and the equations and the diagram name that state h_{t+1}, not h_{t-1}.
   const named = await page.evaluate(() => document.querySelector('#step-through').textContent);
   assert.ok(named.includes('h_{t+1}') && named.includes('c_{t+1}') && !named.includes('_{t-1}'), named);
-  await page.waitForFunction((h) => {
-    const c = document.querySelector('#heat-1');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let x = 2166136261;
-    for (let i = 0; i < d.length; i += 4) x = Math.imul(x ^ (d[i] + 3 * d[i + 1] + 7 * d[i + 2]), 16777619) >>> 0;
-    return x !== h;
-  }, before.hash);
+  await until(async () => (await canvasStats(page, '#heat-1')).hash !== before.hash, 'the heatmap shows the watched layer and direction');
   await screenshot(page, 'watch-layer-2-reverse');
   await page.fill('#layers', '9');
   await page.locator('#layers').press('Tab');
@@ -1210,23 +1204,11 @@ test('heatmap colour range: each panel\'s own values stretch the colours (the ba
   await page.waitForTimeout(300);
   const full = await canvasStats(page, '#heat-4');
   await page.selectOption('#heat-range', 'own');
-  await page.waitForFunction((h) => {
-    const c = document.querySelector('#heat-4');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let hash = 2166136261;
-    for (let i = 0; i < d.length; i += 4) hash = Math.imul(hash ^ (d[i] + 3 * d[i + 1] + 7 * d[i + 2]), 16777619) >>> 0;
-    return hash !== h;
-  }, full.hash);
+  await until(async () => (await canvasStats(page, '#heat-4')).hash !== full.hash, 'the heatmap is drawn over its own range');
   const own = await canvasStats(page, '#heat-4');
   assert.ok(own.ink >= full.ink, `stretched colours ink at least as much (${own.ink} vs ${full.ink})`);
   await page.selectOption('#heat-range', 'full');
-  await page.waitForFunction((h) => {
-    const c = document.querySelector('#heat-4');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let hash = 2166136261;
-    for (let i = 0; i < d.length; i += 4) hash = Math.imul(hash ^ (d[i] + 3 * d[i + 1] + 7 * d[i + 2]), 16777619) >>> 0;
-    return hash === h;
-  }, full.hash);
+  await until(async () => (await canvasStats(page, '#heat-4')).hash === full.hash, 'the heatmap is drawn over the full range again');
   assert.deepEqual(log.errors, []);
   await page.close();
 });

@@ -27,11 +27,17 @@ pub(super) fn chart_alt(key: &str, m: &Mirror) -> AttrValue {
         .iter()
         .map(|f| (f.name(), f.shown(m).unwrap_or_else(|| "–".into())))
         .collect();
-    let args: Vec<(&str, &dyn std::fmt::Display)> = shown
+    AttrValue::from(worded(key, &shown))
+}
+
+/// `key` worded with the facts' words by name (as [`crate::ui::state::tour::facts_of`]
+/// gives them).
+fn worded(key: &str, facts: &[(&str, String)]) -> String {
+    let args: Vec<(&str, &dyn std::fmt::Display)> = facts
         .iter()
         .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
         .collect();
-    AttrValue::from(trf(key, &args))
+    trf(key, &args)
 }
 
 /// The downloads: the button's id, its label's catalogue key (and `…_tip` its tooltip's),
@@ -258,9 +264,7 @@ impl App {
             (Some(_), None) => return None,
             (None, _) => crate::ui::state::tour::facts_of(step, self.page.shown.as_ref()?)?,
         };
-        let args: Vec<(&str, &dyn std::fmt::Display)> =
-            facts.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
-        Some(trf(&format!("{}.run", step.key), &args))
+        Some(worded(&format!("{}.run", step.key), &facts))
     }
 
     /// The step-through's controls over the cell diagram, once the run has a trace.

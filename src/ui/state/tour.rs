@@ -47,29 +47,6 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ALL: [Target; 20] = [
-        Target::Prediction,
-        Target::Loss,
-        Target::Scores,
-        Target::Stats,
-        Target::Heatmaps,
-        Target::CellDiagram,
-        Target::Flow,
-        Target::Compare,
-        Target::Equations,
-        Target::Play,
-        Target::Step,
-        Target::Cell,
-        Target::Scaling,
-        Target::Clip,
-        Target::FlowTab,
-        Target::CompareTab,
-        Target::EquationsTab,
-        Target::CompareStart,
-        Target::Scrub,
-        Target::StepThrough,
-    ];
-
     /// The id of its element on the page (a page test checks each exists).
     pub fn id(self) -> &'static str {
         match self {
@@ -520,15 +497,13 @@ pub enum Goal {
     TrainsClipped(u64),
     /// The validation accuracy (%) at least this.
     AccuracyOver(f64),
-    /// The LSTM or GRU recalls: validation loss under this.
-    RecallUnder(f64),
 }
 
 /// A lesson's goal (its words: `goal.<lesson key>`), if it has one.
 pub fn goal(lesson: Lesson) -> Option<Goal> {
     match lesson {
         Lesson::SineNextValue => Some(Goal::ValLossUnder(0.001)),
-        Lesson::VanishingGradients => Some(Goal::RecallUnder(0.01)),
+        Lesson::VanishingGradients => Some(Goal::ValLossUnder(0.01)),
         Lesson::ExplodingGradients => Some(Goal::TrainsClipped(300)),
         Lesson::Classification => Some(Goal::AccuracyOver(90.0)),
         Lesson::StockCsv => Some(Goal::ValLossUnder(0.1)),
@@ -540,7 +515,7 @@ impl Goal {
     /// The number that shows it is met.
     pub fn fact(self) -> Fact {
         match self {
-            Goal::ValLossUnder(_) | Goal::RecallUnder(_) => Fact::ValLoss,
+            Goal::ValLossUnder(_) => Fact::ValLoss,
             Goal::TrainsClipped(_) => Fact::Loss,
             Goal::AccuracyOver(_) => Fact::Accuracy,
         }
@@ -549,9 +524,7 @@ impl Goal {
     /// Whether `m` meets it.
     pub fn met(self, m: &Mirror, clip: Clip) -> bool {
         match self {
-            Goal::ValLossUnder(v) | Goal::RecallUnder(v) => {
-                m.validation_loss().is_some_and(|l| l < v)
-            }
+            Goal::ValLossUnder(v) => m.validation_loss().is_some_and(|l| l < v),
             Goal::TrainsClipped(n) => {
                 clip != Clip::Off && m.now.steps >= n && m.now.diverged_at.is_none()
             }
@@ -612,8 +585,17 @@ fn scored_since(step: &Step, m: &Mirror, since: (u64, u64)) -> bool {
     let Trained(n) = step.done else {
         return true;
     };
-    let from = if m.id == since.0 { since.1 } else { 0 };
-    !quotes || m.now.scored_step >= from + n
+    !quotes || m.now.scored_step >= counted_from(m, since) + n
+}
+
+/// The run's step count that "train n steps" counts from: the steps it had at `since`, or 0
+/// for a run built after it.
+fn counted_from(m: &Mirror, since: (u64, u64)) -> u64 {
+    if m.id == since.0 {
+        since.1
+    } else {
+        0
+    }
 }
 
 /// Whether `done` is met by the page's settings, tab and run, counting steps from `since`.
@@ -622,10 +604,12 @@ pub fn met(done: Done, page: &super::Page, since: (u64, u64)) -> bool {
     match done {
         Read => false,
         Trained(n) => m.is_some_and(|m| {
-            let same = m.id == since.0;
-            let from = if same { since.1 } else { 0 };
+            let from = counted_from(m, since);
             // A run that diverged since the step began has stopped: that is its answer.
-            let stopped = m.now.diverged_at.is_some_and(|d| !same || d > from);
+            let stopped = m
+                .now
+                .diverged_at
+                .is_some_and(|d| m.id != since.0 || d > from);
             stopped || m.now.steps >= from + n
         }),
         Done::Cell(family) => Family::of(page.settings.cell) == family,
@@ -660,7 +644,6 @@ impl super::Page {
     }
 
     pub(super) fn tour_change(&mut self, change: TourChange) {
-        let last = steps(self.lesson).len() - 1;
         // Keys (a presenter's clicker) move a tour only while its card is open.
         if !self.tour.open && !matches!(change, TourChange::Open(_)) {
             return;
@@ -672,7 +655,7 @@ impl super::Page {
             TourChange::Open(open) => {
                 self.tour.open = open;
                 self.out.push(super::Effect::SaveTour(open));
-                if open && self.tour.step > last {
+                if open && self.tour.step >= steps(self.lesson).len() {
                     self.tour_go(0);
                 }
             }
