@@ -116,6 +116,39 @@ pub fn far_above(validation: f64, train: f64) -> bool {
     validation > 0.01 && validation > 3.0 * train
 }
 
+/// Steps a run trains before [`stalled`] judges it. Long enough for a run that learns to have
+/// shown it: the normalised large-input lesson halves its loss by about step 550 on its
+/// slowest seeds, and is down 30 % by step 500 (2026-12-02, seeds 1-6).
+pub const STALL_AFTER: u64 = 500;
+
+/// Whether a run's loss has barely moved: after [`STALL_AFTER`] steps, the mean training loss
+/// of the latest 100 steps is still above 0.8 times that of the first 50. Means, as single
+/// steps' losses jump from batch to batch; a run that starts to learn later is no longer
+/// stalled.
+pub fn stalled(history: &[HistoryPoint]) -> bool {
+    /// The mean training loss of the first `steps` steps of `points`.
+    fn mean<'a>(points: impl Iterator<Item = &'a HistoryPoint>, steps: u64) -> Option<f64> {
+        let (mut sum, mut n) = (0.0, 0);
+        for p in points {
+            if n >= steps {
+                break;
+            }
+            sum += p.train_loss * p.steps as f64;
+            n += p.steps;
+        }
+        (n > 0).then(|| sum / n as f64)
+    }
+    let trained: u64 = history.iter().map(|p| p.steps).sum();
+    if trained < STALL_AFTER {
+        return false;
+    }
+    let first = mean(history.iter(), 50);
+    let latest = mean(history.iter().rev(), 100);
+    first
+        .zip(latest)
+        .is_some_and(|(first, latest)| latest.is_finite() && latest > 0.8 * first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +274,60 @@ mod overfitting_tests {
         // The gap's edges: more than 3 times, and above 0.01.
         assert!(far_above(0.31, 0.1) && !far_above(0.3, 0.1));
         assert!(far_above(0.44, 0.0009) && !far_above(0.009, 0.0001));
+    }
+}
+
+#[cfg(test)]
+mod stalled_tests {
+    use super::*;
+
+    fn run(steps: u64, loss: impl Fn(u64) -> f64) -> Vec<HistoryPoint> {
+        (1..=steps)
+            .map(|step| HistoryPoint {
+                step,
+                epoch: step / 20,
+                train_loss: loss(step),
+                validation_loss: None,
+                steps: 1,
+            })
+            .collect()
+    }
+
+    /// A loss that wobbles about its start is stalled once enough steps are in; one that
+    /// falls, even late, is not; nor is a short run.
+    #[test]
+    fn a_flat_loss_is_stalled_and_a_falling_one_is_not() {
+        let wobble = |s: u64| 0.5 + 0.05 * ((s % 7) as f64 - 3.0) / 3.0;
+        assert!(!stalled(&run(STALL_AFTER - 1, wobble)), "too early to say");
+        assert!(stalled(&run(STALL_AFTER, wobble)));
+        assert!(stalled(&run(3 * STALL_AFTER, |s| 0.5 - 1e-5 * s as f64)));
+        // Down 30 % by the judging step: learning, if slowly.
+        assert!(!stalled(
+            &run(STALL_AFTER, |s| 1.0 - 0.3 * s as f64 / STALL_AFTER as f64)
+        ));
+        // Flat for a long while, then learning: no longer stalled.
+        let late = |s: u64| {
+            if s < 800 {
+                0.5
+            } else {
+                0.5 * 0.99f64.powf((s - 800) as f64)
+            }
+        };
+        assert!(stalled(&run(800, late)));
+        assert!(!stalled(&run(900, late)));
+        assert!(
+            !stalled(&run(STALL_AFTER, |_| f64::NAN)),
+            "a diverged run says so itself"
+        );
+    }
+
+    /// Thinned histories (older points standing for many steps) are judged by steps.
+    #[test]
+    fn thinned_points_count_by_the_steps_they_stand_for() {
+        let mut h = run(20_000, |s| if s <= 50 { 1.0 } else { 0.9 });
+        while thin(&mut h, 20_000 / 20) {}
+        assert!(h.len() < 20_000 && h[0].steps > 1, "{}", h[0].steps);
+        // The first point may stand for more than 50 steps; its mean is still about 1.
+        assert!(stalled(&h));
     }
 }

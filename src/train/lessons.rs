@@ -156,8 +156,13 @@ impl Lesson {
                 schedule: Schedule::default(),
                 shape: Shape::default(),
             },
+            // Lesson 2's run with x itself fed in raw, at a larger learning rate: normalised,
+            // the run at the notes' 0.006 sometimes waits 800 steps before it learns (seed 3
+            // in a debug build); at 0.02 it is down to MSE 0.04-0.06 by step 1000 on seeds
+            // 1-8, and raw it stays at 0.50 on all of them (2026-12-02).
             Lesson::LargeInputs => Settings {
                 scaling: Scaling::None,
+                learning_rate: 0.02,
                 ..Lesson::CurveFitting.defaults()
             },
             Lesson::NotesExample => Settings {
@@ -518,6 +523,15 @@ mod tests {
         let h = &layer.steps[0][0].hidden;
         assert!((f64::from(h[(0, 0)]) - 0.6f64.tanh()).abs() < 1e-6);
         assert!((f64::from(h[(1, 0)]) - 0.5f64.tanh()).abs() < 1e-6);
+        use crate::train::readme::{readme_quotes, Tol};
+        readme_quotes(
+            "the step-through reads h_1 = tanh({}) = {} for unit 1 and {} for unit 2",
+            &[
+                (0.6, Tol::Abs(5e-4)),
+                (f64::from(h[(0, 0)]), Tol::Abs(5e-4)),
+                (f64::from(h[(1, 0)]), Tol::Abs(5e-4)),
+            ],
+        );
         let inputs = crate::nn::explain::StepInputs {
             x: &[0.6, 0.5],
             h_prev: &[0.0, 0.0],
@@ -611,45 +625,79 @@ mod tests {
         assert!(after < before / 5.0, "{before} -> {after}");
     }
 
-    /// The lesson the product exists for: raw inputs near 100 saturate the gates and the
-    /// network learns far less; normalised inputs keep the gates in range and it converges.
-    /// (The raw run's final loss is chaotic, 0.18-0.47 between builds, as a run on saturated
-    /// gates is; the saturation itself is not.)
+    /// The lesson the product exists for: raw inputs near 100 saturate the gates and the loss
+    /// stays where it starts for hundreds of steps (the page's own "barely moved" test),
+    /// while the same run normalised learns, on every seed tried, and README quotes seed 1.
     #[test]
     fn large_inputs_fail_and_normalising_fixes_them() {
+        use crate::train::history::STALL_AFTER;
         let lesson = Lesson::LargeInputs;
         let run = |s: &Settings| {
             let p = lesson.prepare(s).unwrap();
             let mut session = Session::new(p.config, p.dataset).unwrap();
             let all = session.dataset.train.clone();
-            for _ in 0..1500 {
+            for _ in 0..STALL_AFTER {
                 session.step();
             }
-            let loss = session.loss_in_original_units(&all).unwrap();
-            (loss, session.saturation_over(&all))
+            let judged = (
+                session.loss_in_original_units(&all).unwrap(),
+                session.saturation_over(&all),
+                crate::train::history::stalled(&session.history),
+            );
+            for _ in STALL_AFTER..1000 {
+                session.step();
+            }
+            (judged, session.loss_in_original_units(&all).unwrap())
         };
-        let (raw, raw_sat) = run(&lesson.defaults());
-        let fixed = Settings {
-            scaling: Scaling::ZScore,
-            ..lesson.defaults()
-        };
-        let (normalised, norm_sat) = run(&fixed);
-        eprintln!(
-            "large inputs after 1500 steps: raw MSE {raw:.4} with {:.0}% of gates saturated, \
-             normalised {normalised:.4} with {:.0}%",
-            raw_sat * 100.0,
-            norm_sat * 100.0
-        );
-        assert!(raw_sat > 0.5, "raw inputs saturate most gates: {raw_sat}");
-        assert!(norm_sat < raw_sat / 2.0, "{norm_sat} vs {raw_sat}");
-        assert!(
-            normalised < raw / 2.5,
-            "normalised {normalised} vs raw {raw}"
-        );
-        assert!(
-            normalised < 0.1,
-            "the normalised run converges: {normalised}"
-        );
+        for seed in 1..=4 {
+            let raw_settings = Settings {
+                seed,
+                ..lesson.defaults()
+            };
+            let ((raw_then, raw_sat, raw_stalled), raw) = run(&raw_settings);
+            let ((_, norm_sat, norm_stalled), normalised) = run(&Settings {
+                scaling: Scaling::ZScore,
+                ..raw_settings
+            });
+            let (raw_pct, norm_pct) = (raw_sat * 100.0, norm_sat * 100.0);
+            eprintln!(
+                "large inputs, seed {seed}: at step {STALL_AFTER} raw MSE {raw_then:.4} with \
+                 {raw_pct:.0}% of gates saturated, normalised {norm_pct:.0}%; at step 1000 \
+                 raw {raw:.4}, normalised {normalised:.4}"
+            );
+            assert!(raw_sat > 0.85, "raw inputs saturate most gates: {raw_sat}");
+            assert!(
+                norm_sat < 0.6 * raw_sat,
+                "normalised, far fewer: {norm_sat}"
+            );
+            assert!(
+                raw_stalled,
+                "seed {seed}: the raw loss barely moves for 500 steps"
+            );
+            assert!(
+                !norm_stalled,
+                "seed {seed}: the normalised run is not called stalled"
+            );
+            assert!(
+                normalised < raw / 3.0,
+                "normalised {normalised} vs raw {raw}"
+            );
+            assert!(normalised < 0.12, "the normalised run learns: {normalised}");
+            if seed == 1 {
+                use crate::train::readme::{readme_quotes, Tol};
+                readme_quotes(
+                    "after 500 steps about {}% of gate values are saturated and the MSE is \
+                     still about {}; normalised, about {}% are, and the MSE is down to {} by \
+                     step 1000",
+                    &[
+                        (raw_pct, Tol::Abs(4.0)),
+                        (raw_then, Tol::Abs(0.05)),
+                        (norm_pct, Tol::Abs(4.0)),
+                        (normalised, Tol::Abs(0.03)),
+                    ],
+                );
+            }
+        }
     }
 }
 
@@ -945,7 +993,9 @@ mod csv_tests {
     /// on every seed but also the LSTM on most, so the lesson keeps 50.
     #[test]
     fn vanishing_gradients_defeat_the_rnn_but_not_gated_cells() {
+        use crate::train::readme::{readme_quotes, Tol};
         let lesson = Lesson::VanishingGradients;
+        // (validation MSE at step 400, ||dL/dh_0|| / ||dL/dh_49|| at steps 10 and 400)
         let run = |cell| {
             let s = Settings {
                 cell,
@@ -953,25 +1003,52 @@ mod csv_tests {
             };
             let p = lesson.prepare(&s).unwrap();
             let mut session = Session::new(p.config, p.dataset).unwrap();
+            let reach = |r: &crate::train::StepReport| {
+                let dh = &r.flow.dh_norm[0][0];
+                dh[0] / dh[LAG - 1]
+            };
             // The gradient through time early in training (what the page's view shows
-            // first), then the outcome at step 400.
+            // first), then the outcome at step 400 (compare mode's table).
             let early = (0..10).map(|_| session.step()).last().expect("10 steps");
-            let dh = &early.flow.dh_norm[0][0];
-            let ratio = dh[0] / dh[LAG - 1];
-            for _ in 10..400 {
-                session.step();
-            }
-            (session.validation_loss().unwrap(), ratio)
+            let late = (10..400).map(|_| session.step()).last().expect("400 steps");
+            (
+                session.validation_loss().unwrap(),
+                reach(&early),
+                reach(&late),
+            )
         };
-        let (rnn, rnn_ratio) = run(lesson.defaults().cell);
-        let (lstm, lstm_ratio) = run(CellKind::Lstm(LstmVariant::Standard));
+        let (rnn, rnn_ratio, rnn_reach) = run(lesson.defaults().cell);
+        let (lstm, lstm_ratio, lstm_reach) = run(CellKind::Lstm(LstmVariant::Standard));
+        let (gru, _, _) = run(CellKind::Gru);
         eprintln!(
-            "long lag after 400 steps: validation MSE RNN {rnn:.4}, LSTM {lstm:.6}; at step 10 \
-             ||dL/dh_0|| / ||dL/dh_49|| RNN {rnn_ratio:.2e}, LSTM {lstm_ratio:.2e}"
+            "long lag after 400 steps: validation MSE RNN {rnn:.4}, LSTM {lstm:.6}, GRU \
+             {gru:.4}; ||dL/dh_0|| / ||dL/dh_49|| at step 10 RNN {rnn_ratio:.2e}, LSTM \
+             {lstm_ratio:.2e}; at step 400 RNN {rnn_reach:.2e}, LSTM {lstm_reach:.2e}"
         );
         assert!(rnn > 0.25, "the vanilla RNN should fail: {rnn}");
         assert!(lstm < 0.01, "the LSTM should learn: {lstm}");
         assert!(rnn_ratio < 1e-3, "the RNN's gradient vanishes: {rnn_ratio}");
+        readme_quotes(
+            "The tanh RNN's gradient at step 1 is {} of that at step 50 after 10 steps, and \
+             it never learns: validation MSE {} after 400 steps, the values' variance; an \
+             LSTM's is {}",
+            &[
+                (rnn_ratio, Tol::Factor(10.0)),
+                (rnn, Tol::Abs(0.03)),
+                (lstm, Tol::Factor(2.0)),
+            ],
+        );
+        readme_quotes(
+            "after 400 steps each: validation MSE {} (RNN), {} (LSTM), {} (GRU), and the share \
+             of the last step's gradient that reaches the first, {} against {} for the LSTM",
+            &[
+                (rnn, Tol::Abs(0.03)),
+                (lstm, Tol::Factor(2.0)),
+                (gru, Tol::Factor(1.5)),
+                (rnn_reach, Tol::Factor(10.0)),
+                (lstm_reach, Tol::Factor(1.5)),
+            ],
+        );
     }
 
     #[test]
@@ -988,9 +1065,14 @@ mod csv_tests {
         );
         assert_eq!(c.confusion.iter().flatten().sum::<usize>(), val.len());
         assert!(c.accuracy > 0.9, "{c:?}");
+        crate::train::readme::readme_quotes(
+            "softmax cross-entropy (validation accuracy {}% after 300 steps)",
+            &[(c.accuracy * 100.0, crate::train::readme::Tol::Abs(2.0))],
+        );
     }
 
-    /// Lessons 7 and 8 train on the shipped sample files and beat predicting "no change".
+    /// Lessons 7 and 8 train on the shipped sample files; README quotes how they compare with
+    /// predicting "no change" (lesson 8 beats it; lesson 7's stock, a random walk, does not).
     #[test]
     fn sample_csv_lessons_learn() {
         for (lesson, lag) in [(Lesson::StockCsv, 1), (Lesson::HouseholdLoad, 6)] {
@@ -1008,6 +1090,26 @@ mod csv_tests {
                 "RMSE² is the MSE in original units"
             );
             assert!(r.r2 > 0.5, "{lesson:?}: {r:?}");
+            use crate::train::readme::{readme_quotes, Tol};
+            let said = match lesson {
+                Lesson::StockCsv => {
+                    "five features, next close (validation R² {} after 600 steps, RMSE {}; \
+                     repeating the last close scores {}"
+                }
+                _ => {
+                    "the load 6 readings ahead (validation R² {} after 600 steps, RMSE {}; \
+                     repeating the last reading scores {}"
+                }
+            };
+            let close = |v: f64| Tol::Abs(0.03 * v);
+            readme_quotes(
+                said,
+                &[
+                    (r.r2, Tol::Abs(0.02)),
+                    (r.rmse, close(r.rmse)),
+                    (naive, close(naive)),
+                ],
+            );
         }
     }
 

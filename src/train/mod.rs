@@ -9,6 +9,8 @@ pub mod host;
 pub mod lessons;
 pub mod memory;
 pub mod metrics;
+#[cfg(test)]
+mod readme;
 pub mod runner;
 pub mod settings;
 pub mod sweep;

@@ -54,7 +54,7 @@ pub struct Source {
 pub enum Hint {
     /// Unnormalised inputs this large (the notes' failure).
     LargeInputs(f64),
-    /// The loss has not halved after 300 steps.
+    /// The loss has barely moved ([`crate::train::history::stalled`]).
     Flat,
     /// Validation is far worse than training, or getting worse while training improves.
     Overfitting(crate::train::history::Overfitting),
@@ -219,18 +219,13 @@ impl Page {
     }
 
     /// A hint when the run is not learning: large unnormalised inputs (the notes' failure),
-    /// a loss that has not halved after 300 steps, or a run that overfits.
+    /// a loss that has barely moved, or a run that overfits.
     pub fn not_learning(&self) -> Option<Hint> {
         let m = self.shown.as_ref()?;
         let largest = m.info.largest_input;
-        let flat = m.now.steps > 300
-            && m.history
-                .first()
-                .zip(m.now.last_loss)
-                .is_some_and(|(f, l)| l > 0.5 * f.train_loss);
         if self.settings.scaling == Scaling::None && largest > 10.0 {
             Some(Hint::LargeInputs(largest))
-        } else if flat {
+        } else if crate::train::history::stalled(&m.history) {
             Some(Hint::Flat)
         } else {
             crate::train::history::overfitting(&m.history).map(Hint::Overfitting)
