@@ -20,21 +20,24 @@ pub struct FlowLine<'a> {
     pub colour: usize,
 }
 
-/// The first of [`FLOW_COLOURS`] for compared runs: past the blue, red and green of the
+/// The first of [`FLOW_COLOURS`] for compared runs: past the blue, vermillion and green of the
 /// train, test and validation segments in the prediction charts beside them, so a colour
 /// means one thing on the screen.
 pub const COMPARE_COLOURS_FROM: usize = 3;
 
 /// Colours of successive layers / directions (or compared runs) in the log-scale line charts.
+/// Okabe and Ito's palette, readable with every common kind of colour blindness (its yellow,
+/// too light on white, left out; grey last). Compared runs get reddish purple, black and sky
+/// blue.
 pub const FLOW_COLOURS: [RGBColor; 8] = [
-    RGBColor(31, 119, 180),
-    RGBColor(214, 39, 40),
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(23, 190, 207),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(0, 0, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(230, 159, 0),
+    RGBColor(153, 153, 153),
 ];
 
 /// Gradient flow through time: each line's norm against the time step, log scale, as

@@ -105,7 +105,7 @@ mod tests {
         assert!(svg.contains("\nsine\n</text>"), "title missing");
         let line = svg
             .lines()
-            .find(|l| l.contains("<polyline") && l.contains("stroke=\"#1F77B4\""))
+            .find(|l| l.contains("<polyline") && l.contains("stroke=\"#0072B2\""))
             .expect("signal polyline present");
         let points = line
             .split("points=\"")
@@ -149,7 +149,7 @@ mod tests {
             };
             draw_prediction(&root, &view, "fit").unwrap();
         }
-        for colour in ["#1F77B4", "#2CA02C", "#D62728", "#FF7F0E"] {
+        for colour in ["#0072B2", "#009E73", "#D55E00", "#E69F00"] {
             assert!(
                 svg.contains(&format!("stroke=\"{colour}\"")),
                 "{colour} missing"

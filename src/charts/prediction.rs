@@ -7,7 +7,7 @@ use super::*;
 use crate::data::signals::Series;
 
 /// The colour of the signal line (the course notes draw the series in blue).
-pub const SIGNAL_COLOUR: RGBColor = RGBColor(31, 119, 180);
+pub const SIGNAL_COLOUR: RGBColor = TRAIN_COLOUR;
 use crate::i18n::tr;
 
 /// Draws `series` as a line chart titled `title` onto `root`, filling it white first.
@@ -53,12 +53,16 @@ pub fn draw_signal<DB: DrawingBackend>(
     root.present().map_err(err)
 }
 
-/// Colours of the splits, as in the course notes: train blue, validation green, test red.
-pub const TRAIN_COLOUR: RGBColor = RGBColor(31, 119, 180);
-pub const VALIDATION_COLOUR: RGBColor = RGBColor(44, 160, 44);
-pub const TEST_COLOUR: RGBColor = RGBColor(214, 39, 40);
-/// The model's prediction.
-pub const PREDICTION_COLOUR: RGBColor = RGBColor(255, 127, 14);
+/// Colours of the splits, as in the course notes (train blue, validation green, test red),
+/// from Okabe and Ito's palette for colour-blind readers: blue, bluish green and vermillion
+/// stay apart in every common kind of colour blindness, and the splits are also marked by
+/// dashed boundaries with their names and the validation loss by dots.
+pub const TRAIN_COLOUR: RGBColor = RGBColor(0, 114, 178);
+pub const VALIDATION_COLOUR: RGBColor = RGBColor(0, 158, 115);
+pub const TEST_COLOUR: RGBColor = RGBColor(213, 94, 0);
+/// The model's prediction: Okabe and Ito's orange, lighter than the vermillion test line it
+/// is drawn over.
+pub const PREDICTION_COLOUR: RGBColor = RGBColor(230, 159, 0);
 
 /// A series split into train / validation / test with the model's predictions over it.
 pub struct PredictionView<'a> {

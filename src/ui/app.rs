@@ -57,6 +57,7 @@ pub struct App {
     frame: Option<AnimationFrame>,
     _keys: Option<EventListener>,
     _resize: Option<EventListener>,
+    _full_screen_left: Option<EventListener>,
     /// Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern).
     tab_keys: Callback<KeyboardEvent>,
     /// The run bar's buttons, made once so its props compare equal from view to view.
@@ -240,6 +241,12 @@ impl Component for App {
             frame: None,
             _keys: page_keys(ctx),
             _resize: resize,
+            _full_screen_left: {
+                let link = ctx.link().clone();
+                crate::ui::share::when_full_screen_left(move || {
+                    link.send_message(Msg::Do(Action::Present(false)))
+                })
+            },
             tab_keys: tab_keys(ctx),
             actions: RunActions {
                 play: run(RunControl::TogglePlay),

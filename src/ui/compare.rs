@@ -43,6 +43,15 @@ impl PartialEq for CompareProps {
     }
 }
 
+/// Where a compared run stands: its latest training loss, validation loss, and the share of
+/// the last step's gradient that reaches the first.
+#[derive(Clone, Copy)]
+struct Stands {
+    train: Option<f64>,
+    val: Option<f64>,
+    ratio: Option<f64>,
+}
+
 /// The compare panel: the three runs' losses and gradient flow overlaid, their predictions
 /// side by side, and a table of where each stands.
 #[function_component(ComparePanel)]
@@ -92,20 +101,38 @@ pub fn compare_panel(p: &CompareProps) -> Html {
             draw_gradient_flow(root, &lines, tr("compare.flow_chart"))
         })
     };
-    let rows = runs.iter().map(|r| {
-        let val = r.validation_loss;
-        let train = r.losses.last().copied();
-        let ratio = r.dh.as_ref().map(|v| {
-            let (first, last) = (
-                v.first().copied().unwrap_or(0.0),
-                v.last().copied().unwrap_or(0.0),
-            );
-            if last > 0.0 {
-                first / last
-            } else {
-                f64::NAN
+    let stands: Vec<Stands> = runs
+        .iter()
+        .map(|r| {
+            let ratio = r.dh.as_ref().map(|v| {
+                let (first, last) = (
+                    v.first().copied().unwrap_or(0.0),
+                    v.last().copied().unwrap_or(0.0),
+                );
+                if last > 0.0 {
+                    first / last
+                } else {
+                    f64::NAN
+                }
+            });
+            Stands {
+                train: r.losses.last().copied(),
+                val: r.validation_loss,
+                ratio,
             }
-        });
+        })
+        .collect();
+    // The charts' text alternatives quote the same numbers, one cell after another.
+    let each = |pick: fn(&Stands) -> Option<f64>| {
+        runs.iter()
+            .zip(&stands)
+            .map(|(r, s)| format!("{} {}", cell_name(r.cell), pick(s).map_or("–".to_string(), number)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let loss_alt = trf("compare.alt_loss", &[("losses", &each(|s| s.train))]);
+    let flow_alt = trf("compare.alt_flow", &[("reach", &each(|s| s.ratio))]);
+    let rows = runs.iter().zip(&stands).map(|(r, &Stands { train, val, ratio })| {
         let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
         html! {
             <tr data-cell={r.cell.name()} data-steps={r.steps.to_string()}
@@ -140,7 +167,11 @@ pub fn compare_panel(p: &CompareProps) -> Html {
             let view = prediction_view(&info, &r.prediction, labels.as_deref());
             draw_prediction(root, &view, cell_name(r.cell))
         });
-        html! { <ChartCanvas id={format!("compare-pred-{k}")} width={300} height={200} painter={painter} /> }
+        let alt = trf("compare.alt_prediction", &[
+            ("cell", &cell_name(r.cell)), ("steps", &r.steps),
+            ("val_loss", &r.validation_loss.map_or("–".to_string(), number)),
+        ]);
+        html! { <ChartCanvas id={format!("compare-pred-{k}")} width={300} height={200} painter={painter} label={AttrValue::from(alt)} /> }
     });
     html! {
         <div class="compare" id="compare-panel">
@@ -156,8 +187,8 @@ pub fn compare_panel(p: &CompareProps) -> Html {
                 <tbody>{ for rows }</tbody>
             </table>
             { for overfit }
-            <ChartCanvas id="compare-loss" width={900} height={220} painter={loss} />
-            <ChartCanvas id="compare-flow" width={900} height={250} painter={flow} />
+            <ChartCanvas id="compare-loss" width={900} height={220} painter={loss} label={AttrValue::from(loss_alt)} />
+            <ChartCanvas id="compare-flow" width={900} height={250} painter={flow} label={AttrValue::from(flow_alt)} />
             <div class="compare-predictions">{ for predictions }</div>
         </div>
     }

@@ -65,6 +65,9 @@ pub struct BannersProps {
     pub hint: Option<Hint>,
     /// The run's schedule (the overfitting hint offers early stopping when it is off).
     pub schedule: Schedule,
+    /// The teacher locked the settings: the banners explain, but offer no fixes (each would
+    /// change a setting, and be refused).
+    pub locked: bool,
     /// What the last action did.
     pub notice: Option<String>,
     pub on: Callback<Action>,
@@ -87,8 +90,10 @@ pub fn banners(p: &BannersProps) -> Html {
                 <div class="banner error" role="alert" id="diverged">
                     <strong>{ trf("diverged.title", &[("step", &step)]) }</strong>
                     { tr("diverged.text") }
-                    <button onclick={send(|| Action::Model(ModelChange::LowerLearningRate))}>{ tr("diverged.lower") }</button>
-                    <button onclick={send(|| Action::Model(ModelChange::ClipGradients))}>{ tr("diverged.clip") }</button>
+                    if !p.locked {
+                        <button onclick={send(|| Action::Model(ModelChange::LowerLearningRate))}>{ tr("diverged.lower") }</button>
+                        <button onclick={send(|| Action::Model(ModelChange::ClipGradients))}>{ tr("diverged.clip") }</button>
+                    }
                 </div>
             }
             if let Some(hint) = p.hint {
@@ -96,7 +101,9 @@ pub fn banners(p: &BannersProps) -> Html {
                     if let Hint::LargeInputs(largest) = hint {
                         <strong>{ tr("hint.large_title") }</strong>
                         { trf("hint.large", &[("largest", &format!("{largest:.0}"))]) }
-                        <button onclick={send(|| Action::Model(ModelChange::Normalise))}>{ tr("hint.normalise") }</button>
+                        if !p.locked {
+                            <button onclick={send(|| Action::Model(ModelChange::Normalise))}>{ tr("hint.normalise") }</button>
+                        }
                     } else if let Hint::Overfitting(o) = hint {
                         <strong>{ tr("hint.overfit_title") }</strong>
                         { match o {
@@ -105,7 +112,7 @@ pub fn banners(p: &BannersProps) -> Html {
                             ]),
                             Overfitting::Gap { now, train } => trf("hint.overfit_gap", &[("now", &number(now)), ("train", &number(train))]),
                         } }
-                        if !p.schedule.early_stopping {
+                        if !p.schedule.early_stopping && !p.locked {
                             <button id="early-stop-fix" onclick={
                                 let (on, schedule) = (p.on.clone(), p.schedule);
                                 Callback::from(move |_: MouseEvent| on.emit(Action::Training(TrainingChange::Schedule(Schedule {

@@ -131,6 +131,22 @@ pub fn apply_theme(theme: Theme) {
     }
 }
 
+/// Calls `left` whenever the page leaves full screen (Escape, the browser's own control), so
+/// presenting ends with it rather than leaving the story alone in a window.
+pub fn when_full_screen_left(left: impl Fn() + 'static) -> Option<gloo_events::EventListener> {
+    let doc = web_sys::window().and_then(|w| w.document())?;
+    let watched = doc.clone();
+    Some(gloo_events::EventListener::new(
+        &doc,
+        "fullscreenchange",
+        move |_| {
+            if watched.fullscreen_element().is_none() {
+                left();
+            }
+        },
+    ))
+}
+
 /// Asks for the whole page full screen, or leaves it. The browser may refuse (no user
 /// gesture, an embedding frame that does not allow it): the page then presents in the
 /// window, which is all that is lost.

@@ -37,13 +37,13 @@ const stats = (page) => page.evaluate(() => {
   return { steps: Number(d.steps), loss: d.loss === '' ? null : Number(d.loss), val: d.valLoss === '' ? null : Number(d.valLoss) };
 });
 
-/** Counts pixels close to the prediction colour (orange, #FF7F0E; antialiasing blends edges). */
+/** Counts pixels close to the prediction colour (orange, #E69F00; antialiasing blends edges). */
 const orangePixels = (page, sel) => page.evaluate((s) => {
   const c = document.querySelector(s);
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   let n = 0;
   for (let i = 0; i < d.length; i += 4) {
-    if (Math.abs(d[i] - 255) < 30 && Math.abs(d[i + 1] - 127) < 40 && d[i + 2] < 90) n++;
+    if (Math.abs(d[i] - 230) < 30 && Math.abs(d[i + 1] - 159) < 30 && d[i + 2] < 90) n++;
   }
   return n;
 }, sel);

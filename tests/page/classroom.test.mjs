@@ -77,6 +77,10 @@ test('a locked link: the settings show but cannot be changed, training still wor
   assert.equal(await page.isDisabled('#lesson'), true);
   assert.equal(await page.isVisible('#flow-chart'), false, 'the tabs are hidden');
   assert.equal(await page.isVisible('#heatmaps'), false, 'the cell views are hidden');
+  // The hint still says why raw inputs stall, but offers no fix the lock would refuse.
+  await page.waitForSelector('#hint');
+  assert.match(await page.textContent('#hint'), /not normalised/);
+  assert.equal(await page.locator('#hint button').count(), 0, 'no fix button on a locked page');
   await page.click('#step');
   await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.steps) > 0);
   await screenshot(page, 'classroom-locked-en');
@@ -122,6 +126,17 @@ test('present: the story alone in large type, the tour moved by a clicker\'s Pag
   await page.click('#present');
   await page.waitForSelector('.controls');
   await page.waitForSelector('html[data-theme="standard"]');
+  // Leaving full screen by the browser's own way (Escape) ends presenting too, when the
+  // browser granted full screen at all (it may refuse; the page then presents in the window).
+  await page.click('#present');
+  await page.waitForSelector('.controls', { state: 'detached' });
+  if (await page.evaluate(() => document.fullscreenElement !== null)) {
+    await page.evaluate(() => document.exitFullscreen());
+    await page.waitForSelector('.controls');
+    await page.waitForSelector('html[data-theme="standard"]');
+  } else {
+    console.log('full screen was refused; the Escape path is not exercised');
+  }
   assert.deepEqual(log.errors, []);
   await page.close();
 });
