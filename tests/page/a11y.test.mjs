@@ -103,3 +103,54 @@ test('the projector theme, the tour with a question answered and revealed, a "?"
   assert.deepEqual(grave.map((v) => v.line), []);
   await page.close();
 });
+
+test('a keyboard alone reaches every control, each shows where focus is, and walks a tour step', { timeout: 120_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(server.url);
+  await page.waitForSelector('#tour');
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.steps) > 0);
+  // Every control a pointer could use now: shown, enabled, and focusable.
+  const controls = await page.evaluate(() => {
+    const all = [...document.querySelectorAll('button, select, input, textarea, summary, a[href], [tabindex]')];
+    // checkVisibility: not inside a closed <details>, display: none or visibility: hidden.
+    return all.filter((el) => !el.disabled && el.tabIndex >= 0
+        && el.checkVisibility({ visibilityProperty: true }))
+      .map((el, i) => { el.dataset.kbd = String(i); return i; }).length;
+  });
+  assert.ok(controls > 30, `${controls} controls`);
+  // Tab through the page once round, noting each control reached and whether its focus shows.
+  const reached = new Set();
+  const unmarked = [];
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 0; i < 3 * controls; i++) {
+    await page.keyboard.press('Tab');
+    const at = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      // A visually hidden file input shows its focus on its label.
+      const shown = el.matches('input[type=file]') ? el.nextElementSibling ?? el : el;
+      const s = getComputedStyle(shown);
+      return { kbd: el.dataset.kbd ?? null, what: el.id || el.outerHTML.slice(0, 60),
+        marked: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 };
+    });
+    if (!at) continue;
+    if (at.kbd !== null && reached.has(at.kbd)) break;
+    if (at.kbd !== null) reached.add(at.kbd);
+    if (!at.marked) unmarked.push(at.what);
+  }
+  const missed = await page.evaluate((seen) => [...document.querySelectorAll('[data-kbd]')]
+    .filter((el) => !seen.includes(el.dataset.kbd)).map((el) => el.id || el.outerHTML.slice(0, 80)), [...reached]);
+  assert.deepEqual(missed, [], 'controls Tab never reaches');
+  assert.deepEqual(unmarked, [], 'controls whose focus does not show');
+  // The tour by keyboard: Tab to Next, Enter moves to the question, a choice by Space.
+  const step = await page.getAttribute('#tour', 'data-step');
+  await page.focus('#tour-next');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((s) => document.querySelector('#tour')?.dataset.step !== s, step);
+  await page.focus('#tour-choice-0');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('#tour-choice-0')?.getAttribute('aria-pressed') === 'true'
+    || document.querySelector('#tour-choice-0')?.classList.contains('chosen'));
+  await page.close();
+});
