@@ -144,3 +144,111 @@ fn across_several_chunks_of_time_steps() {
         check_sized(c, 300 + k as u64, 100, 12);
     }
 }
+
+/// dL/dh0 and dL/dc0 (from non-zero initial states) and dL/dx for every step of the first
+/// layer's input, against central differences, for every cell, one and two layers, both
+/// directions; and the parameters' gradients from those initial states too.
+#[test]
+fn initial_states_and_inputs() {
+    use rnn_lab::nn::network::{Evaluation, States};
+    for (k, cell) in CellKind::ALL.into_iter().enumerate() {
+        for (layers, bidirectional) in [(1, false), (2, true)] {
+            let seed = 400 + 10 * k as u64 + layers as u64;
+            let config = config(
+                cell,
+                layers,
+                bidirectional,
+                Head::ManyToMany,
+                Loss::Mse,
+                0.0,
+            );
+            let mut r = common::rng(seed);
+            let (batch, steps) = (2, 4);
+            let net = common::network(config, seed);
+            let xs = common::inputs(config.input_size, batch, steps, &mut r);
+            let t = common::targets(&config, batch, steps, &mut r);
+            let mut initial = States::zeros(&config, batch);
+            for m in initial.h.iter_mut().chain(initial.c.iter_mut().flatten()) {
+                m.iter_mut().for_each(|v| *v = r.random_range(-0.8..0.8));
+            }
+            let loss = |xs: &[Mat<f64>], s: &States<f64>| {
+                let trace = net.forward_from::<rand_pcg::Pcg64Mcg>(xs, Some(s), None);
+                loss_and_grad(config.loss, &trace.outputs, &t).0
+            };
+            let mut e = Evaluation::new(config);
+            e.start_from(Some(initial.clone()));
+            e.want_input_gradients(true);
+            net.evaluate_into::<rand_pcg::Pcg64Mcg>(&xs, &t, None, None, &mut e);
+            assert!((e.loss - loss(&xs, &initial)).abs() < 1e-12);
+            let eps = 1e-5;
+            let close = |what: String, analytic: &Mat<f64>, numeric: &Mat<f64>| {
+                let scale = analytic.norm() + numeric.norm();
+                let rel = (analytic - numeric).norm() / scale;
+                assert!(
+                    scale > 0.0 && rel <= 1e-6,
+                    "{config:?} {what}: {rel:e}\n{analytic}\n{numeric}"
+                );
+            };
+            // dL/dx, step by step.
+            let d_xs = e.d_inputs().expect("asked for");
+            assert_eq!(d_xs.len(), steps);
+            for (s, analytic) in d_xs.iter().enumerate() {
+                let mut numeric = Mat::zeros(analytic.nrows(), analytic.ncols());
+                for i in 0..analytic.len() {
+                    let mut probe = xs.clone();
+                    probe[s][i] += eps;
+                    let up = loss(&probe, &initial);
+                    probe[s][i] -= 2.0 * eps;
+                    numeric[i] = (up - loss(&probe, &initial)) / (2.0 * eps);
+                }
+                close(format!("dL/dx_{s}"), analytic, &numeric);
+            }
+            // dL/dh0 and dL/dc0, per layer and direction.
+            let probe_states = |which: usize, idx: usize, i: usize, by: f64| {
+                let mut s = initial.clone();
+                let m = if which == 0 {
+                    &mut s.h[idx]
+                } else {
+                    &mut s.c.as_mut().unwrap()[idx]
+                };
+                m[i] += by;
+                s
+            };
+            let parts = if initial.c.is_some() { 2 } else { 1 };
+            for which in 0..parts {
+                for idx in 0..initial.h.len() {
+                    let analytic = if which == 0 {
+                        &e.d_initial.h[idx]
+                    } else {
+                        &e.d_initial.c.as_ref().expect("LSTM")[idx]
+                    };
+                    let mut numeric = Mat::zeros(analytic.nrows(), analytic.ncols());
+                    for i in 0..analytic.len() {
+                        let up = loss(&xs, &probe_states(which, idx, i, eps));
+                        let down = loss(&xs, &probe_states(which, idx, i, -eps));
+                        numeric[i] = (up - down) / (2.0 * eps);
+                    }
+                    let name = if which == 0 { "h0" } else { "c0" };
+                    close(format!("dL/d{name}[{idx}]"), analytic, &numeric);
+                }
+            }
+            // The parameters' gradients from those initial states (W_hh meets h0 at step 1).
+            let mut probe = net.clone();
+            for (n, (name, analytic)) in e.grads.named_tensors().into_iter().enumerate() {
+                let mut numeric = Mat::zeros(analytic.nrows(), analytic.ncols());
+                for i in 0..analytic.len() {
+                    let orig = probe.tensors_mut()[n][i];
+                    let mut at = |v: f64| {
+                        probe.tensors_mut()[n][i] = v;
+                        let trace =
+                            probe.forward_from::<rand_pcg::Pcg64Mcg>(&xs, Some(&initial), None);
+                        loss_and_grad(config.loss, &trace.outputs, &t).0
+                    };
+                    numeric[i] = (at(orig + eps) - at(orig - eps)) / (2.0 * eps);
+                    probe.tensors_mut()[n][i] = orig;
+                }
+                close(format!("d{name} from h0"), analytic, &numeric);
+            }
+        }
+    }
+}

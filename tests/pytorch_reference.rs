@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::reference::{check_forward_backward, check_training, parse, Tolerance};
+use common::reference::{check_forward_backward, check_stateful, check_training, parse, Tolerance};
 use std::path::Path;
 
 const F64: Tolerance = Tolerance::Absolute(1e-9);
@@ -23,6 +23,31 @@ fn forward_backward(name: &str) {
     let fx = fixture(name);
     check_forward_backward::<f64>(name, &fx, F64);
     check_forward_backward::<f32>(name, &fx, F32);
+}
+
+/// From non-zero initial states h0 (and c0), with dL/dx, dL/dh0 and dL/dc0, for every cell,
+/// one and two layers, both directions.
+#[test]
+fn from_initial_states_every_cell_layer_and_direction() {
+    for name in [
+        "rnn_tanh_bi2_h0_m2m_mse",
+        "rnn_relu_h0_m2o_mse",
+        "lstm_bi2_h0_m2m_mse",
+        "lstm_h0_m2o_ce",
+        "gru_bi2_h0_m2m_mse",
+        "gru_h0_m2o_ce",
+    ] {
+        forward_backward(name);
+    }
+}
+
+/// Stateful training (truncated BPTT across batches): segment by segment as PyTorch with
+/// `detach()` between them.
+#[test]
+fn stateful_segments_carry_their_state() {
+    for name in ["stateful_lstm2", "stateful_gru_bi", "stateful_rnn"] {
+        check_stateful(name, &fixture(name), F64);
+    }
 }
 
 #[test]

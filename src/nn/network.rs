@@ -107,15 +107,98 @@ pub struct LayerTrace<T: Real> {
     pub steps: Vec<Vec<StepTrace<T>>>,
 }
 
+/// A recurrent state for every layer and direction (index `layer * directions + direction`),
+/// each `hidden x batch`, as PyTorch's `(h_0, c_0)` and `(h_n, c_n)`: where a pass starts, or
+/// where it ended.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct States<T: Real> {
+    pub h: Vec<Mat<T>>,
+    /// The LSTM's cell states; None for the other cells.
+    pub c: Option<Vec<Mat<T>>>,
+}
+
+impl<T: Real> States<T> {
+    /// Zero states for a network of `config` over a batch of `batch`.
+    pub fn zeros(config: &NetworkConfig, batch: usize) -> Self {
+        let n = config.layers * config.directions();
+        let zero = || vec![Mat::zeros(config.hidden_size, batch); n];
+        Self {
+            h: zero(),
+            c: config.cell.has_cell_state().then(zero),
+        }
+    }
+
+    /// Whether these are states for a network of `config` over a batch of `batch`.
+    pub fn fit(&self, config: &NetworkConfig, batch: usize) -> bool {
+        let n = config.layers * config.directions();
+        let shaped = |v: &Vec<Mat<T>>| {
+            v.len() == n && v.iter().all(|m| m.shape() == (config.hidden_size, batch))
+        };
+        shaped(&self.h)
+            && match &self.c {
+                Some(c) => config.cell.has_cell_state() && shaped(c),
+                None => !config.cell.has_cell_state(),
+            }
+    }
+
+    /// Shapes these as zero states of `config` and `batch`, reusing the buffers.
+    fn shape_zero(&mut self, config: &NetworkConfig, batch: usize) {
+        let n = config.layers * config.directions();
+        let shape = |v: &mut Vec<Mat<T>>| {
+            v.resize_with(n, || Mat::zeros(0, 0));
+            for m in v.iter_mut() {
+                ensure_shape(m, config.hidden_size, batch);
+                m.as_mut_slice().fill(T::zero());
+            }
+        };
+        shape(&mut self.h);
+        if config.cell.has_cell_state() {
+            shape(self.c.get_or_insert_with(Vec::new));
+        } else {
+            self.c = None;
+        }
+    }
+}
+
 /// Everything a forward pass computed: what backprop needs and what the page shows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ForwardTrace<T: Real> {
+    /// The state before the first step of each layer and direction (h0, c0); None: zero.
+    pub initial: Option<States<T>>,
     pub layers: Vec<LayerTrace<T>>,
     /// The head's outputs at each scored step (logits for classification).
     pub outputs: Vec<Mat<T>>,
 }
 
 impl<T: Real> ForwardTrace<T> {
+    /// The state after the last step of each layer and direction (the reverse direction's
+    /// last is the sequence's first step): PyTorch's `(h_n, c_n)`, and where the next segment
+    /// of a long series starts when state is carried.
+    pub fn final_states(&self) -> States<T> {
+        let last = |steps: &Vec<StepTrace<T>>, dir: usize| {
+            if dir == 0 {
+                steps.last()
+            } else {
+                steps.first()
+            }
+            .expect("a pass of at least one step")
+            .clone()
+        };
+        let ends: Vec<StepTrace<T>> = self
+            .layers
+            .iter()
+            .flat_map(|l| l.steps.iter().enumerate().map(|(d, s)| last(s, d)))
+            .collect();
+        let c = ends
+            .iter()
+            .map(|s| s.cell.clone())
+            .collect::<Option<Vec<_>>>();
+        States {
+            h: ends.into_iter().map(|s| s.hidden).collect(),
+            c,
+        }
+    }
+
     /// Share of gate activations that are saturated, over every layer, direction, step and
     /// sample: sigmoid gates below 0.05 or above 0.95, tanh blocks beyond ±0.95 (a vanilla
     /// RNN's activation counts as tanh; ReLU has no saturation and is skipped). A saturated
@@ -171,6 +254,8 @@ pub struct Evaluation<T: Real> {
     pub grads: Network<T>,
     pub trace: ForwardTrace<T>,
     pub flow: GradientFlow,
+    /// dL/dh0 (and dL/dc0) for every layer and direction, after a pass with gradients.
+    pub d_initial: States<T>,
     ws: Workspace<T>,
 }
 
@@ -182,8 +267,36 @@ impl<T: Real> Evaluation<T> {
             grads: Network::zeros(config),
             trace: ForwardTrace::default(),
             flow: GradientFlow::default(),
+            d_initial: States::default(),
             ws: Workspace::new(),
         }
+    }
+
+    /// Passes from now on start from `initial` (None: zero states). It must fit the network
+    /// and the batch (see [`States::fit`]).
+    pub fn start_from(&mut self, initial: Option<States<T>>) {
+        self.trace.initial = initial;
+    }
+
+    /// Whether passes with gradients also compute dL/dx for every step of the first layer's
+    /// input (off by default: training does not need it).
+    pub fn want_input_gradients(&mut self, on: bool) {
+        self.ws.want_dx = on;
+    }
+
+    /// dL/dx after a pass with gradients and [`Self::want_input_gradients`] on: one
+    /// `input x batch` matrix per step, as PyTorch's `x.grad`.
+    pub fn d_inputs(&self) -> Option<Vec<Mat<T>>> {
+        let d = self.ws.d_in.first().filter(|_| self.ws.want_dx)?;
+        let steps = self.trace.layers.first()?.input.len();
+        let batch = d.ncols() / steps.max(1);
+        let rows = d.nrows();
+        Some(
+            d.as_slice()
+                .chunks_exact(rows * batch)
+                .map(|c| Mat::from_column_slice(rows, batch, c))
+                .collect(),
+        )
     }
 }
 
@@ -293,6 +406,8 @@ struct Workspace<T: Real> {
     dc_next: Option<Mat<T>>,
     /// The backward step's outputs.
     step: Option<StepGrads<T>>,
+    /// Also compute dL/d(the first layer's input) (`d_in[0]`).
+    want_dx: bool,
 }
 
 impl<T: Real> Workspace<T> {
@@ -313,6 +428,7 @@ impl<T: Real> Workspace<T> {
             dh_next: e(),
             dc_next: None,
             step: None,
+            want_dx: false,
         }
     }
 }
@@ -427,7 +543,19 @@ impl<T: Real> Network<T> {
     /// Runs the network over `xs` (one `input x batch` matrix per step). With `dropout_rng`
     /// (training), dropout masks are drawn from it; without, dropout is off (evaluation).
     pub fn forward<R: Rng>(&self, xs: &[Mat<T>], dropout_rng: Option<&mut R>) -> ForwardTrace<T> {
+        self.forward_from(xs, None, dropout_rng)
+    }
+
+    /// [`Self::forward`] from the states `initial` (None: zero), as PyTorch's
+    /// `rnn(x, (h0, c0))`; [`ForwardTrace::final_states`] gives where it ended.
+    pub fn forward_from<R: Rng>(
+        &self,
+        xs: &[Mat<T>],
+        initial: Option<&States<T>>,
+        dropout_rng: Option<&mut R>,
+    ) -> ForwardTrace<T> {
         let mut e = Evaluation::new(self.config);
+        e.start_from(initial.cloned());
         let mut progress = Progress::new(Goal::Outputs);
         self.run_sliced(
             xs,
@@ -493,6 +621,7 @@ impl<T: Real> Network<T> {
                             &d_outputs,
                             &mut e.grads,
                             &mut e.flow,
+                            &mut e.d_initial,
                             &mut e.ws,
                         );
                         *progress = Progress {
@@ -510,6 +639,7 @@ impl<T: Real> Network<T> {
                     truncate,
                     &mut e.grads,
                     &mut e.flow,
+                    &mut e.d_initial,
                     &mut e.ws,
                     progress,
                 ),
@@ -550,8 +680,24 @@ impl<T: Real> Network<T> {
             trace.layers.truncate(cfg.layers);
             trace.layers.resize_with(cfg.layers, LayerTrace::default);
             ws.x.resize_with(cfg.layers, || Mat::zeros(0, 0));
+            if let Some(initial) = &trace.initial {
+                assert!(
+                    initial.fit(cfg, batch),
+                    "initial states: one hidden x batch matrix per layer and direction"
+                );
+            }
         }
-        let (below, rest) = trace.layers.split_at_mut(layer);
+        let ForwardTrace {
+            initial, layers, ..
+        } = trace;
+        // The state before this direction's first step.
+        let idx = layer * dirs + dir;
+        let h0 = initial.as_ref().map_or(&ws.zeros, |s| &s.h[idx]);
+        let c0 = initial
+            .as_ref()
+            .and_then(|s| s.c.as_ref())
+            .map_or(&ws.zeros, |c| &c[idx]);
+        let (below, rest) = layers.split_at_mut(layer);
         let LayerTrace {
             input,
             dropout_mask,
@@ -649,12 +795,11 @@ impl<T: Real> Network<T> {
                 let (todo, done) = states.split_at_mut(t + 1);
                 (&mut todo[t], done.first())
             };
-            let h_prev = prev.map_or(&ws.zeros, |s| &s.hidden);
-            let c_prev = cfg.cell.has_cell_state().then(|| {
-                prev.map_or(&ws.zeros, |s| {
-                    s.cell.as_ref().expect("LSTM step has a cell state")
-                })
-            });
+            let h_prev = prev.map_or(h0, |s| &s.hidden);
+            let c_prev = cfg
+                .cell
+                .has_cell_state()
+                .then(|| prev.map_or(c0, |s| s.cell.as_ref().expect("LSTM step has a cell state")));
             let step_input = if raw {
                 StepInput::Raw(&input[t])
             } else {
@@ -729,15 +874,31 @@ impl<T: Real> Network<T> {
     ) -> (Network<T>, GradientFlow) {
         let mut grads = Network::zeros(self.config);
         let mut flow = GradientFlow::default();
+        let mut d_initial = States::default();
         let mut ws = Workspace::new();
-        self.backward_head(trace, d_outputs, &mut grads, &mut flow, &mut ws);
+        self.backward_head(
+            trace,
+            d_outputs,
+            &mut grads,
+            &mut flow,
+            &mut d_initial,
+            &mut ws,
+        );
         let mut at = Progress {
             stage: Stage::Backward,
             layer: self.config.layers - 1,
             ..Progress::new(Goal::Gradients)
         };
         while !at.is_done() {
-            self.backward_chunk(trace, truncate, &mut grads, &mut flow, &mut ws, &mut at);
+            self.backward_chunk(
+                trace,
+                truncate,
+                &mut grads,
+                &mut flow,
+                &mut d_initial,
+                &mut ws,
+                &mut at,
+            );
         }
         (grads, flow)
     }
@@ -749,6 +910,7 @@ impl<T: Real> Network<T> {
         d_outputs: &[Mat<T>],
         grads: &mut Network<T>,
         flow: &mut GradientFlow,
+        d_initial: &mut States<T>,
         ws: &mut Workspace<T>,
     ) {
         let cfg = &self.config;
@@ -761,6 +923,7 @@ impl<T: Real> Network<T> {
         let out_size = cfg.output_size;
         let lo = cfg.layer_output_size();
         grads.fill_zero();
+        d_initial.shape_zero(cfg, batch);
         shape_flow(&mut flow.dh_norm, cfg.layers, dirs, steps);
         shape_flow(
             &mut flow.dc_norm,
@@ -807,12 +970,14 @@ impl<T: Real> Network<T> {
 
     /// One chunk of one layer and direction of the backward pass (layers from the top,
     /// each direction against its own time order), then moves `at` on.
+    #[allow(clippy::too_many_arguments)]
     fn backward_chunk(
         &self,
         trace: &ForwardTrace<T>,
         truncate: Option<usize>,
         grads: &mut Network<T>,
         flow: &mut GradientFlow,
+        d_initial: &mut States<T>,
         ws: &mut Workspace<T>,
         at: &mut Progress,
     ) {
@@ -847,6 +1012,11 @@ impl<T: Real> Network<T> {
         let idx = layer * dirs + dir;
         let p = &self.cells[idx];
         let g = &mut grads.cells[idx];
+        let initial = trace.initial.as_ref();
+        let h0 = initial.map_or(&ws.zeros, |s| &s.h[idx]);
+        let c0 = initial
+            .and_then(|s| s.c.as_ref())
+            .map_or(&ws.zeros, |c| &c[idx]);
         if at.chunk == 0 {
             if dir == 0 {
                 // Zeroed a chunk at a time below.
@@ -884,12 +1054,9 @@ impl<T: Real> Network<T> {
                 Some(t + 1)
             };
             let step = &lt.steps[dir][t];
-            let h_prev = prev_t.map_or(&ws.zeros, |u| &lt.steps[dir][u].hidden);
-            let c_prev = lstm.then(|| {
-                prev_t.map_or(&ws.zeros, |u| {
-                    lt.steps[dir][u].cell.as_ref().expect("LSTM cell")
-                })
-            });
+            let h_prev = prev_t.map_or(h0, |u| &lt.steps[dir][u].hidden);
+            let c_prev = lstm
+                .then(|| prev_t.map_or(c0, |u| lt.steps[dir][u].cell.as_ref().expect("LSTM cell")));
             // dL/dh_t: from the layer above (or the head) plus from step t+1.
             for (j, (dst, next)) in ws
                 .dh
@@ -919,6 +1086,13 @@ impl<T: Real> Network<T> {
                 g.peephole.as_mut(),
                 sg,
             );
+            if k == 0 {
+                // What reaches the state before the first step: dL/dh0, dL/dc0.
+                d_initial.h[idx].copy_from(&sg.dh_prev);
+                if let (Some(dc0), Some(dc)) = (d_initial.c.as_mut(), sg.dc_prev.as_ref()) {
+                    dc0[idx].copy_from(dc);
+                }
+            }
             if thin_input {
                 // dW_ih += dax_t x_tᵀ and db_ih += Σ_batch dax_t while dax_t is in cache.
                 let dax_t = &ws.dax.as_slice()[range];
@@ -975,8 +1149,8 @@ impl<T: Real> Network<T> {
             // dah = dax: the same sums (g.b_hh was zero).
             g.b_hh.copy_from(&g.b_ih);
         }
-        if layer > 0 {
-            // What flows to the layer below (the data itself needs no gradient).
+        if layer > 0 || ws.want_dx {
+            // What flows to the layer below, or to the data when it is asked for.
             let d_in = &mut below[layer].as_mut_slice()[t0 * batch * in_rows..t1 * batch * in_rows];
             if dir == 0 {
                 d_in.fill(zero);

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use rnn_lab::nn::loss::{Loss, Targets};
+use rnn_lab::nn::network::{Evaluation, States};
 use rnn_lab::nn::optim::{clip, Clip, Optimizer, OptimizerKind};
 use rnn_lab::nn::weights::from_json;
 use rnn_lab::nn::{Mat, Network, Real};
@@ -83,16 +84,60 @@ pub fn targets<T: Real>(net: &Network<T>, v: &Value) -> Targets<T> {
     }
 }
 
+/// (layers*dirs, B, H) nested lists -> one H x B matrix per layer and direction (the same
+/// shape as [`inputs`]'s); None for null.
+fn per_layer<T: Real>(v: &Value) -> Option<Vec<Mat<T>>> {
+    v.as_array().map(|_| inputs(v))
+}
+
+/// The fixture's initial states (h0, c0), when it starts from any.
+fn initial<T: Real>(fx: &Value) -> Option<States<T>> {
+    Some(States {
+        h: per_layer(&fx["h0"])?,
+        c: per_layer(&fx["c0"]),
+    })
+}
+
+/// `got` (one H x B or I x B matrix each) against PyTorch's (k, B, H) nested lists.
+fn check_each<T: Real>(tol: Tolerance, what: &str, got: &[Mat<T>], want: &Value) {
+    let want = arr(want);
+    assert_eq!(got.len(), want.len(), "{what}: count");
+    for (k, (m, w)) in got.iter().zip(want).enumerate() {
+        tol.check(
+            &format!("{what}[{k}]"),
+            &row_major(&m.transpose()),
+            &flat(w),
+        );
+    }
+}
+
 pub fn load<T: Real>(fx: &Value) -> Network<T> {
     from_json(&fx["weights"].to_string(), None).expect("fixture weights load")
 }
 
-/// Outputs, loss, final states and every gradient against PyTorch's.
+/// Outputs, loss, final states and every gradient against PyTorch's, from the fixture's
+/// initial states (or zero ones): the parameters', the inputs' (x.grad) and the initial
+/// states' (h0.grad, c0.grad).
 pub fn check_forward_backward<T: Real>(name: &str, fx: &Value, tol: Tolerance) {
     let net: Network<T> = load(fx);
     let xs = inputs::<T>(&fx["inputs"]);
     let t = targets(&net, &fx["targets"]);
-    let eval = net.evaluate::<rand_pcg::Pcg64Mcg>(&xs, &t, None, None);
+    let mut eval = Evaluation::new(net.config);
+    eval.start_from(initial(fx));
+    eval.want_input_gradients(true);
+    net.evaluate_into::<rand_pcg::Pcg64Mcg>(&xs, &t, None, None, &mut eval);
+    check_each(
+        tol,
+        &format!("{name}: dx"),
+        &eval.d_inputs().expect("asked for"),
+        &fx["dx"],
+    );
+    check_each(tol, &format!("{name}: dh0"), &eval.d_initial.h, &fx["dh0"]);
+    match (&eval.d_initial.c, fx["dc0"].is_null()) {
+        (Some(dc0), false) => check_each(tol, &format!("{name}: dc0"), dc0, &fx["dc0"]),
+        (None, true) => {}
+        _ => panic!("{name}: dL/dc0 for LSTMs alone"),
+    }
     tol.check(&format!("{name}: loss"), &[eval.loss], &[f(&fx["loss"])]);
     // Outputs: (S, B, O) in PyTorch, O x B per scored step here.
     for (s, y) in arr(&fx["outputs"]).iter().enumerate() {
@@ -170,6 +215,43 @@ pub fn check_training(name: &str, fx: &Value, tol: Tolerance) {
         }
         opt.step(net.tensors_mut(), eval.grads.tensors());
     }
+    check_final_weights(name, &net, fx, tol);
+}
+
+/// Stateful training: consecutive segments of one series, each from the previous segment's
+/// final state with the gradient stopped there, an Adam step per segment, against PyTorch's
+/// losses, final states and final weights.
+pub fn check_stateful(name: &str, fx: &Value, tol: Tolerance) {
+    let mut net: Network<f64> = load(fx);
+    let kind: OptimizerKind = serde_json::from_value(fx["optimizer"].clone()).expect("optimizer");
+    let mut opt = Optimizer::new(kind, f(&fx["lr"]));
+    let mut eval = Evaluation::new(net.config);
+    let segments = arr(&fx["segments"]);
+    assert_eq!(segments.len(), arr(&fx["losses"]).len());
+    for (k, (segment, want)) in segments.iter().zip(arr(&fx["losses"])).enumerate() {
+        let xs = inputs::<f64>(&segment["inputs"]);
+        let t = targets(&net, &segment["targets"]);
+        net.evaluate_into::<rand_pcg::Pcg64Mcg>(&xs, &t, None, None, &mut eval);
+        tol.check(
+            &format!("{name}: loss of segment {k}"),
+            &[eval.loss],
+            &[f(want)],
+        );
+        opt.step(net.tensors_mut(), eval.grads.tensors());
+        // The next segment starts where this one ended (a copy: no gradient flows back).
+        let carried = eval.trace.final_states();
+        eval.start_from(Some(carried));
+    }
+    let ended = eval.trace.initial.clone().expect("carried");
+    check_each(tol, &format!("{name}: h_n"), &ended.h, &fx["h_n"]);
+    if let Some(c) = &ended.c {
+        check_each(tol, &format!("{name}: c_n"), c, &fx["c_n"]);
+    }
+    check_final_weights(name, &net, fx, tol);
+}
+
+/// The weights after training against PyTorch's final state_dict.
+fn check_final_weights(name: &str, net: &Network<f64>, fx: &Value, tol: Tolerance) {
     let want = &fx["final_state_dict"];
     for (tensor, m) in net.named_tensors() {
         tol.check(

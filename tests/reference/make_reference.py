@@ -6,7 +6,12 @@ CPU with fixed seeds, so the fixtures are reproducible. Each fixture holds:
   - the network config and weights in RNN Lab's weights format (PyTorch state_dict names),
   - inputs and targets,
   - what PyTorch computed: head outputs, loss, final states h_n (and c_n), every gradient,
-  - for the training fixtures: the weights after a few optimiser steps (with clipping).
+    and the gradients to the inputs (x.grad) and to the initial states (h0.grad, c0.grad);
+  - some start from non-zero initial states h0 (and c0), given in the fixture;
+  - for the training fixtures: the weights after a few optimiser steps (with clipping);
+  - for the stateful fixture: consecutive segments of one series, each starting from the
+    previous segment's final state with the gradient stopped there (detach()), an optimiser
+    step per segment: the losses and the final weights.
 """
 import json
 import os
@@ -41,8 +46,8 @@ class Model(torch.nn.Module):
         dirs = 2 if cfg["bidirectional"] else 1
         self.head = torch.nn.Linear(cfg["hidden_size"] * dirs, cfg["output_size"])
 
-    def forward(self, x):
-        out, state = self.rnn(x)  # out: (T, B, D)
+    def forward(self, x, state=None):
+        out, state = self.rnn(x, state)  # out: (T, B, D)
         if self.cfg["head"] == "many_to_one":
             out = out[-1:]
         return self.head(out), state  # (S, B, O)
@@ -105,12 +110,23 @@ def weights_doc(cfg, model):
     return {"format": "rnn-lab-weights/1", "config": cfg, "state_dict": state_dict(model)}
 
 
-def forward_fixture(name, cfg, steps, batch, seed):
+def initial_state(cfg, batch, gen, zero):
+    """h0 (and c0 for LSTMs), (layers*dirs, B, H), with requires_grad; zeros or uniform."""
+    dirs = 2 if cfg["bidirectional"] else 1
+    shape = (cfg["layers"] * dirs, batch, cfg["hidden_size"])
+    make = lambda: (torch.zeros(shape) if zero else torch.rand(shape, generator=gen) * 1.6 - 0.8).requires_grad_()
+    h0 = make()
+    return h0, (make() if cfg["cell"]["cell"] == "lstm" else None)
+
+
+def forward_fixture(name, cfg, steps, batch, seed, with_state=False):
     torch.manual_seed(seed)
     model = Model(cfg)
     gen = torch.Generator().manual_seed(seed + 1)
     x, t = make_batch(cfg, steps, batch, gen)
-    y, state = model(x)
+    x.requires_grad_()
+    h0, c0 = initial_state(cfg, batch, gen, zero=not with_state)
+    y, state = model(x, h0 if c0 is None else (h0, c0))
     loss = loss_of(cfg, y, t)
     loss.backward()
     h_n, c_n = (state if isinstance(state, tuple) else (state, None))
@@ -125,8 +141,48 @@ def forward_fixture(name, cfg, steps, batch, seed):
         "h_n": h_n.tolist(),  # (layers*dirs, B, H)
         "c_n": None if c_n is None else c_n.tolist(),
         "grads": grads(model),
+        "dx": x.grad.tolist(),  # (T, B, I)
+        "dh0": h0.grad.tolist(),  # (layers*dirs, B, H)
+        "dc0": None if c0 is None else c0.grad.tolist(),
     }
+    if with_state:
+        fixture["h0"] = h0.tolist()
+        fixture["c0"] = None if c0 is None else c0.tolist()
     write(name, fixture)
+
+
+def stateful_fixture(name, cfg, segments, steps, batch, seed, lr):
+    """One series cut into `segments` consecutive segments of `steps`; each trains from the
+    previous one's final state, detached (truncated BPTT across batches), with Adam."""
+    torch.manual_seed(seed)
+    model = Model(cfg)
+    gen = torch.Generator().manual_seed(seed + 1)
+    start = weights_doc(cfg, model)
+    xs, ts = zip(*(make_batch(cfg, steps, batch, gen) for _ in range(segments)))
+    params = list(model.rnn.parameters()) + list(model.head.parameters())
+    opt = torch.optim.Adam(params, lr=lr)
+    state, losses = None, []
+    for x, t in zip(xs, ts):
+        opt.zero_grad()
+        y, state = model(x, state)
+        loss = loss_of(cfg, y, t)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+    h_n, c_n = (state if isinstance(state, tuple) else (state, None))
+    write(name, {
+        "name": name,
+        "torch_version": torch.__version__,
+        "weights": start,
+        "segments": [{"inputs": x.tolist(), "targets": t.tolist()} for x, t in zip(xs, ts)],
+        "optimizer": {"kind": "adam", "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+        "lr": lr,
+        "losses": losses,
+        "h_n": h_n.tolist(),
+        "c_n": None if c_n is None else c_n.tolist(),
+        "final_state_dict": state_dict(model),
+    })
 
 
 def training_fixture(name, cfg, steps, batch, seed, optimizer, lr, clip, n_steps=3):
@@ -185,6 +241,17 @@ def main():
     forward_fixture("gru_2_m2m_ce", config("gru", None, 2, 4, 2, False, 3, "many_to_many", "cross_entropy"), 5, 2, 5)
     forward_fixture("gru_bi_m2o_mse", config("gru", None, 3, 3, 1, True, 2, "many_to_one", "mse"), 6, 4, 6)
     forward_fixture("lstm_long_m2o_mse", config("lstm", "standard", 1, 8, 1, False, 1, "many_to_one", "mse"), 40, 4, 7)
+    # From non-zero initial states: every cell, layers and directions.
+    forward_fixture("rnn_tanh_bi2_h0_m2m_mse", config("rnn", "tanh", 2, 3, 2, True, 1, "many_to_many", "mse"), 5, 2, 8, True)
+    forward_fixture("rnn_relu_h0_m2o_mse", config("rnn", "relu", 3, 4, 1, False, 2, "many_to_one", "mse"), 6, 3, 9, True)
+    forward_fixture("lstm_bi2_h0_m2m_mse", config("lstm", "standard", 2, 3, 2, True, 1, "many_to_many", "mse"), 5, 2, 10, True)
+    forward_fixture("lstm_h0_m2o_ce", config("lstm", "standard", 3, 4, 1, False, 3, "many_to_one", "cross_entropy"), 6, 3, 11, True)
+    forward_fixture("gru_bi2_h0_m2m_mse", config("gru", None, 2, 4, 2, True, 1, "many_to_many", "mse"), 5, 2, 12, True)
+    forward_fixture("gru_h0_m2o_ce", config("gru", None, 3, 3, 1, False, 3, "many_to_one", "cross_entropy"), 6, 3, 13, True)
+    # Stateful training: three segments, state carried and detached between them.
+    stateful_fixture("stateful_lstm2", config("lstm", "standard", 1, 4, 2, False, 1, "many_to_many", "mse"), 3, 5, 2, 14, 0.01)
+    stateful_fixture("stateful_gru_bi", config("gru", None, 2, 3, 1, True, 1, "many_to_many", "mse"), 3, 4, 2, 15, 0.01)
+    stateful_fixture("stateful_rnn", config("rnn", "tanh", 1, 3, 1, False, 1, "many_to_one", "mse"), 3, 6, 3, 16, 0.01)
 
     lstm = config("lstm", "standard", 2, 4, 2, False, 1, "many_to_many", "mse")
     gru = config("gru", None, 2, 4, 1, True, 1, "many_to_one", "mse")
