@@ -832,17 +832,34 @@ impl<T: Real> Network<T> {
         }
     }
 
-    /// The head: y = W [h_fwd; h_rev] + b, one direction's column block of W at a time.
+    /// The head over the trace's top layer, into the trace's outputs.
     fn head_forward(&self, trace: &mut ForwardTrace<T>) {
+        let ForwardTrace {
+            layers, outputs, ..
+        } = trace;
+        self.head_into(layers, outputs);
+    }
+
+    /// The head alone, applied to a trace's top layer (its hidden states at the scored
+    /// steps): the outputs that trace gave, without running the network again. One
+    /// `output x batch` matrix per scored step.
+    pub fn head_of(&self, trace: &ForwardTrace<T>) -> Vec<Mat<T>> {
+        let mut outputs = Vec::new();
+        self.head_into(&trace.layers, &mut outputs);
+        outputs
+    }
+
+    /// The head: y = W [h_fwd; h_rev] + b, one direction's column block of W at a time.
+    fn head_into(&self, layers: &[LayerTrace<T>], outputs: &mut Vec<Mat<T>>) {
         let cfg = &self.config;
         let hidden = cfg.hidden_size;
-        let top = trace.layers.last().expect("at least one layer");
+        let top = layers.last().expect("at least one layer");
         let steps = top.input.len();
         let batch = top.input[0].ncols();
         let scored = self.scored_steps(steps);
         let out_size = cfg.output_size;
-        ensure_mats(&mut trace.outputs, scored.len(), out_size, batch);
-        for (y, t) in trace.outputs.iter_mut().zip(scored) {
+        ensure_mats(outputs, scored.len(), out_size, batch);
+        for (y, t) in outputs.iter_mut().zip(scored) {
             set_columns(y, &self.head_b);
             for (d, states) in top.steps.iter().enumerate() {
                 let w = &self.head_w.as_slice()[d * out_size * hidden..(d + 1) * out_size * hidden];

@@ -139,14 +139,20 @@ pub fn check_forward_backward<T: Real>(name: &str, fx: &Value, tol: Tolerance) {
         _ => panic!("{name}: dL/dc0 for LSTMs alone"),
     }
     tol.check(&format!("{name}: loss"), &[eval.loss], &[f(&fx["loss"])]);
-    // Outputs: (S, B, O) in PyTorch, O x B per scored step here.
-    for (s, y) in arr(&fx["outputs"]).iter().enumerate() {
-        tol.check(
-            &format!("{name}: output {s}"),
-            &row_major(&eval.trace.outputs[s].transpose()),
-            &flat(y),
-        );
-    }
+    // Outputs: (S, B, O) in PyTorch, O x B per scored step here; and the head applied to
+    // the trace alone gives them again.
+    check_each(
+        tol,
+        &format!("{name}: outputs"),
+        &eval.trace.outputs,
+        &fx["outputs"],
+    );
+    check_each(
+        tol,
+        &format!("{name}: head of the trace"),
+        &net.head_of(&eval.trace),
+        &fx["outputs"],
+    );
     // Final states h_n (and c_n): (layers*dirs, B, H).
     let steps = xs.len();
     let dirs = net.config.directions();
