@@ -893,31 +893,47 @@ impl<T: Real> Network<T> {
         let mut flow = GradientFlow::default();
         let mut d_initial = States::default();
         let mut ws = Workspace::new();
-        self.backward_head(
+        self.backward_pass(
             trace,
             d_outputs,
-            &mut grads,
-            &mut flow,
-            &mut d_initial,
+            truncate,
+            (&mut grads, &mut flow, &mut d_initial),
             &mut ws,
         );
+        (grads, flow)
+    }
+
+    /// [`Self::backward`] over `e`'s trace from any dL/d(outputs), into `e`: its gradients,
+    /// flow, dL/dh0 and dL/dc0, and dL/dx when `e` wants input gradients. What a question
+    /// about one output needs, e.g. how the prediction depends on each step's input.
+    pub fn backward_into(&self, d_outputs: &[Mat<T>], e: &mut Evaluation<T>) {
+        self.backward_pass(
+            &e.trace,
+            d_outputs,
+            None,
+            (&mut e.grads, &mut e.flow, &mut e.d_initial),
+            &mut e.ws,
+        );
+    }
+
+    /// The whole backward pass: the head, then every chunk of every layer and direction.
+    fn backward_pass(
+        &self,
+        trace: &ForwardTrace<T>,
+        d_outputs: &[Mat<T>],
+        truncate: Option<usize>,
+        (grads, flow, d_initial): (&mut Network<T>, &mut GradientFlow, &mut States<T>),
+        ws: &mut Workspace<T>,
+    ) {
+        self.backward_head(trace, d_outputs, grads, flow, d_initial, ws);
         let mut at = Progress {
             stage: Stage::Backward,
             layer: self.config.layers - 1,
             ..Progress::new(Goal::Gradients)
         };
         while !at.is_done() {
-            self.backward_chunk(
-                trace,
-                truncate,
-                &mut grads,
-                &mut flow,
-                &mut d_initial,
-                &mut ws,
-                &mut at,
-            );
+            self.backward_chunk(trace, truncate, grads, flow, d_initial, ws, &mut at);
         }
-        (grads, flow)
     }
 
     /// The head's part of the backward pass, and the shaping of the buffers the chunks use.

@@ -1011,15 +1011,22 @@ mod csv_tests {
             // first), then the outcome at step 400 (compare mode's table).
             let early = (0..10).map(|_| session.step()).last().expect("10 steps");
             let late = (10..400).map(|_| session.step()).last().expect("400 steps");
+            // What the prediction looks at: |dŷ/dx_1| over |dŷ/dx_50|, for sample 0.
+            let looks = session.input_sensitivity(0).expect("a 50-step window");
             (
                 session.validation_loss().unwrap(),
                 reach(&early),
                 reach(&late),
+                looks[0] / looks[LAG - 1],
             )
         };
-        let (rnn, rnn_ratio, rnn_reach) = run(lesson.defaults().cell);
-        let (lstm, lstm_ratio, lstm_reach) = run(CellKind::Lstm(LstmVariant::Standard));
-        let (gru, _, _) = run(CellKind::Gru);
+        let (rnn, rnn_ratio, rnn_reach, rnn_looks) = run(lesson.defaults().cell);
+        let (lstm, lstm_ratio, lstm_reach, lstm_looks) = run(CellKind::Lstm(LstmVariant::Standard));
+        let (gru, _, _, gru_looks) = run(CellKind::Gru);
+        eprintln!(
+            "|dŷ/dx_1| / |dŷ/dx_50| at step 400: RNN {rnn_looks:.2e}, LSTM {lstm_looks:.2e}, \
+             GRU {gru_looks:.2e}"
+        );
         eprintln!(
             "long lag after 400 steps: validation MSE RNN {rnn:.4}, LSTM {lstm:.6}, GRU \
              {gru:.4}; ||dL/dh_0|| / ||dL/dh_49|| at step 10 RNN {rnn_ratio:.2e}, LSTM \
@@ -1028,6 +1035,9 @@ mod csv_tests {
         assert!(rnn > 0.25, "the vanilla RNN should fail: {rnn}");
         assert!(lstm < 0.01, "the LSTM should learn: {lstm}");
         assert!(rnn_ratio < 1e-3, "the RNN's gradient vanishes: {rnn_ratio}");
+        // The LSTM that recalls looks at step 1 far more than at step 50; the others do not.
+        assert!(lstm_looks > 10.0, "{lstm_looks}");
+        assert!(lstm_looks > 10.0 * rnn_looks.max(gru_looks), "{rnn_looks} {gru_looks}");
         readme_quotes(
             "The tanh RNN's gradient at step 1 is {} of that at step 50 after 10 steps, and \
              it never learns: validation MSE {} after 400 steps, the values' variance; an \

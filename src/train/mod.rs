@@ -128,6 +128,10 @@ pub struct StepReport {
     pub stop: bool,
 }
 
+/// Most multiply-adds [`Session::input_sensitivity`] may spend (a forward and a backward pass
+/// over one window): a few milliseconds, so a view that carries it never keeps Pause waiting.
+pub const SENSITIVITY_BUDGET: usize = 20_000_000;
+
 /// A run in progress.
 pub struct Session {
     pub config: TrainConfig,
@@ -505,6 +509,68 @@ impl Session {
     /// (the trace is the forward pass that update's gradients came from).
     pub fn last_trace_network(&self) -> &Network<f32> {
         self.last_good.as_ref().unwrap_or(&self.net)
+    }
+
+    /// How strongly the prediction for sample `sample` of the latest batch depends on each
+    /// step's input: |dŷ/dx_t| (the norm over the input's features) for every step t of the
+    /// window, from that sample's inputs in the trace backprop used and the weights that made
+    /// it, without dropout. ŷ is the last output the head reads (for classification, the
+    /// logit of the class it predicts). How far back the network actually looks. None before
+    /// the first step, or when the window is too long to afford in a view (more than
+    /// [`SENSITIVITY_BUDGET`] multiply-adds).
+    pub fn input_sensitivity(&self, sample: usize) -> Option<Vec<f64>> {
+        let trace = self.last_trace();
+        let inputs = &trace.layers.first()?.input;
+        let (in_rows, batch) = inputs.first()?.shape();
+        let c = &self.net.config;
+        let rows = c.cell.gates().len() * c.hidden_size;
+        let work = inputs.len()
+            * c.layers
+            * c.directions()
+            * rows
+            * (c.hidden_size + c.layer_output_size().max(in_rows));
+        if sample >= batch || 2 * work > SENSITIVITY_BUDGET {
+            return None;
+        }
+        let xs: Vec<Mat<f32>> = inputs
+            .iter()
+            .map(|x| {
+                Mat::from_column_slice(in_rows, 1, &x.as_slice()[sample * in_rows..][..in_rows])
+            })
+            .collect();
+        let net = self.last_trace_network();
+        let mut e = Evaluation::new(net.config);
+        e.trace = net.forward::<Pcg64Mcg>(&xs, None);
+        e.want_input_gradients(true);
+        let mut d_outputs: Vec<Mat<f32>> = e
+            .trace
+            .outputs
+            .iter()
+            .map(|y| Mat::zeros(y.nrows(), 1))
+            .collect();
+        let last = d_outputs.len().checked_sub(1)?;
+        let y = &e.trace.outputs[last];
+        let k = if c.loss == Loss::CrossEntropy {
+            y.iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(k, _)| k)
+        } else {
+            0
+        };
+        d_outputs[last][k] = 1.0;
+        net.backward_into(&d_outputs, &mut e);
+        Some(
+            e.d_inputs()?
+                .iter()
+                .map(|d| {
+                    d.iter()
+                        .map(|&v| f64::from(v) * f64::from(v))
+                        .sum::<f64>()
+                        .sqrt()
+                })
+                .collect(),
+        )
     }
 
     /// The optimiser's learning rate now.
@@ -885,6 +951,43 @@ mod tests {
             after > 10.0 * before,
             "the updated weights would not: {after}"
         );
+    }
+
+    /// |dŷ/dx_t| for one sample of the latest trace, against central differences of the
+    /// prediction the weights that made the trace give for that sample's window.
+    #[test]
+    fn input_sensitivity_is_the_prediction_s_gradient_to_each_step() {
+        let mut s = sine_session(0.01, Clip::Off);
+        assert_eq!(s.input_sensitivity(0), None, "before the first step");
+        for _ in 0..30 {
+            s.step();
+        }
+        let sample = 3;
+        let got = s.input_sensitivity(sample).expect("a short window");
+        assert_eq!(got.len(), 10);
+        assert_eq!(s.input_sensitivity(10_000), None, "no such sample");
+        let net = s.last_trace_network().clone();
+        let xs: Vec<Mat<f32>> = s.last_trace().layers[0]
+            .input
+            .iter()
+            .map(|x| Mat::from_fn(1, 1, |_, _| x[(0, sample)]))
+            .collect();
+        let predict = |xs: &[Mat<f32>]| f64::from(net.forward::<Pcg64Mcg>(xs, None).outputs[0][0]);
+        let eps = 1e-2;
+        for t in 0..10 {
+            let mut up = xs.clone();
+            up[t][0] += eps as f32;
+            let mut down = xs.clone();
+            down[t][0] -= eps as f32;
+            let numeric = ((predict(&up) - predict(&down)) / (2.0 * eps)).abs();
+            assert!(
+                (got[t] - numeric).abs() <= 2e-3 + 0.02 * numeric,
+                "t = {t}: {} vs {numeric}",
+                got[t]
+            );
+        }
+        // The next value of a sine leans on the latest inputs most.
+        assert!(got[9] > got[0], "{got:?}");
     }
 
     #[test]
