@@ -247,6 +247,9 @@ pub struct CellView {
     pub steps: usize,
     pub heat: Heat,
     pub step_through: Option<StepThrough>,
+    /// What the watched sample's prediction looks at: |dŷ/dx_t| for every step t (see
+    /// [`Session::input_sensitivity`]); None before the first step or for a window too long.
+    pub sensitivity: Option<Vec<f64>>,
 }
 
 /// The heatmaps' values: per panel of [`heat_sources`], `shown.len() x units` values
@@ -284,6 +287,9 @@ pub struct CompareView {
     pub validation_loss: Option<f64>,
     /// ||dL/dh_t|| of the first layer's forward direction at its latest step.
     pub dh: Option<Vec<f64>>,
+    /// |dŷ/dx_t| for the first sample of its latest batch (see
+    /// [`Session::input_sensitivity`]).
+    pub sensitivity: Option<Vec<f64>>,
     pub prediction: Vec<(f64, f64)>,
 }
 
@@ -705,6 +711,7 @@ impl Host {
                             .flow
                             .as_ref()
                             .and_then(|f| f.dh_norm.first()?.first().cloned()),
+                        sensitivity: c.session.input_sensitivity(0),
                         prediction: c.prediction.clone(),
                     })
                     .collect()
@@ -901,6 +908,7 @@ fn cell_view(s: &Session, ask: &Ask) -> CellView {
             panels,
         },
         step_through: step_through(s, w, ask.t, ask.unit),
+        sensitivity: s.input_sensitivity(w.sample),
     }
 }
 

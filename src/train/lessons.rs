@@ -1037,7 +1037,10 @@ mod csv_tests {
         assert!(rnn_ratio < 1e-3, "the RNN's gradient vanishes: {rnn_ratio}");
         // The LSTM that recalls looks at step 1 far more than at step 50; the others do not.
         assert!(lstm_looks > 10.0, "{lstm_looks}");
-        assert!(lstm_looks > 10.0 * rnn_looks.max(gru_looks), "{rnn_looks} {gru_looks}");
+        assert!(
+            lstm_looks > 10.0 * rnn_looks.max(gru_looks),
+            "{rnn_looks} {gru_looks}"
+        );
         readme_quotes(
             "The tanh RNN's gradient at step 1 is {} of that at step 50 after 10 steps, and \
              it never learns: validation MSE {} after 400 steps, the values' variance; an \

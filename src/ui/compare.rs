@@ -132,6 +132,40 @@ pub fn compare_panel(p: &CompareProps) -> Html {
     };
     let loss_alt = trf("compare.alt_loss", &[("losses", &each(|s| s.train))]);
     let flow_alt = trf("compare.alt_flow", &[("reach", &each(|s| s.ratio))]);
+    // What each prediction looks at: |dŷ/dx_t| for sample 1 of each run's latest batch.
+    let looks = {
+        let runs = runs.clone();
+        Painter::plot(format!("{}:looks:{steps:?}", p.epoch), move |root| {
+            let lines: Vec<FlowLine> = runs
+                .iter()
+                .enumerate()
+                .filter_map(|(k, r)| {
+                    Some(FlowLine {
+                        at: None,
+                        label: format!("|dŷ/dx_t| {}", cell_name(r.cell)),
+                        norms: r.sensitivity.as_ref()?,
+                        dashed: false,
+                        colour: COMPARE_COLOURS_FROM + k,
+                    })
+                })
+                .collect();
+            draw_gradient_flow(root, &lines, tr("compare.sensitivity_chart"))
+        })
+    };
+    let looks_alt = trf("compare.alt_sensitivity", &[(
+        "ratios",
+        &runs
+            .iter()
+            .map(|r| {
+                let ratio = r.sensitivity.as_ref().and_then(|v| {
+                    let (a, b) = (*v.first()?, *v.last()?);
+                    (b > 0.0).then(|| number(a / b))
+                });
+                format!("{} {}", cell_name(r.cell), ratio.unwrap_or_else(|| "–".into()))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    )]);
     let rows = runs.iter().zip(&stands).map(|(r, &Stands { train, val, ratio })| {
         let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
         html! {
@@ -189,6 +223,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
             { for overfit }
             <ChartCanvas id="compare-loss" width={900} height={220} painter={loss} label={AttrValue::from(loss_alt)} />
             <ChartCanvas id="compare-flow" width={900} height={250} painter={flow} label={AttrValue::from(flow_alt)} />
+            <ChartCanvas id="compare-sensitivity" width={900} height={250} painter={looks} label={AttrValue::from(looks_alt)} />
             <div class="compare-predictions">{ for predictions }</div>
         </div>
     }

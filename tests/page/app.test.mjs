@@ -582,6 +582,37 @@ test('the test segment as a recursive forecast: errors compound, and the page sa
   await page.close();
 });
 
+test('what the prediction looks at: |dŷ/dx_t| for the watched sample; the LSTM that recalls the first value looks back to step 1', { timeout: 180_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await restartWith(page, '#lesson', 'vanishing_gradients');
+  await page.click('#tab-flow');
+  assert.match(await page.textContent('#sensitivity-missing'), /first training step/);
+  const looks = async () => {
+    await page.waitForFunction(() => JSON.parse(document.querySelector('#sensitivity-chart')?.dataset.sensitivity || '[]').length > 0);
+    return page.evaluate(() => JSON.parse(document.querySelector('#sensitivity-chart').dataset.sensitivity));
+  };
+  await restartWith(page, '#cell', 'LSTM');
+  await trainFor(page, 500);
+  const lstm = await looks();
+  assert.equal(lstm.length, 50, 'one value per time step');
+  const ratio = lstm[0] / lstm[49];
+  console.log(`LSTM after ${(await stats(page)).steps} steps: |dŷ/dx_1| / |dŷ/dx_50| = ${ratio.toExponential(2)}`);
+  assert.ok(ratio > 5, `the LSTM that recalls looks back to step 1: ${ratio}`);
+  assert.match(await page.getAttribute('#sensitivity-chart', 'aria-label'), /\d/);
+  await screenshot(page, 'sensitivity-lstm');
+  // Compare mode draws the three cells' lines together, with their numbers in words.
+  await page.click('#tab-compare');
+  await page.click('#compare');
+  await page.click('h1');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => [...document.querySelectorAll('#compare-table tr[data-steps]')].every((r) => Number(r.dataset.steps) >= 20));
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => /RNN \(tanh\) [\d.e-]+, LSTM [\d.e-]+, GRU [\d.e-]+/.test(document.querySelector('#compare-sensitivity')?.getAttribute('aria-label') ?? ''));
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
 test('gradient flow through time: the vanilla RNN\'s gradient vanishes toward early steps, the LSTM\'s survives', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);

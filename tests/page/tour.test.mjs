@@ -154,11 +154,11 @@ test('every view has a "?" that explains it and the charts a text alternative, i
     await page.waitForFunction((i) => /\d/.test(document.getElementById(i)?.getAttribute('aria-label') ?? ''), id);
     assert.equal(await page.getAttribute(`#${id}`, 'role'), 'img');
   }
-  const topics = ['prediction', 'loss', 'flow', 'heatmaps', 'cell', 'equations', 'compare'];
+  const topics = ['prediction', 'loss', 'flow', 'sensitivity', 'heatmaps', 'cell', 'equations', 'compare'];
   for (const lang of ['en', 'zh-CN']) {
     if (lang !== 'en') await page.selectOption('#lang', lang);
     for (const topic of topics) {
-      const tab = { equations: '#tab-equations', compare: '#tab-compare', flow: '#tab-flow' }[topic];
+      const tab = { equations: '#tab-equations', compare: '#tab-compare', flow: '#tab-flow', sensitivity: '#tab-flow' }[topic];
       if (tab) await page.click(tab);
       await page.click(`#help-${topic}`);
       const text = await page.textContent(`#help-${topic}-text`);

@@ -18,6 +18,51 @@ impl App {
                 </p>
                 <ChartCanvas id="flow-chart" width={900} height={290} painter={self.flow_painter(m, epoch)}
                     label={super::view::chart_alt("chart.alt_flow", m)} />
+                { self.sensitivity_view(m, epoch) }
+            </div>
+        }
+    }
+
+    /// What the watched sample's prediction looks at: |dŷ/dx_t| against t, log scale; or why
+    /// it is not drawn (before the first step, or a window too long to afford).
+    fn sensitivity_view(&self, m: &Mirror, epoch: &str) -> Html {
+        let cell = m.cell.clone();
+        let Some(values) = cell.as_ref().and_then(|c| c.sensitivity.clone()) else {
+            let trained = cell.as_ref().is_some_and(|c| c.steps > 0);
+            return html! {
+                <p class="flow-readout" id="sensitivity-missing">
+                    { tr(if trained { "sensitivity.too_long" } else { "sensitivity.before" }) }
+                </p>
+            };
+        };
+        let sample = cell.as_ref().map_or(0, |c| c.watch.sample) + 1;
+        let title = trf("chart.sensitivity", &[("sample", &sample)]);
+        let first_to_last = match (values.first(), values.last()) {
+            (Some(&a), Some(&b)) if b > 0.0 => crate::ui::state::tour::number(a / b),
+            _ => "–".to_string(),
+        };
+        let alt = trf("chart.alt_sensitivity", &[
+            ("sample", &sample), ("window", &values.len()), ("ratio", &first_to_last),
+        ]);
+        let key = format!("{epoch}:{}:{sample}:{}", m.now.steps, values.iter().sum::<f64>());
+        let data = serde_json::to_string(&values).unwrap_or_default();
+        let painter = Painter::new(key, move |canvas| {
+            let lines = [FlowLine {
+                at: None,
+                label: "|dŷ/dx_t|".to_string(),
+                norms: &values,
+                dashed: false,
+                colour: 0,
+            }];
+            if let Some(backend) = Canvas::new(canvas) {
+                let _ = draw_gradient_flow(&backend.into_drawing_area(), &lines, &title);
+            }
+            let _ = canvas.set_attribute("data-sensitivity", &data);
+        });
+        html! {
+            <div class="sensitivity">
+                <crate::ui::help::Help lang={crate::i18n::current()} topic="sensitivity" />
+                <ChartCanvas id="sensitivity-chart" width={900} height={250} painter={painter} label={AttrValue::from(alt)} />
             </div>
         }
     }
