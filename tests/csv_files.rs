@@ -477,3 +477,64 @@ fn the_page_s_summary_quotes_long_cells() {
     assert_eq!(summary.rows, 3);
     assert_eq!(summary.numeric, vec!["t", "y"]);
 }
+
+/// Files as learners bring them: the default target is a measurement, never a column that
+/// only counts up; a column that tells the time labels the x axis.
+#[test]
+fn the_default_target_is_a_measurement_and_time_columns_label_the_axis() {
+    // year,volume: the volume is predicted, the years label the axis.
+    let t = good("yearly_flow.csv");
+    assert_eq!(t.default_target(), Some("volume"));
+    let labels = t.time_labels().expect("years");
+    assert_eq!((labels[0].as_str(), labels[99].as_str()), ("1871", "1970"));
+    // A 1..N index in the last column is not the target, nor an axis of time.
+    let t = good("index_last.csv");
+    assert_eq!(t.default_target(), Some("humidity"));
+    assert_eq!(t.time_labels(), None);
+    // Dates written Jan-1-1995 are dates: labels, not a numeric column or row numbers.
+    let t = good("month_name_dates.csv");
+    assert!(matches!(
+        t.column("date").unwrap().data,
+        ColumnData::Labels {
+            kind: LabelKind::Date,
+            ..
+        }
+    ));
+    assert_eq!(t.default_target(), Some("sales"));
+    assert_eq!(t.time_labels().unwrap()[13], "Feb-1-1996");
+    // Year and quarter columns make "1959 Q1"; the last column, a measurement, is the target.
+    let t = good("quarterly_macro.csv");
+    assert_eq!(t.default_target(), Some("realint"));
+    let labels = t.time_labels().unwrap();
+    assert_eq!(
+        (labels[0].as_str(), labels[5].as_str()),
+        ("1959 Q1", "1960 Q2")
+    );
+    assert_eq!(t.summary().default_target.as_deref(), Some("realint"));
+}
+
+#[test]
+fn dates_with_the_month_s_name_are_dates_and_words_are_not() {
+    use rnn_lab::data::table::looks_like_date;
+    for date in [
+        "Jan-1-1995",
+        "1-Jan-1995",
+        "January 1, 1995",
+        "Mar 2020",
+        "03-Mar-21",
+        "2024-01-31",
+    ] {
+        assert!(looks_like_date(date), "{date}");
+    }
+    for word in [
+        "Jan",
+        "May 5",
+        "Marching 1995",
+        "Mayday-1-1995",
+        "janitor 2020",
+        "1995",
+        "Q1-1995",
+    ] {
+        assert!(!looks_like_date(word), "{word}");
+    }
+}

@@ -121,8 +121,12 @@ pub struct TableSummary {
     /// The first rows as text.
     pub preview: Vec<Vec<String>>,
     pub notes: Vec<Text>,
-    /// The date column's text per row (the chart's x-axis labels).
+    /// The date column's text per row, or a year (and quarter or month) column's: the
+    /// chart's x-axis labels (see [`Table::time_labels`]).
     pub date_labels: Option<Vec<String>>,
+    /// The column to predict unless the learner picks another (see
+    /// [`Table::default_target`]).
+    pub default_target: Option<String>,
 }
 
 /// Why a file could not be loaded. Messages name the line and column and say what to do.
@@ -441,8 +445,14 @@ fn column_kind<'a>(cells: impl Iterator<Item = &'a str> + Clone) -> Kind {
     }
 }
 
-/// Dates and times such as 2024-01-31, 31/01/2024, 2024-01-31 13:45, 13:45:00.
+/// Dates and times such as 2024-01-31, 31/01/2024, 2024-01-31 13:45, 13:45:00, and dates
+/// with the month's English name: Jan-1-1995, 1-Jan-1995, January 1, 1995, Mar 2020.
 pub fn looks_like_date(s: &str) -> bool {
+    numeric_date(s) || month_name_date(s)
+}
+
+/// A date of digits and separators: 2024-01-31, 31/01/2024, 2024-01-31 13:45, 13:45:00.
+fn numeric_date(s: &str) -> bool {
     let seps = s
         .chars()
         .filter(|c| matches!(c, '-' | '/' | '.' | ':'))
@@ -455,6 +465,62 @@ pub fn looks_like_date(s: &str) -> bool {
         })
         && s.parse::<f64>().is_err()
         && s.chars().filter(|c| c.is_ascii_digit()).count() >= 4
+}
+
+/// A date with the month's English name, full or in three letters, beside a day and a year
+/// or a year alone: Jan-1-1995, 1-Jan-1995, January 1, 1995, Mar 2020, 03-Mar-21.
+fn month_name_date(s: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if s.len() > 30 {
+        return false;
+    }
+    let parts: Vec<&str> = s
+        .split(['-', '/', ' ', ',', '.'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let is_month = |p: &str| {
+        let p = p.to_ascii_lowercase();
+        p.len() >= 3
+            && MONTHS
+                .iter()
+                .any(|m| m.starts_with(&p) && (p.len() == 3 || *m == p))
+    };
+    let months = parts.iter().filter(|p| is_month(p)).count();
+    let numbers: Vec<&&str> = parts.iter().filter(|p| !is_month(p)).collect();
+    let digits = |p: &str| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit());
+    months == 1
+        && (1..=2).contains(&numbers.len())
+        && numbers.iter().all(|p| digits(p))
+        && numbers.iter().any(|p| p.len() == 4 || numbers.len() == 2)
+}
+
+/// Whether `v` only counts up: every value a whole number, each above the one before (a
+/// 1..N index, a time stamp, a year per row).
+fn counts_up(v: &[f64]) -> bool {
+    v.len() >= 2 && v.iter().all(|x| x.fract() == 0.0) && v.windows(2).all(|w| w[1] > w[0])
+}
+
+/// Whether `v` is a year per row: whole numbers from 1000 to 2999, never falling (a
+/// quarterly table repeats each year four times).
+fn years(v: &[f64]) -> bool {
+    v.len() >= 2
+        && v.iter()
+            .all(|x| x.fract() == 0.0 && (1000.0..3000.0).contains(x))
+        && v.windows(2).all(|w| w[1] >= w[0])
+        && v.last() > v.first()
 }
 
 enum Builder {
@@ -590,12 +656,67 @@ impl Table {
                 .map(|row| row.iter().map(|c| crate::i18n::quoted(c)).collect())
                 .collect(),
             notes: self.notes.clone(),
-            date_labels: self.date_column().map(|col| {
+            date_labels: self.time_labels(),
+            default_target: self.default_target().map(str::to_string),
+        }
+    }
+
+    /// The column a learner most likely wants to predict: the last numeric column that is a
+    /// measurement, not one that only counts up (an index, a time stamp, a year); the last
+    /// numeric column when every one does.
+    pub fn default_target(&self) -> Option<&str> {
+        let numeric: Vec<&Column> = self
+            .columns
+            .iter()
+            .filter(|c| c.numbers().is_some())
+            .collect();
+        let counter = |c: &Column| c.numbers().is_some_and(|v| counts_up(v) || years(v));
+        numeric
+            .iter()
+            .rev()
+            .find(|c| !counter(c))
+            .or(numeric.last())
+            .map(|c| c.name.as_str())
+    }
+
+    /// Labels for the x axis, one per row: the first date column's text, or else a year
+    /// column's year, with the quarter (`1959 Q1`) or month (`1959-03`) from a column so
+    /// named beside it. None when nothing in the table tells the time.
+    pub fn time_labels(&self) -> Option<Vec<String>> {
+        if let Some(col) = self.date_column() {
+            return Some(
                 (0..self.rows)
                     .map(|r| col.label(r).unwrap_or_default().to_string())
-                    .collect()
-            }),
+                    .collect(),
+            );
         }
+        let year = self
+            .columns
+            .iter()
+            .find_map(|c| c.numbers().filter(|v| years(v)))?;
+        let named = |names: &[&str], most: f64| {
+            self.columns.iter().find_map(|c| {
+                let v = c.numbers()?;
+                (names.contains(&c.name.trim().to_ascii_lowercase().as_str())
+                    && v.iter()
+                        .all(|x| x.fract() == 0.0 && (1.0..=most).contains(x)))
+                .then_some(v)
+            })
+        };
+        let labels = if let Some(q) = named(&["quarter", "qtr", "q"], 4.0) {
+            year.iter()
+                .zip(q)
+                .map(|(y, q)| format!("{y} Q{q}"))
+                .collect()
+        } else if let Some(m) = named(&["month", "mon", "m"], 12.0) {
+            year.iter()
+                .zip(m)
+                .map(|(y, m)| format!("{y}-{m:02}"))
+                .collect()
+        } else {
+            year.iter().map(|y| format!("{y}")).collect()
+        };
+        Some(labels)
     }
 
     /// The column called `name`.

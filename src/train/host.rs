@@ -148,7 +148,7 @@ pub enum Reply {
     Read {
         file: u64,
         options: CsvOptions,
-        result: Result<TableSummary, Text>,
+        result: Result<Box<TableSummary>, Text>,
     },
     /// Something asked of the run could not be done (e.g. compare mode on data it cannot
     /// frame); nothing changed.
@@ -438,7 +438,7 @@ impl Host {
                 }
             },
             Request::Reread { file, options } => {
-                let result = self.table_of(file, &options).map(|t| t.summary());
+                let result = self.table_of(file, &options).map(|t| Box::new(t.summary()));
                 return vec![Reply::Read {
                     file,
                     options,
@@ -569,7 +569,7 @@ impl Host {
         vec![Reply::Read {
             file: r.file,
             options: r.options,
-            result: result.map_err(Text::from),
+            result: result.map(Box::new).map_err(Text::from),
         }]
     }
 

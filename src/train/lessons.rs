@@ -742,12 +742,24 @@ pub struct CsvChoice {
 }
 
 impl CsvChoice {
-    /// A starting choice for `table`: the last numeric column as target and feature, window
-    /// 10, next value.
+    /// A starting choice for `table`: its default target (the last measurement, see
+    /// [`crate::data::table::Table::default_target`]) as target and feature, window 10, next
+    /// value.
     pub fn default_for(table: &crate::data::table::Table) -> Option<CsvChoice> {
-        Some(CsvChoice::for_target(
-            table.numeric_columns().last()?.to_string(),
-        ))
+        Some(CsvChoice::for_target(table.default_target()?.to_string()))
+    }
+
+    /// Predicts `target` instead, and the inputs follow: the new target's own past takes the
+    /// old target's place among the features (a run on one column stays on one column, the
+    /// one now predicted; other chosen features stay).
+    pub fn retarget(&mut self, target: String) {
+        let old = std::mem::replace(&mut self.target, target.clone());
+        let mut seen = std::collections::HashSet::new();
+        self.features = std::mem::take(&mut self.features)
+            .into_iter()
+            .map(|f| if f == old { target.clone() } else { f })
+            .filter(|f| seen.insert(f.clone()))
+            .collect();
     }
 
     /// `target` as target and only feature, window 10, next value.
@@ -860,6 +872,28 @@ mod csv_tests {
             session.step();
         }
         assert!(session.validation_loss().unwrap() < before);
+    }
+
+    /// Picking another target re-chooses the inputs: the old target's place among the
+    /// features goes to the new one (a one-column run stays one column: the one predicted),
+    /// other chosen features stay, and nothing is listed twice.
+    #[test]
+    fn a_new_target_takes_the_old_one_s_place_among_the_inputs() {
+        let t = stock();
+        let mut c = CsvChoice::default_for(&t).unwrap();
+        assert_eq!(
+            (c.target.as_str(), c.features.clone()),
+            ("volume", vec!["volume".to_string()])
+        );
+        c.retarget("close".into());
+        assert_eq!(c.features, vec!["close".to_string()]);
+        let p = prepare_csv(&t, &c, &Lesson::SineNextValue.defaults()).unwrap();
+        assert_eq!(p.dataset.feature_names, vec!["close".to_string()]);
+        c.features = vec!["open".into(), "close".into(), "high".into()];
+        c.retarget("high".into());
+        assert_eq!(c.features, vec!["open".to_string(), "high".to_string()]);
+        c.retarget("low".into());
+        assert_eq!(c.features, vec!["open".to_string(), "low".to_string()]);
     }
 
     #[test]

@@ -370,7 +370,7 @@ fn a_file_is_read_in_slices_and_kept() {
         "{heard:?}"
     );
     let whole = crate::data::table::parse_csv(text.as_bytes(), &options).unwrap();
-    assert_eq!(summary, whole.summary());
+    assert_eq!(*summary, whole.summary());
     assert!(!host.busy());
     // Other options: the kept file, read with them.
     let series = CsvOptions {
@@ -391,7 +391,7 @@ fn a_file_is_read_in_slices_and_kept() {
         panic!("{reply:?}")
     };
     assert_eq!(
-        *s,
+        **s,
         crate::data::table::parse_csv(text.as_bytes(), &series)
             .unwrap()
             .summary()

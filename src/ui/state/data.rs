@@ -70,7 +70,7 @@ impl Page {
                 let file = c.file;
                 self.send(Request::Reread { file, options });
             }
-            (DataChange::Target(t), Some(c)) => c.choice.target = t,
+            (DataChange::Target(t), Some(c)) => c.choice.retarget(t),
             (DataChange::Feature(f, on), Some(c)) => {
                 c.choice.features.retain(|x| *x != f);
                 if on {
@@ -129,10 +129,10 @@ impl Page {
         &mut self,
         file: u64,
         options: CsvOptions,
-        result: Result<TableSummary, Text>,
+        result: Result<Box<TableSummary>, Text>,
     ) {
         if let Some(loading) = self.loading.take_if(|l| l.file == file) {
-            match result.map(|s| (s.numeric.last().cloned(), s)) {
+            match result.map(|s| (s.default_target.clone(), s)) {
                 Ok((Some(target), summary)) => {
                     self.error = None;
                     self.csv_error = None;
@@ -140,7 +140,7 @@ impl Page {
                         file,
                         name: loading.name,
                         bytes: loading.bytes,
-                        summary: Rc::new(summary),
+                        summary: Rc::new(*summary),
                         choice: CsvChoice::for_target(target),
                         options,
                     }));
@@ -161,7 +161,7 @@ impl Page {
         let c = Rc::make_mut(c);
         match result {
             Ok(summary) => {
-                c.summary = Rc::new(summary);
+                c.summary = Rc::new(*summary);
                 c.options = options;
                 self.csv_error = None;
             }
