@@ -127,6 +127,45 @@ impl Scaler {
     }
 }
 
+/// Held-out values outside the range the training split covered: a trend. A network fitted
+/// on the training range cannot produce values it never saw there, whatever the scaling.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Beyond {
+    /// Share of the held-out values above the training maximum, and below its minimum.
+    pub above: f64,
+    pub below: f64,
+    /// The training split's range.
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Whether a quarter or more of `held_out` lies outside the range of `train` (widened by a
+/// tenth of its span, so a stationary series' extremes do not count).
+pub fn beyond_range(train: &[f64], held_out: &[f64]) -> Option<Beyond> {
+    let finite = |v: &&f64| v.is_finite();
+    let (min, max) = train
+        .iter()
+        .filter(finite)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    let held: Vec<f64> = held_out.iter().filter(finite).copied().collect();
+    if max < min || held.is_empty() {
+        return None;
+    }
+    let margin = 0.1 * (max - min);
+    let share =
+        |f: &dyn Fn(f64) -> bool| held.iter().filter(|&&v| f(v)).count() as f64 / held.len() as f64;
+    let above = share(&|v| v > max + margin);
+    let below = share(&|v| v < min - margin);
+    (above + below >= 0.25).then_some(Beyond {
+        above,
+        below,
+        min,
+        max,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +193,25 @@ mod tests {
         );
         assert!(Scaler::fit(Scaling::MinMax01, &[3.0, 3.0], "v").is_err());
         assert!(Scaler::fit(Scaling::None, &[3.0, 3.0], "v").is_ok());
+    }
+
+    /// A trend leaves the training range; a stationary wave, whose extremes the training
+    /// split has seen, does not.
+    #[test]
+    fn held_out_values_beyond_the_training_range_are_a_trend() {
+        let trend: Vec<f64> = (0..100).map(|i| 100.0 + 3.0 * i as f64).collect();
+        let b = beyond_range(&trend[..70], &trend[70..]).expect("a trend");
+        // 307 + a tenth of the span: the first 6 of 30 held-out values are within.
+        assert_eq!((b.above, b.below), (0.8, 0.0));
+        assert_eq!((b.min, b.max), (100.0, 307.0));
+        let falling: Vec<f64> = trend.iter().rev().copied().collect();
+        assert_eq!(
+            beyond_range(&falling[..70], &falling[70..]).unwrap().below,
+            0.8
+        );
+        let wave: Vec<f64> = (0..100).map(|i| (i as f64 * 0.3).sin()).collect();
+        assert_eq!(beyond_range(&wave[..70], &wave[70..]), None);
+        assert_eq!(beyond_range(&[], &wave), None);
+        assert_eq!(beyond_range(&wave, &[f64::NAN]), None);
     }
 }

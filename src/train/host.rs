@@ -174,6 +174,10 @@ pub struct RunInfo {
     pub classify: bool,
     /// The largest |input| fed to the network (the not-learning hint).
     pub largest_input: f64,
+    /// Validation and test targets outside the training split's range (a trend), for
+    /// regression with held-out rows.
+    #[serde(default)]
+    pub beyond: Option<crate::data::normalise::Beyond>,
     /// The CSV file it was built from.
     pub file: Option<u64>,
     /// The first training window as the network receives it.
@@ -837,6 +841,13 @@ fn run_info(s: &Session, x: &[f64], y: &[f64], file: Option<u64>) -> RunInfo {
         window: d.task.window(),
         classify: matches!(d.y, TargetData::Classes { .. }),
         largest_input: d.x.iter().flatten().fold(0.0, |m: f64, v| m.max(v.abs())),
+        beyond: match &d.y {
+            TargetData::Values(_) => {
+                let end = d.split.train.end.min(y.len());
+                crate::data::normalise::beyond_range(&y[..end], &y[end..])
+            }
+            TargetData::Classes { .. } => None,
+        },
         file,
         preview: file.and_then(|_| window_preview(s)),
     }

@@ -896,6 +896,36 @@ mod csv_tests {
         assert_eq!(c.features, vec!["open".to_string(), "low".to_string()]);
     }
 
+    /// The trend warning: no lesson's held-out data leaves its training range, and the
+    /// quarterly GDP of tests/data does (the file a learner trained to a test R² of -89 with
+    /// nothing said).
+    #[test]
+    fn a_trend_is_told_apart_from_the_lessons_data() {
+        let beyond = |p: &Prepared| {
+            let end = p.dataset.split.train.end.min(p.y.len());
+            crate::data::normalise::beyond_range(&p.y[..end], &p.y[end..])
+        };
+        for l in Lesson::ALL {
+            assert_eq!(beyond(&l.prepare(&l.defaults()).unwrap()), None, "{l:?}");
+        }
+        let text = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/good/quarterly_macro.csv"
+        ))
+        .unwrap();
+        let t = crate::data::table::read_csv(text).unwrap();
+        let mut c = CsvChoice::default_for(&t).unwrap();
+        assert_eq!(
+            beyond(&prepare_csv(&t, &c, &Lesson::SineNextValue.defaults()).unwrap()),
+            None,
+            "realint"
+        );
+        c.retarget("realgdp".into());
+        let b = beyond(&prepare_csv(&t, &c, &Lesson::SineNextValue.defaults()).unwrap())
+            .expect("a trend");
+        assert!(b.above > 0.5, "{b:?}");
+    }
+
     #[test]
     fn bad_choices_say_what_is_wrong() {
         let t = stock();

@@ -104,6 +104,13 @@ pub fn banners(p: &BannersProps) -> Html {
                         if !p.locked {
                             <button onclick={send(|| Action::Model(ModelChange::Normalise))}>{ tr("hint.normalise") }</button>
                         }
+                    } else if let Hint::Beyond(b) = hint {
+                        <strong>{ tr("hint.beyond_title") }</strong>
+                        { if b.above >= b.below {
+                            trf("hint.beyond_above", &[("pct", &format!("{:.0}", b.above * 100.0)), ("max", &number(b.max))])
+                        } else {
+                            trf("hint.beyond_below", &[("pct", &format!("{:.0}", b.below * 100.0)), ("min", &number(b.min))])
+                        } }
                     } else if let Hint::Overfitting(o) = hint {
                         <strong>{ tr("hint.overfit_title") }</strong>
                         { match o {

@@ -54,6 +54,8 @@ pub struct Source {
 pub enum Hint {
     /// Unnormalised inputs this large (the notes' failure).
     LargeInputs(f64),
+    /// Validation and test values lie outside the training range (a trend).
+    Beyond(crate::data::normalise::Beyond),
     /// The loss has barely moved ([`crate::train::history::stalled`]).
     Flat,
     /// Validation is far worse than training, or getting worse while training improves.
@@ -219,12 +221,15 @@ impl Page {
     }
 
     /// A hint when the run is not learning: large unnormalised inputs (the notes' failure),
-    /// a loss that has barely moved, or a run that overfits.
+    /// held-out values beyond the training range (a trend), a loss that has barely moved, or
+    /// a run that overfits.
     pub fn not_learning(&self) -> Option<Hint> {
         let m = self.shown.as_ref()?;
         let largest = m.info.largest_input;
         if self.settings.scaling == Scaling::None && largest > 10.0 {
             Some(Hint::LargeInputs(largest))
+        } else if let Some(beyond) = m.info.beyond {
+            Some(Hint::Beyond(beyond))
         } else if crate::train::history::stalled(&m.history) {
             Some(Hint::Flat)
         } else {
