@@ -402,6 +402,17 @@ impl Dataset {
         }
     }
 
+    /// Validation and test targets beyond the training split's range (a trend), judged on
+    /// what the network learns to output, in original units; None for classification.
+    pub fn beyond_training(&self) -> Option<super::normalise::Beyond> {
+        let TargetData::Values(v) = &self.y else {
+            return None;
+        };
+        let v: Vec<f64> = v.iter().map(|&t| self.y_scaler.invert(t)).collect();
+        let end = self.split.train.end.min(v.len());
+        super::normalise::beyond_range(&v[..end], &v[end..])
+    }
+
     /// The row of the target scored at scored step `k` of the window starting at `start`
     /// (k = 0 for next value). The last scored step's row is where charts put a prediction.
     pub fn target_row(&self, start: usize, k: usize) -> usize {

@@ -841,13 +841,7 @@ fn run_info(s: &Session, x: &[f64], y: &[f64], file: Option<u64>) -> RunInfo {
         window: d.task.window(),
         classify: matches!(d.y, TargetData::Classes { .. }),
         largest_input: d.x.iter().flatten().fold(0.0, |m: f64, v| m.max(v.abs())),
-        beyond: match &d.y {
-            TargetData::Values(_) => {
-                let end = d.split.train.end.min(y.len());
-                crate::data::normalise::beyond_range(&y[..end], &y[end..])
-            }
-            TargetData::Classes { .. } => None,
-        },
+        beyond: d.beyond_training(),
         file,
         preview: file.and_then(|_| window_preview(s)),
     }

@@ -64,6 +64,9 @@ pub struct Prepared {
     pub x: Vec<f64>,
     /// The target of every row in original units.
     pub y: Vec<f64>,
+    /// When the run predicts a change (see [`crate::data::change`]): how its predictions
+    /// become levels of `y` again.
+    pub rebuild: Option<crate::data::change::Rebuild>,
 }
 
 impl Lesson {
@@ -233,6 +236,7 @@ impl Lesson {
                     window: 10,
                     horizon: 1,
                     task: CsvTask::NextValue,
+                    change: Default::default(),
                 };
                 return prepare_csv(&table, &choice, s);
             }
@@ -244,6 +248,7 @@ impl Lesson {
                     window: 5,
                     horizon: 6,
                     task: CsvTask::NextValue,
+                    change: Default::default(),
                 };
                 return prepare_csv(&table, &choice, s);
             }
@@ -333,6 +338,7 @@ impl Lesson {
             config,
             x: series.x,
             y: series.y,
+            rebuild: None,
         })
     }
 }
@@ -359,6 +365,7 @@ fn notes_example(s: &Settings) -> Result<Prepared, FrameError> {
         config: s.train_config(1),
         x: vec![1.0],
         y: target,
+        rebuild: None,
     })
 }
 
@@ -416,6 +423,7 @@ fn long_lag(s: &Settings) -> Result<Prepared, FrameError> {
         config,
         x: (0..rows).map(|r| r as f64).collect(),
         y,
+        rebuild: None,
     })
 }
 
@@ -454,6 +462,7 @@ fn cos_sign(s: &Settings) -> Result<Prepared, FrameError> {
         config: s.train_config(32),
         x,
         y,
+        rebuild: None,
     })
 }
 
@@ -739,6 +748,10 @@ pub struct CsvChoice {
     pub horizon: usize,
     #[serde(default)]
     pub task: CsvTask,
+    /// Predict the target's value, or its change (every chosen column then enters as its
+    /// change too); not for classification.
+    #[serde(default)]
+    pub change: crate::data::change::Change,
 }
 
 impl CsvChoice {
@@ -770,6 +783,7 @@ impl CsvChoice {
             window: 10,
             horizon: 1,
             task: CsvTask::NextValue,
+            change: Default::default(),
         }
     }
 }
@@ -791,12 +805,51 @@ pub fn prepare_csv(
     if choice.features.is_empty() {
         return Err(Text::new("err.frame.no_features"));
     }
-    let features = choice
+    let mut features = choice
         .features
         .iter()
         .map(|f| column(f).map(|v| (f.clone(), v)))
         .collect::<Result<Vec<_>, _>>()?;
-    let y = column(&choice.target)?;
+    let mut y = column(&choice.target)?;
+    // Predicting a change: the target's change over the horizon (from the window's last
+    // row), every feature's change from one row to the next; the first rows, which have
+    // none, are left out, and the levels the changes were taken from are kept to rebuild
+    // the forecast.
+    use crate::data::change::{changes, Change, Rebuild};
+    let mut rebuild = None;
+    let mut first_row = 0;
+    if choice.change != Change::Level && choice.task != CsvTask::Classify {
+        let lag = match choice.task {
+            CsvTask::NextValue => choice.horizon.max(1),
+            _ => 1,
+        };
+        for (name, v) in &mut features {
+            *v = changes(name, v, 1, choice.change)?.split_off(lag - 1);
+        }
+        let target = changes(&choice.target, &y, lag, choice.change)?;
+        rebuild = Some(Rebuild {
+            how: choice.change,
+            base: y[..y.len() - lag].to_vec(),
+        });
+        y = y.split_off(lag);
+        first_row = lag;
+        return finish_csv(choice, features, y, target, first_row, rebuild, s);
+    }
+    finish_csv(choice, features, y.clone(), y, first_row, rebuild, s)
+}
+
+/// [`prepare_csv`] from the columns as the network receives them: `features`, the target
+/// `train_on` (its values, or their changes), and `y`, the target's levels for the chart,
+/// whose first row is row `first_row` of the file.
+fn finish_csv(
+    choice: &CsvChoice,
+    features: Vec<(String, Vec<f64>)>,
+    y: Vec<f64>,
+    train_on: Vec<f64>,
+    first_row: usize,
+    rebuild: Option<crate::data::change::Rebuild>,
+    s: &Settings,
+) -> Result<Prepared, Text> {
     let task = match choice.task {
         CsvTask::SeqToSeq => Task::SeqToSeq {
             window: choice.window,
@@ -809,10 +862,9 @@ pub fn prepare_csv(
         },
     };
     let target = match choice.task {
-        CsvTask::Classify => {
-            crate::data::frame::classes_from_column(&choice.target, &y).map_err(Text::from)?
-        }
-        CsvTask::NextValue | CsvTask::SeqToSeq => TargetData::Values(y.clone()),
+        CsvTask::Classify => crate::data::frame::classes_from_column(&choice.target, &train_on)
+            .map_err(Text::from)?,
+        CsvTask::NextValue | CsvTask::SeqToSeq => TargetData::Values(train_on),
     };
     let dataset = Dataset::new(
         features,
@@ -829,8 +881,9 @@ pub fn prepare_csv(
     Ok(Prepared {
         dataset,
         config,
-        x: (0..y.len()).map(|i| i as f64).collect(),
+        x: (first_row..first_row + y.len()).map(|i| i as f64).collect(),
         y,
+        rebuild,
     })
 }
 
@@ -901,10 +954,7 @@ mod csv_tests {
     /// nothing said).
     #[test]
     fn a_trend_is_told_apart_from_the_lessons_data() {
-        let beyond = |p: &Prepared| {
-            let end = p.dataset.split.train.end.min(p.y.len());
-            crate::data::normalise::beyond_range(&p.y[..end], &p.y[end..])
-        };
+        let beyond = |p: &Prepared| p.dataset.beyond_training();
         for l in Lesson::ALL {
             assert_eq!(beyond(&l.prepare(&l.defaults()).unwrap()), None, "{l:?}");
         }
@@ -924,6 +974,10 @@ mod csv_tests {
         let b = beyond(&prepare_csv(&t, &c, &Lesson::SineNextValue.defaults()).unwrap())
             .expect("a trend");
         assert!(b.above > 0.5, "{b:?}");
+        // Its change stays in range: the warning goes once the run predicts it.
+        c.change = crate::data::change::Change::Difference;
+        let p = prepare_csv(&t, &c, &Lesson::SineNextValue.defaults()).unwrap();
+        assert_eq!(beyond(&p), None);
     }
 
     #[test]
@@ -971,6 +1025,7 @@ mod csv_tests {
             window: 10,
             horizon: 1,
             task: CsvTask::Classify,
+            change: Default::default(),
         };
         let p = prepare_csv(&table, &c, &s).unwrap();
         assert!(matches!(
@@ -1004,6 +1059,7 @@ mod csv_tests {
             window: 20,
             horizon: 1,
             task: CsvTask::SeqToSeq,
+            change: Default::default(),
         };
         let p = prepare_csv(&t, &c, &Lesson::StockCsv.defaults()).unwrap();
         let mut session = Session::new(p.config, p.dataset).unwrap();

@@ -71,6 +71,9 @@ pub struct Runner {
     /// The series the run learns (x and target, in original units).
     pub x: Vec<f64>,
     pub y: Vec<f64>,
+    /// When the run predicts a change: how a predicted change becomes a level of `y` (the
+    /// chart and the scores show levels).
+    rebuild: Option<crate::data::change::Rebuild>,
     /// RNN, LSTM and GRU on the same data and seed, trained side by side (while on, Play
     /// trains these instead of the main run).
     pub compare: Option<Vec<CompareRun>>,
@@ -117,6 +120,18 @@ pub struct Runner {
 }
 
 impl Runner {
+    /// Scores of `pred` on the windows `starts`: against the target, or, when the run
+    /// predicts a change, the rebuilt levels against the true levels.
+    fn score(&self, s: &Session, starts: &[usize], pred: &[f64]) -> Option<Metrics> {
+        if self.rebuild.is_none() || starts.is_empty() {
+            return s.metrics(starts, pred);
+        }
+        let truth: Vec<f64> = starts.iter().map(|&st| self.y[s.target_row(st)]).collect();
+        Some(Metrics::Regression(super::metrics::regression(
+            pred, &truth,
+        )))
+    }
+
     /// A paused run of `prepared`, its first prediction asked for.
     pub fn new(prepared: Prepared, now: f64) -> Result<Runner, Text> {
         let Prepared {
@@ -124,12 +139,14 @@ impl Runner {
             config,
             x,
             y,
+            rebuild,
         } = prepared;
         let session = Session::new(config, dataset)?;
         let mut runner = Runner {
             session,
             x,
             y,
+            rebuild,
             compare: None,
             playing: false,
             steps_to_do: 0,
@@ -415,16 +432,23 @@ impl Runner {
         let mut pred = sweep.into_predictions();
         let (nt, nv) = (s.dataset.train.len(), s.dataset.validation.len());
         self.forecast_error = None;
+        let mut recursive = false;
         if self.recursive {
             // The test segment from its first window alone, predictions fed back.
             match recursive_forecast(s) {
-                Ok(f) => pred[nt + nv..].copy_from_slice(&f),
+                Ok(f) => {
+                    pred[nt + nv..].copy_from_slice(&f);
+                    recursive = true;
+                }
                 Err(e) => self.forecast_error = Some(e),
             }
         }
+        if let Some(r) = &self.rebuild {
+            levels(r, s, &starts, &mut pred, recursive.then_some(nt + nv));
+        }
         self.scores = [
-            s.metrics(&s.dataset.validation, &pred[nt..nt + nv]),
-            s.metrics(&s.dataset.test, &pred[nt + nv..]),
+            self.score(s, &s.dataset.validation, &pred[nt..nt + nv]),
+            self.score(s, &s.dataset.test, &pred[nt + nv..]),
         ];
         self.scored_step = steps;
         self.prediction = chart_points(&self.x, s, &starts, pred);
@@ -495,7 +519,11 @@ impl Runner {
                 return true;
             }
             let starts = sweep.starts().to_vec();
-            runs[k].prediction = chart_points(&self.x, s, &starts, sweep.into_predictions());
+            let mut pred = sweep.into_predictions();
+            if let Some(r) = &self.rebuild {
+                levels(r, s, &starts, &mut pred, None);
+            }
+            runs[k].prediction = chart_points(&self.x, s, &starts, pred);
             match runs.get(k + 1) {
                 Some(next) => {
                     self.compare_sweep = Some((k + 1, Sweep::new(all_windows(&next.session))));
@@ -524,6 +552,32 @@ fn recursive_forecast(s: &Session) -> Result<Vec<f64>, Text> {
         return Err(Text::with("forecast.too_long", &[("n", &n), ("w", &w)]));
     }
     s.recursive_forecast(&s.dataset.test)
+}
+
+/// Predicted changes made levels again: each from the true level it was taken from, or,
+/// from `recursive_from` on (a recursive forecast), each from the level predicted before it,
+/// so the forecast's errors compound in levels as in changes.
+fn levels(
+    r: &crate::data::change::Rebuild,
+    s: &Session,
+    starts: &[usize],
+    pred: &mut [f64],
+    recursive_from: Option<usize>,
+) {
+    use crate::data::change::Change;
+    let mut last: Option<f64> = None;
+    for (i, (p, &st)) in pred.iter_mut().zip(starts).enumerate() {
+        let row = s.target_row(st);
+        *p = match (last, recursive_from.is_some_and(|from| i > from)) {
+            (Some(before), true) => match r.how {
+                Change::Level => *p,
+                Change::Difference => before + *p,
+                Change::Percent => before * (1.0 + *p / 100.0),
+            },
+            _ => r.level(row, *p),
+        };
+        last = Some(*p);
+    }
 }
 
 /// Each window's prediction at the x of the row it predicts, for the prediction charts.
@@ -621,12 +675,67 @@ mod tests {
             config,
             x: s.x,
             y: s.y,
+            rebuild: None,
         }
     }
 
     /// However a frame is spent (a prediction pass, training steps, a long step's chunks, the
     /// compared runs), it stops once its slice is used: the clock is read at most a few more
     /// times (the frame's bookkeeping) after the budget ran out, and never a chunk more.
+    /// A trending series: trained on its level, the network cannot reach the test values it
+    /// never saw; trained on the change, with the forecast rebuilt from the last level, it
+    /// scores in the series' own units, one step ahead and recursively.
+    #[test]
+    fn predicting_the_change_rebuilds_levels_and_beats_a_trend() {
+        use crate::data::change::Change;
+        let text = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/good/quarterly_macro.csv"
+        ))
+        .unwrap();
+        let table = crate::data::table::read_csv(text).unwrap();
+        let settings = crate::train::settings::Settings {
+            scaling: Scaling::ZScore,
+            ..Lesson::StockCsv.defaults()
+        };
+        let test_r2 = |change: Change, recursive: bool| {
+            let mut choice = crate::train::lessons::CsvChoice::for_target("realgdp".into());
+            choice.change = change;
+            let p = crate::train::lessons::prepare_csv(&table, &choice, &settings).unwrap();
+            let y = p.y.clone();
+            let mut r = Runner::new(p, 0.0).unwrap();
+            for _ in 0..300 {
+                r.session.step();
+            }
+            let mut clock = FakeClock::new(1.0);
+            r.set_recursive(recursive, clock.read());
+            r.refresh_prediction(clock.read());
+            while r.predicting.is_some() {
+                clock.frame(&mut r);
+            }
+            // The chart shows levels: every predicted point near the series' own values.
+            let (lo, hi) = (y[0] * 0.8, y[y.len() - 1] * 1.2);
+            assert!(
+                r.prediction.iter().all(|&(_, v)| (lo..hi).contains(&v)) || change == Change::Level
+            );
+            match &r.scores[1] {
+                Some(Metrics::Regression(m)) => m.r2,
+                other => panic!("{other:?}"),
+            }
+        };
+        let level = test_r2(Change::Level, false);
+        let difference = test_r2(Change::Difference, false);
+        let percent = test_r2(Change::Percent, false);
+        let recursive = test_r2(Change::Difference, true);
+        eprintln!(
+            "quarterly GDP, test R² after 300 steps: level {level:.2}, difference \
+             {difference:.3}, percent {percent:.3}, difference recursive {recursive:.2}"
+        );
+        assert!(level < 0.0, "the level cannot follow the trend: {level}");
+        assert!(difference > 0.9 && percent > 0.9, "{difference} {percent}");
+        assert!(recursive > level, "{recursive}");
+    }
+
     #[test]
     fn every_frame_keeps_to_its_budget() {
         for (name, prepared, compare) in [

@@ -11,6 +11,8 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::data::change::Change;
+
 use super::app::{emit_some, scaling_name, select_value, whole_number};
 use super::same;
 use super::state::{Action, CsvState, DataChange, ModelChange};
@@ -184,6 +186,15 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
                     })}>
                         { for CsvTask::ALL.iter().map(|t| html! {
                             <option value={t.key()} selected={*t == c.choice.task}>{ tr(t.key()) }</option>
+                        }) }
+                    </select>
+                    <label for="csv-change" title={tr("csv.change_tip")}>{ tr("csv.change") }</label>
+                    <select id="csv-change" disabled={c.choice.task == CsvTask::Classify} onchange={on.reform(|e: Event| {
+                        let v = select_value(&e);
+                        Action::Data(DataChange::Change(Change::ALL.into_iter().find(|t| t.key() == v).unwrap_or_default()))
+                    })}>
+                        { for Change::ALL.iter().map(|t| html! {
+                            <option value={t.key()} selected={*t == c.choice.change}>{ tr(t.key()) }</option>
                         }) }
                     </select>
                     <div class="pair">

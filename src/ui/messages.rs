@@ -5,7 +5,8 @@ use yew::prelude::*;
 
 use super::app::select_value;
 use super::state::tour::number;
-use super::state::{Action, Hint, ModelChange, TrainingChange};
+use super::state::{Action, DataChange, Hint, ModelChange, TrainingChange};
+use crate::data::change::Change;
 use crate::train::history::Overfitting;
 use crate::train::Schedule;
 use crate::i18n::{tr, trf, Lang};
@@ -68,6 +69,8 @@ pub struct BannersProps {
     /// The teacher locked the settings: the banners explain, but offer no fixes (each would
     /// change a setting, and be refused).
     pub locked: bool,
+    /// The run trains on the learner's file (a trend's fixes change how it is framed).
+    pub on_csv: bool,
     /// What the last action did.
     pub notice: Option<String>,
     pub on: Callback<Action>,
@@ -111,6 +114,17 @@ pub fn banners(p: &BannersProps) -> Html {
                         } else {
                             trf("hint.beyond_below", &[("pct", &format!("{:.0}", b.below * 100.0)), ("min", &number(b.min))])
                         } }
+                        if p.on_csv && !p.locked {
+                            { for [(Change::Difference, "hint.predict_difference"), (Change::Percent, "hint.predict_percent")].map(|(change, key)| {
+                                let on = p.on.clone();
+                                html! {
+                                    <button id={format!("fix-{}", key.trim_start_matches("hint.predict_"))} onclick={Callback::from(move |_: MouseEvent| {
+                                        on.emit(Action::Data(DataChange::Change(change)));
+                                        on.emit(Action::Model(ModelChange::TrainCsv));
+                                    })}>{ tr(key) }</button>
+                                }
+                            }) }
+                        }
                     } else if let Hint::Overfitting(o) = hint {
                         <strong>{ tr("hint.overfit_title") }</strong>
                         { match o {

@@ -1,6 +1,6 @@
 // Page-level tests of the built app (dist/) in headless Chromium: what a learner does.
 import { readFile } from 'node:fs/promises';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +210,38 @@ test('a training worker that dies (out of memory, a trap) does not take the page
   await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) > 3);
   await page.click('#play');
   await screenshot(page, 'worker-died');
+  await page.close();
+});
+
+test('a trending file: the page says held-out values lie beyond the training range, and predicting the change fixes it in one click', { timeout: 180_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  const file = readFileSync(new URL('../data/good/quarterly_macro.csv', import.meta.url));
+  await page.setInputFiles('#csv-file', { name: 'quarterly_macro.csv', mimeType: 'text/csv', buffer: file });
+  await page.locator('#csv-details').waitFor();
+  // The default target is a measurement, not the year; picking another moves the inputs.
+  assert.equal(await page.locator('#csv-target').inputValue(), 'realint');
+  await page.selectOption('#csv-target', 'realgdp');
+  assert.equal(await page.getByLabel('realgdp', { exact: true }).isChecked(), true);
+  assert.equal(await page.getByLabel('realint', { exact: true }).isChecked(), false);
+  await page.getByRole('button', { name: 'Train on this file' }).click();
+  const hint = page.locator('#hint');
+  await hint.waitFor();
+  assert.match(await hint.textContent(), /outside what the network trained on.*above the training maximum/s);
+  await trainFor(page, 300);
+  const levelR2 = await score(page, 'test', 'r2');
+  await screenshot(page, 'trend-level');
+  await page.click('#fix-percent');
+  await page.waitForFunction(() => !document.querySelector('#hint'));
+  assert.equal(await page.locator('#csv-change').inputValue(), 'change.percent');
+  await trainFor(page, 300);
+  const changeR2 = await score(page, 'test', 'r2');
+  console.log(`quarterly GDP, test R²: level ${levelR2}, change ${changeR2}`);
+  assert.ok(levelR2 < 0, `the level cannot follow the trend: ${levelR2}`);
+  assert.ok(changeR2 > 0.9, `predicting the change, rebuilt as levels: ${changeR2}`);
+  // The x axis reads years and quarters, not row numbers.
+  await screenshot(page, 'trend-change');
+  assert.deepEqual(log.errors, []);
   await page.close();
 });
 

@@ -313,6 +313,7 @@ fn messages_round_trip_as_bytes() {
                 window: 1,
                 horizon: 1,
                 task: Default::default(),
+                change: Default::default(),
             },
         }),
         settings: Lesson::SineNextValue.defaults(),

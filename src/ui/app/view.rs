@@ -162,7 +162,7 @@ impl App {
                             classify={m.is_some_and(|m| m.info.classify)} />
                         <Banners lang={lang} error={self.page.error.as_ref().map(ToString::to_string)}
                             diverged_at={now.and_then(|v| v.diverged_at)} hint={self.page.not_learning()}
-                            schedule={self.page.settings.schedule} locked={self.page.classroom.locked}
+                            schedule={self.page.settings.schedule} locked={self.page.classroom.locked} on_csv={self.page.running.on_csv}
                             notice={self.page.notice.as_ref().map(ToString::to_string)} on={self.on.clone()} />
                         <div class="story">
                         <div class="story-main">

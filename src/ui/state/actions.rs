@@ -95,6 +95,8 @@ pub enum DataChange {
     Window(usize),
     Horizon(usize),
     Task(CsvTask),
+    /// Predict the target's value or its change.
+    Change(crate::data::change::Change),
     /// The signal generator's settings, and "use this signal".
     Signal(SignalParams),
     GenerateSignal,

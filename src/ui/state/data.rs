@@ -80,6 +80,7 @@ impl Page {
             (DataChange::Window(w), Some(c)) => c.choice.window = w,
             (DataChange::Horizon(h), Some(c)) => c.choice.horizon = h,
             (DataChange::Task(t), Some(c)) => c.choice.task = t,
+            (DataChange::Change(change), Some(c)) => c.choice.change = change,
             // A choice about a file with no file loaded: nothing to change.
             (_, None) => {}
         }
