@@ -122,3 +122,44 @@ fn two_class_sample_labels_follow_cos_4x() {
     let ones = label.iter().filter(|&&l| l == 1.0).count();
     assert!((400..600).contains(&ones), "roughly balanced: {ones}");
 }
+
+/// The real CO₂ series: a seasonal series with a trend and gaps. It loads with its months as
+/// dates, its 7 missing months filled, CO₂ as the target; its held-out years lie above the
+/// training range (a trend), and its monthly change does not.
+#[test]
+fn the_real_co2_series_has_a_trend_a_season_and_gaps() {
+    use rnn_lab::data::change::Change;
+    use rnn_lab::train::lessons::{prepare_csv, CsvChoice, Lesson};
+    let t = load("co2_mauna_loa_monthly.csv", &CsvOptions::default());
+    assert_eq!(t.rows, 682);
+    assert_eq!(t.default_target(), Some("co2_ppm"));
+    let labels = t.time_labels().expect("months");
+    assert_eq!(
+        (labels[0].as_str(), labels[681].as_str()),
+        ("1958-03", "2014-12")
+    );
+    assert!(
+        t.summary()
+            .notes
+            .iter()
+            .any(|n| n.to_string().contains('7')),
+        "the filled gaps are noted: {:?}",
+        t.summary().notes
+    );
+    let co2 = numbers(&t, "co2_ppm");
+    assert!(co2.iter().all(|v| v.is_finite()));
+    // The season: each year's May is above its September.
+    assert!((0..50).all(|y| co2[12 * y + 2] > co2[12 * y + 6]));
+    let mut choice = CsvChoice::default_for(&t).unwrap();
+    let settings = Lesson::StockCsv.defaults();
+    let beyond = |c: &CsvChoice| {
+        prepare_csv(&t, c, &settings)
+            .unwrap()
+            .dataset
+            .beyond_training()
+    };
+    let b = beyond(&choice).expect("a trend");
+    assert!(b.above > 0.5, "{b:?}");
+    choice.change = Change::Difference;
+    assert_eq!(beyond(&choice), None);
+}

@@ -237,6 +237,12 @@ pub fn data_panel(p: &DataPanelProps) -> Html {
                     <button class="small" onclick={p.on_load.reform(move |_| Load::Sample(path))}>{ tr(label) }</button>
                 }) }
             </div>
+            <div class="samples">
+                { tr("csv.real_samples") }
+                { for REAL_SAMPLES.iter().map(|&(label, path)| html! {
+                    <button class="small" onclick={p.on_load.reform(move |_| Load::Sample(path))}>{ tr(label) }</button>
+                }) }
+            </div>
             <SignalPanel lang={p.lang} signal={p.signal} on={on.clone()} />
             if let Some((name, percent)) = &p.loading {
                 <p class="explain" id="csv-reading" role="status">{ trf("csv.reading", &[("name", name), ("percent", percent)]) }</p>
@@ -272,6 +278,10 @@ fn window_preview(info: &RunInfo) -> Html {
         </div>
     }
 }
+
+/// Real measured series shipped in www/data (source and licence in its README), with their
+/// button labels' keys.
+const REAL_SAMPLES: [(&str, &str); 1] = [("sample.co2", "data/co2_mauna_loa_monthly.csv")];
 
 /// The sample files shipped in www/data, with their button labels' keys.
 const SAMPLES: [(&str, &str); 3] = [

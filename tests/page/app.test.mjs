@@ -245,6 +245,28 @@ test('a trending file: the page says held-out values lie beyond the training ran
   await page.close();
 });
 
+test('real data: CO₂ at Mauna Loa loads with its months on the axis and its gaps filled; its trend is named and predicting the change fits it', { timeout: 180_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.getByRole('button', { name: 'CO₂ at Mauna Loa, monthly' }).click();
+  const details = page.locator('#csv-details');
+  await details.waitFor();
+  assert.match(await details.textContent(), /682 rows, 2 columns/);
+  assert.equal(await page.locator('#csv-target').inputValue(), 'co2_ppm');
+  await page.getByRole('button', { name: 'Train on this file' }).click();
+  await page.locator('#hint').waitFor();
+  assert.match(await page.textContent('#hint'), /above the training maximum/);
+  await page.click('#fix-difference');
+  await page.waitForFunction(() => !document.querySelector('#hint'));
+  await trainFor(page, 400);
+  const r2 = await score(page, 'test', 'r2');
+  console.log(`Mauna Loa CO₂, monthly change rebuilt as levels: test R² ${r2}`);
+  assert.ok(r2 > 0.9, `the season and the trend, one month ahead: ${r2}`);
+  await screenshot(page, 'real-co2-change');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
 test('a learner loads the stock sample, picks columns and trains on it; a broken file is refused and loses nothing', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
