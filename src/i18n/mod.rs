@@ -98,6 +98,17 @@ pub fn tr(key: &str) -> &'static str {
     text_in(current(), key)
 }
 
+/// A series' name in the page's language: its catalogue entry `series.<name>` where a
+/// lesson names its series in words ("value 50 steps ago"), else the name as it is (a
+/// file's column, a formula such as sin(t)).
+pub fn series_name(name: &str) -> &str {
+    let key = format!("series.{name}");
+    catalogue(current())
+        .get(&key)
+        .or_else(|| catalogue(Lang::En).get(&key))
+        .map_or(name, String::as_str)
+}
+
 /// The text of `key` in `lang`.
 pub fn text_in(lang: Lang, key: &str) -> &'static str {
     catalogue(lang)

@@ -487,6 +487,30 @@ mod tests {
     use super::*;
     use crate::train::settings::FIX_CLIP;
 
+    /// A lesson that names its target in words has those words in both languages (the
+    /// prediction chart's title); the sample files' lessons keep their columns' names.
+    #[test]
+    fn targets_named_in_words_are_in_both_catalogues() {
+        use crate::i18n::{catalogue, Lang};
+        for l in Lesson::ALL {
+            if matches!(l, Lesson::StockCsv | Lesson::HouseholdLoad) {
+                continue;
+            }
+            let name = l.prepare(&l.defaults()).unwrap().dataset.target_name;
+            let words = name
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .any(|w| w.len() >= 4);
+            if words {
+                for lang in Lang::ALL {
+                    assert!(
+                        catalogue(lang).contains_key(&format!("series.{name}")),
+                        "{l:?}: \"{name}\" in {lang:?}"
+                    );
+                }
+            }
+        }
+    }
+
     /// A lesson's name in links and in the page's list is one spelling, and it reads back.
     #[test]
     fn every_lesson_has_one_key_that_reads_back() {

@@ -70,7 +70,7 @@ impl App {
     /// The prediction chart's painter: the series, its split and the latest prediction.
     pub(super) fn prediction_painter(&self, m: &Mirror, epoch: &str) -> Painter {
         let key = format!("{epoch}:{}", m.predicted_at);
-        let title = trf("chart.prediction", &[("target", &m.info.target_name)]);
+        let title = trf("chart.prediction", &[("target", &crate::i18n::series_name(&m.info.target_name))]);
         let (info, prediction) = (m.info.clone(), m.prediction.clone());
         let x_labels = self.page.x_labels.clone();
         Painter::plot(key, move |root| {
