@@ -115,10 +115,10 @@ pub fn banners(p: &BannersProps) -> Html {
                             trf("hint.beyond_below", &[("pct", &format!("{:.0}", b.below * 100.0)), ("min", &number(b.min))])
                         } }
                         if p.on_csv && !p.locked {
-                            { for [(Change::Difference, "hint.predict_difference"), (Change::Percent, "hint.predict_percent")].map(|(change, key)| {
+                            { for [(Change::Difference, "hint.predict_difference", "fix-difference"), (Change::Percent, "hint.predict_percent", "fix-percent")].map(|(change, key, id)| {
                                 let on = p.on.clone();
                                 html! {
-                                    <button id={format!("fix-{}", key.trim_start_matches("hint.predict_"))} onclick={Callback::from(move |_: MouseEvent| {
+                                    <button id={id} onclick={Callback::from(move |_: MouseEvent| {
                                         on.emit(Action::Data(DataChange::Change(change)));
                                         on.emit(Action::Model(ModelChange::TrainCsv));
                                     })}>{ tr(key) }</button>
