@@ -394,6 +394,29 @@ impl Dataset {
         order
     }
 
+    /// The training windows as `streams` streams of consecutive windows that do not overlap
+    /// (each starts where the one before it ends), interleaved so that each run of
+    /// `streams` entries holds the next window of every stream: the order stateful training
+    /// reads them in, carrying each stream's state from one batch to the next. Windows left
+    /// over when the streams are cut equal are left out.
+    pub fn stream_order(&self, streams: usize) -> Vec<usize> {
+        let window = self.task.window().max(1);
+        let train: std::collections::HashSet<usize> = self.train.iter().copied().collect();
+        let Some(&first) = self.train.iter().min() else {
+            return Vec::new();
+        };
+        let segments: Vec<usize> = (0..)
+            .map(|k| first + k * window)
+            .take_while(|s| train.contains(s))
+            .collect();
+        let streams = streams.clamp(1, segments.len().max(1));
+        let per_stream = segments.len() / streams;
+        (0..per_stream)
+            .flat_map(|k| (0..streams).map(move |b| (b, k)))
+            .map(|(b, k)| segments[b * per_stream + k])
+            .collect()
+    }
+
     /// How many steps of a window are scored: 1 for next value, every step for seq-to-seq.
     pub fn scored_steps(&self) -> usize {
         match self.task {
@@ -726,5 +749,37 @@ mod tests {
         let mut sorted = a.clone();
         sorted.sort();
         assert_eq!(sorted, d.train);
+    }
+
+    /// Streams of consecutive, non-overlapping windows, interleaved one window of each stream
+    /// per batch; what does not divide evenly is left out.
+    #[test]
+    fn stream_order_cuts_the_training_windows_into_streams() {
+        let v: Vec<f64> = (0..40).map(f64::from).collect();
+        let d = Dataset::new(
+            vec![("v".into(), v.clone())],
+            ("v".into(), TargetData::Values(v)),
+            Task::SeqToSeq {
+                window: 3,
+                stride: 1,
+            },
+            Scaling::None,
+            SplitSpec::Counts {
+                validation: 0,
+                test: 0,
+            },
+        )
+        .unwrap();
+        // Windows start at 0..=37; non-overlapping ones at 0, 3, ..., 36: 13 of them.
+        assert_eq!(
+            d.stream_order(2),
+            vec![0, 18, 3, 21, 6, 24, 9, 27, 12, 30, 15, 33]
+        );
+        assert_eq!(d.stream_order(1).len(), 13);
+        assert_eq!(
+            d.stream_order(100).len(),
+            13,
+            "at most one stream per window"
+        );
     }
 }

@@ -77,6 +77,7 @@ impl Settings {
             batch_size: self.shape.batch_size.unwrap_or(batch_size),
             clip: self.clip,
             truncate: None,
+            stateful: false,
             seed: self.seed,
             schedule: self.schedule,
         }
