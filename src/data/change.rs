@@ -21,6 +21,16 @@ pub enum Change {
 impl Change {
     pub const ALL: [Change; 3] = [Change::Level, Change::Difference, Change::Percent];
 
+    /// The level a `change` of this kind leads to from the level `base` (for `Level`, the
+    /// value itself).
+    pub fn level_from(self, base: f64, change: f64) -> f64 {
+        match self {
+            Change::Level => change,
+            Change::Difference => base + change,
+            Change::Percent => base * (1.0 + change / 100.0),
+        }
+    }
+
     /// Its name's catalogue key.
     pub const fn key(self) -> &'static str {
         match self {
@@ -86,11 +96,7 @@ impl Rebuild {
     /// The level at kept row `row` from a predicted `change`.
     pub fn level(&self, row: usize, change: f64) -> f64 {
         let base = self.base.get(row).copied().unwrap_or(f64::NAN);
-        match self.how {
-            Change::Level => change,
-            Change::Difference => base + change,
-            Change::Percent => base * (1.0 + change / 100.0),
-        }
+        self.how.level_from(base, change)
     }
 }
 

@@ -518,6 +518,21 @@ mod tests {
         (0..n).map(|i| i as f64).collect()
     }
 
+    /// A ramp of `n` values learnt from itself with `task`, every window trained on.
+    fn ramp_on_itself(n: usize, task: Task) -> Dataset {
+        Dataset::new(
+            vec![("v".into(), ramp(n))],
+            ("v".into(), TargetData::Values(ramp(n))),
+            task,
+            Scaling::None,
+            SplitSpec::Counts {
+                validation: 0,
+                test: 0,
+            },
+        )
+        .unwrap()
+    }
+
     /// The notes' Keras split: 2000 points, last 200 test, 200 before validation.
     #[test]
     fn notes_split_by_counts() {
@@ -670,21 +685,14 @@ mod tests {
 
     #[test]
     fn recursive_forecast_feeds_predictions_back() {
-        let d = Dataset::new(
-            vec![("v".into(), ramp(20))],
-            ("v".into(), TargetData::Values(ramp(20))),
+        let d = ramp_on_itself(
+            20,
             Task::NextValue {
                 window: 3,
                 horizon: 1,
                 stride: 1,
             },
-            Scaling::None,
-            SplitSpec::Counts {
-                validation: 0,
-                test: 0,
-            },
-        )
-        .unwrap();
+        );
         // A "model" that continues the last difference: 2,3,4 -> 5 -> 6 ...
         let f = d
             .recursive_forecast(2, 4, |w| 2.0 * w[w.len() - 1] - w[w.len() - 2])
@@ -755,21 +763,13 @@ mod tests {
     /// per batch; what does not divide evenly is left out.
     #[test]
     fn stream_order_cuts_the_training_windows_into_streams() {
-        let v: Vec<f64> = (0..40).map(f64::from).collect();
-        let d = Dataset::new(
-            vec![("v".into(), v.clone())],
-            ("v".into(), TargetData::Values(v)),
+        let d = ramp_on_itself(
+            40,
             Task::SeqToSeq {
                 window: 3,
                 stride: 1,
             },
-            Scaling::None,
-            SplitSpec::Counts {
-                validation: 0,
-                test: 0,
-            },
-        )
-        .unwrap();
+        );
         // Windows start at 0..=37; non-overlapping ones at 0, 3, ..., 36: 13 of them.
         assert_eq!(
             d.stream_order(2),

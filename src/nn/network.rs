@@ -141,6 +141,20 @@ impl<T: Real> States<T> {
             }
     }
 
+    /// Layer and direction `idx`'s state (h, c) in `initial`, or `zeros` where there is
+    /// none (no initial states, or no cell state: not an LSTM).
+    fn of<'a>(
+        initial: Option<&'a Self>,
+        idx: usize,
+        zeros: &'a Mat<T>,
+    ) -> (&'a Mat<T>, &'a Mat<T>) {
+        let h = initial.map_or(zeros, |s| &s.h[idx]);
+        let c = initial
+            .and_then(|s| s.c.as_ref())
+            .map_or(zeros, |c| &c[idx]);
+        (h, c)
+    }
+
     /// Shapes these as zero states of `config` and `batch`, reusing the buffers.
     fn shape_zero(&mut self, config: &NetworkConfig, batch: usize) {
         let n = config.layers * config.directions();
@@ -175,27 +189,19 @@ impl<T: Real> ForwardTrace<T> {
     /// last is the sequence's first step): PyTorch's `(h_n, c_n)`, and where the next segment
     /// of a long series starts when state is carried.
     pub fn final_states(&self) -> States<T> {
-        let last = |steps: &Vec<StepTrace<T>>, dir: usize| {
-            if dir == 0 {
-                steps.last()
-            } else {
-                steps.first()
-            }
-            .expect("a pass of at least one step")
-            .clone()
-        };
-        let ends: Vec<StepTrace<T>> = self
+        // Each layer and direction's last step (only its states are copied).
+        let ends: Vec<&StepTrace<T>> = self
             .layers
             .iter()
-            .flat_map(|l| l.steps.iter().enumerate().map(|(d, s)| last(s, d)))
+            .flat_map(|l| l.steps.iter().enumerate())
+            .map(|(d, steps)| {
+                if d == 0 { steps.last() } else { steps.first() }
+                    .expect("a pass of at least one step")
+            })
             .collect();
-        let c = ends
-            .iter()
-            .map(|s| s.cell.clone())
-            .collect::<Option<Vec<_>>>();
         States {
-            h: ends.into_iter().map(|s| s.hidden).collect(),
-            c,
+            h: ends.iter().map(|s| s.hidden.clone()).collect(),
+            c: ends.iter().map(|s| s.cell.clone()).collect(),
         }
     }
 
@@ -245,6 +251,14 @@ pub struct GradientFlow {
     pub dh_norm: Vec<Vec<Vec<f64>>>,
     /// Same for the LSTM's cell state, ||dL/dc_t||; empty for other cells.
     pub dc_norm: Vec<Vec<Vec<f64>>>,
+}
+
+/// How much of a magnitude over time steps reaches back to the first step: the first value
+/// over the last (‖dL/dh_t‖ through time, or |dŷ/dx_t|); None when the last is not positive
+/// or the first is not finite.
+pub fn reach(values: &[f64]) -> Option<f64> {
+    let (first, last) = (*values.first()?, *values.last()?);
+    (last > 0.0 && first.is_finite()).then(|| first / last)
 }
 
 /// Result of one forward and backward pass. [`Network::evaluate_into`] reuses one from step
@@ -691,12 +705,7 @@ impl<T: Real> Network<T> {
             initial, layers, ..
         } = trace;
         // The state before this direction's first step.
-        let idx = layer * dirs + dir;
-        let h0 = initial.as_ref().map_or(&ws.zeros, |s| &s.h[idx]);
-        let c0 = initial
-            .as_ref()
-            .and_then(|s| s.c.as_ref())
-            .map_or(&ws.zeros, |c| &c[idx]);
+        let (h0, c0) = States::of(initial.as_ref(), layer * dirs + dir, &ws.zeros);
         let (below, rest) = layers.split_at_mut(layer);
         let LayerTrace {
             input,
@@ -1045,11 +1054,7 @@ impl<T: Real> Network<T> {
         let idx = layer * dirs + dir;
         let p = &self.cells[idx];
         let g = &mut grads.cells[idx];
-        let initial = trace.initial.as_ref();
-        let h0 = initial.map_or(&ws.zeros, |s| &s.h[idx]);
-        let c0 = initial
-            .and_then(|s| s.c.as_ref())
-            .map_or(&ws.zeros, |c| &c[idx]);
+        let (h0, c0) = States::of(trace.initial.as_ref(), idx, &ws.zeros);
         if at.chunk == 0 {
             if dir == 0 {
                 // Zeroed a chunk at a time below.

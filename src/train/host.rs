@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::lessons::{prepare_csv, CsvChoice, Lesson, Prepared};
 use super::metrics::Metrics;
-use super::runner::{Clock, RunEvent, Runner};
+use super::runner::{Clock, CompareRun, RunEvent, Runner};
 use super::settings::Settings;
 use super::{HistoryPoint, Schedule, Session, TrainConfig};
 use crate::data::frame::{BatchTargets, TargetData};
@@ -659,6 +659,12 @@ impl Host {
 
     /// Where the run stands, with what the page (as `ask` says) does not have yet.
     pub fn view(&mut self, ask: &Ask) -> Option<RunView> {
+        let looks: Option<Vec<Option<Vec<f64>>>> = self
+            .run
+            .as_mut()?
+            .compare
+            .as_mut()
+            .map(|runs| runs.iter_mut().map(CompareRun::looks).collect());
         let r = self.run.as_ref()?;
         let s = &r.session;
         let same = ask.run == self.run_id;
@@ -698,9 +704,10 @@ impl Host {
             events: std::mem::take(&mut self.events),
             flow: if trace_changed { r.flow.clone() } else { None },
             cell: trace_changed.then(|| cell_view(s, ask)),
-            compare: r.compare.as_ref().map(|runs| {
+            compare: r.compare.as_ref().zip(looks).map(|(runs, looks)| {
                 runs.iter()
-                    .map(|c| CompareView {
+                    .zip(looks)
+                    .map(|(c, sensitivity)| CompareView {
                         cell: c.cell,
                         steps: c.session.steps,
                         losses: c.session.history.iter().map(|h| h.train_loss).collect(),
@@ -715,7 +722,7 @@ impl Host {
                             .flow
                             .as_ref()
                             .and_then(|f| f.dh_norm.first()?.first().cloned()),
-                        sensitivity: c.session.input_sensitivity(0),
+                        sensitivity,
                         prediction: c.prediction.clone(),
                     })
                     .collect()

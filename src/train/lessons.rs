@@ -834,32 +834,29 @@ pub fn prepare_csv(
         .iter()
         .map(|f| column(f).map(|v| (f.clone(), v)))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut y = column(&choice.target)?;
+    let y = column(&choice.target)?;
     // Predicting a change: the target's change over the horizon (from the window's last
     // row), every feature's change from one row to the next; the first rows, which have
     // none, are left out, and the levels the changes were taken from are kept to rebuild
     // the forecast.
     use crate::data::change::{changes, Change, Rebuild};
-    let mut rebuild = None;
-    let mut first_row = 0;
-    if choice.change != Change::Level && choice.task != CsvTask::Classify {
-        let lag = match choice.task {
-            CsvTask::NextValue => choice.horizon.max(1),
-            _ => 1,
-        };
-        for (name, v) in &mut features {
-            *v = changes(name, v, 1, choice.change)?.split_off(lag - 1);
-        }
-        let target = changes(&choice.target, &y, lag, choice.change)?;
-        rebuild = Some(Rebuild {
-            how: choice.change,
-            base: y[..y.len() - lag].to_vec(),
-        });
-        y = y.split_off(lag);
-        first_row = lag;
-        return finish_csv(choice, features, y, target, first_row, rebuild, s);
+    if choice.change == Change::Level || choice.task == CsvTask::Classify {
+        return finish_csv(choice, features, y.clone(), y, 0, None, s);
     }
-    finish_csv(choice, features, y.clone(), y, first_row, rebuild, s)
+    let lag = match choice.task {
+        CsvTask::NextValue => choice.horizon.max(1),
+        _ => 1,
+    };
+    for (name, v) in &mut features {
+        *v = changes(name, v, 1, choice.change)?.split_off(lag - 1);
+    }
+    let target = changes(&choice.target, &y, lag, choice.change)?;
+    let rebuild = Rebuild {
+        how: choice.change,
+        base: y[..y.len() - lag].to_vec(),
+    };
+    let levels = y[lag..].to_vec();
+    finish_csv(choice, features, levels, target, lag, Some(rebuild), s)
 }
 
 /// [`prepare_csv`] from the columns as the network receives them: `features`, the target

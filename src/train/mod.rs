@@ -572,11 +572,9 @@ impl Session {
             .collect();
         let last = d_outputs.len().checked_sub(1)?;
         let y = &e.trace.outputs[last];
+        // The class it predicts, as the prediction sweep picks it.
         let k = if c.loss == Loss::CrossEntropy {
-            y.iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1))
-                .map_or(0, |(k, _)| k)
+            y.column(0).argmax().0
         } else {
             0
         };

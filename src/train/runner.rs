@@ -63,6 +63,22 @@ pub struct CompareRun {
     /// Its prediction over the series, as chart points.
     pub prediction: Vec<(f64, f64)>,
     pub diverged: bool,
+    /// What its prediction looks at, and the step it was worked out at (see
+    /// [`CompareRun::looks`]).
+    looks: Option<(u64, Option<Vec<f64>>)>,
+}
+
+impl CompareRun {
+    /// |dŷ/dx_t| for the first sample of its latest batch ([`Session::input_sensitivity`]),
+    /// worked out once per step it reaches: views ask for it far more often than the runs,
+    /// which train in turn, step.
+    pub fn looks(&mut self) -> Option<Vec<f64>> {
+        let steps = self.session.steps;
+        if self.looks.as_ref().map(|l| l.0) != Some(steps) {
+            self.looks = Some((steps, self.session.input_sensitivity(0)));
+        }
+        self.looks.as_ref()?.1.clone()
+    }
 }
 
 /// A run and everything about it the page shows.
@@ -297,6 +313,7 @@ impl Runner {
                     flow: None,
                     prediction: Vec::new(),
                     diverged: false,
+                    looks: None,
                 })
                 .collect()
         });
@@ -564,17 +581,11 @@ fn levels(
     pred: &mut [f64],
     recursive_from: Option<usize>,
 ) {
-    use crate::data::change::Change;
     let mut last: Option<f64> = None;
     for (i, (p, &st)) in pred.iter_mut().zip(starts).enumerate() {
-        let row = s.target_row(st);
         *p = match (last, recursive_from.is_some_and(|from| i > from)) {
-            (Some(before), true) => match r.how {
-                Change::Level => *p,
-                Change::Difference => before + *p,
-                Change::Percent => before * (1.0 + *p / 100.0),
-            },
-            _ => r.level(row, *p),
+            (Some(before), true) => r.how.level_from(before, *p),
+            _ => r.level(s.target_row(st), *p),
         };
         last = Some(*p);
     }

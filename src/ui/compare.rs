@@ -14,6 +14,7 @@ use crate::charts::{
     draw_gradient_flow, draw_log_lines, draw_prediction, FlowLine, COMPARE_COLOURS_FROM,
 };
 use crate::i18n::{tr, trf, Lang};
+use crate::nn::network::reach;
 use crate::train::host::{CompareView, RunInfo};
 
 /// Training losses averaged for a compared run's overfitting check (the latest ones).
@@ -50,6 +51,8 @@ struct Stands {
     train: Option<f64>,
     val: Option<f64>,
     ratio: Option<f64>,
+    /// How much more its prediction leans on the first step's input than on the last's.
+    looks: Option<f64>,
 }
 
 /// The compare panel: the three runs' losses and gradient flow overlaid, their predictions
@@ -82,7 +85,8 @@ pub fn compare_panel(p: &CompareProps) -> Html {
             draw_log_lines(root, &lines, tr("compare.loss_chart"), tr("chart.step"))
         })
     };
-    let flow = {
+    // A log-scale line per compared run of one of its series against t.
+    let per_cell = |key: String, label: &'static str, title: &'static str, series: fn(&CompareView) -> Option<&Vec<f64>>| {
         let runs = runs.clone();
         Painter::plot(key, move |root| {
             let lines: Vec<FlowLine> = runs
@@ -91,34 +95,29 @@ pub fn compare_panel(p: &CompareProps) -> Html {
                 .filter_map(|(k, r)| {
                     Some(FlowLine {
                         at: None,
-                        label: format!("‖dL/dh_t‖ {}", cell_name(r.cell)),
-                        norms: r.dh.as_ref()?,
+                        label: format!("{label} {}", cell_name(r.cell)),
+                        norms: series(r)?,
                         dashed: false,
                         colour: COMPARE_COLOURS_FROM + k,
                     })
                 })
                 .collect();
-            draw_gradient_flow(root, &lines, tr("compare.flow_chart"))
+            draw_gradient_flow(root, &lines, tr(title))
         })
     };
+    let flow = per_cell(key.clone(), "‖dL/dh_t‖", "compare.flow_chart", |r| r.dh.as_ref());
+    // What each prediction looks at: |dŷ/dx_t| for sample 1 of each run's latest batch.
+    let looks = per_cell(key, "|dŷ/dx_t|", "compare.sensitivity_chart", |r| r.sensitivity.as_ref());
     let stands: Vec<Stands> = runs
         .iter()
         .map(|r| {
-            let ratio = r.dh.as_ref().map(|v| {
-                let (first, last) = (
-                    v.first().copied().unwrap_or(0.0),
-                    v.last().copied().unwrap_or(0.0),
-                );
-                if last > 0.0 {
-                    first / last
-                } else {
-                    f64::NAN
-                }
-            });
+            // Shown as NaN when the last step's gradient is zero.
+            let ratio = r.dh.as_deref().map(|v| reach(v).unwrap_or(f64::NAN));
             Stands {
                 train: r.losses.last().copied(),
                 val: r.validation_loss,
                 ratio,
+                looks: r.sensitivity.as_deref().and_then(reach),
             }
         })
         .collect();
@@ -132,41 +131,8 @@ pub fn compare_panel(p: &CompareProps) -> Html {
     };
     let loss_alt = trf("compare.alt_loss", &[("losses", &each(|s| s.train))]);
     let flow_alt = trf("compare.alt_flow", &[("reach", &each(|s| s.ratio))]);
-    // What each prediction looks at: |dŷ/dx_t| for sample 1 of each run's latest batch.
-    let looks = {
-        let runs = runs.clone();
-        Painter::plot(format!("{}:looks:{steps:?}", p.epoch), move |root| {
-            let lines: Vec<FlowLine> = runs
-                .iter()
-                .enumerate()
-                .filter_map(|(k, r)| {
-                    Some(FlowLine {
-                        at: None,
-                        label: format!("|dŷ/dx_t| {}", cell_name(r.cell)),
-                        norms: r.sensitivity.as_ref()?,
-                        dashed: false,
-                        colour: COMPARE_COLOURS_FROM + k,
-                    })
-                })
-                .collect();
-            draw_gradient_flow(root, &lines, tr("compare.sensitivity_chart"))
-        })
-    };
-    let looks_alt = trf("compare.alt_sensitivity", &[(
-        "ratios",
-        &runs
-            .iter()
-            .map(|r| {
-                let ratio = r.sensitivity.as_ref().and_then(|v| {
-                    let (a, b) = (*v.first()?, *v.last()?);
-                    (b > 0.0).then(|| number(a / b))
-                });
-                format!("{} {}", cell_name(r.cell), ratio.unwrap_or_else(|| "–".into()))
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    )]);
-    let rows = runs.iter().zip(&stands).map(|(r, &Stands { train, val, ratio })| {
+    let looks_alt = trf("compare.alt_sensitivity", &[("ratios", &each(|s| s.looks))]);
+    let rows = runs.iter().zip(&stands).map(|(r, &Stands { train, val, ratio, .. })| {
         let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
         html! {
             <tr data-cell={r.cell.name()} data-steps={r.steps.to_string()}

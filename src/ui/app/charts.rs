@@ -37,10 +37,8 @@ impl App {
         };
         let sample = cell.as_ref().map_or(0, |c| c.watch.sample) + 1;
         let title = trf("chart.sensitivity", &[("sample", &sample)]);
-        let first_to_last = match (values.first(), values.last()) {
-            (Some(&a), Some(&b)) if b > 0.0 => crate::ui::state::tour::number(a / b),
-            _ => "–".to_string(),
-        };
+        let first_to_last = crate::nn::network::reach(&values)
+            .map_or("–".to_string(), crate::ui::state::tour::number);
         let alt = trf("chart.alt_sensitivity", &[
             ("sample", &sample), ("window", &values.len()), ("ratio", &first_to_last),
         ]);

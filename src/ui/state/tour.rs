@@ -182,10 +182,7 @@ impl Fact {
             Metrics::Regression(r) => Some(r.r2).filter(|v| v.is_finite()),
             Metrics::Classification(_) => None,
         };
-        let reach_of = |dh: &[f64]| {
-            let (first, last) = (*dh.first()?, *dh.last()?);
-            (last > 0.0 && first.is_finite()).then(|| first / last)
-        };
+        let reach_of = crate::nn::network::reach;
         let compared = |family: Family| {
             let runs = m.compare.as_ref()?;
             let run = runs.iter().find(|r| Family::of(r.cell) == family)?;
