@@ -176,7 +176,7 @@ test('a trap in the page\'s own wasm (out of memory, unreachable) is shown in th
   const { page } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
   await page.selectOption('#lang', 'zh-CN');
-  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');
+  await page.waitForFunction(() => document.querySelector('#play')?.textContent.trim() === '开始');
   const banner = page.locator('#panic-banner');
   assert.equal(await banner.isVisible(), false);
   // Uncaught, as a trap in an event handler or a frame would be (no panic: the hook is not
@@ -853,7 +853,7 @@ test('the largest preset (2,000 steps, 2 layers of 128) trains in steps spread o
   // (and the task lengths) is measured by scripts/bench_frames.mjs, not asserted here: a test
   // that fails when the machine is busy would be broken.
   const label = await page.evaluate(async () => {
-    const label = () => document.querySelector('#play').textContent.trim();
+    const label = () => document.querySelector('#play')?.textContent.trim();
     document.querySelector('#play').click();
     for (let frames = 0; label() !== 'Play' && frames < 600; frames++) {
       await new Promise((r) => requestAnimationFrame(r));
@@ -972,7 +972,7 @@ test('languages: the page switches to Simplified Chinese at once, remembers it, 
   await waitForInk(page, PREDICTION);
   assert.equal(await page.textContent('#play'), 'Play');
   await page.selectOption('#lang', 'zh-CN');
-  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');
+  await page.waitForFunction(() => document.querySelector('#play')?.textContent.trim() === '开始');
   const zh = await page.evaluate(() => ({
     lang: document.documentElement.lang,
     lesson: document.querySelector('#lesson option:checked').textContent,
@@ -1003,16 +1003,16 @@ test('languages: the page switches to Simplified Chinese at once, remembers it, 
   await notice.filter({ hasText: /GRU/ }).waitFor();
   const zhNotice = await notice.textContent();
   await page.selectOption('#lang', 'en');
-  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
+  await page.waitForFunction(() => document.querySelector('#play')?.textContent.trim() === 'Play');
   assert.match(await bad.textContent(), /^Could not load bad\.csv: line 3 has 1 fields but the first line has 2/);
   assert.match(await notice.textContent(), /the run was reset/);
   await page.selectOption('#lang', 'zh-CN');
-  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');
+  await page.waitForFunction(() => document.querySelector('#play')?.textContent.trim() === '开始');
   assert.match(await bad.textContent(), /无法加载 bad\.csv：第 3 行有 1 个字段，但第一行有 2 个/);
   assert.equal(await notice.textContent(), zhNotice);
   // Remembered across a reload, and in the link.
   await page.reload();
-  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === '开始');
+  await page.waitForFunction(() => document.querySelector('#play')?.textContent.trim() === '开始');
   const url = page.url();
   assert.match(decodeURIComponent(url), /"lang":"zh"/);
   const other = await browser.newContext();
@@ -1022,7 +1022,7 @@ test('languages: the page switches to Simplified Chinese at once, remembers it, 
   await second.getByText('已从链接打开这次训练。').waitFor();
   // And back.
   await page.selectOption('#lang', 'en');
-  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
+  await page.waitForFunction(() => document.querySelector('#play')?.textContent.trim() === 'Play');
   assert.deepEqual(errors, [], 'console errors');
   await other.close();
   await context.close();
