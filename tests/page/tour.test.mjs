@@ -114,7 +114,17 @@ test('the tour in Chinese, its step and reveal; closed it stays closed after a r
   await screenshot(page, 'tour-step-zh');
   assert.match(await page.textContent('#tour'), /梯度/);
   await page.click('#play');
-  await page.waitForSelector('#tour-verdict', { timeout: 120000 });
+  // Should the reveal not come, say where the tour and the run stood (it failed once in a
+  // full local run and never since; a reducer test rules out a lost Play press).
+  try {
+    await page.waitForSelector('#tour-verdict', { timeout: 120000 });
+  } catch (e) {
+    const st = await tourState(page);
+    const stats = await page.evaluate(() => ({ ...document.querySelector('#stats')?.dataset }));
+    const play = await page.textContent('#play');
+    console.log('no reveal:', JSON.stringify({ tour: st, stats, play, errors: log.errors }));
+    throw e;
+  }
   assert.match(await page.textContent('#tour-measured'), /\d/);
   await screenshot(page, 'tour-reveal-zh');
   // The live region said that training started (it says only what matters, not frames).

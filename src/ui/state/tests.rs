@@ -443,3 +443,42 @@ fn every_tour_can_be_walked_by_doing_what_it_asks() {
         }
     }
 }
+
+/// Play pressed the moment a lesson is chosen, before the worker has built its run (the
+/// page still shows the old one), sets the new run training, whatever the old run was doing
+/// and whatever view was on its way.
+#[test]
+fn play_pressed_while_a_lesson_builds_plays_the_new_run() {
+    for (old_playing, view_in_flight, first_built) in [
+        (false, false, true),
+        (false, true, true),
+        (true, false, true),
+        (true, true, true),
+        (false, false, false),
+    ] {
+        let case = format!(
+            "old playing {old_playing}, view in flight {view_in_flight}, first built {first_built}"
+        );
+        let mut w = Wire::new(Lesson::SineNextValue);
+        if first_built {
+            w.settle(10);
+            if old_playing {
+                w.act(Action::Run(RunControl::TogglePlay));
+                w.settle(3);
+            }
+            if view_in_flight {
+                w.act(Action::Frame);
+                w.act(Action::Show(ShowChange::LossScale(LossScale::Linear)));
+            }
+        }
+        w.act(Action::Model(ModelChange::Lesson(
+            Lesson::VanishingGradients,
+        )));
+        // The tour's question is answered and Play pressed before the build arrives.
+        w.act(Action::Run(RunControl::TogglePlay));
+        w.settle(40);
+        let m = w.page.shown.as_ref().unwrap();
+        assert_eq!(w.page.running.lesson, Lesson::VanishingGradients, "{case}");
+        assert!(m.now.steps > 0, "{case}: the new run trained");
+    }
+}
