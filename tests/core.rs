@@ -346,3 +346,42 @@ fn a_sliced_pass_equals_an_uninterrupted_one_bit_for_bit() {
         assert_eq!(e.flow, whole.flow);
     }
 }
+
+/// A pass carried on from `states_after(t)` over the steps after t gives the outputs of one
+/// pass over the whole sequence, for every cell and with two layers; states of single
+/// samples set side by side start a batch exactly as each starts alone.
+#[test]
+fn a_pass_carried_from_any_step_equals_one_pass_and_states_join_into_a_batch() {
+    use rnn_lab::nn::network::States;
+    type R = rand_pcg::Pcg64Mcg;
+    for (k, cell) in CellKind::ALL.into_iter().enumerate() {
+        let config = cfg(cell, 3, 2, false, Head::ManyToMany);
+        let net = common::network(config, 70 + k as u64);
+        let xs = sequence(9, 2, 80 + k as u64);
+        let whole = net.forward::<R>(&xs, None);
+        for t in [0, 3, 7] {
+            let carried = whole.states_after(t);
+            let rest = net.forward_from::<R>(&xs[t + 1..], Some(&carried), None);
+            for (a, b) in rest.outputs.iter().zip(&whole.outputs[t + 1..]) {
+                assert!((a - b).norm() < 1e-12, "{cell:?} from step {t}");
+            }
+            assert_eq!(rest.final_states(), whole.final_states());
+        }
+        // Sample by sample, then side by side.
+        let column = |m: &Mat<f64>, j: usize| m.columns(j, 1).into_owned();
+        let alone: Vec<States<f64>> = (0..2)
+            .map(|j| {
+                let xs_j: Vec<Mat<f64>> = xs.iter().map(|x| column(x, j)).collect();
+                net.forward::<R>(&xs_j[..4], None).final_states()
+            })
+            .collect();
+        let joined = States::side_by_side(&alone);
+        assert_eq!(joined, net.forward::<R>(&xs[..4], None).final_states());
+        let rest = net.forward_from::<R>(&xs[4..], Some(&joined), None);
+        for (j, s) in alone.iter().enumerate() {
+            let xs_j: Vec<Mat<f64>> = xs[4..].iter().map(|x| column(x, j)).collect();
+            let one = net.forward_from::<R>(&xs_j, Some(s), None);
+            assert!((column(&rest.outputs[4], j) - &one.outputs[4]).norm() < 1e-12);
+        }
+    }
+}

@@ -155,6 +155,32 @@ impl<T: Real> States<T> {
         (h, c)
     }
 
+    /// The states of `parts` side by side, as one batch: sample after sample, in order
+    /// (each part's own batch may be one sample or more). All parts have the same shape
+    /// but for their batch.
+    pub fn side_by_side(parts: &[Self]) -> Self {
+        let join = |of: &dyn Fn(&Self) -> &Vec<Mat<T>>| -> Vec<Mat<T>> {
+            let first = parts.first().map_or(&[][..], |p| &of(p)[..]);
+            (0..first.len())
+                .map(|i| {
+                    let rows = first[i].nrows();
+                    let cols = parts.iter().map(|p| of(p)[i].ncols()).sum();
+                    // Column-major: a part's columns follow the part before it.
+                    Mat::from_iterator(
+                        rows,
+                        cols,
+                        parts.iter().flat_map(|p| of(p)[i].iter().copied()),
+                    )
+                })
+                .collect()
+        };
+        let with_cells = parts.iter().all(|p| p.c.is_some()) && !parts.is_empty();
+        Self {
+            h: join(&|p: &Self| &p.h),
+            c: with_cells.then(|| join(&|p: &Self| p.c.as_ref().expect("checked above"))),
+        }
+    }
+
     /// Shapes these as zero states of `config` and `batch`, reusing the buffers.
     fn shape_zero(&mut self, config: &NetworkConfig, batch: usize) {
         let n = config.layers * config.directions();
@@ -189,14 +215,21 @@ impl<T: Real> ForwardTrace<T> {
     /// last is the sequence's first step): PyTorch's `(h_n, c_n)`, and where the next segment
     /// of a long series starts when state is carried.
     pub fn final_states(&self) -> States<T> {
-        // Each layer and direction's last step (only its states are copied).
+        let steps = self.layers.first().map_or(0, |l| l.steps[0].len());
+        self.states_after(steps.checked_sub(1).expect("a pass of at least one step"))
+    }
+
+    /// The state after step `t` of each layer's forward direction: where a pass over the
+    /// steps after `t` starts when state is carried. A reverse direction gives its last step
+    /// (the sequence's first), as in [`Self::final_states`].
+    pub fn states_after(&self, t: usize) -> States<T> {
+        // Only these steps' states are copied.
         let ends: Vec<&StepTrace<T>> = self
             .layers
             .iter()
             .flat_map(|l| l.steps.iter().enumerate())
             .map(|(d, steps)| {
-                if d == 0 { steps.last() } else { steps.first() }
-                    .expect("a pass of at least one step")
+                if d == 0 { steps.get(t) } else { steps.first() }.expect("a step of the pass")
             })
             .collect();
         States {

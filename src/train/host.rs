@@ -32,6 +32,25 @@ pub const COMPARED: [CellKind; 3] = [
     CellKind::Gru,
 ];
 
+/// What compare mode trains beside a run of `settings`: the same run with each of
+/// [`COMPARED`], or, when it carries state between windows, its own cell without and with
+/// carried state (what carrying does is then the question).
+pub fn compared(settings: &Settings) -> Vec<Settings> {
+    if settings.shape.stateful {
+        [false, true]
+            .map(|stateful| Settings {
+                shape: super::settings::Shape {
+                    stateful,
+                    ..settings.shape
+                },
+                ..*settings
+            })
+            .to_vec()
+    } else {
+        COMPARED.map(|cell| Settings { cell, ..*settings }).to_vec()
+    }
+}
+
 /// Heatmaps show at most this many time steps (columns) and units (rows): larger traces are
 /// decimated, and the page says so.
 pub const HEAT_MAX_STEPS: usize = 120;
@@ -283,6 +302,8 @@ pub struct StepThrough {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompareView {
     pub cell: CellKind,
+    /// It carries state between windows.
+    pub stateful: bool,
     pub steps: u64,
     /// The training loss history and the step of each point (past 10,000 steps the
     /// history is thinned, see `train::history`, and points stand for several steps).
@@ -578,6 +599,11 @@ impl Host {
     }
 
     fn build(&mut self, id: u64, data: DataSource, settings: Settings, now: f64) -> Reply {
+        // Whatever sent them (the controls, a link, a remembered run), settings that cannot
+        // train are refused in words before anything is built.
+        if let Err(error) = settings.validate() {
+            return Reply::Refused { id, error };
+        }
         let (built, file) = match data {
             DataSource::Lesson(lesson) => (
                 Built {
@@ -634,12 +660,12 @@ impl Host {
         }
     }
 
-    /// The compared runs: the current data and settings with each of [`COMPARED`].
-    fn compare_runs(&self) -> Result<Vec<(CellKind, Session)>, Text> {
+    /// The compared runs: the current data with each of [`compared`]'s settings.
+    fn compare_runs(&self) -> Result<Vec<Session>, Text> {
         let b = self.built.as_ref().ok_or_else(|| String::from("no run"))?;
-        let prepared = COMPARED
+        let prepared = compared(&b.settings)
             .iter()
-            .map(|&cell| Ok((cell, b.prepare(&Settings { cell, ..b.settings })?)))
+            .map(|settings| b.prepare(settings))
             .collect::<Result<Vec<_>, Text>>()?;
         // The compared runs train beside the main one: all four keep to the budget, checked
         // before any of them is built.
@@ -648,12 +674,12 @@ impl Host {
         });
         let compared: usize = prepared
             .iter()
-            .map(|(_, p)| crate::train::memory_estimate(&p.config, &p.dataset))
+            .map(|p| crate::train::memory_estimate(&p.config, &p.dataset))
             .sum();
         crate::train::memory::check(main + compared)?;
         prepared
             .into_iter()
-            .map(|(cell, p)| Ok((cell, Session::new(p.config, p.dataset)?)))
+            .map(|p| Session::new(p.config, p.dataset))
             .collect()
     }
 
@@ -708,7 +734,8 @@ impl Host {
                 runs.iter()
                     .zip(looks)
                     .map(|(c, sensitivity)| CompareView {
-                        cell: c.cell,
+                        cell: c.session.config.cell,
+                        stateful: c.session.config.stateful,
                         steps: c.session.steps,
                         losses: c.session.history.iter().map(|h| h.train_loss).collect(),
                         loss_steps: c.session.history.iter().map(|h| h.step as f64).collect(),

@@ -344,12 +344,12 @@ impl Session {
                     return Some(self.finish_epoch(report, None));
                 }
                 if !more() {
-                    let sweep = Box::new(Sweep::new(self.dataset.validation.clone()));
+                    let sweep = Box::new(Sweep::new(self, self.dataset.validation.clone()));
                     self.pending = Some(Pending::Validate { sweep, report });
                     return None;
                 }
                 self.validate(
-                    Box::new(Sweep::new(self.dataset.validation.clone())),
+                    Box::new(Sweep::new(self, self.dataset.validation.clone())),
                     report,
                     more,
                 )
@@ -605,7 +605,7 @@ impl Session {
 
     /// Mean loss over `starts`, a group of windows at a time, without dropout.
     pub fn loss_over(&self, starts: &[usize]) -> Option<f64> {
-        Sweep::new(starts.to_vec()).run(self).loss()
+        Sweep::new(self, starts.to_vec()).run(self).loss()
     }
 
     /// MSE over `starts` in the target's original units (the scaled loss times the scale²),
@@ -622,7 +622,9 @@ impl Session {
     /// The model's prediction for each window in `starts`, in original units (regression),
     /// or the predicted class. For seq-to-seq, the last step's prediction.
     pub fn predict(&self, starts: &[usize]) -> Vec<f64> {
-        Sweep::new(starts.to_vec()).run(self).into_predictions()
+        Sweep::new(self, starts.to_vec())
+            .run(self)
+            .into_predictions()
     }
 
     /// Multi-step forecast over consecutive windows `starts` (e.g. the test split): from the
@@ -641,6 +643,9 @@ impl Session {
         );
         if !one_ahead || !matches!(d.y, TargetData::Values(_)) {
             return Err(Text::new("err.recursive_task"));
+        }
+        if self.config.stateful {
+            return Err(Text::new("err.recursive_stateful"));
         }
         let Some(&first) = starts.first() else {
             return Ok(Vec::new());
@@ -809,6 +814,42 @@ mod tests {
             eprintln!("leaky integrator, seed {seed}: training MSE carried {c:.4}, alone {a:.4}");
             assert!(c < a / 4.0, "{c} vs {a}");
         }
+    }
+
+    /// A stateful run predicts and validates each window from the state the series before
+    /// it leaves: its predictions are those of one pass over the whole series, and it scores
+    /// better on the leaky integrator than the same model started from zero per window.
+    #[test]
+    fn a_stateful_run_predicts_as_one_pass_over_the_series() {
+        let mut s = leaky_integrator(true, 2);
+        for _ in 0..300 {
+            s.step();
+        }
+        let window = s.dataset.task.window();
+        let mut starts = s.dataset.train.clone();
+        starts.sort_unstable();
+        let starts = &starts[3000..3400];
+        let carried = s.predict(starts);
+        let rows = starts[starts.len() - 1] + window;
+        let xs: Vec<Mat<f32>> = (0..rows)
+            .map(|r| Mat::from_element(1, 1, s.dataset.x[0][r] as f32))
+            .collect();
+        let whole = s.net.forward::<Pcg64Mcg>(&xs, None);
+        for (&start, p) in starts.iter().zip(&carried) {
+            let out = f64::from(whole.outputs[start + window - 1][(0, 0)]);
+            let expected = s.dataset.y_scaler.invert(out);
+            assert!(
+                (p - expected).abs() < 1e-4,
+                "window {start}: {p} vs {expected}"
+            );
+        }
+        let with_state = s.loss_over(starts).unwrap();
+        s.config.stateful = false;
+        let alone = s.loss_over(starts).unwrap();
+        eprintln!(
+            "leaky integrator after 300 steps: MSE {with_state:.4} carried, {alone:.4} from zero"
+        );
+        assert!(with_state < alone / 2.0, "{with_state} vs {alone}");
     }
 
     /// "Step one epoch" asks for exactly the steps that end the epoch under way (after any

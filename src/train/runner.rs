@@ -15,7 +15,6 @@ use super::metrics::Metrics;
 use super::sweep::Sweep;
 use super::{Session, StepReport};
 use crate::nn::network::GradientFlow;
-use crate::nn::CellKind;
 
 /// Most milliseconds of work per frame.
 pub const SLICE_MS: f64 = 10.0;
@@ -56,7 +55,6 @@ pub struct FrameReport {
 
 /// One run of compare mode.
 pub struct CompareRun {
-    pub cell: CellKind,
     pub session: Session,
     /// The gradient flow of its latest step.
     pub flow: Option<GradientFlow>,
@@ -296,9 +294,9 @@ impl Runner {
         self.refresh_prediction(now);
     }
 
-    /// Starts compare mode with `runs` (one session per compared cell), or ends it (None:
-    /// the main run is shown again, predicted afresh).
-    pub fn set_compare(&mut self, runs: Option<Vec<(CellKind, Session)>>, now: f64) {
+    /// Starts compare mode with `runs` (see `host::compared`), or ends it (None: the main
+    /// run is shown again, predicted afresh).
+    pub fn set_compare(&mut self, runs: Option<Vec<Session>>, now: f64) {
         self.playing = false;
         self.compare_sweep = None;
         self.predicting = None;
@@ -307,8 +305,7 @@ impl Runner {
         }
         self.compare = runs.map(|runs| {
             runs.into_iter()
-                .map(|(cell, session)| CompareRun {
-                    cell,
+                .map(|session| CompareRun {
                     session,
                     flow: None,
                     prediction: Vec::new(),
@@ -323,7 +320,7 @@ impl Runner {
     /// work on it, not the task that asked for it.
     pub fn refresh_prediction(&mut self, now: f64) {
         self.predicting = Some((
-            Sweep::new(all_windows(&self.session)),
+            Sweep::new(&self.session, all_windows(&self.session)),
             now,
             self.session.steps,
         ));
@@ -518,7 +515,10 @@ impl Runner {
 
     fn refresh_compare_predictions(&mut self) {
         if let Some(runs) = &self.compare {
-            self.compare_sweep = Some((0, Sweep::new(all_windows(&runs[0].session))));
+            self.compare_sweep = Some((
+                0,
+                Sweep::new(&runs[0].session, all_windows(&runs[0].session)),
+            ));
         }
     }
 
@@ -543,7 +543,8 @@ impl Runner {
             runs[k].prediction = chart_points(&self.x, s, &starts, pred);
             match runs.get(k + 1) {
                 Some(next) => {
-                    self.compare_sweep = Some((k + 1, Sweep::new(all_windows(&next.session))));
+                    self.compare_sweep =
+                        Some((k + 1, Sweep::new(&next.session, all_windows(&next.session))));
                 }
                 None => self.predicted_at = clock(),
             }
@@ -777,24 +778,14 @@ mod tests {
         }
     }
 
-    fn compared(l: Lesson) -> Vec<(CellKind, Session)> {
-        use crate::nn::{Activation, LstmVariant};
-        [
-            CellKind::Rnn(Activation::Tanh),
-            CellKind::Lstm(LstmVariant::Standard),
-            CellKind::Gru,
-        ]
-        .into_iter()
-        .map(|cell| {
-            let p = l
-                .prepare(&crate::train::settings::Settings {
-                    cell,
-                    ..l.defaults()
-                })
-                .unwrap();
-            (cell, Session::new(p.config, p.dataset).unwrap())
-        })
-        .collect()
+    fn compared(l: Lesson) -> Vec<Session> {
+        crate::train::host::compared(&l.defaults())
+            .iter()
+            .map(|settings| {
+                let p = l.prepare(settings).unwrap();
+                Session::new(p.config, p.dataset).unwrap()
+            })
+            .collect()
     }
 
     /// Compare mode trains the runs in step: after every frame, and after Step, no run is more

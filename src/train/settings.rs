@@ -44,6 +44,9 @@ pub struct Shape {
     pub init: Scheme,
     /// Windows per batch; None for the lesson's own.
     pub batch_size: Option<usize>,
+    /// Stateful training and prediction: each window starts from the state the one before
+    /// it ended in ([`TrainConfig::stateful`]).
+    pub stateful: bool,
 }
 
 impl Default for Shape {
@@ -54,6 +57,7 @@ impl Default for Shape {
             dropout: 0.0,
             init: Scheme::PyTorch,
             batch_size: None,
+            stateful: false,
         }
     }
 }
@@ -77,7 +81,7 @@ impl Settings {
             batch_size: self.shape.batch_size.unwrap_or(batch_size),
             clip: self.clip,
             truncate: None,
-            stateful: false,
+            stateful: self.shape.stateful,
             seed: self.seed,
             schedule: self.schedule,
         }
@@ -97,6 +101,9 @@ impl Settings {
         }
         if !(0.0..1.0).contains(&self.shape.dropout) {
             return got("err.dropout", &self.shape.dropout);
+        }
+        if self.shape.stateful && self.shape.bidirectional {
+            return Err(Text::new("err.stateful_bidirectional"));
         }
         if let Some(b) = self
             .shape

@@ -1,14 +1,18 @@
 //! Passes over many windows without dropout (the validation loss, the predictions over the
 //! whole series), a few windows at a time and resumable between chunks of time steps, so a
-//! page can spread them over frames like a training step.
+//! page can spread them over frames like a training step. A stateful run's pass starts each
+//! window from the state a pass over the series up to it ends in ([`Stream`]).
 
 use rand_pcg::Pcg64Mcg;
 
 use super::Session;
 use crate::data::frame::TargetData;
 use crate::nn::loss::Targets;
-use crate::nn::network::{Evaluation, Goal, Progress};
+use crate::nn::network::{Evaluation, Goal, Progress, States};
 use crate::nn::Mat;
+
+/// Most rows of the series a stateful pass feeds between two checks of the clock.
+const STREAM_ROWS: usize = 256;
 
 /// Most trace entries one group of windows may hold (32 MB of f32): long sequences are
 /// swept a few windows at a time, short ones 256 at a time.
@@ -34,12 +38,68 @@ pub struct Sweep {
     eval: Option<Evaluation<f32>>,
     loss_sum: f64,
     predictions: Vec<f64>,
+    /// For a stateful run: the pass over the series that gives each window its initial state.
+    stream: Option<Stream>,
+}
+
+/// One pass over the series' rows from the first, batch 1, carrying state: what a stateful
+/// model has seen before a window begins (the state it was trained to start from).
+struct Stream {
+    /// Rows fed so far.
+    at: usize,
+    /// The state after them (None: zero, before the first row).
+    states: Option<States<f32>>,
+}
+
+impl Stream {
+    /// Feeds rows `at..to`, [`STREAM_ROWS`] at a time, recording the state before each of
+    /// `wanted` (ascending, within `at..=to`).
+    fn feed(&mut self, s: &Session, to: usize, wanted: &[usize]) -> Vec<States<f32>> {
+        let mut before = Vec::with_capacity(wanted.len());
+        let mut wanted = wanted;
+        loop {
+            let ready = wanted.partition_point(|&w| w <= self.at);
+            let zero = || States::zeros(&s.net.config, 1);
+            before.resize_with(before.len() + ready, || {
+                self.states.clone().unwrap_or_else(zero)
+            });
+            wanted = &wanted[ready..];
+            if to <= self.at {
+                return before;
+            }
+            let end = to.min(self.at + STREAM_ROWS);
+            let features = s.dataset.x.len();
+            let xs: Vec<Mat<f32>> = (self.at..end)
+                .map(|row| {
+                    Mat::from_iterator(features, 1, s.dataset.x.iter().map(|c| c[row] as f32))
+                })
+                .collect();
+            let trace = s
+                .net
+                .forward_from::<Pcg64Mcg>(&xs, self.states.as_ref(), None);
+            let inside = wanted.partition_point(|&w| w <= end);
+            before.extend(
+                wanted[..inside]
+                    .iter()
+                    .map(|&w| trace.states_after(w - self.at - 1)),
+            );
+            wanted = &wanted[inside..];
+            self.states = Some(trace.final_states());
+            self.at = end;
+        }
+    }
 }
 
 impl Sweep {
-    /// A pass over `starts`, not yet begun.
-    pub fn new(starts: Vec<usize>) -> Self {
+    /// A pass of `s`'s model over `starts` (ascending), not yet begun: each window from a
+    /// zero state, or for a stateful run from the state the series before it leaves.
+    pub fn new(s: &Session, starts: Vec<usize>) -> Self {
+        debug_assert!(starts.is_sorted());
         Self {
+            stream: s.config.stateful.then_some(Stream {
+                at: 0,
+                states: None,
+            }),
             predictions: Vec::with_capacity(starts.len()),
             starts,
             next: 0,
@@ -58,13 +118,26 @@ impl Sweep {
             if self.next == end {
                 return true;
             }
-            let (xs, ys, progress) = self.group.get_or_insert_with(|| {
-                let (xs, ys) = s.tensors(&s.dataset.batch(&self.starts[self.next..end]));
-                (xs, ys, Progress::new(Goal::Loss))
-            });
             let eval = self
                 .eval
                 .get_or_insert_with(|| Evaluation::new(s.net.config));
+            if self.group.is_none() {
+                let starts = &self.starts[self.next..end];
+                if let Some(stream) = &mut self.stream {
+                    // The series up to the group, a few rows at a time.
+                    while stream.at < starts[0] {
+                        stream.feed(s, starts[0].min(stream.at + STREAM_ROWS), &[]);
+                        if !more() {
+                            return false;
+                        }
+                    }
+                    let states = stream.feed(s, starts[starts.len() - 1], starts);
+                    eval.start_from(Some(States::side_by_side(&states)));
+                }
+                let (xs, ys) = s.tensors(&s.dataset.batch(starts));
+                self.group = Some((xs, ys, Progress::new(Goal::Loss)));
+            }
+            let (xs, ys, progress) = self.group.as_mut().expect("made above");
             if !s
                 .net
                 .run_sliced::<Pcg64Mcg>(xs, Some(ys), None, None, eval, progress, more)

@@ -1,4 +1,5 @@
-//! Compare mode's panel: RNN, LSTM and GRU trained side by side on the same data and seed.
+//! Compare mode's panel: RNN, LSTM and GRU trained side by side on the same data and seed
+//! (for a run that carries state between windows: its cell without and with carried state).
 //! A component with props: it renders again when the compared runs change.
 
 use std::rc::Rc;
@@ -27,7 +28,8 @@ pub struct CompareProps {
     pub epoch: AttrValue,
     /// The compared runs (None: compare mode is off).
     pub runs: Option<Rc<Vec<CompareView>>>,
-    /// The main run's series, which the compared runs share.
+    /// The main run's series, which the compared runs share, and its config (a stateful
+    /// run is compared with and without carried state).
     pub info: Rc<RunInfo>,
     pub x_labels: Option<Rc<[String]>>,
     pub on: Callback<Action>,
@@ -60,11 +62,25 @@ struct Stands {
 #[function_component(ComparePanel)]
 pub fn compare_panel(p: &CompareProps) -> Html {
     let Some(runs) = p.runs.clone() else {
+        let (start, tip) = if p.info.config.stateful {
+            (tr("compare.start_state"), tr("compare.tip_state"))
+        } else {
+            (tr("compare.start"), tr("compare.tip"))
+        };
         return html! {
             <div class="compare-bar">
-                <button id="compare" title={tr("compare.tip")} onclick={p.on.reform(|_| Action::Compare(true))}>{ tr("compare.start") }</button>
+                <button id="compare" title={tip} onclick={p.on.reform(|_| Action::Compare(true))}>{ start }</button>
             </div>
         };
+    };
+    // Runs told apart by their cell, or by carrying state or not.
+    let by_state = runs.iter().any(|r| r.stateful);
+    let name = move |r: &CompareView| -> String {
+        match (by_state, r.stateful) {
+            (false, _) => cell_name(r.cell).to_string(),
+            (true, true) => trf("compare.carried", &[("cell", &cell_name(r.cell))]),
+            (true, false) => trf("compare.from_zero", &[("cell", &cell_name(r.cell))]),
+        }
     };
     let steps: Vec<u64> = runs.iter().map(|r| r.steps).collect();
     let key = format!("{}:{steps:?}", p.epoch);
@@ -76,7 +92,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
                 .enumerate()
                 .map(|(k, r)| FlowLine {
                     at: Some(&r.loss_steps),
-                    label: cell_name(r.cell).to_string(),
+                    label: name(r),
                     norms: &r.losses,
                     dashed: false,
                     colour: COMPARE_COLOURS_FROM + k,
@@ -95,7 +111,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
                 .filter_map(|(k, r)| {
                     Some(FlowLine {
                         at: None,
-                        label: format!("{label} {}", cell_name(r.cell)),
+                        label: format!("{label} {}", name(r)),
                         norms: series(r)?,
                         dashed: false,
                         colour: COMPARE_COLOURS_FROM + k,
@@ -125,7 +141,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
     let each = |pick: fn(&Stands) -> Option<f64>| {
         runs.iter()
             .zip(&stands)
-            .map(|(r, s)| format!("{} {}", cell_name(r.cell), pick(s).map_or("–".to_string(), number)))
+            .map(|(r, s)| format!("{} {}", name(r), pick(s).map_or("–".to_string(), number)))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -135,10 +151,10 @@ pub fn compare_panel(p: &CompareProps) -> Html {
     let rows = runs.iter().zip(&stands).map(|(r, &Stands { train, val, ratio, .. })| {
         let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
         html! {
-            <tr data-cell={r.cell.name()} data-steps={r.steps.to_string()}
+            <tr data-cell={r.cell.name()} data-stateful={r.stateful.to_string()} data-steps={r.steps.to_string()}
                 data-val={val.map_or(String::new(), |v| v.to_string())}
                 data-ratio={ratio.map_or(String::new(), |v| v.to_string())}>
-                <th scope="row">{ cell_name(r.cell) }</th>
+                <th scope="row">{ name(r) }</th>
                 <td>{ r.steps }</td><td>{ f(train) }</td><td>{ f(val) }</td>
                 <td>{ ratio.map_or("–".to_string(), |v| format!("{v:.1e}")) }</td>
             </tr>
@@ -152,7 +168,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
         (!recent.is_empty() && crate::train::history::far_above(val, train)).then(|| {
             html! {
                 <p class="warn compare-overfit" data-cell={r.cell.name()} role="status">
-                    { trf("compare.overfits", &[("cell", &cell_name(r.cell)), ("val", &number(val)), ("train", &number(train))]) }
+                    { trf("compare.overfits", &[("cell", &name(r)), ("val", &number(val)), ("train", &number(train))]) }
                 </p>
             }
         })
@@ -165,10 +181,10 @@ pub fn compare_panel(p: &CompareProps) -> Html {
         let painter = Painter::plot(format!("{}:{sum:?}", p.epoch), move |root| {
             let r = &runs[k];
             let view = prediction_view(&info, &r.prediction, labels.as_deref());
-            draw_prediction(root, &view, cell_name(r.cell))
+            draw_prediction(root, &view, &name(r))
         });
         let alt = trf("compare.alt_prediction", &[
-            ("cell", &cell_name(r.cell)), ("steps", &r.steps),
+            ("cell", &name(r)), ("steps", &r.steps),
             ("val_loss", &r.validation_loss.map_or("–".to_string(), number)),
         ]);
         html! { <ChartCanvas id={format!("compare-pred-{k}")} width={300} height={200} painter={painter} label={AttrValue::from(alt)} /> }
@@ -176,7 +192,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
     html! {
         <div class="compare" id="compare-panel">
             <div class="compare-bar">
-                <strong>{ tr("compare.heading") }</strong>
+                <strong>{ tr(if by_state { "compare.heading_state" } else { "compare.heading" }) }</strong>
                 <button id="compare" onclick={p.on.reform(|_| Action::Compare(false))}>{ tr("compare.stop") }</button>
             </div>
             <table class="scores" id="compare-table">

@@ -140,6 +140,11 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
                 <option value="lesson" selected={shape.batch_size.is_none()}>{ tr("training.batch_lesson") }</option>
                 { for with_value(&BATCH_SIZES, shape.batch_size.unwrap_or(BATCH_SIZES[0])).into_iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size == Some(b)}>{ b.to_string() }</option> }) }
             </select>
+            <label class="check" title={tr("training.stateful_tip")}>
+                <input id="stateful" type="checkbox" checked={shape.stateful}
+                    onchange={emit_some(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { stateful: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.stateful"))))} />
+                { tr("training.stateful") }
+            </label>
             <label for="lr" title={tr("training.lr_tip")}>{ tr("training.lr") }</label>
             <select id="lr" ~value={p.settings.learning_rate.to_string()} onchange={on_lr}>
                 { for with_value(&LEARNING_RATES, p.settings.learning_rate).into_iter().map(|lr| html! {

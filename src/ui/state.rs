@@ -298,7 +298,11 @@ impl Page {
             },
             Action::Compare(on) => {
                 if on {
-                    self.notice = Some(Text::new("compare.started"));
+                    self.notice = Some(Text::new(if self.running.settings.shape.stateful {
+                        "compare.started_state"
+                    } else {
+                        "compare.started"
+                    }));
                     self.tab = Tab::Compare;
                     self.remeasure();
                 }

@@ -1161,6 +1161,49 @@ test('compare mode: RNN, LSTM and GRU side by side on the vanishing-gradient les
   await page.close();
 });
 
+test('lesson 11: state carried between windows, in the link, in the prediction, and side by side with a run from zero', { timeout: 240_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await restartWith(page, '#lesson', 'carried_state');
+  assert.equal(await page.$('#prediction-mode'), null, 'from zero, nothing to say');
+  const run = await page.evaluate(() => document.querySelector('#stats').dataset.run);
+  await page.check('#stateful');
+  await page.waitForFunction((before) => document.querySelector('#stats').dataset.run !== before, run);
+  await page.locator('#prediction-mode').waitFor();
+  assert.match(await page.textContent('#prediction-mode'), /state carried/);
+  // The link keeps it: a reload opens the same run, carrying state.
+  await page.reload();
+  await page.locator('#prediction-mode').waitFor();
+  assert.ok(await page.isChecked('#stateful'));
+  // Bidirectional and carried state together are refused, and the run kept.
+  await page.check('#bidirectional');
+  await page.locator('.banner.error', { hasText: 'bidirectional' }).waitFor();
+  assert.equal(await page.isChecked('#bidirectional'), false);
+  await page.click('#tab-compare');
+  assert.match(await page.textContent('#compare'), /with and without carried state/);
+  await page.click('#compare');
+  await page.locator('#compare-panel').waitFor();
+  await page.click('#play');
+  // Both runs have a validation loss once the one from zero ends its first epoch (399 steps).
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('#compare-table tbody tr')];
+    return rows.length === 2 && rows.every((tr) => Number(tr.dataset.steps) >= 400 && tr.dataset.val !== '');
+  }, null, { timeout: 180000 });
+  await page.click('#play');
+  const rows = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#compare-table tbody tr')]
+    .map((tr) => [tr.dataset.stateful, { steps: Number(tr.dataset.steps), val: Number(tr.dataset.val), name: tr.querySelector('th').textContent }])));
+  console.log(`compare, carried state: ${JSON.stringify(rows)}`);
+  assert.match(rows.true.name, /state carried/);
+  assert.match(rows.false.name, /from zero/);
+  assert.ok(rows.false.val > 0.15, `from zero ${rows.false.val}`);
+  assert.ok(rows.true.val < rows.false.val / 4, `carried ${rows.true.val} vs from zero ${rows.false.val}`);
+  for (const id of ['#compare-loss', '#compare-pred-0', '#compare-pred-1']) await waitForInk(page, id);
+  await page.locator('#compare-panel').scrollIntoViewIfNeeded();
+  await screenshot(page, 'compare-carried-state');
+  assert.deepEqual(log.errors, [], 'console errors');
+  await page.close();
+});
+
 test('a run too large for a tab is refused before it is built, with the estimate, and the run before it kept', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);

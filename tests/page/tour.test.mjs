@@ -9,7 +9,7 @@ startForTests();
 
 const LESSONS = [
   'sine_next_value', 'curve_fitting', 'large_inputs', 'vanishing_gradients', 'exploding_gradients',
-  'classification', 'stock_csv', 'household_load', 'long_sequences', 'notes_example',
+  'classification', 'stock_csv', 'household_load', 'long_sequences', 'notes_example', 'carried_state',
 ];
 
 const tourState = (page) => page.evaluate(() => {
@@ -49,6 +49,7 @@ async function doWhatItAsks(page, control) {
       return;
     }
     case 'compare': await page.click('#compare'); await page.click('#play'); return;
+    case 'stateful': await page.check('#stateful'); return;
     case 'tab-equations': await page.click('#tab-equations'); return;
     default: return; // nothing to do: the step is read
   }

@@ -189,19 +189,31 @@ fn a_refused_build_keeps_the_run() {
     let mut clock = ticking(0.01);
     let mut host = Host::new();
     built(&mut host, Lesson::SineNextValue, &mut clock);
-    let mut settings = Lesson::SineNextValue.defaults();
-    settings.hidden_size = 0;
-    let replies = host.handle(
-        Request::Build {
-            id: 2,
-            data: Box::new(DataSource::Lesson(Lesson::SineNextValue)),
-            settings,
-        },
-        &mut clock,
-    );
-    assert!(matches!(replies.as_slice(), [Reply::Refused { id: 2, .. }]));
-    let v = view(&mut host, &Ask::default(), &mut clock);
-    assert_eq!(v.run, 1);
+    let mut zero_hidden = Lesson::SineNextValue.defaults();
+    zero_hidden.hidden_size = 0;
+    // Carried state has no meaning for a backward pass: refused in the page's words.
+    let mut both = Lesson::SineNextValue.defaults();
+    both.shape.bidirectional = true;
+    both.shape.stateful = true;
+    for (id, settings) in [(2, zero_hidden), (3, both)] {
+        let replies = host.handle(
+            Request::Build {
+                id,
+                data: Box::new(DataSource::Lesson(Lesson::SineNextValue)),
+                settings,
+            },
+            &mut clock,
+        );
+        assert!(matches!(replies.as_slice(), [Reply::Refused { id: i, .. }] if *i == id));
+        if id == 3 {
+            let [Reply::Refused { error, .. }] = replies.as_slice() else {
+                unreachable!()
+            };
+            assert_eq!(error.key(), Some("err.stateful_bidirectional"));
+        }
+        let v = view(&mut host, &Ask::default(), &mut clock);
+        assert_eq!(v.run, 1);
+    }
 }
 
 #[test]

@@ -180,6 +180,9 @@ impl App {
                             if let Some(e) = now.and_then(|v| v.forecast_error.as_ref()) {
                                 <span class="warn" role="status">{ trf("options.forecast_failed", &[("e", e)]) }</span>
                             }
+                            if m.is_some_and(|m| m.info.config.stateful) {
+                                <span id="prediction-mode" class="note" title={tr("options.carried_tip")}>{ tr("options.carried") }</span>
+                            }
                             <label for="loss-scale" title={tr("options.loss_tip")}>{ tr("options.loss") }</label>
                             <select id="loss-scale" onchange={on.reform(|e: Event| Action::Show(ShowChange::LossScale(if select_value(&e) == "linear" { LossScale::Linear } else { LossScale::Log })))}>
                                 <option value="log" selected={self.page.loss_scale == LossScale::Log}>{ tr("options.log") }</option>

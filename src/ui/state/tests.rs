@@ -388,6 +388,13 @@ fn every_tour_can_be_walked_by_doing_what_it_asks() {
                 Done::Cell(_) => unreachable!("no tour asks for it yet"),
                 Done::Normalised => w.act(Action::Model(ModelChange::Normalise)),
                 Done::Clipped => w.act(Action::Model(ModelChange::ClipGradients)),
+                Done::Carried => {
+                    let shape = crate::train::settings::Shape {
+                        stateful: true,
+                        ..w.page.settings.shape
+                    };
+                    w.act(Action::Model(ModelChange::Shape(shape, "notice.stateful")));
+                }
                 Done::Tab(tab) => w.act(Action::Show(ShowChange::Tab(tab))),
                 Done::Compared(_) => {
                     w.act(Action::Compare(true));

@@ -41,6 +41,7 @@ pub enum Target {
     CompareTab,
     EquationsTab,
     CompareStart,
+    Stateful,
     Scrub,
     /// The step-through's box (there before the first step, unlike the diagram in it).
     StepThrough,
@@ -68,6 +69,7 @@ impl Target {
             Target::CompareTab => "tab-compare",
             Target::EquationsTab => "tab-equations",
             Target::CompareStart => "compare",
+            Target::Stateful => "stateful",
             Target::Scrub => "t-scrub",
             Target::StepThrough => "step-controls",
         }
@@ -120,6 +122,8 @@ pub enum Done {
     Tab(Tab),
     /// Compare mode runs, each of its runs trained this many steps.
     Compared(u64),
+    /// State is carried between windows.
+    Carried,
 }
 
 /// A number read from the learner's run, named as its placeholder in the catalogues.
@@ -146,6 +150,11 @@ pub enum Fact {
     ReachRnn,
     ReachLstm,
     ReachGru,
+    /// Compare mode with and without carried state: each run's validation loss, and how
+    /// many times lower it is carried.
+    ValZero,
+    ValCarried,
+    CarriedGain,
     /// The step-through's h_t (the watched unit at the watched step).
     H,
 }
@@ -170,6 +179,9 @@ impl Fact {
             Fact::ReachRnn => "reach_rnn",
             Fact::ReachLstm => "reach_lstm",
             Fact::ReachGru => "reach_gru",
+            Fact::ValZero => "val_zero",
+            Fact::ValCarried => "val_carried",
+            Fact::CarriedGain => "gain",
             Fact::H => "h",
         }
     }
@@ -187,6 +199,12 @@ impl Fact {
             let runs = m.compare.as_ref()?;
             let run = runs.iter().find(|r| Family::of(r.cell) == family)?;
             reach_of(run.dh.as_deref()?)
+        };
+        let val_of = |stateful: bool| {
+            let runs = m.compare.as_ref()?;
+            runs.iter()
+                .find(|r| r.stateful == stateful && runs.iter().any(|o| o.stateful != stateful))?
+                .validation_loss
         };
         match self {
             Fact::Steps => trained.then_some(m.now.steps as f64),
@@ -212,6 +230,9 @@ impl Fact {
             Fact::ReachRnn => compared(Family::Rnn),
             Fact::ReachLstm => compared(Family::Lstm),
             Fact::ReachGru => compared(Family::Gru),
+            Fact::ValZero => val_of(false),
+            Fact::ValCarried => val_of(true),
+            Fact::CarriedGain => Some(val_of(false)? / val_of(true)?).filter(|g| g.is_finite()),
             Fact::H => m
                 .cell
                 .as_ref()?
@@ -231,7 +252,7 @@ impl Fact {
             Fact::Steps | Fact::Window => format!("{v:.0}"),
             Fact::Saturation | Fact::Accuracy => format!("{v:.0} %"),
             Fact::Rate => format!("{v:.1}"),
-            Fact::Drop => format!("{}×", number(v)),
+            Fact::Drop | Fact::CarriedGain => format!("{}×", number(v)),
             _ => number(v),
         })
     }
@@ -469,6 +490,27 @@ const NOTES: &[Step] = &[
     step("tour.notes.3", T::CellDiagram, Some(T::Scrub), Read),
 ];
 
+const CARRIED: &[Step] = &[
+    step("tour.carried.1", T::Prediction, None, Read),
+    measured(
+        step("tour.carried.2", T::Prediction, Some(T::Play), Trained(400)),
+        &[Steps, ValLoss],
+    ),
+    step("tour.carried.3", T::Stateful, Some(T::Stateful), Carried),
+    ask(
+        step(
+            "tour.carried.4",
+            T::Compare,
+            Some(T::CompareStart),
+            Compared(400),
+        ),
+        CarriedGain,
+        &[1.5, 4.0],
+        &[ValZero, ValCarried, CarriedGain],
+    ),
+    step("tour.carried.5", T::Prediction, None, Read),
+];
+
 /// A lesson's tour.
 pub fn steps(lesson: Lesson) -> &'static [Step] {
     match lesson {
@@ -482,6 +524,7 @@ pub fn steps(lesson: Lesson) -> &'static [Step] {
         Lesson::HouseholdLoad => HOUSEHOLD,
         Lesson::LongSequences => LONG,
         Lesson::NotesExample => NOTES,
+        Lesson::CarriedState => CARRIED,
     }
 }
 
@@ -504,6 +547,8 @@ pub fn goal(lesson: Lesson) -> Option<Goal> {
         Lesson::ExplodingGradients => Some(Goal::TrainsClipped(300)),
         Lesson::Classification => Some(Goal::AccuracyOver(90.0)),
         Lesson::StockCsv => Some(Goal::ValLossUnder(0.1)),
+        // From zero in every window the run cannot go below about 0.19.
+        Lesson::CarriedState => Some(Goal::ValLossUnder(0.02)),
         _ => None,
     }
 }
@@ -612,6 +657,7 @@ pub fn met(done: Done, page: &super::Page, since: (u64, u64)) -> bool {
         Done::Cell(family) => Family::of(page.settings.cell) == family,
         Normalised => page.settings.scaling != Scaling::None,
         Clipped => page.settings.clip != Clip::Off,
+        Carried => page.settings.shape.stateful,
         Done::Tab(tab) => page.tab == tab,
         Compared(n) => m
             .and_then(|m| m.compare.as_ref())
