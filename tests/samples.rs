@@ -163,3 +163,35 @@ fn the_real_co2_series_has_a_trend_a_season_and_gaps() {
     choice.change = Change::Difference;
     assert_eq!(beyond(&choice), None);
 }
+
+/// The real yen-per-dollar series: months as dates, the rate as the target, no gaps. Close to
+/// a random walk, so a forecast that looks good one month ahead (the true months before it
+/// as inputs) drifts away when fed its own predictions: on the test years the recursive
+/// forecast's error is several times the one-step error.
+#[test]
+fn the_real_yen_series_looks_fine_one_step_ahead_and_drifts_recursively() {
+    use rnn_lab::train::lessons::{prepare_csv, CsvChoice, Lesson};
+    use rnn_lab::train::metrics::Metrics;
+    use rnn_lab::train::Session;
+    let t = load("yen_per_dollar_monthly.csv", &CsvOptions::default());
+    assert_eq!(t.rows, 666);
+    assert_eq!(t.default_target(), Some("yen_per_usd"));
+    let labels = t.time_labels().expect("months");
+    assert_eq!(labels[0], "1971-01-01");
+    assert!(t.summary().notes.is_empty(), "{:?}", t.summary().notes);
+    let choice = CsvChoice::default_for(&t).unwrap();
+    let p = prepare_csv(&t, &choice, &Lesson::StockCsv.defaults()).unwrap();
+    let mut s = Session::new(p.config, p.dataset).unwrap();
+    while s.steps < 600 {
+        s.step();
+    }
+    let test = s.dataset.test.clone();
+    let rmse = |predicted: &[f64]| match s.metrics(&test, predicted) {
+        Some(Metrics::Regression(r)) => r.rmse,
+        other => panic!("{other:?}"),
+    };
+    let one_step = rmse(&s.predict(&test));
+    let recursive = rmse(&s.recursive_forecast(&test).unwrap());
+    eprintln!("yen per dollar, test RMSE: one step {one_step:.2}, recursive {recursive:.2}");
+    assert!(recursive > 3.0 * one_step, "{one_step} vs {recursive}");
+}

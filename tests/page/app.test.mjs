@@ -267,6 +267,30 @@ test('real data: CO₂ at Mauna Loa loads with its months on the axis and its ga
   await page.close();
 });
 
+test('real data: the yen per dollar looks fine one month ahead and drifts as a recursive forecast', { timeout: 180_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.getByRole('button', { name: 'Yen per US dollar, monthly' }).click();
+  const details = page.locator('#csv-details');
+  await details.waitFor();
+  assert.match(await details.textContent(), /666 rows, 2 columns/);
+  assert.equal(await page.locator('#csv-target').inputValue(), 'yen_per_usd');
+  await page.getByRole('button', { name: 'Train on this file' }).click();
+  await trainFor(page, 400);
+  const oneStep = await score(page, 'test', 'rmse');
+  await page.selectOption('#test-mode', 'recursive');
+  await page.waitForFunction((before) => {
+    const v = Number(document.querySelector('#scores tr[data-split="test"]')?.dataset.rmse);
+    return Number.isFinite(v) && v !== before;
+  }, oneStep);
+  const recursive = await score(page, 'test', 'rmse');
+  console.log(`yen per dollar, test RMSE: one month ahead ${oneStep}, recursive ${recursive}`);
+  assert.ok(recursive > 3 * oneStep, `${recursive} vs ${oneStep}`);
+  await screenshot(page, 'real-yen-recursive');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
 test('a learner loads the stock sample, picks columns and trains on it; a broken file is refused and loses nothing', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);
