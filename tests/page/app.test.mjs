@@ -605,7 +605,7 @@ test('model shape: 2 bidirectional layers with dropout and Keras initialisation 
   await page.selectOption('#batch', '16');
   await page.getByText('Batch size changed: the run was reset.').waitFor();
   const hash = await page.evaluate(() => decodeURIComponent(location.hash));
-  assert.match(hash, /"shape":\{"layers":2,"bidirectional":true,"dropout":0.2,"init":"xavier_orthogonal","batch_size":16\}/);
+  assert.match(hash, /"shape":\{"layers":2,"bidirectional":true,"dropout":0.2,"init":"xavier_orthogonal","batch_size":16,"stateful":false\}/);
   // The validation loss (the sine's variance is 0.5): one batch's loss is too noisy, with
   // dropout, to compare between two moments.
   const trained = await trainFor(page, 150);
