@@ -232,6 +232,9 @@ pub struct RunView {
     /// The training steps the model had when the scores' prediction began.
     #[serde(default)]
     pub scored_step: u64,
+    /// Its test score is of a recursive forecast.
+    #[serde(default)]
+    pub scored_recursive: bool,
     pub forecast_error: Option<Text>,
     pub recursive: bool,
     pub steps_per_frame: Option<usize>,
@@ -719,6 +722,7 @@ impl Host {
             saturation: r.saturation,
             scores: r.scores.clone(),
             scored_step: r.scored_step,
+            scored_recursive: r.scored_recursive,
             forecast_error: r.forecast_error.clone(),
             recursive: r.recursive(),
             steps_per_frame: r.steps_per_frame,

@@ -117,6 +117,8 @@ pub struct Runner {
     /// The training steps the model had when that prediction began (its scores are of the
     /// model at that step).
     pub scored_step: u64,
+    /// The test score is of a recursive forecast (not one step ahead).
+    pub scored_recursive: bool,
     /// A prediction over the series under way (training waits for it), when it was asked
     /// for (its time, `predict_ms`, counts from then) and the model's steps then.
     predicting: Option<(Sweep, f64, u64)>,
@@ -175,6 +177,7 @@ impl Runner {
             prediction: Vec::new(),
             scores: [None, None],
             scored_step: 0,
+            scored_recursive: false,
             predicting: None,
             compare_sweep: None,
             predicted_at: 0.0,
@@ -465,6 +468,7 @@ impl Runner {
             self.score(s, &s.dataset.test, &pred[nt + nv..]),
         ];
         self.scored_step = steps;
+        self.scored_recursive = recursive;
         self.prediction = chart_points(&self.x, s, &starts, pred);
         self.predicted_at = clock();
         self.predict_ms = self.predicted_at - began;

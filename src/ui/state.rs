@@ -176,6 +176,7 @@ impl Page {
             sizes: 0,
             tour: Tour {
                 open: true,
+                topic: Some(tour::Topic::Lesson(lesson)),
                 ..Tour::default()
             },
             classroom: Classroom::default(),

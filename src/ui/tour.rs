@@ -5,7 +5,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::tour::{goal, goal_key, steps, Step, Target, Tour, TourChange};
+use super::state::tour::{goal_key, Step, Target, Topic, Tour, TourChange};
 use super::state::Action;
 use crate::i18n::{tr, trf, Lang};
 use crate::train::lessons::Lesson;
@@ -13,7 +13,9 @@ use crate::train::lessons::Lesson;
 #[derive(Properties, Clone, PartialEq)]
 pub struct TourCardProps {
     pub lang: Lang,
+    /// The lesson on show (its goal's words), and what the tour is of.
     pub lesson: Lesson,
+    pub topic: Topic,
     pub tour: Tour,
     /// The step's `.run` sentence with the run's numbers, once it has them (for a question,
     /// once it is revealed).
@@ -25,10 +27,10 @@ pub struct TourCardProps {
 #[function_component(TourCard)]
 pub fn tour_card(p: &TourCardProps) -> Html {
     let tour = &p.tour;
-    let all = steps(p.lesson);
+    let all = p.topic.steps();
     let go = |c: TourChange| p.on.reform(move |_| Action::Tour(c));
     let step = all.get(tour.step);
-    let goal_line = goal(p.lesson).map(|_| match &tour.goal_met {
+    let goal_line = p.topic.goal().map(|_| match &tour.goal_met {
         Some((value, at)) => html! {
             <p class="tour-goal met" id="tour-goal">{ "✓ " }
                 { trf("tour.goal_met", &[("goal", &tr(&goal_key(p.lesson))), ("step", at), ("value", value)]) }</p>
@@ -51,7 +53,7 @@ pub fn tour_card(p: &TourCardProps) -> Html {
     };
     html! {
         <section class="tour" id="tour" aria-label={tr("tour.aria")} data-step={tour.step.to_string()}
-            data-steps={all.len().to_string()} data-lesson={p.lesson.key()}>
+            data-steps={all.len().to_string()} data-lesson={p.topic.key()}>
             <div class="tour-head">
                 <strong>{ trf("tour.heading", &[("n", &(tour.step + 1).min(all.len())), ("of", &all.len())]) }</strong>
                 <button class="tour-close" id="tour-close" aria-label={tr("tour.close")} title={tr("tour.close")}

@@ -50,6 +50,8 @@ async function doWhatItAsks(page, control) {
     }
     case 'compare': await page.click('#compare'); await page.click('#play'); return;
     case 'stateful': await page.check('#stateful'); return;
+    case 'csv-change': await page.selectOption('#csv-change', 'change.difference'); return;
+    case 'test-mode': await page.selectOption('#test-mode', 'recursive'); return;
     case 'tab-equations': await page.click('#tab-equations'); return;
     default: return; // nothing to do: the step is read
   }
@@ -57,6 +59,11 @@ async function doWhatItAsks(page, control) {
 
 async function walk(page, lesson, shots) {
   await page.selectOption('#lesson', lesson);
+  await walkSteps(page, lesson, shots);
+}
+
+/** Walks the tour of `lesson` (a lesson's key, or a real series'), open at its first step. */
+async function walkSteps(page, lesson, shots) {
   await page.waitForFunction((l) => document.querySelector('#tour')?.dataset.lesson === l
     && document.querySelector('#tour').dataset.step === '0', lesson);
   const { steps } = await tourState(page);
@@ -99,6 +106,23 @@ test('every lesson\'s tour can be walked by doing what each step asks', { timeou
   await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
   const shots = { lang: 'en' };
   for (const lesson of LESSONS) await walk(page, lesson, lesson === 'sine_next_value' ? shots : null);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('the real series have tours of their own once trained on: CO₂ (trend, season, gaps) and the yen (one step ahead vs recursive)', { timeout: 600_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.waitForSelector('#tour');
+  await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
+  for (const [button, key] of [['CO₂ at Mauna Loa, monthly', 'co2'], ['Yen per US dollar, monthly', 'yen']]) {
+    await page.getByRole('button', { name: button }).click();
+    await page.locator('#csv-details').waitFor();
+    await page.getByRole('button', { name: 'Train on this file' }).click();
+    await walkSteps(page, key, { lang: key });
+    await page.selectOption('#lesson', 'sine_next_value');
+    await page.waitForFunction(() => document.querySelector('#tour')?.dataset.lesson === 'sine_next_value');
+  }
   assert.deepEqual(log.errors, []);
   await page.close();
 });

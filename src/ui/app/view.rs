@@ -97,7 +97,7 @@ impl App {
                             let projector = self.page.classroom.theme == Theme::Projector;
                             move |_| Action::Theme(if projector { Theme::Standard } else { Theme::Projector })
                         })}>{ tr("theme.projector") }</button>
-                    if !self.page.tour.open && !self.page.on_csv {
+                    if !self.page.tour.open && self.page.topic().is_some() {
                         <button id="tour-open" class="tour-open" title={tr("tour.open_tip")}
                             onclick={on.reform(|_| Action::Tour(TourChange::Open(true)))}>{ tr("tour.open") }</button>
                     }
@@ -137,8 +137,8 @@ impl App {
                     </section>
                     }
                     <section class="panel charts" aria-label={tr("aria.charts")}>
-                        if self.page.tour.open && !self.page.on_csv {
-                            <TourCard lang={lang} lesson={self.page.lesson} tour={self.page.tour.clone()}
+                        if let (true, Some(topic)) = (self.page.tour.open, self.page.topic()) {
+                            <TourCard lang={lang} lesson={self.page.lesson} topic={topic} tour={self.page.tour.clone()}
                                 measured={self.tour_measured()} on={self.on.clone()} />
                         }
                         <RunBar lang={lang} playing={playing} actions={self.actions.clone()}

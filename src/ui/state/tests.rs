@@ -350,13 +350,102 @@ fn a_first_run_that_is_refused_opens_the_lesson_s_own_settings() {
     assert!(said.contains("MB"), "{said}");
 }
 
-/// Every lesson's tour, walked by doing what each step asks (its questions answered with
-/// the first choice): every step is reached and done, and each reveal quotes the run's own
-/// numbers. Lesson 9 (a second or more per step in a debug build) is walked by the page
-/// test only.
+/// Walks the tour on show by doing what each step asks (its questions answered with the
+/// first choice): every step is reached and done, each reveal quotes the run's own numbers,
+/// and the tour ends.
+fn walk(w: &mut Wire, what: &str) {
+    use super::tour::{Done, Family, TourChange};
+    let tour = w.page.topic().expect("a tour").steps();
+    let mut reveals = 0;
+    for (n, step) in tour.iter().enumerate() {
+        assert_eq!(w.page.tour.step, n, "{what} step {n}");
+        if step.question.is_some() {
+            w.act(Action::Tour(TourChange::Answer(0)));
+        }
+        let before = w.page.tour.clone();
+        match step.done {
+            Done::Read => {}
+            // One step: Step, as the tour says; more: Play.
+            Done::Trained(1) => w.act(Action::Run(RunControl::Step)),
+            Done::Trained(_) => {
+                w.settle(10);
+                if !w.page.shown.as_ref().unwrap().now.playing {
+                    w.act(Action::Run(RunControl::TogglePlay));
+                }
+            }
+            Done::Cell(Family::Lstm) => w.act(Action::Model(ModelChange::Cell(CellKind::Lstm(
+                crate::nn::LstmVariant::Standard,
+            )))),
+            Done::Cell(_) => unreachable!("no tour asks for it yet"),
+            Done::Normalised => w.act(Action::Model(ModelChange::Normalise)),
+            Done::Clipped => w.act(Action::Model(ModelChange::ClipGradients)),
+            Done::Carried => {
+                let shape = crate::train::settings::Shape {
+                    stateful: true,
+                    ..w.page.settings.shape
+                };
+                w.act(Action::Model(ModelChange::Shape(shape, "notice.stateful")));
+            }
+            Done::Changed => w.act(Action::Data(DataChange::Change(
+                crate::data::change::Change::Difference,
+            ))),
+            Done::Recursive => w.act(Action::Training(super::TrainingChange::Recursive(true))),
+            Done::Tab(tab) => w.act(Action::Show(ShowChange::Tab(tab))),
+            Done::Compared(_) => {
+                w.act(Action::Compare(true));
+                w.settle(10);
+                w.act(Action::Run(RunControl::TogglePlay));
+            }
+        }
+        // Train until the step is done (or its question revealed).
+        for _ in 0..3000 {
+            let t = &w.page.tour;
+            if t.step != n || t.revealed.is_some() || step.done == Done::Read {
+                break;
+            }
+            w.settle(1);
+        }
+        if let Some(reveal) = &w.page.tour.revealed {
+            reveals += 1;
+            assert_eq!(reveal.facts.len(), step.facts.len());
+            let q = step.question.unwrap();
+            assert!(reveal.right < q.choices());
+            println!("{what} {}: {:?}", step.key, reveal);
+        }
+        if w.page.tour.step == n {
+            assert!(
+                step.done == Done::Read || step.question.is_some(),
+                "{what} step {n} ({:?}) not done: {:?} from {before:?}",
+                step.done,
+                w.page.tour
+            );
+            // A step's measured sentence has its numbers by now.
+            if let (false, Some(m)) = (step.facts.is_empty(), &w.page.shown) {
+                assert!(
+                    super::tour::facts_of(step, m).is_some(),
+                    "{what} {} lacks numbers",
+                    step.key
+                );
+            }
+            w.act(Action::Tour(TourChange::Next));
+        }
+        if w.page.shown.as_ref().is_some_and(|m| m.now.playing) {
+            w.act(Action::Run(RunControl::TogglePlay));
+            w.settle(10);
+        }
+    }
+    assert_eq!(w.page.tour.step, tour.len(), "{what} ends");
+    assert_eq!(
+        reveals,
+        tour.iter().filter(|s| s.question.is_some()).count(),
+        "{what}: every question revealed"
+    );
+}
+
+/// Every lesson's tour can be walked by doing what it asks. Lesson 9 (a second or more per
+/// step in a debug build) is walked by the page test only.
 #[test]
 fn every_tour_can_be_walked_by_doing_what_it_asks() {
-    use super::tour::{steps, Done, Family, TourChange};
     for lesson in Lesson::ALL {
         if lesson == Lesson::LongSequences {
             continue;
@@ -364,91 +453,51 @@ fn every_tour_can_be_walked_by_doing_what_it_asks() {
         let mut w = Wire::new(lesson);
         w.settle(10);
         assert!(w.page.tour.open, "the tour is open on a first visit");
-        let tour = steps(lesson);
-        let mut reveals = 0;
-        for (n, step) in tour.iter().enumerate() {
-            assert_eq!(w.page.tour.step, n, "{lesson:?} step {n}");
-            if step.question.is_some() {
-                w.act(Action::Tour(TourChange::Answer(0)));
-            }
-            let before = w.page.tour.clone();
-            match step.done {
-                Done::Read => {}
-                // One step: Step, as the tour says; more: Play.
-                Done::Trained(1) => w.act(Action::Run(RunControl::Step)),
-                Done::Trained(_) => {
-                    w.settle(10);
-                    if !w.page.shown.as_ref().unwrap().now.playing {
-                        w.act(Action::Run(RunControl::TogglePlay));
-                    }
-                }
-                Done::Cell(Family::Lstm) => w.act(Action::Model(ModelChange::Cell(
-                    CellKind::Lstm(crate::nn::LstmVariant::Standard),
-                ))),
-                Done::Cell(_) => unreachable!("no tour asks for it yet"),
-                Done::Normalised => w.act(Action::Model(ModelChange::Normalise)),
-                Done::Clipped => w.act(Action::Model(ModelChange::ClipGradients)),
-                Done::Carried => {
-                    let shape = crate::train::settings::Shape {
-                        stateful: true,
-                        ..w.page.settings.shape
-                    };
-                    w.act(Action::Model(ModelChange::Shape(shape, "notice.stateful")));
-                }
-                Done::Tab(tab) => w.act(Action::Show(ShowChange::Tab(tab))),
-                Done::Compared(_) => {
-                    w.act(Action::Compare(true));
-                    w.settle(10);
-                    w.act(Action::Run(RunControl::TogglePlay));
-                }
-            }
-            // Train until the step is done (or its question revealed).
-            for _ in 0..3000 {
-                let t = &w.page.tour;
-                if t.step != n || t.revealed.is_some() || step.done == Done::Read {
-                    break;
-                }
-                w.settle(1);
-            }
-            if let Some(reveal) = &w.page.tour.revealed {
-                reveals += 1;
-                assert_eq!(reveal.facts.len(), step.facts.len());
-                let q = step.question.unwrap();
-                assert!(reveal.right < q.choices());
-                println!("{lesson:?} {}: {:?}", step.key, reveal);
-            }
-            if w.page.tour.step == n {
-                assert!(
-                    step.done == Done::Read || step.question.is_some(),
-                    "{lesson:?} step {n} ({:?}) not done: {:?} from {before:?}",
-                    step.done,
-                    w.page.tour
-                );
-                // A step's measured sentence has its numbers by now.
-                if let (false, Some(m)) = (step.facts.is_empty(), &w.page.shown) {
-                    assert!(
-                        super::tour::facts_of(step, m).is_some(),
-                        "{lesson:?} {} lacks numbers",
-                        step.key
-                    );
-                }
-                w.act(Action::Tour(TourChange::Next));
-            }
-            if w.page.shown.as_ref().is_some_and(|m| m.now.playing) {
-                w.act(Action::Run(RunControl::TogglePlay));
-                w.settle(10);
-            }
-        }
-        assert_eq!(w.page.tour.step, tour.len(), "{lesson:?} ends");
-        assert_eq!(
-            reveals,
-            tour.iter().filter(|s| s.question.is_some()).count(),
-            "{lesson:?}: every question revealed"
-        );
+        walk(&mut w, &format!("{lesson:?}"));
         if let Some(goal) = w.page.tour.goal_met.as_ref() {
             println!("{lesson:?} goal met at step {}: {}", goal.1, goal.0);
         }
     }
+}
+
+/// The real series' tours start when the learner trains on their file, and can be walked
+/// too; a file of the learner's own has none.
+#[test]
+fn the_real_series_tours_start_on_their_files_and_can_be_walked() {
+    use super::tour::{Series, Topic};
+    for series in Series::ALL {
+        let bytes = std::fs::read(format!("www/data/{}", series.file())).unwrap();
+        let mut w = Wire::new(Lesson::SineNextValue);
+        w.settle(10);
+        w.act(Action::Tour(super::tour::TourChange::Next));
+        w.act(Action::Data(DataChange::Loaded(
+            series.file().into(),
+            Ok(bytes),
+        )));
+        w.settle(10);
+        assert_eq!(
+            w.page.tour.step, 1,
+            "loading a file leaves the lesson's tour"
+        );
+        w.act(Action::Model(ModelChange::TrainCsv));
+        w.settle(10);
+        assert_eq!(w.page.topic(), Some(Topic::Series(series)));
+        assert_eq!(w.page.tour.step, 0, "{series:?}'s tour starts");
+        walk(&mut w, &format!("{series:?}"));
+    }
+    let mut w = Wire::new(Lesson::SineNextValue);
+    w.settle(10);
+    let own: String = std::iter::once("t,value\n".to_string())
+        .chain((0..200).map(|t| format!("{t},{}\n", (t as f64 * 0.3).sin())))
+        .collect();
+    let own = own.into_bytes();
+    w.act(Action::Data(DataChange::Loaded("mine.csv".into(), Ok(own))));
+    w.settle(10);
+    w.act(Action::Model(ModelChange::TrainCsv));
+    w.settle(10);
+    assert!(w.page.running.on_csv);
+    assert_eq!(w.page.topic(), None);
+    assert_eq!(w.page.tour_step(), None);
 }
 
 /// Play pressed the moment a lesson is chosen, before the worker has built its run (the

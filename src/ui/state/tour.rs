@@ -42,6 +42,9 @@ pub enum Target {
     EquationsTab,
     CompareStart,
     Stateful,
+    /// The "Your data" panel's choice of value or change, and the test segment's mode.
+    Change,
+    TestMode,
     Scrub,
     /// The step-through's box (there before the first step, unlike the diagram in it).
     StepThrough,
@@ -70,6 +73,8 @@ impl Target {
             Target::EquationsTab => "tab-equations",
             Target::CompareStart => "compare",
             Target::Stateful => "stateful",
+            Target::Change => "csv-change",
+            Target::TestMode => "test-mode",
             Target::Scrub => "t-scrub",
             Target::StepThrough => "step-controls",
         }
@@ -124,6 +129,10 @@ pub enum Done {
     Compared(u64),
     /// State is carried between windows.
     Carried,
+    /// The file's target is predicted as its change (a difference or a percentage).
+    Changed,
+    /// The test segment is shown as a recursive forecast.
+    Recursive,
 }
 
 /// A number read from the learner's run, named as its placeholder in the catalogues.
@@ -155,6 +164,8 @@ pub enum Fact {
     ValZero,
     ValCarried,
     CarriedGain,
+    /// Test R² of the recursive forecast (None until the scores are of one).
+    R2Recursive,
     /// The step-through's h_t (the watched unit at the watched step).
     H,
 }
@@ -182,6 +193,7 @@ impl Fact {
             Fact::ValZero => "val_zero",
             Fact::ValCarried => "val_carried",
             Fact::CarriedGain => "gain",
+            Fact::R2Recursive => "r2_recursive",
             Fact::H => "h",
         }
     }
@@ -225,6 +237,7 @@ impl Fact {
             },
             Fact::R2Val => r2(0),
             Fact::R2Test => r2(1),
+            Fact::R2Recursive => r2(1).filter(|_| m.now.scored_recursive),
             Fact::Diverged => trained.then(|| f64::from(u8::from(m.now.diverged_at.is_some()))),
             Fact::Rate => (m.now.rate > 0.0).then_some(m.now.rate),
             Fact::ReachRnn => compared(Family::Rnn),
@@ -511,6 +524,99 @@ const CARRIED: &[Step] = &[
     step("tour.carried.5", T::Prediction, None, Read),
 ];
 
+const CO2: &[Step] = &[
+    step("tour.co2.1", T::Prediction, None, Read),
+    ask(
+        step("tour.co2.2", T::Scores, Some(T::Play), Trained(400)),
+        R2Test,
+        &[0.0, 0.9],
+        &[Steps, R2Test],
+    ),
+    step("tour.co2.3", T::Change, Some(T::Change), Changed),
+    measured(
+        step("tour.co2.4", T::Scores, Some(T::Play), Trained(400)),
+        &[Steps, R2Test],
+    ),
+    step("tour.co2.5", T::Prediction, None, Read),
+];
+
+const YEN: &[Step] = &[
+    step("tour.yen.1", T::Prediction, None, Read),
+    measured(
+        step("tour.yen.2", T::Scores, Some(T::Play), Trained(400)),
+        &[Steps, R2Test],
+    ),
+    ask(
+        step("tour.yen.3", T::Prediction, Some(T::TestMode), Recursive),
+        R2Recursive,
+        &[0.0, 0.8],
+        &[R2Recursive],
+    ),
+    step("tour.yen.4", T::Prediction, None, Read),
+];
+
+/// A real series shipped in www/data with a tour of its own, shown once the learner trains
+/// on it (its sample button, or the same file dropped in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Series {
+    /// Monthly CO₂ at Mauna Loa: a trend, a season, gaps.
+    Co2,
+    /// Yen per US dollar, monthly: nearly a random walk.
+    Yen,
+}
+
+impl Series {
+    pub const ALL: [Series; 2] = [Series::Co2, Series::Yen];
+
+    /// Its file's name in www/data.
+    pub const fn file(self) -> &'static str {
+        match self {
+            Series::Co2 => "co2_mauna_loa_monthly.csv",
+            Series::Yen => "yen_per_dollar_monthly.csv",
+        }
+    }
+
+    pub const fn key(self) -> &'static str {
+        match self {
+            Series::Co2 => "co2",
+            Series::Yen => "yen",
+        }
+    }
+}
+
+/// What a tour is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    Lesson(Lesson),
+    Series(Series),
+}
+
+impl Topic {
+    pub fn steps(self) -> &'static [Step] {
+        match self {
+            Topic::Lesson(l) => steps(l),
+            Topic::Series(Series::Co2) => CO2,
+            Topic::Series(Series::Yen) => YEN,
+        }
+    }
+
+    /// Its goal (the real series have none).
+    pub fn goal(self) -> Option<Goal> {
+        match self {
+            Topic::Lesson(l) => goal(l),
+            Topic::Series(_) => None,
+        }
+    }
+
+    /// Its name on the tour's card (`data-lesson`): the lesson's or the series' key.
+    pub fn key(self) -> String {
+        match self {
+            Topic::Lesson(l) => l.key(),
+            Topic::Series(s) => s.key().to_string(),
+        }
+    }
+}
+
 /// A lesson's tour.
 pub fn steps(lesson: Lesson) -> &'static [Step] {
     match lesson {
@@ -596,6 +702,8 @@ pub struct Tour {
     pub since: (u64, u64),
     /// The goal was met (its facts' words then: the validation loss and the step).
     pub goal_met: Option<(String, u64)>,
+    /// What the steps are of: a new topic starts its tour from the first step.
+    pub topic: Option<Topic>,
 }
 
 /// What a question's run showed.
@@ -658,6 +766,11 @@ pub fn met(done: Done, page: &super::Page, since: (u64, u64)) -> bool {
         Normalised => page.settings.scaling != Scaling::None,
         Clipped => page.settings.clip != Clip::Off,
         Carried => page.settings.shape.stateful,
+        Changed => page
+            .csv
+            .as_ref()
+            .is_some_and(|c| c.choice.change != crate::data::change::Change::Level),
+        Recursive => m.is_some_and(|m| m.now.recursive),
         Done::Tab(tab) => page.tab == tab,
         Compared(n) => m
             .and_then(|m| m.compare.as_ref())
@@ -679,10 +792,29 @@ pub enum TourChange {
 }
 
 impl super::Page {
-    /// The tour's step on show, if the card is open on a lesson run.
+    /// What the tour is about: the lesson, or on a file the real series it is (None: a
+    /// learner's own file, which has no tour).
+    pub fn topic(&self) -> Option<Topic> {
+        if !self.on_csv {
+            return Some(Topic::Lesson(self.lesson));
+        }
+        let name = &self.csv.as_ref()?.name;
+        Series::ALL
+            .into_iter()
+            .find(|s| s.file() == name)
+            .map(Topic::Series)
+    }
+
+    /// The steps of the tour on show (none without a topic).
+    fn tour_steps(&self) -> &'static [Step] {
+        self.topic().map_or(&[], Topic::steps)
+    }
+
+    /// The tour's step on show, if the card is open on a run with a tour.
     pub fn tour_step(&self) -> Option<&'static Step> {
-        (self.tour.open && !self.on_csv)
-            .then(|| steps(self.lesson).get(self.tour.step))
+        self.tour
+            .open
+            .then(|| self.tour_steps().get(self.tour.step))
             .flatten()
     }
 
@@ -698,7 +830,7 @@ impl super::Page {
             TourChange::Open(open) => {
                 self.tour.open = open;
                 self.out.push(super::Effect::SaveTour(open));
-                if open && self.tour.step >= steps(self.lesson).len() {
+                if open && self.tour.step >= self.tour_steps().len() {
                     self.tour_go(0);
                 }
             }
@@ -713,13 +845,13 @@ impl super::Page {
 
     /// Starts step `n` (past the last: the tour is over, its card says so).
     pub(super) fn tour_go(&mut self, n: usize) {
-        let n = n.min(steps(self.lesson).len());
+        let n = n.min(self.tour_steps().len());
         self.tour.step = n;
         self.tour.answer = None;
         self.tour.revealed = None;
         self.tour.since = self.run_steps();
         // The view the step talks about is shown, in its tab.
-        if let Some(tab) = steps(self.lesson).get(n).and_then(|s| s.view.tab()) {
+        if let Some(tab) = self.tour_steps().get(n).and_then(|s| s.view.tab()) {
             if self.tab != tab {
                 self.tab = tab;
                 self.remeasure();
@@ -744,10 +876,15 @@ impl super::Page {
         if let Some(m) = &self.shown {
             self.announce_run(m.id);
         }
-        if self.on_csv {
-            return;
+        let topic = self.topic();
+        if topic != self.tour.topic {
+            self.tour.topic = topic;
+            if topic.is_some() {
+                self.tour_restart();
+            }
         }
-        if let (None, Some(goal), Some(m)) = (&self.tour.goal_met, goal(self.lesson), &self.shown) {
+        let Some(topic) = topic else { return };
+        if let (None, Some(goal), Some(m)) = (&self.tour.goal_met, topic.goal(), &self.shown) {
             if goal.met(m, self.settings.clip) {
                 let shown = goal.fact().shown(m).unwrap_or_default();
                 self.tour.goal_met = Some((shown, m.now.steps));
@@ -757,7 +894,7 @@ impl super::Page {
         }
         // Steps done in a row move on together (at most the whole tour).
         for _ in 0..8 {
-            let Some(step) = steps(self.lesson).get(self.tour.step) else {
+            let Some(step) = topic.steps().get(self.tour.step) else {
                 return;
             };
             let done = met(step.done, self, self.tour.since);
@@ -862,12 +999,16 @@ mod tests {
                     .unwrap_or_else(|| panic!("{key} missing in {lang:?}"))
                     .clone()
             };
-            for lesson in Lesson::ALL {
-                let tour = steps(lesson);
-                assert!((3..=8).contains(&tour.len()), "{lesson:?}");
+            let topics = Lesson::ALL
+                .map(Topic::Lesson)
+                .into_iter()
+                .chain(Series::ALL.map(Topic::Series));
+            for topic in topics {
+                let tour = topic.steps();
+                assert!((3..=8).contains(&tour.len()), "{topic:?}");
                 assert!(
                     tour.iter().any(|s| s.question.is_some()),
-                    "{lesson:?} asks nothing"
+                    "{topic:?} asks nothing"
                 );
                 for s in tour {
                     assert!(placeholders(&get(s.key)).is_empty(), "{}", s.key);
@@ -892,7 +1033,7 @@ mod tests {
                         )));
                     }
                 }
-                if goal(lesson).is_some() {
+                if let (Some(_), Topic::Lesson(lesson)) = (topic.goal(), topic) {
                     get(&goal_key(lesson));
                 }
             }
