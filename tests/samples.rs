@@ -195,3 +195,29 @@ fn the_real_yen_series_looks_fine_one_step_ahead_and_drifts_recursively() {
     eprintln!("yen per dollar, test RMSE: one step {one_step:.2}, recursive {recursive:.2}");
     assert!(recursive > 3.0 * one_step, "{one_step} vs {recursive}");
 }
+
+/// The real natural gas price, its months written as text (`Jan-1997`): they are read as
+/// time (the x axis, not the target), the price is the target, and it trains.
+#[test]
+fn the_real_gas_price_has_its_months_as_text() {
+    use rnn_lab::train::lessons::{prepare_csv, CsvChoice, Lesson};
+    use rnn_lab::train::Session;
+    let t = load("henry_hub_gas_monthly.csv", &CsvOptions::default());
+    assert_eq!(t.rows, 355);
+    assert_eq!(t.default_target(), Some("henry_hub_usd_per_mmbtu"));
+    let labels = t.time_labels().expect("months as text are dates");
+    assert_eq!(
+        (labels[0].as_str(), labels[354].as_str()),
+        ("Jan-1997", "Jul-2026")
+    );
+    let choice = CsvChoice::default_for(&t).unwrap();
+    assert_eq!(choice.features, ["henry_hub_usd_per_mmbtu"]);
+    let p = prepare_csv(&t, &choice, &Lesson::StockCsv.defaults()).unwrap();
+    let mut s = Session::new(p.config, p.dataset).unwrap();
+    let first = s.step();
+    for _ in 0..200 {
+        s.step();
+    }
+    let last = s.history.last().unwrap().train_loss;
+    assert!(last < first.loss / 5.0, "{} -> {last}", first.loss);
+}

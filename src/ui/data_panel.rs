@@ -281,9 +281,10 @@ fn window_preview(info: &RunInfo) -> Html {
 
 /// Real measured series shipped in www/data (source and licence in its README), with their
 /// button labels' keys.
-const REAL_SAMPLES: [(&str, &str); 2] = [
+const REAL_SAMPLES: [(&str, &str); 3] = [
     ("sample.co2", "data/co2_mauna_loa_monthly.csv"),
     ("sample.yen", "data/yen_per_dollar_monthly.csv"),
+    ("sample.gas", "data/henry_hub_gas_monthly.csv"),
 ];
 
 /// The sample files shipped in www/data, with their button labels' keys.

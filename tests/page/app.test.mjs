@@ -291,6 +291,22 @@ test('real data: the yen per dollar looks fine one month ahead and drifts as a r
   await page.close();
 });
 
+test('real data: the natural gas price loads with its months written as text on the x axis, and trains', { timeout: 180_000 }, async () => {
+  const { page, log } = await openPage(browser, server.url);
+  await waitForInk(page, PREDICTION);
+  await page.getByRole('button', { name: 'Natural gas price, monthly' }).click();
+  await page.locator('#csv-details').waitFor();
+  assert.match(await page.textContent('#csv-details'), /355 rows, 2 columns/);
+  assert.equal(await page.locator('#csv-target').inputValue(), 'henry_hub_usd_per_mmbtu');
+  await page.getByRole('button', { name: 'Train on this file' }).click();
+  await trainFor(page, 200);
+  // The chart's text alternative names the months the series runs over, read from the text.
+  assert.match(await page.getAttribute('#prediction-chart', 'aria-label') ?? '', /Jan-1997/);
+  await screenshot(page, 'real-gas');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
 test('a learner loads the stock sample, picks columns and trains on it; a broken file is refused and loses nothing', async () => {
   const { page, log } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);

@@ -110,12 +110,12 @@ test('every lesson\'s tour can be walked by doing what each step asks', { timeou
   await page.close();
 });
 
-test('the real series have tours of their own once trained on: CO₂ (trend, season, gaps) and the yen (one step ahead vs recursive)', { timeout: 600_000 }, async () => {
+test('the real series have tours of their own once trained on: CO₂ (trend, season, gaps), the yen (one step ahead vs recursive), natural gas (months as text, spikes)', { timeout: 600_000 }, async () => {
   const { page, log } = await openPage(browser, server.url);
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.waitForSelector('#tour');
   await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);
-  for (const [button, key] of [['CO₂ at Mauna Loa, monthly', 'co2'], ['Yen per US dollar, monthly', 'yen']]) {
+  for (const [button, key] of [['CO₂ at Mauna Loa, monthly', 'co2'], ['Yen per US dollar, monthly', 'yen'], ['Natural gas price, monthly', 'gas']]) {
     await page.getByRole('button', { name: button }).click();
     await page.locator('#csv-details').waitFor();
     await page.getByRole('button', { name: 'Train on this file' }).click();

@@ -30,6 +30,18 @@ pub(super) fn chart_alt(key: &str, m: &Mirror) -> AttrValue {
     AttrValue::from(worded(key, &shown))
 }
 
+/// A chart's text alternative, with the dates its x axis runs between (a file's time
+/// column) when it has them.
+fn with_span(alt: AttrValue, labels: Option<&[String]>) -> AttrValue {
+    match labels {
+        Some([first, .., last]) => AttrValue::from(format!(
+            "{alt} {}",
+            crate::i18n::trf("chart.alt_span", &[("first", first), ("last", last)])
+        )),
+        _ => alt,
+    }
+}
+
 /// `key` worded with the facts' words by name (as [`crate::ui::state::tour::facts_of`]
 /// gives them).
 fn worded(key: &str, facts: &[(&str, String)]) -> String {
@@ -168,7 +180,7 @@ impl App {
                         <div class="story-main">
                         <div class="view">
                         <Help lang={lang} topic="prediction" />
-                        <ChartCanvas id="prediction-chart" width={900} height={360} label={m.map(|m| chart_alt("chart.alt_prediction", m))}
+                        <ChartCanvas id="prediction-chart" width={900} height={360} label={m.map(|m| with_span(chart_alt("chart.alt_prediction", m), self.page.x_labels.as_deref()))}
                             painter={m.map_or_else(blank, |m| self.prediction_painter(m, &epoch))} />
                         </div>
                         <div class="chart-options">

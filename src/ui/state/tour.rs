@@ -555,6 +555,17 @@ const YEN: &[Step] = &[
     step("tour.yen.4", T::Prediction, None, Read),
 ];
 
+const GAS: &[Step] = &[
+    step("tour.gas.1", T::Prediction, None, Read),
+    ask(
+        step("tour.gas.2", T::Scores, Some(T::Play), Trained(400)),
+        R2Test,
+        &[0.5, 0.9],
+        &[Steps, R2Test],
+    ),
+    step("tour.gas.3", T::Prediction, None, Read),
+];
+
 /// A real series shipped in www/data with a tour of its own, shown once the learner trains
 /// on it (its sample button, or the same file dropped in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -563,16 +574,19 @@ pub enum Series {
     Co2,
     /// Yen per US dollar, monthly: nearly a random walk.
     Yen,
+    /// Natural gas price, monthly: months written as text, a few spikes.
+    Gas,
 }
 
 impl Series {
-    pub const ALL: [Series; 2] = [Series::Co2, Series::Yen];
+    pub const ALL: [Series; 3] = [Series::Co2, Series::Yen, Series::Gas];
 
     /// Its file's name in www/data.
     pub const fn file(self) -> &'static str {
         match self {
             Series::Co2 => "co2_mauna_loa_monthly.csv",
             Series::Yen => "yen_per_dollar_monthly.csv",
+            Series::Gas => "henry_hub_gas_monthly.csv",
         }
     }
 
@@ -580,6 +594,7 @@ impl Series {
         match self {
             Series::Co2 => "co2",
             Series::Yen => "yen",
+            Series::Gas => "gas",
         }
     }
 }
@@ -597,6 +612,7 @@ impl Topic {
             Topic::Lesson(l) => steps(l),
             Topic::Series(Series::Co2) => CO2,
             Topic::Series(Series::Yen) => YEN,
+            Topic::Series(Series::Gas) => GAS,
         }
     }
 
