@@ -177,3 +177,46 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
         </>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct NumberFieldProps {
+    pub id: AttrValue,
+    pub min: usize,
+    pub max: usize,
+    /// The value in use: shown when the field is made and whenever it changes.
+    pub value: usize,
+    #[prop_or_default]
+    pub disabled: bool,
+    pub onchange: Callback<Event>,
+}
+
+/// A whole-number field inside a view that renders again with every frame (the watch and
+/// step-through controls). Yew writes a controlled input's value back on every render, so a
+/// frame arriving between typing and leaving the field would put the old number back and the
+/// change would never fire. This field writes its value only when the value in use changes,
+/// and puts it back when what was typed is refused.
+#[function_component(NumberField)]
+pub fn number_field(p: &NumberFieldProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(p.value, move |v| {
+            if let Some(input) = node.cast::<HtmlInputElement>() {
+                input.set_value(&v.to_string());
+            }
+        });
+    }
+    let (min, max, value, on) = (p.min, p.max, p.value, p.onchange.clone());
+    let onchange = Callback::from(move |e: Event| {
+        let refused = whole_number(&e, min, max).is_err();
+        let input = e.target_unchecked_into::<HtmlInputElement>();
+        on.emit(e);
+        if refused {
+            input.set_value(&value.to_string());
+        }
+    });
+    html! {
+        <input ref={node} id={p.id.clone()} type="number" min={p.min.to_string()} max={p.max.to_string()}
+            disabled={p.disabled} {onchange} />
+    }
+}

@@ -16,6 +16,7 @@ use yew::prelude::*;
 use super::app::{emit_some, select_value, whole_number};
 use super::chart::{ChartCanvas, Painter};
 use super::same;
+use super::controls::NumberField;
 use super::state::{Action, WatchChange};
 use super::step_through::describe;
 use crate::charts::{draw_heatmap, heat_rgba, HeatCells, HeatGrid, HeatScale};
@@ -278,14 +279,14 @@ pub fn watch_controls(p: &WatchControlsProps) -> Html {
         <div class="chart-options" id="watch" title={tr("watch.tip")}>
             <strong>{ tr("watch.heading") }</strong>
             <label for="watch-layer">{ tr("watch.layer") }</label>
-            <input id="watch-layer" type="number" min="1" max={layers.to_string()} value={(w.layer + 1).to_string()} onchange={on_layer} disabled={layers == 1} />
+            <NumberField id="watch-layer" min={1} max={layers} value={w.layer + 1} onchange={on_layer} disabled={layers == 1} />
             <label for="watch-dir">{ tr("watch.direction") }</label>
             <select id="watch-dir" onchange={on_dir} disabled={p.dirs == 1}>
                 <option value="forward" selected={w.dir == 0}>{ tr("watch.forward") }</option>
                 <option value="reverse" selected={w.dir == 1}>{ tr("watch.reverse") }</option>
             </select>
             <label for="watch-sample">{ trf("watch.sample", &[("n", &batch)]) }</label>
-            <input id="watch-sample" type="number" min="1" max={batch.to_string()} value={(w.sample + 1).to_string()} onchange={on_sample} />
+            <NumberField id="watch-sample" min={1} max={batch} value={w.sample + 1} onchange={on_sample} />
         </div>
     }
 }

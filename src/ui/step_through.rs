@@ -12,6 +12,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::app::{cell_name, emit_some, whole_number};
+use super::controls::NumberField;
 use super::same;
 use super::state::{Action, WatchChange};
 use crate::charts::diagram::{cell_svg, CellValues};
@@ -59,7 +60,7 @@ pub fn step_controls(p: &StepControlsProps) -> Html {
                 { if p.playing { tr("step.stop") } else { tr("step.play") } }
             </button>
             <label for="unit" title={tr("step.unit_tip")}>{ tr("step.unit") }</label>
-            <input id="unit" type="number" min="1" max={hidden.to_string()} value={(unit + 1).to_string()} onchange={on_unit} />
+            <NumberField id="unit" min={1} max={hidden} value={unit + 1} onchange={on_unit} />
         </div>
     }
 }
