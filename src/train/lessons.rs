@@ -1480,7 +1480,8 @@ mod held_out_tests {
         use crate::train::readme::Tol;
         let lesson = Lesson::CarriedState;
         for seed in 1..=4 {
-            let val = |stateful: bool| {
+            // The latest validation loss after `steps` steps.
+            let val_after = |stateful: bool, steps: &[u64]| {
                 let mut settings = Settings {
                     seed,
                     ..lesson.defaults()
@@ -1488,16 +1489,22 @@ mod held_out_tests {
                 settings.shape.stateful = stateful;
                 let p = lesson.prepare(&settings).unwrap();
                 let mut s = crate::train::Session::new(p.config, p.dataset).unwrap();
-                while s.steps < 400 {
-                    s.step();
+                let mut out = Vec::new();
+                for &n in steps {
+                    while s.steps < n {
+                        s.step();
+                    }
+                    out.push(
+                        s.history
+                            .iter()
+                            .rev()
+                            .find_map(|h| h.validation_loss)
+                            .unwrap(),
+                    );
                 }
-                s.history
-                    .iter()
-                    .rev()
-                    .find_map(|h| h.validation_loss)
-                    .unwrap()
+                out
             };
-            let (zero, carried) = (val(false), val(true));
+            let (zero, carried) = (val_after(false, &[400])[0], val_after(true, &[400])[0]);
             eprintln!(
                 "seed {seed}: validation MSE from zero {zero:.4}, carried {carried:.4}, {:.1}x",
                 zero / carried
@@ -1508,6 +1515,21 @@ mod held_out_tests {
                     "steps the validation MSE is {} from zero and {} carried",
                     &[(zero, Tol::Abs(0.01)), (carried, Tol::Factor(1.5))],
                 );
+                // The carried run's validation loss jumps between evaluations, as README and
+                // the lesson's text say with this run's numbers.
+                let later = val_after(true, &[480, 520]);
+                crate::train::readme::readme_quotes(
+                    "jumps between evaluations ({} at step 480 of the same run, {} at 520)",
+                    &[(later[0], Tol::Abs(0.01)), (later[1], Tol::Abs(0.01))],
+                );
+                let catalogue: serde_json::Value =
+                    serde_json::from_str(include_str!("../i18n/en.json")).unwrap();
+                let said = format!(
+                    "{carried:.3} at step 400, {:.2} at step 480, {:.2} at 520",
+                    later[0], later[1]
+                );
+                let text = catalogue["lesson.carried.text"].as_str().unwrap();
+                assert!(text.contains(&said), "the lesson should say: {said}");
             }
         }
     }
