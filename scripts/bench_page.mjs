@@ -7,24 +7,26 @@
 // rounds each, and the medians are compared (a busy 2-core machine drifts by tens of per
 // cent over a minute). Prints one row per lesson.
 // Usage: scripts/build.sh && node scripts/bench_page.mjs [seconds]
+// scripts/bench_vs_tfjs.mjs runs the same measurement (benchLessons) in its session.
+import { pathToFileURL } from 'node:url';
 import { serveDist, launch } from '../tests/page/harness.mjs';
 
-const seconds = Number(process.argv[2] ?? 8);
-const LESSONS = [
+export const LESSONS = [
   ['1', 'sine_next_value'],
   ['2', 'curve_fitting'],
   ['4', 'vanishing_gradients'],
   ['9', 'long_sequences'],
 ];
-const server = await serveDist();
-const browser = await launch();
+
 const steps = (page) => page.evaluate(() => Number(document.querySelector('#stats').dataset.steps));
-try {
-  console.log(`${await browser.version()}, ${seconds} s per measurement, viewport 1440 x 900`);
-  console.log('lesson | raw wasm (steps/s, median of 3) | in the page (steps/s, median of 3) | page / raw');
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+/** Raw and in-page steps/s (medians of 3) for each of LESSONS: [{ n, key, raw, inPage }]. */
+export async function benchLessons(browser, url, seconds, log = () => {}) {
+  const rows = [];
   for (const [n, key] of LESSONS) {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(server.url);
+    await page.goto(url);
     await page.waitForFunction(() => window.wasmBindings?.rnnLabLessonBenchmark);
     const run = await page.evaluate(() => document.querySelector('#stats').dataset.run);
     await page.selectOption('#lesson', key);
@@ -48,13 +50,26 @@ try {
       await page.click('#play');
       pages.push((s1 - s0) / ((t1 - t0) / 1000));
     }
-    if (process.env.VERBOSE) console.log(key, raws, pages);
-    const median = (v) => [...v].sort((a, b) => a - b)[1];
-    const [raw, inPage] = [median(raws), median(pages)];
-    console.log(`${n} | ${raw.toFixed(1)} | ${inPage.toFixed(1)} | ${(inPage / raw).toFixed(2)}`);
+    log(`${key} raw ${raws.map((r) => r.toFixed(1)).join(' ')}, page ${pages.map((r) => r.toFixed(1)).join(' ')}`);
+    rows.push({ n, key, raw: median(raws), inPage: median(pages) });
     await page.close();
   }
-} finally {
-  await browser.close();
-  await server.close();
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const seconds = Number(process.argv[2] ?? 8);
+  const server = await serveDist();
+  const browser = await launch();
+  try {
+    console.log(`${await browser.version()}, ${seconds} s per measurement, viewport 1440 x 900`);
+    console.log('lesson | raw wasm (steps/s, median of 3) | in the page (steps/s, median of 3) | page / raw');
+    const log = process.env.VERBOSE ? console.log : undefined;
+    for (const { n, raw, inPage } of await benchLessons(browser, server.url, seconds, log)) {
+      console.log(`${n} | ${raw.toFixed(1)} | ${inPage.toFixed(1)} | ${(inPage / raw).toFixed(2)}`);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }

@@ -25,15 +25,30 @@ const MIME = {
   '.png': 'image/png',
 };
 
-/** Serves DIST on 127.0.0.1 at a free port; resolves to { url, close }. */
-export function serveDist() {
+/**
+ * Serves DIST on 127.0.0.1 at a free port; resolves to { url, close }. `mounts` serves more
+ * directories beside it (benchmarks only): { '/tfjs/': [dir, ...] } looks a path under
+ * /tfjs/ up in each dir in turn.
+ */
+export function serveDist(mounts = {}) {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     throw new Error(`no build in ${DIST}: run scripts/build.sh first`);
   }
+  const within = (dir, rel) => {
+    const file = path.join(dir, rel);
+    return file.startsWith(dir) && fs.existsSync(file) && !fs.statSync(file).isDirectory() ? file : null;
+  };
+  const find = (urlPath) => {
+    for (const [prefix, dirs] of Object.entries(mounts)) {
+      if (urlPath.startsWith(prefix)) {
+        return dirs.map((d) => within(d, urlPath.slice(prefix.length))).find(Boolean) ?? null;
+      }
+    }
+    return within(DIST, urlPath === '/' ? 'index.html' : urlPath);
+  };
   const server = http.createServer((req, res) => {
-    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = path.join(DIST, urlPath === '/' ? 'index.html' : urlPath);
-    if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    const file = find(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!file) {
       res.writeHead(404).end('not found');
       return;
     }
