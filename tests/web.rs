@@ -114,3 +114,79 @@ fn changing_frequency_changes_the_pixels() {
         .count();
     assert!(differing > 500, "only {differing} pixels changed");
 }
+
+/// The f32 product kernel wasm runs (simd128: 16-, 8- and 4-row blocks, then single rows;
+/// 2, 4 and single columns) agrees with f64 on shapes that reach every block and every
+/// ragged edge: losses and every gradient of a 2-layer bidirectional network (its second
+/// layer's input projection and all weight gradients are dense products), relative to each
+/// gradient's largest entry.
+#[wasm_bindgen_test]
+fn f32_products_in_wasm_match_f64_on_every_block_shape() {
+    use rand::{Rng, SeedableRng};
+    use rnn_lab::nn::init::{initialise, Init};
+    use rnn_lab::nn::loss::{Loss, Targets};
+    use rnn_lab::nn::network::Evaluation;
+    use rnn_lab::nn::{CellKind, Head, LstmVariant, Network, NetworkConfig};
+
+    type Mat<T> = nalgebra::DMatrix<T>;
+    for (cell, hidden, batch, input) in [
+        (CellKind::Lstm(LstmVariant::Standard), 1, 1, 5),
+        (CellKind::Lstm(LstmVariant::Standard), 3, 5, 6),
+        (CellKind::Lstm(LstmVariant::Standard), 13, 7, 9),
+        (CellKind::Gru, 11, 3, 5),
+        (CellKind::Lstm(LstmVariant::Standard), 37, 16, 5),
+        (CellKind::Gru, 64, 9, 7),
+    ] {
+        let config = NetworkConfig {
+            cell,
+            input_size: input,
+            hidden_size: hidden,
+            layers: 2,
+            bidirectional: true,
+            dropout: 0.0,
+            output_size: 2,
+            head: Head::ManyToMany,
+            loss: Loss::Mse,
+        };
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(hidden as u64);
+        let xs: Vec<Mat<f64>> = (0..6)
+            .map(|_| Mat::from_fn(input, batch, |_, _| rng.random_range(-1.0..1.0)))
+            .collect();
+        let ys: Vec<Mat<f64>> = (0..6)
+            .map(|_| Mat::from_fn(2, batch, |_, _| rng.random_range(-1.0..1.0)))
+            .collect();
+        let mut n64 = Network::<f64>::zeros(config);
+        initialise(
+            &mut n64,
+            Init::default(),
+            &mut rand_pcg::Pcg64Mcg::seed_from_u64(7),
+        );
+        let mut n32 = Network::<f32>::zeros(config);
+        for (d, s) in n32.params_mut().zip(n64.params()) {
+            *d = s.map(|v| v as f32);
+        }
+        let e64: Evaluation<f64> =
+            n64.evaluate::<rand_pcg::Pcg64Mcg>(&xs, &Targets::Values(ys.clone()), None, None);
+        let to32 = |m: &Mat<f64>| m.map(|v| v as f32);
+        let e32: Evaluation<f32> = n32.evaluate::<rand_pcg::Pcg64Mcg>(
+            &xs.iter().map(to32).collect::<Vec<_>>(),
+            &Targets::Values(ys.iter().map(to32).collect()),
+            None,
+            None,
+        );
+        let what = format!("{cell:?} hidden {hidden} batch {batch} input {input}");
+        assert!(
+            (e32.loss - e64.loss).abs() <= 1e-4 * e64.loss.abs(),
+            "{what}: loss"
+        );
+        for (g32, g64) in e32.grads.params().zip(e64.grads.params()) {
+            let scale = g64.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+            for (a, b) in g32.iter().zip(g64.iter()) {
+                assert!(
+                    (f64::from(*a) - b).abs() <= 1e-3 * scale,
+                    "{what}: gradient {a} vs {b} (largest {scale})"
+                );
+            }
+        }
+    }
+}

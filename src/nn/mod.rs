@@ -136,7 +136,7 @@ pub fn norm<T: Real>(m: &Mat<T>) -> f64 {
 }
 
 /// `s` as `&[f32]` when `T` is f32.
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
 pub(crate) fn f32_slice<T: Real>(s: &[T]) -> Option<&[f32]> {
     (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()).then(|| {
         // SAFETY: T is f32 (same TypeId), so a [T] is a [f32] of the same length.
@@ -145,7 +145,7 @@ pub(crate) fn f32_slice<T: Real>(s: &[T]) -> Option<&[f32]> {
 }
 
 /// Mutable slices as `&mut [f32]` when `T` is f32.
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
 pub(crate) fn f32_slices_mut<T: Real, const N: usize>(s: [&mut [T]; N]) -> Option<[&mut [f32]; N]> {
     (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()).then(|| {
         s.map(|s| {
