@@ -183,7 +183,10 @@ pub fn cell_svg(kind: CellKind, v: &CellValues, title: &str) -> String {
         format!("{state}_{{{step}}}")
     };
     let x_label = if v.features > 1 {
-        format!("x_t[{} of {}]", v.feature + 1, v.features)
+        crate::i18n::trf(
+            "diagram.input_feature",
+            &[("n", &(v.feature + 1)), ("of", &v.features)],
+        )
     } else {
         "x_t".to_string()
     };
