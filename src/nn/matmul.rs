@@ -243,6 +243,23 @@ struct Rhs<'a, T> {
     transposed: bool,
 }
 
+impl<T> Rhs<'_, T> {
+    /// Where a block of `cols` columns from `j` over the strip's depth reads `b`:
+    /// `b[q, j + jj]` is at `data[base + q * dq + jj * dj]` (columns of `b`, or rows of the
+    /// stored transpose). Checks, once, that every index the block reads is in bounds, so the
+    /// explicit kernels may read without checks.
+    fn block_layout(&self, s: &Strip<'_, T>, j: usize, cols: usize) -> (usize, usize, usize) {
+        let (base, dq, dj) = if self.transposed {
+            (j, self.n, 1)
+        } else {
+            (j * self.k, 1, self.k)
+        };
+        let last = base + (s.p1 - 1) * dq + (cols - 1) * dj;
+        assert!(s.p1 > s.p0 && last < self.data.len(), "b block in bounds");
+        (base, dq, dj)
+    }
+}
+
 /// `c[i0..i0+PR, :] += strip * b[p0..p1, :]` for one packed strip (rows past `m` skipped).
 #[allow(clippy::too_many_arguments)]
 fn strip_product<T: Real>(
@@ -398,13 +415,7 @@ mod avx512_f32 {
         let mut acc = [[_mm512_setzero_ps(); V]; C];
         // b[q, j + jj] is at b.data[base + q * dq + jj * dj]: columns of b, or rows of the
         // stored transpose. Every index the loop reads is checked here, once.
-        let (base, dq, dj) = if b.transposed {
-            (j, b.n, 1)
-        } else {
-            (j * b.k, 1, b.k)
-        };
-        let last = base + (s.p1 - 1) * dq + (C - 1) * dj;
-        assert!(s.p1 > s.p0 && last < b.data.len(), "b block in bounds");
+        let (base, dq, dj) = b.block_layout(s, j, C);
         let bp = b.data.as_ptr();
         for (q, col) in (s.p0..s.p1).zip(s.data.chunks_exact(PR)) {
             let av: [__m512; V] = std::array::from_fn(|v| {
@@ -414,7 +425,7 @@ mod avx512_f32 {
             });
             let row = base + q * dq;
             for (jj, accj) in acc.iter_mut().enumerate() {
-                // SAFETY: row + jj*dj <= last < len (asserted above). Broadcasting straight
+                // SAFETY: row + jj*dj is within what block_layout checked. Broadcasting straight
                 // from memory keeps the shuffle port free for the multiply-adds.
                 let bb = unsafe { _mm512_set1_ps(*bp.add(row + jj * dj)) };
                 for v in 0..V {
@@ -507,16 +518,8 @@ mod simd128_f32 {
         j: usize,
     ) {
         let mut acc = [[f32x4_splat(0.0); V]; C];
-        let (base, dq, dj) = if b.transposed {
-            (j, b.n, 1)
-        } else {
-            (j * b.k, 1, b.k)
-        };
-        let last = base + (s.p1 - 1) * dq + (C - 1) * dj;
-        assert!(
-            s.p1 > s.p0 && last < b.data.len() && r + 4 * V <= PR,
-            "block in bounds"
-        );
+        let (base, dq, dj) = b.block_layout(s, j, C);
+        assert!(r + 4 * V <= PR, "rows within the strip");
         let bp = b.data.as_ptr();
         for (q, col) in (s.p0..s.p1).zip(s.data.chunks_exact(PR)) {
             // SAFETY: r + 4V <= PR = col.len() (asserted); unaligned loads are allowed.
@@ -524,7 +527,7 @@ mod simd128_f32 {
                 std::array::from_fn(|v| unsafe { v128_load(col.as_ptr().add(r + 4 * v).cast()) });
             let row = base + q * dq;
             for (jj, accj) in acc.iter_mut().enumerate() {
-                // SAFETY: row + jj*dj <= last < len (asserted above).
+                // SAFETY: row + jj*dj is within what block_layout checked.
                 let bb = unsafe { v128_load32_splat(bp.add(row + jj * dj).cast()) };
                 for v in 0..V {
                     accj[v] = f32x4_add(accj[v], f32x4_mul(av[v], bb));
