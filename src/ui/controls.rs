@@ -187,7 +187,8 @@ pub struct NumberFieldProps {
     pub value: usize,
     #[prop_or_default]
     pub disabled: bool,
-    pub onchange: Callback<Event>,
+    /// What was typed, read once as a whole number in `min..=max` (or why it is not one).
+    pub onchange: Callback<Result<usize, Text>>,
 }
 
 /// A whole-number field inside a view that renders again with every frame (the watch and
@@ -208,12 +209,12 @@ pub fn number_field(p: &NumberFieldProps) -> Html {
     }
     let (min, max, value, on) = (p.min, p.max, p.value, p.onchange.clone());
     let onchange = Callback::from(move |e: Event| {
-        let refused = whole_number(&e, min, max).is_err();
-        let input = e.target_unchecked_into::<HtmlInputElement>();
-        on.emit(e);
-        if refused {
-            input.set_value(&value.to_string());
+        let typed = whole_number(&e, min, max);
+        if typed.is_err() {
+            e.target_unchecked_into::<HtmlInputElement>()
+                .set_value(&value.to_string());
         }
+        on.emit(typed);
     });
     html! {
         <input ref={node} id={p.id.clone()} type="number" min={p.min.to_string()} max={p.max.to_string()}

@@ -13,7 +13,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
-use super::app::{emit_some, select_value, whole_number};
+use super::app::{emit_some, select_value};
 use super::chart::{ChartCanvas, Painter};
 use super::same;
 use super::controls::NumberField;
@@ -263,11 +263,11 @@ pub struct WatchControlsProps {
 #[function_component(WatchControls)]
 pub fn watch_controls(p: &WatchControlsProps) -> Html {
     let (layers, batch, on) = (p.layers, p.batch, p.on.clone());
-    let on_layer = on.reform(move |e: Event| match whole_number(&e, 1, layers) {
+    let on_layer = on.reform(|typed: Result<usize, Text>| match typed {
         Ok(n) => Action::Watch(WatchChange::Layer(n - 1)),
         Err(m) => Action::Invalid(Text::new("invalid.watch_layer").and("m", m)),
     });
-    let on_sample = on.reform(move |e: Event| match whole_number(&e, 1, batch) {
+    let on_sample = on.reform(|typed: Result<usize, Text>| match typed {
         Ok(n) => Action::Watch(WatchChange::Sample(n - 1)),
         Err(m) => Action::Invalid(Text::new("invalid.watch_sample").and("m", m)),
     });

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::app::{cell_name, emit_some, whole_number};
+use super::app::{cell_name, emit_some};
 use super::controls::NumberField;
 use super::same;
 use super::state::{Action, WatchChange};
@@ -45,7 +45,7 @@ pub fn step_controls(p: &StepControlsProps) -> Html {
             .ok()
             .map(|v| Action::Watch(WatchChange::StepThrough(v.saturating_sub(1), unit)))
     });
-    let on_unit = on.reform(move |e: Event| match whole_number(&e, 1, hidden) {
+    let on_unit = on.reform(move |typed: Result<usize, Text>| match typed {
         Ok(u) => Action::Watch(WatchChange::StepThrough(t, u - 1)),
         Err(m) => Action::Invalid(Text::new("invalid.unit").and("m", m)),
     });

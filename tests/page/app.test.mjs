@@ -863,6 +863,12 @@ test('heatmaps: pointing at a cell reads its value, step and unit, and a click o
   await page.mouse.click(at.x, at.y);
   await page.getByText(`t = ${hover.t + 1} of 10`).waitFor();
   assert.equal(await page.inputValue('#unit'), String(hover.unit + 1));
+  // A unit the network does not have is refused with a message, and the field shows the
+  // unit still in use.
+  await page.fill('#unit', '999');
+  await page.press('#unit', 'Tab');
+  await page.getByText('Unit: "999" is not a whole number from 1 to 32; the previous value is kept.').waitFor();
+  assert.equal(await page.inputValue('#unit'), String(hover.unit + 1));
   // The step-through shows the same traced number the heatmap cell was coloured by.
   const f = await page.evaluate(() => Number(document.querySelector('#step-through li[data-name="f_t"]').dataset.value));
   assert.equal(f, hover.value);
