@@ -1,9 +1,14 @@
-//! Entry point. In the browser (wasm32) it mounts the yew app; natively it only explains how
-//! to run the page, since the UI needs a browser.
+//! Entry point, for the page and its training worker alike (one wasm serves both: see
+//! `www/worker.js`). In a worker it starts the training side; in a window it mounts the yew
+//! app. Natively it only explains how to run the page, since the UI needs a browser.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    rnn_lab::ui::start();
+    if rnn_lab::worker::in_worker() {
+        rnn_lab::worker::start();
+    } else {
+        rnn_lab::ui::start();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

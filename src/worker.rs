@@ -1,4 +1,5 @@
-//! The training worker: a dedicated Web Worker that owns the run (a [`Host`]) so training
+//! The training worker: a dedicated Web Worker, running the page's own wasm (started by
+//! `www/worker.js`, see `ui::worker`), that owns the run (a [`Host`]) so training
 //! never shares the page's thread. It takes the page's [`Request`]s from `onmessage` and
 //! posts [`Reply`]s back, each as CBOR in a transferred buffer; between messages it trains
 //! in slices of at most `runner::SLICE_MS`, yielding to its event loop after each (through a
@@ -78,6 +79,12 @@ impl Worker {
         }
         self.keep_working();
     }
+}
+
+/// Whether this instance runs in a dedicated worker (the training side) rather than the
+/// page: the page and its worker run the same wasm (`www/worker.js`).
+pub fn in_worker() -> bool {
+    js_sys::global().is_instance_of::<DedicatedWorkerGlobalScope>()
 }
 
 /// Starts the worker: installs the panic hook and the message handlers, then says it is

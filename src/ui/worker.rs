@@ -16,8 +16,29 @@ use web_sys::{ErrorEvent, MessageEvent};
 use crate::train::host::{decode, encode, Reply, Request};
 use crate::worker::{PANIC_PREFIX, READY};
 
-/// The loader Trunk writes for the worker (`data-loader-shim` in index.html).
-const SCRIPT: &str = "./worker_loader.js";
+/// The worker's script (`www/worker.js`, copied into the build by index.html): a module
+/// worker that runs this same wasm.
+const SCRIPT: &str = "./worker.js";
+
+#[wasm_bindgen]
+extern "C" {
+    /// `import.meta` of the page's bindings (wasm-bindgen's `web` output, an ES module).
+    type ImportMeta;
+    #[wasm_bindgen(thread_local_v2, js_namespace = import, js_name = meta)]
+    static IMPORT_META: ImportMeta;
+    #[wasm_bindgen(method, getter)]
+    fn url(this: &ImportMeta) -> String;
+}
+
+/// What the worker's script needs to run this wasm: the URL of the page's bindings (the
+/// build hashes their name) and the module the page compiled (so the worker neither fetches
+/// nor compiles it again).
+fn boot_message() -> Result<JsValue, JsValue> {
+    let message = js_sys::Object::new();
+    js_sys::Reflect::set(&message, &"bindings".into(), &IMPORT_META.with(ImportMeta::url).into())?;
+    js_sys::Reflect::set(&message, &"module".into(), &wasm_bindgen::module())?;
+    Ok(message.into())
+}
 
 thread_local! {
     /// The page's worker, for the self-test hook ([`self_test_trap`]).
@@ -58,7 +79,14 @@ pub struct TrainingWorker {
 impl TrainingWorker {
     /// Starts a worker that tells `on` what it hears.
     pub fn start(on: impl Fn(Heard) + 'static) -> Result<TrainingWorker, String> {
-        let worker = web_sys::Worker::new(SCRIPT).map_err(|e| format!("{e:?}"))?;
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = web_sys::Worker::new_with_options(SCRIPT, &options)
+            .and_then(|worker| {
+                worker.post_message(&boot_message()?)?;
+                Ok(worker)
+            })
+            .map_err(|e| format!("{e:?}"))?;
         let shared = Rc::new(RefCell::new(Shared {
             ready: false,
             queue: Vec::new(),
