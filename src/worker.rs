@@ -1,7 +1,7 @@
 //! The training worker: a dedicated Web Worker, running the page's own wasm (started by
 //! `www/worker.js`, see `ui::worker`), that owns the run (a [`Host`]) so training
 //! never shares the page's thread. It takes the page's [`Request`]s from `onmessage` and
-//! posts [`Reply`]s back, each as CBOR in a transferred buffer; between messages it trains
+//! posts [`Reply`]s back, each as postcard bytes in a transferred buffer; between messages it trains
 //! in slices of at most `runner::SLICE_MS`, yielding to its event loop after each (through a
 //! `MessageChannel`, which, unlike `setTimeout`, is not clamped to 4 ms), so a Pause or a
 //! new view request is read within one slice.

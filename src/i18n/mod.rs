@@ -295,7 +295,7 @@ mod tests {
     }
 
     /// A message kept as a `Text` is worded when shown: the same value reads in English,
-    /// then in Chinese, nested messages too, and it survives the trip to the worker (CBOR).
+    /// then in Chinese, nested messages too, and it survives the trip to the worker.
     #[test]
     fn a_text_is_worded_in_the_language_it_is_shown_in() {
         let t = Text::new("error.setup").and("e", Text::new("err.csv.empty"));
@@ -313,9 +313,8 @@ mod tests {
         set(Lang::En);
         assert_ne!(en, zh);
         assert!(zh.contains(text_in(Lang::Zh, "err.csv.empty")));
-        let mut bytes = Vec::new();
-        ciborium::into_writer(&t, &mut bytes).unwrap();
-        let back: Text = ciborium::from_reader(bytes.as_slice()).unwrap();
+        let bytes = postcard::to_allocvec(&t).unwrap();
+        let back: Text = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(back, t);
         let n = Text::with("err.hidden", &[("got", &5000)]);
         assert!(n.to_string().contains("5000"));

@@ -52,7 +52,12 @@ pub enum LstmVariant {
 
 /// Which recurrent cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "cell", content = "variant")]
+#[serde(
+    remote = "Self",
+    rename_all = "snake_case",
+    tag = "cell",
+    content = "variant"
+)]
 pub enum CellKind {
     /// `h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)` (`torch.nn.RNN`).
     Rnn(Activation),
@@ -67,6 +72,8 @@ pub enum CellKind {
     /// So a large update gate z keeps more of the past.
     Gru,
 }
+
+tagged_in_json!(CellKind);
 
 const RNN_GATES: [Gate; 1] = [Gate::Hidden];
 const LSTM_GATES: [Gate; 4] = [Gate::Input, Gate::Forget, Gate::Candidate, Gate::Output];

@@ -7,8 +7,12 @@ use serde::{Deserialize, Serialize};
 use super::{Mat, Network, Real};
 
 /// Which optimiser, with its hyper-parameters (besides the learning rate).
+///
+/// In links and weights files (JSON) it is internally tagged, `{"kind": "adam", "beta1": ...}`;
+/// serde reads that shape only from self-describing formats, so in the page-worker messages
+/// (postcard, `train::host::encode`) it travels as that JSON text (`tagged_in_json!`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(remote = "Self", rename_all = "snake_case", tag = "kind")]
 pub enum OptimizerKind {
     /// `torch.optim.SGD`: with momentum μ > 0, `b = μ b + g` (b = g on the first step), then
     /// `p -= lr * b`, or with Nesterov `p -= lr * (g + μ b)`. No dampening, no weight decay.
@@ -21,6 +25,8 @@ pub enum OptimizerKind {
     /// Defaults β1 = 0.9, β2 = 0.999, eps = 1e-8.
     Adam { beta1: f64, beta2: f64, eps: f64 },
 }
+
+tagged_in_json!(OptimizerKind);
 
 impl OptimizerKind {
     pub const SGD: Self = OptimizerKind::Sgd {
@@ -150,7 +156,12 @@ fn zip_zip_apply<T: Copy>(a: &mut [T], b: &[T], c: &[T], f: impl Fn(&mut T, T, T
 
 /// Gradient clipping.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "threshold")]
+#[serde(
+    remote = "Self",
+    rename_all = "snake_case",
+    tag = "kind",
+    content = "threshold"
+)]
 pub enum Clip {
     Off,
     /// `clip_grad_norm_(max_norm)`: if the global norm ||g|| exceeds it, scale every gradient
@@ -159,6 +170,8 @@ pub enum Clip {
     /// `clip_grad_value_(c)`: clamp every gradient entry to [-c, c].
     Value(f64),
 }
+
+tagged_in_json!(Clip);
 
 /// What clipping saw and did.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 //! The page never reads the session: it shows a [`RunInfo`] (what a run is, sent once when
 //! it is built) and [`RunView`]s (where it stands, sent when the page asks, with only what
 //! changed since the page's last view: new history points, a new prediction, the watched
-//! part of the latest trace). Messages travel as CBOR in a transferred buffer ([`encode`]).
+//! part of the latest trace). Messages travel as postcard bytes in a transferred buffer ([`encode`]).
 
 use crate::i18n::Text;
 use std::rc::Rc;
@@ -1009,16 +1009,15 @@ fn step_through(s: &Session, w: Watch, t: usize, unit: usize) -> Option<StepThro
     })
 }
 
-/// A message as bytes (CBOR: self-describing, so every serde shape of the run's types
-/// round-trips).
+/// A message as bytes: postcard, compact and not self-describing (the page and the worker
+/// run the same build, so they agree on every type's shape). The run's tagged enums cross as
+/// their JSON text (`tagged_in_json!`); the host's tests send every message through this.
 pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    ciborium::into_writer(message, &mut out).map_err(|e| e.to_string())?;
-    Ok(out)
+    postcard::to_allocvec(message).map_err(|e| e.to_string())
 }
 
 pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    ciborium::from_reader(bytes).map_err(|e| e.to_string())
+    postcard::from_bytes(bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub struct Classification {
 
 /// Either kind of score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum Metrics {
     Regression(Regression),
     Classification(Classification),

@@ -3,6 +3,32 @@
 
 use super::*;
 
+/// The host as the worker runs it: every request and reply of these tests crosses the
+/// page-worker wire format (`encode`/`decode`) and must come back the same (compared by
+/// its encoding, so a NaN, which is not equal to itself, compares too).
+trait OverTheWire {
+    fn send(&mut self, request: Request, clock: Clock) -> Vec<Reply>;
+    fn run(&mut self, clock: Clock) -> Vec<Reply>;
+}
+
+fn over_the_wire<T: Serialize + serde::de::DeserializeOwned>(message: T) -> T {
+    let bytes = encode(&message).expect("encodes");
+    let back: T = decode(&bytes).expect("decodes");
+    assert_eq!(encode(&back).expect("encodes again"), bytes);
+    back
+}
+
+impl OverTheWire for Host {
+    fn send(&mut self, request: Request, clock: Clock) -> Vec<Reply> {
+        let replies = self.handle(over_the_wire(request), clock);
+        replies.into_iter().map(over_the_wire).collect()
+    }
+
+    fn run(&mut self, clock: Clock) -> Vec<Reply> {
+        self.work(clock).into_iter().map(over_the_wire).collect()
+    }
+}
+
 /// A clock that moves on by `tick` ms each time it is read.
 fn ticking(tick: f64) -> impl FnMut() -> f64 {
     let mut t = 0.0;
@@ -13,7 +39,7 @@ fn ticking(tick: f64) -> impl FnMut() -> f64 {
 }
 
 fn built(host: &mut Host, lesson: Lesson, clock: Clock) -> RunInfo {
-    let replies = host.handle(
+    let replies = host.send(
         Request::Build {
             id: 1,
             data: Box::new(DataSource::Lesson(lesson)),
@@ -28,7 +54,7 @@ fn built(host: &mut Host, lesson: Lesson, clock: Clock) -> RunInfo {
 }
 
 fn view(host: &mut Host, ask: &Ask, clock: Clock) -> RunView {
-    match host.handle(Request::View(*ask), clock).pop() {
+    match host.send(Request::View(*ask), clock).pop() {
         Some(Reply::View(v)) => *v,
         other => panic!("expected a view, got {other:?}"),
     }
@@ -38,7 +64,7 @@ fn view(host: &mut Host, ask: &Ask, clock: Clock) -> RunView {
 /// whether the history came whole.
 fn sync(host: &mut Host, mirror: &mut Mirror, clock: Clock, slices: usize) -> bool {
     for _ in 0..slices {
-        host.work(clock);
+        host.run(clock);
     }
     let v = view(host, &mirror.ask(Watch::default(), 0, 0), clock);
     let whole = v.history_whole;
@@ -54,12 +80,12 @@ fn a_view_carries_only_what_the_page_lacks() {
     assert_eq!(info.x.len(), info.y.len());
     // The first prediction, then three steps.
     while host.busy() {
-        host.work(&mut clock);
+        host.run(&mut clock);
     }
     for _ in 0..3 {
-        host.handle(Request::Step { epoch: false }, &mut clock);
+        host.send(Request::Step { epoch: false }, &mut clock);
         while host.busy() {
-            host.work(&mut clock);
+            host.run(&mut clock);
         }
     }
     let mut ask = Ask {
@@ -99,7 +125,7 @@ fn the_page_s_copy_adds_up_to_the_run() {
     let mut host = Host::new();
     let info = built(&mut host, Lesson::SineNextValue, &mut clock);
     let mut mirror = Mirror::new(1, info);
-    host.handle(Request::Play, &mut clock);
+    host.send(Request::Play, &mut clock);
     for _ in 0..40 {
         sync(&mut host, &mut mirror, &mut clock, 7);
     }
@@ -127,7 +153,7 @@ fn a_thinned_history_is_thinned_alike_by_the_page() {
     let mut host = Host::new();
     let info = built(&mut host, Lesson::SineNextValue, &mut clock);
     let mut mirror = Mirror::new(1, info);
-    host.handle(Request::Play, &mut clock);
+    host.send(Request::Play, &mut clock);
     while host.run.as_ref().unwrap().session.history.is_empty() {
         sync(&mut host, &mut mirror, &mut clock, 3);
     }
@@ -160,9 +186,9 @@ fn a_view_equals_the_session_it_shows() {
     let mut clock = ticking(0.01);
     let mut host = Host::new();
     built(&mut host, Lesson::SineNextValue, &mut clock);
-    host.handle(Request::Step { epoch: false }, &mut clock);
+    host.send(Request::Step { epoch: false }, &mut clock);
     while host.busy() {
-        host.work(&mut clock);
+        host.run(&mut clock);
     }
     let ask = Ask {
         run: 1,
@@ -196,7 +222,7 @@ fn a_refused_build_keeps_the_run() {
     both.shape.bidirectional = true;
     both.shape.stateful = true;
     for (id, settings) in [(2, zero_hidden), (3, both)] {
-        let replies = host.handle(
+        let replies = host.send(
             Request::Build {
                 id,
                 data: Box::new(DataSource::Lesson(Lesson::SineNextValue)),
@@ -222,10 +248,10 @@ fn paced_training_steps_only_when_the_page_asks() {
     let mut host = Host::new();
     built(&mut host, Lesson::SineNextValue, &mut clock);
     while host.busy() {
-        host.work(&mut clock);
+        host.run(&mut clock);
     }
-    host.handle(Request::Speed(Some(1)), &mut clock);
-    host.handle(Request::TogglePlay, &mut clock);
+    host.send(Request::Speed(Some(1)), &mut clock);
+    host.send(Request::TogglePlay, &mut clock);
     assert!(!host.busy(), "a paced run waits for the page's frames");
     let ask = Ask {
         run: 1,
@@ -245,10 +271,10 @@ fn compare_mode_is_built_from_the_run_s_own_data() {
     let mut clock = ticking(0.01);
     let mut host = Host::new();
     built(&mut host, Lesson::SineNextValue, &mut clock);
-    host.handle(Request::Compare(true), &mut clock);
-    host.handle(Request::Step { epoch: false }, &mut clock);
+    host.send(Request::Compare(true), &mut clock);
+    host.send(Request::Step { epoch: false }, &mut clock);
     while host.busy() {
-        host.work(&mut clock);
+        host.run(&mut clock);
     }
     let v = view(&mut host, &Ask::default(), &mut clock);
     let runs = v.compare.expect("compare mode");
@@ -269,16 +295,16 @@ fn epoch_presses_in_compare_mode_add_up_to_whole_epochs() {
         let mut clock = ticking(0.5);
         let mut host = Host::new();
         built(&mut host, Lesson::VanishingGradients, &mut clock);
-        host.handle(Request::Compare(true), &mut clock);
+        host.send(Request::Compare(true), &mut clock);
         let per = host.run.as_ref().unwrap().session.steps_to_end_of_epoch(0);
         for press in 0..20 {
-            host.handle(Request::Step { epoch: true }, &mut clock);
+            host.send(Request::Step { epoch: true }, &mut clock);
             for _ in 0..(press * gap) % 5 {
-                host.work(&mut clock);
+                host.run(&mut clock);
             }
         }
         while host.busy() {
-            host.work(&mut clock);
+            host.run(&mut clock);
         }
         let v = view(&mut host, &Ask::default(), &mut clock);
         let steps: Vec<u64> = v.compare.unwrap().iter().map(|r| r.steps).collect();
@@ -298,12 +324,12 @@ fn messages_round_trip_as_bytes() {
     let back: Reply = decode(&encode(&reply).unwrap()).unwrap();
     assert_eq!(back, reply);
     for _ in 0..200 {
-        host.work(&mut clock);
+        host.run(&mut clock);
     }
     let v = view(&mut host, &Ask::default(), &mut clock);
     let back: Reply = decode(&encode(&Reply::View(Box::new(v.clone()))).unwrap()).unwrap();
     assert_eq!(back, Reply::View(Box::new(v)));
-    // A file's bytes travel as one CBOR byte string: about their own size, not an
+    // A file's bytes travel as one byte string: about their own size, not an
     // array of numbers.
     let bytes: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
     let read = Request::Read {
@@ -354,7 +380,7 @@ fn a_file_is_read_in_slices_and_kept() {
         }))
         .collect();
     let options = CsvOptions::default();
-    let replies = host.handle(
+    let replies = host.send(
         Request::Read {
             file: 1,
             bytes: text.clone().into_bytes(),
@@ -367,7 +393,7 @@ fn a_file_is_read_in_slices_and_kept() {
     let (mut slices, mut heard) = (0, Vec::new());
     let summary = loop {
         slices += 1;
-        let mut replies = host.work(&mut clock);
+        let mut replies = host.run(&mut clock);
         match replies.pop() {
             Some(Reply::Reading { file: 1, done }) => heard.push(done),
             Some(Reply::Read {
@@ -393,7 +419,7 @@ fn a_file_is_read_in_slices_and_kept() {
         }),
         ..CsvOptions::default()
     };
-    let reply = host.handle(
+    let reply = host.send(
         Request::Reread {
             file: 1,
             options: series.clone(),
@@ -410,7 +436,7 @@ fn a_file_is_read_in_slices_and_kept() {
             .summary()
     );
     // A broken file: the reply says why, and the file before stays.
-    let reply = host.handle(
+    let reply = host.send(
         Request::Read {
             file: 2,
             bytes: b"a,b\n1,2\n3\n".to_vec(),
@@ -419,7 +445,7 @@ fn a_file_is_read_in_slices_and_kept() {
         &mut clock,
     );
     assert!(reply.is_empty());
-    let reply = host.work(&mut clock);
+    let reply = host.run(&mut clock);
     assert!(
         matches!(
             &reply[..],
@@ -432,7 +458,7 @@ fn a_file_is_read_in_slices_and_kept() {
         "{reply:?}"
     );
     let choice = CsvChoice::for_target("y".into());
-    let reply = host.handle(
+    let reply = host.send(
         Request::Build {
             id: 1,
             data: Box::new(DataSource::Csv {
