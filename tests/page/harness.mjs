@@ -26,13 +26,13 @@ const MIME = {
 };
 
 /**
- * Serves DIST on 127.0.0.1 at a free port; resolves to { url, close }. `mounts` serves more
- * directories beside it (benchmarks only): { '/tfjs/': [dir, ...] } looks a path under
- * /tfjs/ up in each dir in turn.
+ * Serves DIST (or another build, `dist`) on 127.0.0.1 at a free port; resolves to
+ * { url, close }. `mounts` serves more directories beside it (benchmarks only):
+ * { '/tfjs/': [dir, ...] } looks a path under /tfjs/ up in each dir in turn.
  */
-export function serveDist(mounts = {}) {
-  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-    throw new Error(`no build in ${DIST}: run scripts/build.sh first`);
+export function serveDist(mounts = {}, dist = DIST) {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) {
+    throw new Error(`no build in ${dist}: run scripts/build.sh first`);
   }
   const within = (dir, rel) => {
     const file = path.join(dir, rel);
@@ -44,7 +44,7 @@ export function serveDist(mounts = {}) {
         return dirs.map((d) => within(d, urlPath.slice(prefix.length))).find(Boolean) ?? null;
       }
     }
-    return within(DIST, urlPath === '/' ? 'index.html' : urlPath);
+    return within(dist, urlPath === '/' ? 'index.html' : urlPath);
   };
   const server = http.createServer((req, res) => {
     const file = find(decodeURIComponent(new URL(req.url, 'http://x').pathname));
