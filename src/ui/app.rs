@@ -199,16 +199,20 @@ pub(super) fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
 }
 
-/// Starts the training worker; what it says comes back as an action.
+/// Starts the training worker; what it says comes back as an action, and so does a worker
+/// that cannot be started at all.
 fn start_worker(ctx: &Context<App>) -> Option<TrainingWorker> {
     let link = ctx.link().clone();
-    TrainingWorker::start(move |heard| {
+    let started = TrainingWorker::start(move |heard| {
         link.send_message(Msg::Do(match heard {
             Heard::Reply(reply) => Action::Heard(reply),
             Heard::Died(why) => Action::WorkerDied(why),
+            Heard::NotStarted(why) => Action::WorkerNotStarted(why),
         }))
-    })
-    .ok()
+    });
+    started
+        .map_err(|why| ctx.link().send_message(Msg::Do(Action::WorkerNotStarted(why))))
+        .ok()
 }
 
 impl Component for App {

@@ -352,6 +352,7 @@ impl Page {
                 }
             }
             Action::WorkerDied(why) => self.worker_died(&why),
+            Action::WorkerNotStarted(why) => self.worker_not_started(&why),
             Action::Frame => {
                 // A frame asks for a fresh view (see VIEW_EVERY_MS); the page renders when
                 // it arrives.

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent};
+use web_sys::{ErrorEvent, Event, MessageEvent};
 
 use crate::train::host::{decode, encode, Reply, Request};
 use crate::worker::{PANIC_PREFIX, READY};
@@ -57,8 +57,12 @@ pub fn self_test_trap() {
 /// What the worker said.
 pub enum Heard {
     Reply(Reply),
-    /// The worker died (a trap or a failed start): what is known of why.
+    /// The worker died after it had started (a trap: out of memory, a panic): what is known
+    /// of why. A new one can take over.
     Died(String),
+    /// The worker never started (its script or the wasm did not load, or the browser runs no
+    /// module workers): a new one would fail the same way.
+    NotStarted(String),
 }
 
 struct Shared {
@@ -73,7 +77,7 @@ pub struct TrainingWorker {
     worker: web_sys::Worker,
     shared: Rc<RefCell<Shared>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl TrainingWorker {
@@ -117,10 +121,22 @@ impl TrainingWorker {
             }
         });
         let s = shared.clone();
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+        // A trap fires an `ErrorEvent`; a script that does not load, a plain `Event`.
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
             e.prevent_default();
-            let why = s.borrow_mut().panic.take().unwrap_or_else(|| e.message());
-            on(Heard::Died(why));
+            let (ready, panic) = {
+                let mut sh = s.borrow_mut();
+                (sh.ready, sh.panic.take())
+            };
+            let why = panic
+                .or_else(|| e.dyn_ref::<ErrorEvent>().map(ErrorEvent::message))
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| format!("{SCRIPT} did not load"));
+            on(if ready {
+                Heard::Died(why)
+            } else {
+                Heard::NotStarted(why)
+            });
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

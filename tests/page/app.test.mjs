@@ -187,6 +187,33 @@ test('a trap in the page\'s own wasm (out of memory, unreachable) is shown in th
   await page.close();
 });
 
+test('a training worker that cannot start (its script does not load) is said once, with what to do, and not started again', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.route('**/worker.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  const page = await context.newPage();
+  // Counts the workers the page starts.
+  await page.addInitScript(() => {
+    const Worker = window.Worker;
+    window.workersStarted = 0;
+    window.Worker = function (url, options) {
+      window.workersStarted++;
+      return new Worker(url, options);
+    };
+  });
+  await page.goto(server.url);
+  const banner = page.locator('.banner.error', { hasText: 'The training could not start' });
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /Reload the page.*Firefox 114\+/);
+  assert.equal(await page.locator('#panic-banner').isVisible(), false, 'the page itself did not panic');
+  // The page stays usable (its controls answer) and does not try again and again.
+  await page.selectOption('#lesson', 'vanishing_gradients');
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => window.workersStarted), 1);
+  assert.equal(await banner.count(), 1);
+  await screenshot(page, 'worker-not-started');
+  await context.close();
+});
+
 test('a training worker that dies (out of memory, a trap) does not take the page down: it says so and trains again', async () => {
   const { page } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);

@@ -49,6 +49,9 @@ pub enum Action {
     Heard(Reply),
     /// The training worker died (out of memory, a trap).
     WorkerDied(String),
+    /// The training worker never started (its files did not load, or the browser cannot run
+    /// it): nothing can train, and a new worker would fail the same way.
+    WorkerNotStarted(String),
     /// An animation frame while the run has work under way.
     Frame,
 }

@@ -177,6 +177,16 @@ impl Page {
         self.rebuild(Some(Text::with("error.worker_died", &[("e", &why)])));
     }
 
+    /// The worker could not start: say so and what to do, and start no other (it would fail
+    /// the same way, over and over). The page's controls and what it shows stay.
+    pub(super) fn worker_not_started(&mut self, why: &str) {
+        self.error = Some(Text::with("error.worker_not_started", &[("e", &why)]));
+        if let Some(m) = &mut self.shown {
+            m.now.playing = false;
+            m.now.busy = false;
+        }
+    }
+
     /// Tells the learner what the run did (the latest event is shown).
     pub(super) fn tell(&mut self, events: &[RunEvent]) {
         for event in events {

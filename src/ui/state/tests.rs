@@ -183,6 +183,30 @@ fn a_view_asked_before_a_press_does_not_undo_it() {
     );
 }
 
+/// A worker that dies after it started playing, then one that cannot start at all (its files
+/// did not load, or the browser cannot run it): the page says so and what to do, stops, and
+/// starts no other worker (it would fail the same way, over and over).
+#[test]
+fn a_worker_that_cannot_start_is_not_started_again() {
+    let mut w = Wire::new(Lesson::SineNextValue);
+    w.settle(10);
+    w.act(Action::Run(RunControl::TogglePlay));
+    assert!(w.page.shown.as_ref().unwrap().now.playing);
+    w.effects.clear();
+    w.act(Action::WorkerNotStarted("worker.js: 404".into()));
+    assert_eq!(key(&w.page.error), Some("error.worker_not_started"));
+    assert!(w
+        .page
+        .error
+        .as_ref()
+        .unwrap()
+        .to_string()
+        .contains("worker.js: 404"));
+    assert!(!w.effects.contains(&Effect::NewWorker));
+    let now = &w.page.shown.as_ref().unwrap().now;
+    assert!(!now.playing && !now.busy);
+}
+
 /// A worker that dies takes no settings that crashed with it: the page rebuilds the last
 /// ones that trained.
 #[test]
