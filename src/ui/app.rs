@@ -210,9 +210,14 @@ fn start_worker(ctx: &Context<App>) -> Option<TrainingWorker> {
             Heard::NotStarted(why) => Action::WorkerNotStarted(why),
         }))
     });
-    started
-        .map_err(|why| ctx.link().send_message(Msg::Do(Action::WorkerNotStarted(why))))
-        .ok()
+    match started {
+        Ok(worker) => Some(worker),
+        Err(why) => {
+            ctx.link()
+                .send_message(Msg::Do(Action::WorkerNotStarted(why)));
+            None
+        }
+    }
 }
 
 impl Component for App {
@@ -264,9 +269,6 @@ impl Component for App {
             on_load: ctx.link().callback(Msg::Load),
             lit: None,
         };
-        if app.worker.is_none() {
-            app.page.error = Some(Text::new("error.no_worker"));
-        }
         for effect in effects {
             app.carry_out(ctx, effect);
         }
