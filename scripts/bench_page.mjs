@@ -9,7 +9,7 @@
 // Usage: scripts/build.sh && node scripts/bench_page.mjs [seconds]
 // scripts/bench_vs_tfjs.mjs runs the same measurement (benchLessons) in its session.
 import { pathToFileURL } from 'node:url';
-import { serveDist, launch } from '../tests/page/harness.mjs';
+import { serveDist, launch, median } from '../tests/page/harness.mjs';
 
 export const LESSONS = [
   ['1', 'sine_next_value'],
@@ -19,7 +19,6 @@ export const LESSONS = [
 ];
 
 const steps = (page) => page.evaluate(() => Number(document.querySelector('#stats').dataset.steps));
-const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 /** Raw and in-page steps/s (medians of 3) for each of LESSONS: [{ n, key, raw, inPage }]. */
 export async function benchLessons(browser, url, seconds, log = () => {}) {

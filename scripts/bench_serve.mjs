@@ -5,7 +5,7 @@
 // rounds, medians compared (this machine drifts by tens of per cent within a minute, so the
 // two alternate rather than run one after the other). Run through scripts/bench_serve.sh.
 import path from 'node:path';
-import { serveDist, launch, ROOT } from '../tests/page/harness.mjs';
+import { serveDist, launch, median, ROOT } from '../tests/page/harness.mjs';
 
 const seconds = Number(process.argv[2] ?? 3);
 const RUNS = [
@@ -14,7 +14,6 @@ const RUNS = [
   ['LSTM 64, 50, 32', (s) => window.wasmBindings.rnnLabBenchmark('lstm_h64_t50_b32', s)],
   ['LSTM 128, 100, 16', (s) => window.wasmBindings.rnnLabBenchmark('lstm_h128_t100_b16', s)],
 ];
-const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
 const servers = [await serveDist(), await serveDist({}, path.join(ROOT, 'target', 'dist-serve'))];

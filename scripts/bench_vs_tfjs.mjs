@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execSync } from 'node:child_process';
-import { serveDist, launch, ROOT, DIST } from '../tests/page/harness.mjs';
+import { serveDist, launch, median, ROOT, DIST } from '../tests/page/harness.mjs';
 import { benchLessons } from './bench_page.mjs';
 
 const args = process.argv.slice(2);
@@ -38,7 +38,6 @@ const CONFIGS = [
   ['gru_h32_t20_b32', 'GRU', 'gru', 32, 20, 32],
   ['rnn_h32_t20_b32', 'RNN tanh', 'rnn', 32, 20, 32],
 ];
-const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const fmt = (r) => (r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2));
 
 const server = await serveDist({
