@@ -130,7 +130,10 @@ try {
   const shipped = fs.readdirSync(DIST).filter((f) => /\.(wasm|js)$/.test(f) && f !== 'sw.js');
   const sizes = shipped.map((f) => [f, zlib.gzipSync(fs.readFileSync(path.join(DIST, f)), { level: 9 }).length]);
   const total = sizes.reduce((s, [, n]) => s + n, 0);
-  say(`The page's wasm and JS, gzipped: ${(total / 1000).toFixed(0)} KB (${sizes.map(([f, n]) => `${f.replace(/-[0-9a-f]{16}/, '')} ${(n / 1000).toFixed(0)} KB`).join(', ')}).`);
+  const words = fs.readdirSync(path.join(DIST, 'i18n'))
+    .map((f) => [f, zlib.gzipSync(fs.readFileSync(path.join(DIST, 'i18n', f)), { level: 9 }).length]);
+  say(`The page's wasm and JS, gzipped: ${(total / 1000).toFixed(0)} KB (${sizes.map(([f, n]) => `${f.replace(/-[0-9a-f]{16}/, '')} ${(n / 1000).toFixed(0)} KB`).join(', ')}), `
+    + `and the words of its language: ${words.map(([f, n]) => `${f} ${(n / 1000).toFixed(0)} KB`).join(', ')}.`);
 } finally {
   await browser.close();
   await server.close();

@@ -1,4 +1,4 @@
-//! The page's words live in the catalogues (src/i18n/*.json): every key the code asks for
+//! The page's words live in the catalogues (www/i18n/*.json): every key the code asks for
 //! exists, and the UI code holds no English text of its own.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -127,7 +127,7 @@ fn the_ui_code_holds_no_english_text() {
     }
     assert!(
         found.is_empty(),
-        "these look like page text; put them in src/i18n:\n{}",
+        "these look like page text; put them in www/i18n:\n{}",
         found.join("\n")
     );
 }

@@ -1,6 +1,11 @@
-//! The page's words: one catalogue per language (`en.json`, `zh.json`, compiled in), looked up
-//! by key. Every user-facing string of the page, the lessons and the charts comes from here.
-//! Values may hold named placeholders, `{name}`, filled by [`trf`].
+//! The page's words: one catalogue per language (`www/i18n/en.json`, `www/i18n/zh.json`),
+//! looked up by key. Every user-facing string of the page, the lessons and the charts comes
+//! from here. Values may hold named placeholders, `{name}`, filled by [`trf`].
+//!
+//! The page fetches the catalogue of its language before it first renders, and another one
+//! when the learner switches ([`install`]); the training worker gets its copy from the page
+//! (`Request::Lang`). So the wasm ships no catalogue, and a page downloads the words of the
+//! language it shows only. Native code (tests, benchmarks) has both compiled in.
 //!
 //! The language is one setting for the whole page, so it is held here ([`set`], [`current`])
 //! rather than passed through every chart and lesson; native code and tests read English.
@@ -50,12 +55,73 @@ impl Lang {
         }
     }
 
-    fn source(self) -> &'static str {
+    /// The catalogue's file, relative to the page (`www/i18n` in the repository).
+    pub fn file(self) -> &'static str {
         match self {
-            Lang::En => include_str!("en.json"),
-            Lang::Zh => include_str!("zh.json"),
+            Lang::En => "i18n/en.json",
+            Lang::Zh => "i18n/zh.json",
         }
     }
+
+    /// The slot of the language's catalogue.
+    fn slot(self) -> &'static OnceLock<Catalogue> {
+        static SLOTS: [OnceLock<Catalogue>; 2] = [OnceLock::new(), OnceLock::new()];
+        &SLOTS[self as usize]
+    }
+}
+
+/// One language's words: the catalogue's JSON text (what the page passes on to its worker)
+/// and the words by key.
+struct Catalogue {
+    source: String,
+    words: HashMap<String, String>,
+}
+
+impl Catalogue {
+    fn parse(source: String) -> Result<Catalogue, String> {
+        let words = serde_json::from_str(&source).map_err(|e| e.to_string())?;
+        Ok(Catalogue { source, words })
+    }
+}
+
+/// Takes `source`, the JSON text of `lang`'s catalogue, as its words from now on (the first
+/// catalogue installed for a language stays: a second call changes nothing). Err: why the
+/// text is not a catalogue.
+pub fn install(lang: Lang, source: String) -> Result<(), String> {
+    if !has(lang) {
+        let catalogue = Catalogue::parse(source)?;
+        let _ = lang.slot().set(catalogue);
+    }
+    Ok(())
+}
+
+/// The catalogue of `lang`, if the page has it (natively, always: it is compiled in).
+fn loaded(lang: Lang) -> Option<&'static Catalogue> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        Some(lang.slot().get_or_init(|| {
+            let source = match lang {
+                Lang::En => include_str!("../../www/i18n/en.json"),
+                Lang::Zh => include_str!("../../www/i18n/zh.json"),
+            };
+            Catalogue::parse(source.to_string())
+                .unwrap_or_else(|e| panic!("the {} catalogue is not valid JSON: {e}", lang.tag()))
+        }))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        lang.slot().get()
+    }
+}
+
+/// Whether the words of `lang` are here (in the page: fetched and installed).
+pub fn has(lang: Lang) -> bool {
+    loaded(lang).is_some()
+}
+
+/// The JSON text of `lang`'s catalogue, if the page has it (for the training worker).
+pub fn source(lang: Lang) -> Option<&'static str> {
+    loaded(lang).map(|c| c.source.as_str())
 }
 
 thread_local! {
@@ -72,24 +138,10 @@ pub fn current() -> Lang {
     CURRENT.with(Cell::get)
 }
 
-/// Every catalogue, parsed once.
-fn catalogues() -> &'static HashMap<Lang, HashMap<String, String>> {
-    static ALL: OnceLock<HashMap<Lang, HashMap<String, String>>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        Lang::ALL
-            .into_iter()
-            .map(|l| {
-                let map = serde_json::from_str(l.source())
-                    .unwrap_or_else(|e| panic!("the {} catalogue is not valid JSON: {e}", l.tag()));
-                (l, map)
-            })
-            .collect()
-    })
-}
-
-/// The catalogue of `lang`, key to text.
+/// The catalogue of `lang`, key to text (empty if the page does not have it yet).
 pub fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
-    &catalogues()[&lang]
+    static NONE: OnceLock<HashMap<String, String>> = OnceLock::new();
+    loaded(lang).map_or_else(|| NONE.get_or_init(HashMap::new), |c| &c.words)
 }
 
 /// The text of `key` in the current language (English if that catalogue lacks it; the key

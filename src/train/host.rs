@@ -107,8 +107,13 @@ pub enum Request {
     Speed(Option<usize>),
     Recursive(bool),
     Compare(bool),
-    /// The language of the messages the run words (forecast errors, setup errors).
-    Lang(crate::i18n::Lang),
+    /// The language of what the worker words (a file's column names) and that language's
+    /// catalogue, as JSON text: the wasm ships none, so the page passes on the one it
+    /// fetched ([`Request::lang`]).
+    Lang {
+        lang: crate::i18n::Lang,
+        words: String,
+    },
     /// The page is ready to show the run again: reply with a [`RunView`] of what changed.
     View(Ask),
     /// The text of a download.
@@ -116,6 +121,16 @@ pub enum Request {
     /// Self-test: the host traps, as an out-of-memory run would (page tests check the page
     /// survives it and says so).
     Trap,
+}
+
+impl Request {
+    /// Switches the worker to `lang`, with the words the page has for it.
+    pub fn lang(lang: crate::i18n::Lang) -> Request {
+        Request::Lang {
+            lang,
+            words: crate::i18n::source(lang).unwrap_or_default().to_string(),
+        }
+    }
 }
 
 /// What the page has and wants shown, with a view request.
@@ -505,7 +520,12 @@ impl Host {
                     r.set_compare(runs, now);
                 }
             }
-            Request::Lang(lang) => crate::i18n::set(lang),
+            Request::Lang { lang, words } => {
+                if let Err(e) = crate::i18n::install(lang, words) {
+                    return vec![Reply::Failed(Text::from(e))];
+                }
+                crate::i18n::set(lang);
+            }
             Request::View(ask) => {
                 // At most n steps per page frame: one frame's work per view asked for.
                 let mut replies = if self.paced() {

@@ -147,6 +147,12 @@ impl App {
                 self.worker = start_worker(ctx);
                 Ok(())
             }
+            Effect::FetchWords(lang) => {
+                ctx.link().send_future(async move {
+                    Msg::Do(Action::Words(lang, crate::ui::files::fetch_words(lang).await))
+                });
+                Ok(())
+            }
         };
         if let Err(e) = saved {
             ctx.link().send_message(Msg::Do(Action::Failed(Text::with(
@@ -226,11 +232,8 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let start = crate::ui::state::remember::start(&crate::ui::share::kept());
-        // The language first: the notices below are in it.
-        let lang = start
-            .lang
-            .unwrap_or_else(crate::ui::share::remembered_lang);
-        crate::i18n::set(lang);
+        // The language `ui::start` fetched the words of (`share::opening_lang`).
+        let lang = crate::i18n::current();
         crate::ui::share::save_lang(lang);
         let (lesson, settings, notice) = (start.lesson, start.settings, start.notice);
         let classroom = start.classroom;

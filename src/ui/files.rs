@@ -49,6 +49,14 @@ pub async fn fetch_own(path: &str) -> Result<Vec<u8>, String> {
     Ok(Uint8Array::new(&buf).to_vec())
 }
 
+/// Fetches the words of `lang`: its catalogue's JSON text (`www/i18n`).
+pub async fn fetch_words(lang: crate::i18n::Lang) -> Result<String, String> {
+    let file = lang.file();
+    let named = |e: String| if e.contains(file) { e } else { format!("{file}: {e}") };
+    let bytes = fetch_own(file).await.map_err(named)?;
+    String::from_utf8(bytes).map_err(|e| named(e.to_string()))
+}
+
 /// Offers `text` as a file download named `name` (a Blob URL on a temporary link).
 pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));

@@ -51,17 +51,38 @@ fn same<T: ?Sized>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
     }
 }
 
-/// Installs the panic hook and mounts the app on `#app`.
+/// Installs the panic hook, fetches the words of the page's language and mounts the app on
+/// `#app`; if the words do not come, shows index.html's `#words-failed` (in both languages:
+/// the page has none of its own yet) with why.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     panic::install();
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(ROOT_ID))
-        .expect("index.html has an element with id \"app\"");
-    yew::Renderer::<app::App>::with_root(root).render();
     keep_offline();
+    let lang = share::opening_lang();
+    wasm_bindgen_futures::spawn_local(async move {
+        let document = web_sys::window().and_then(|w| w.document());
+        let element = |id: &str| document.as_ref().and_then(|d| d.get_element_by_id(id));
+        let words = files::fetch_words(lang).await;
+        match words.and_then(|w| crate::i18n::install(lang, w)) {
+            Ok(()) => {
+                crate::i18n::set(lang);
+                let root = element(ROOT_ID).expect("index.html has an element with id \"app\"");
+                yew::Renderer::<app::App>::with_root(root).render();
+            }
+            Err(why) => {
+                let shown = element(WORDS_FAILED_ID).expect("index.html has #words-failed");
+                if let Some(detail) = element("words-failed-why") {
+                    detail.set_text_content(Some(&why));
+                }
+                let _ = shown.remove_attribute("hidden");
+            }
+        }
+    });
 }
+
+/// Id of index.html's message for a page whose words did not load.
+#[cfg(target_arch = "wasm32")]
+const WORDS_FAILED_ID: &str = "words-failed";
 
 /// Registers the service worker (`www/sw.js`, written into the build by
 /// `scripts/offline.mjs`) that keeps the page's files, so it works offline after its first

@@ -15,7 +15,7 @@ pub const BANNER_ID: &str = "panic-banner";
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        show(&crate::i18n::trf("panic.banner", &[("message", &info)]), true);
+        show(&worded("panic.banner", &info), true);
     }));
     // A trap surfaces as a `WebAssembly.RuntimeError` nobody caught: the window's `error`.
     if let Some(window) = web_sys::window() {
@@ -25,13 +25,20 @@ pub fn install() {
             };
             if e.error().is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
                 // A panic traps too, after its hook showed the panic's own message: kept.
-                show(
-                    &crate::i18n::trf("panic.trap", &[("message", &e.message())]),
-                    false,
-                );
+                show(&worded("panic.trap", &e.message()), false);
             }
         })
         .forget();
+    }
+}
+
+/// The banner's text `key` with the message, or the message alone before the page has its
+/// words (a panic while they load).
+fn worded(key: &str, message: &dyn std::fmt::Display) -> String {
+    if crate::i18n::has(crate::i18n::current()) {
+        crate::i18n::trf(key, &[("message", message)])
+    } else {
+        message.to_string()
     }
 }
 

@@ -185,7 +185,7 @@ impl Page {
             announced: tour::Announced::default(),
             out: Vec::new(),
         };
-        page.out.push(Effect::Send(Request::Lang(lang)));
+        page.out.push(Effect::Send(Request::lang(lang)));
         page.rebuild(notice);
         let effects = std::mem::take(&mut page.out);
         (page, effects)
@@ -309,11 +309,25 @@ impl Page {
                 }
                 self.send(Request::Compare(on));
             }
-            Action::Lang(lang) => {
+            Action::Lang(lang) if crate::i18n::has(lang) => {
                 crate::i18n::set(lang);
-                self.send(Request::Lang(lang));
+                self.send(Request::lang(lang));
                 self.out.push(Effect::SaveLang(lang));
                 self.save_link();
+            }
+            Action::Lang(lang) => self.out.push(Effect::FetchWords(lang)),
+            Action::Words(lang, words) => {
+                match words.and_then(|w| crate::i18n::install(lang, w)) {
+                    Ok(()) => return self.apply(Action::Lang(lang), now),
+                    Err(why) => {
+                        self.error = Some(Text::with(
+                            "error.words",
+                            &[("lang", &lang.own_name()), ("e", &why)],
+                        ));
+                        // The switcher shows the language the page is in again.
+                        self.controls_key += 1;
+                    }
+                }
             }
             Action::Export(what) => self.export(what),
             Action::Tour(change) => self.tour_change(change),

@@ -214,6 +214,53 @@ test('a training worker that cannot start (its script does not load) is said onc
   await context.close();
 });
 
+test('the page fetches the words of its language only; words that do not load are said, and the page stays in its language', async () => {
+  // Without the service worker, which keeps every file of the build for offline use, both
+  // catalogues too: this is about what the page itself asks for.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  const asked = [];
+  context.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await context.route('**/i18n/zh.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await waitForInk(page, PREDICTION);
+  assert.ok(asked.includes('/i18n/en.json'), 'the English words were fetched');
+  assert.ok(!asked.includes('/i18n/zh.json'), 'the Chinese words were not fetched before they were wanted');
+  await page.selectOption('#lang', 'zh-CN');
+  const banner = page.locator('.banner.error', { hasText: 'words of the page did not load' });
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /简体中文 words.*i18n\/zh\.json: HTTP 404.*choose the language again/);
+  // Still English, the switcher says so, and the run is kept.
+  assert.equal((await page.textContent('#play')).trim(), 'Play');
+  assert.equal(await page.inputValue('#lang'), 'en');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  assert.equal(await page.locator('#panic-banner').isVisible(), false);
+  await screenshot(page, 'words-failed-switch');
+  // Once the words come, the same choice switches the page.
+  await context.unroute('**/i18n/zh.json');
+  await page.selectOption('#lang', 'zh-CN');
+  await page.waitForFunction(() => document.querySelector('#play')?.textContent.trim() === '开始');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.querySelector('#stats').dataset.steps) > 3);
+  await context.close();
+});
+
+test('a page whose own words do not load says so in both languages, with why', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.route('**/i18n/en.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  const page = await context.newPage();
+  await page.goto(server.url);
+  const failed = page.locator('#words-failed');
+  await failed.waitFor({ state: 'visible' });
+  const text = await failed.textContent();
+  assert.match(text, /could not load the words of its page\. Check the connection and reload the page/);
+  assert.match(text, /无法加载页面文字/);
+  assert.match(text, /i18n\/en\.json: HTTP 404/);
+  assert.equal(await page.locator('#panic-banner').isVisible(), false, 'the page did not panic');
+  await screenshot(page, 'words-failed-start');
+  await context.close();
+});
+
 test('a training worker that dies (out of memory, a trap) does not take the page down: it says so and trains again', async () => {
   const { page } = await openPage(browser, server.url);
   await waitForInk(page, PREDICTION);

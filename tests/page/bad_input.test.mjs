@@ -160,6 +160,8 @@ test('absurd links: each says what is wrong and opens a lesson that trains', asy
   await screenshot(page, 'bad-link-memory');
   // In Chinese: the page's language (remembered) words the message.
   await page.selectOption('#lang', 'zh-CN');
+  // Switched (after its words came) and remembered.
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
   await page.goto('about:blank');
   await page.goto(`${server.url}#${ABSURD_LINKS[12][1]}`);
   await page.waitForFunction(() => Number(document.querySelector('#stats')?.dataset.run) > 0);

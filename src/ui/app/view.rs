@@ -115,7 +115,7 @@ impl App {
                     }
                     <label class="lang" title={tr("lang.tip")}>
                         <span class="sr-only">{ tr("lang.label") }</span>
-                        <select id="lang" onchange={on.reform(|e: Event| Action::Lang(
+                        <select id="lang" key={self.page.controls_key.to_string()} onchange={on.reform(|e: Event| Action::Lang(
                             crate::i18n::Lang::ALL.into_iter().find(|l| l.tag() == select_value(&e)).unwrap_or_default()
                         ))}>
                             { for crate::i18n::Lang::ALL.iter().map(|l| html! {

@@ -31,8 +31,11 @@ pub enum Action {
     Show(ShowChange),
     /// Compare mode on or off.
     Compare(bool),
-    /// The page's language.
+    /// The page's language (its words are fetched first if the page does not have them).
     Lang(Lang),
+    /// The words of a language the page fetched, as the catalogue's JSON text (Err: why
+    /// they did not come): the page switches to it, or says why it cannot.
+    Words(Lang, Result<String, String>),
     /// A download the learner asked for.
     Export(Export),
     /// The guided tour: next, back, close, an answer.
@@ -192,6 +195,8 @@ pub enum Effect {
     Remember(super::Remember),
     /// Remember the language.
     SaveLang(Lang),
+    /// Fetch a language's catalogue; it comes back as [`Action::Words`].
+    FetchWords(Lang),
     /// Remember whether the tour's card is open.
     SaveTour(bool),
     /// Hand a file the worker worded to the learner.

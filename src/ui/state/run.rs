@@ -162,7 +162,7 @@ impl Page {
             });
         self.show_source(back);
         self.controls_key += 1;
-        self.send(Request::Lang(crate::i18n::current()));
+        self.send(Request::lang(crate::i18n::current()));
         // The new worker is given the loaded file again; a file it was still reading is
         // dropped (reading it again could end the same way) and the file before stays.
         if let Some(c) = self.csv.clone() {

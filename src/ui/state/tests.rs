@@ -108,7 +108,7 @@ fn key(t: &Option<Text>) -> Option<&str> {
 #[test]
 fn the_first_run_is_built_and_shown() {
     let mut w = Wire::new(Lesson::SineNextValue);
-    assert!(matches!(w.outbox[0], Request::Lang(Lang::En)));
+    assert!(matches!(w.outbox[0], Request::Lang { lang: Lang::En, .. }));
     assert!(matches!(w.outbox[1], Request::Build { id: 1, .. }));
     w.settle(10);
     assert_eq!(w.run_id(), 1);
@@ -205,6 +205,51 @@ fn a_worker_that_cannot_start_is_not_started_again() {
     assert!(!w.effects.contains(&Effect::NewWorker));
     let now = &w.page.shown.as_ref().unwrap().now;
     assert!(!now.playing && !now.busy);
+}
+
+/// Words that do not come (the file failed to load, or is not a catalogue) are said, with
+/// why, and the page stays in its language: its run, its worker's language, its link.
+#[test]
+fn words_that_do_not_come_leave_the_page_in_its_language() {
+    let mut w = Wire::new(Lesson::SineNextValue);
+    w.settle(10);
+    crate::i18n::set(Lang::En);
+    let run = w.page.shown.as_ref().unwrap().id;
+    let before = w.page.controls_key;
+    w.effects.clear();
+    w.act(Action::Words(
+        Lang::Zh,
+        Err("i18n/zh.json: HTTP 404".into()),
+    ));
+    assert_eq!(key(&w.page.error), Some("error.words"));
+    let said = w.page.error.as_ref().unwrap().to_string();
+    assert!(said.contains("i18n/zh.json: HTTP 404") && said.contains(Lang::Zh.own_name()));
+    assert_eq!(crate::i18n::current(), Lang::En);
+    assert!(w.outbox.iter().all(|r| !matches!(r, Request::Lang { .. })));
+    assert!(!w
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::SaveLang(_) | Effect::SaveLink(..))));
+    // The switcher is made anew, so it shows English again.
+    assert_eq!(w.page.controls_key, before + 1);
+    w.settle(10);
+    assert_eq!(w.page.shown.as_ref().unwrap().id, run);
+}
+
+/// Words that came switch the page, and its worker gets them with the language.
+#[test]
+fn words_that_come_switch_the_page_and_its_worker() {
+    let mut w = Wire::new(Lesson::SineNextValue);
+    w.settle(10);
+    let zh = crate::i18n::source(Lang::Zh).unwrap().to_string();
+    w.act(Action::Words(Lang::Zh, Ok(zh.clone())));
+    assert_eq!(crate::i18n::current(), Lang::Zh);
+    crate::i18n::set(Lang::En);
+    assert!(w.effects.contains(&Effect::SaveLang(Lang::Zh)));
+    assert!(w
+        .outbox
+        .iter()
+        .any(|r| matches!(r, Request::Lang { lang: Lang::Zh, words } if *words == zh)));
 }
 
 /// A worker that dies takes no settings that crashed with it: the page rebuilds the last
