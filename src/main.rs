@@ -4,7 +4,9 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    if rnn_lab::worker::in_worker() {
+    // `--cfg rnn_lab_no_page` (scripts/bench_size.sh only): the training side alone, so the
+    // linker drops the page and the size it leaves is the page's own.
+    if cfg!(rnn_lab_no_page) || rnn_lab::worker::in_worker() {
         rnn_lab::worker::start();
     } else {
         rnn_lab::ui::start();
