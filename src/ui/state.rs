@@ -100,6 +100,9 @@ pub struct Page {
     pub notice: Option<Text>,
     /// Bumped when a change is refused, so the controls are made anew from the kept run.
     pub controls_key: u64,
+    /// The language whose words are being fetched, to switch to when they come (None once
+    /// the learner chose a language the page has: a later choice wins).
+    fetching_words: Option<Lang>,
     /// Which layer, direction and sample the cell views show; the step-through's t and unit.
     pub watch: Watch,
     pub step_t: usize,
@@ -167,6 +170,7 @@ impl Page {
             error: None,
             notice: None,
             controls_key: 0,
+            fetching_words: None,
             watch: Watch::default(),
             step_t: 0,
             step_unit: 0,
@@ -310,16 +314,25 @@ impl Page {
                 self.send(Request::Compare(on));
             }
             Action::Lang(lang) if crate::i18n::has(lang) => {
+                self.fetching_words = None;
                 crate::i18n::set(lang);
                 self.send(Request::lang(lang));
                 self.out.push(Effect::SaveLang(lang));
                 self.save_link();
             }
-            Action::Lang(lang) => self.out.push(Effect::FetchWords(lang)),
+            Action::Lang(lang) => {
+                self.fetching_words = Some(lang);
+                self.out.push(Effect::FetchWords(lang));
+            }
             Action::Words(lang, words) => {
+                let wanted = self.fetching_words == Some(lang);
                 match words.and_then(|w| crate::i18n::install(lang, w)) {
-                    Ok(()) => return self.apply(Action::Lang(lang), now),
+                    Ok(()) if wanted => return self.apply(Action::Lang(lang), now),
+                    // Kept for later; the learner has chosen another language since.
+                    Ok(()) => {}
+                    Err(_) if !wanted => {}
                     Err(why) => {
+                        self.fetching_words = None;
                         self.error = Some(Text::with(
                             "error.words",
                             &[("lang", &lang.own_name()), ("e", &why)],

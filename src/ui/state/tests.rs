@@ -217,6 +217,8 @@ fn words_that_do_not_come_leave_the_page_in_its_language() {
     let run = w.page.shown.as_ref().unwrap().id;
     let before = w.page.controls_key;
     w.effects.clear();
+    // As when the page lacks the words of the language chosen (natively it has them all).
+    w.page.fetching_words = Some(Lang::Zh);
     w.act(Action::Words(
         Lang::Zh,
         Err("i18n/zh.json: HTTP 404".into()),
@@ -242,6 +244,7 @@ fn words_that_come_switch_the_page_and_its_worker() {
     let mut w = Wire::new(Lesson::SineNextValue);
     w.settle(10);
     let zh = crate::i18n::source(Lang::Zh).unwrap().to_string();
+    w.page.fetching_words = Some(Lang::Zh);
     w.act(Action::Words(Lang::Zh, Ok(zh.clone())));
     assert_eq!(crate::i18n::current(), Lang::Zh);
     crate::i18n::set(Lang::En);
@@ -250,6 +253,23 @@ fn words_that_come_switch_the_page_and_its_worker() {
         .outbox
         .iter()
         .any(|r| matches!(r, Request::Lang { lang: Lang::Zh, words } if *words == zh)));
+}
+
+/// Words that come after the learner chose another language do not switch the page back,
+/// nor does their failure say anything.
+#[test]
+fn words_that_come_late_do_not_undo_a_later_choice() {
+    let mut w = Wire::new(Lesson::SineNextValue);
+    w.settle(10);
+    w.page.fetching_words = Some(Lang::Zh);
+    w.act(Action::Lang(Lang::En));
+    w.effects.clear();
+    let zh = crate::i18n::source(Lang::Zh).unwrap().to_string();
+    w.act(Action::Words(Lang::Zh, Ok(zh)));
+    assert_eq!(crate::i18n::current(), Lang::En);
+    assert!(!w.effects.contains(&Effect::SaveLang(Lang::Zh)));
+    w.act(Action::Words(Lang::Zh, Err("late".into())));
+    assert_eq!(w.page.error, None);
 }
 
 /// A worker that dies takes no settings that crashed with it: the page rebuilds the last
