@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # latest size plus 2 %, so the page cannot grow unnoticed; #17's goal is 400 KB, and
 # docs/BENCHMARKS.md ("What the page ships") says what stands between the two. Lower it as
 # the page shrinks.
-SIZE_BUDGET=608500
+SIZE_BUDGET=607900
 prepare_wasm_build
 trunk build --release --offline "$@"
 say "shipped files (raw -> gzipped):"

@@ -7,6 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::app::{cell_name, emit_some, scaling_name, select_value, whole_number};
+use super::fields::{check, number, options, select};
 use super::state::{Action, ModelChange, TrainingChange};
 use crate::data::normalise::Scaling;
 use crate::i18n::{tr, trf, Lang, Text};
@@ -41,21 +42,48 @@ fn with_value<T: Copy + PartialOrd>(list: &[T], current: T) -> Vec<T> {
 /// A select's options from one of the settings tables with the run's `current` chosen; a
 /// value the table lacks (a link's own optimiser) is shown as such, not replaced.
 fn table_options<T: PartialEq>(table: &[(&'static str, T)], current: &T) -> Html {
+    let list = table
+        .iter()
+        .map(|(key, v)| (AttrValue::from(*key), AttrValue::from(tr(key)), v == current))
+        .collect();
+    with_other(key_of(table, current).is_some(), list)
+}
+
+/// `list` as options, after a chosen "other" when the value in use is not among them.
+#[inline(never)]
+fn with_other(listed: bool, list: Vec<(AttrValue, AttrValue, bool)>) -> Html {
     html! {
         <>
-            if key_of(table, current).is_none() {
+            if !listed {
                 <option value="" selected=true disabled=true>{ tr("settings.other") }</option>
             }
-            { for table.iter().map(|(key, v)| html! { <option value={*key} selected={v == current}>{ tr(key) }</option> }) }
+            { options(list) }
         </>
     }
+}
+
+/// Numbers as a select's options, `current` chosen.
+fn number_options<T: Copy + PartialEq + ToString>(list: Vec<T>, current: T) -> Html {
+    options(
+        list.into_iter()
+            .map(|v| (AttrValue::from(v.to_string()), AttrValue::from(v.to_string()), v == current))
+            .collect(),
+    )
+}
+
+/// What a checkbox's change sets: `f` of whether it is checked now.
+fn on_check(on: &Callback<Action>, f: impl Fn(bool) -> Action + 'static) -> Callback<Event> {
+    emit_some(on, move |e: Event| {
+        Some(f(e.target_unchecked_into::<HtmlInputElement>().checked()))
+    })
 }
 
 #[function_component(ModelControls)]
 pub fn model_controls(p: &ModelControlsProps) -> Html {
     let schedule = p.settings.schedule;
     let shape = p.settings.shape;
-    let on_cell = emit_some(&p.on, |e: Event| {
+    let on = &p.on;
+    let on_cell = emit_some(on, |e: Event| {
         let v = select_value(&e);
         Some(Action::Model(ModelChange::Cell(
             CellKind::ALL
@@ -64,25 +92,56 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
                 .unwrap_or(CellKind::Lstm(LstmVariant::Standard)),
         )))
     });
-    let on_hidden = emit_some(&p.on, |e: Event| {
+    let on_hidden = emit_some(on, |e: Event| {
         Some(match whole_number(&e, 1, MAX_HIDDEN) {
             Ok(h) => Action::Model(ModelChange::Hidden(h)),
             Err(m) => Action::Invalid(Text::new("invalid.hidden").and("m", m)),
         })
     });
-    let on_seed = emit_some(&p.on, |e: Event| {
+    let on_seed = emit_some(on, |e: Event| {
         Some(match whole_number(&e, 0, 999_999_999) {
             Ok(s) => Action::Model(ModelChange::Seed(s as u64)),
             Err(m) => Action::Invalid(Text::new("invalid.seed").and("m", m)),
         })
     });
-    let on_lr = emit_some(&p.on, |e: Event| {
+    let on_layers = emit_some(on, move |e: Event| {
+        Some(match whole_number(&e, 1, 4) {
+            Ok(n) => Action::Model(ModelChange::Shape(Shape { layers: n, ..shape }, "notice.layers")),
+            Err(m) => Action::Invalid(Text::new("invalid.layers").and("m", m)),
+        })
+    });
+    let on_dropout = emit_some(on, move |e: Event| {
+        select_value(&e).parse::<f64>().ok().map(|d| {
+            Action::Model(ModelChange::Shape(Shape { dropout: d, ..shape }, "notice.dropout"))
+        })
+    });
+    let on_init = emit_some(on, move |e: Event| {
+        let init = value_of(&INITS, &select_value(&e)).unwrap_or(shape.init);
+        Some(Action::Model(ModelChange::Shape(Shape { init, ..shape }, "notice.init")))
+    });
+    let on_optimizer = emit_some(on, |e: Event| {
+        let v = select_value(&e);
+        Some(Action::Model(ModelChange::Optimizer(
+            value_of(&OPTIMIZERS, &v).unwrap_or(OptimizerKind::ADAM),
+        )))
+    });
+    let on_batch = emit_some(on, move |e: Event| {
+        let batch_size = select_value(&e).parse().ok();
+        Some(Action::Model(ModelChange::Shape(Shape { batch_size, ..shape }, "notice.batch")))
+    });
+    let on_lr = emit_some(on, |e: Event| {
         select_value(&e)
             .parse::<f64>()
             .ok()
             .map(|lr| Action::Model(ModelChange::LearningRate(lr)))
     });
-    let on_scaling = emit_some(&p.on, |e: Event| {
+    let on_clip = emit_some(on, |e: Event| {
+        let v = select_value(&e);
+        Some(Action::Model(ModelChange::Clipping(
+            value_of(&CLIPS, &v).unwrap_or(Clip::Off),
+        )))
+    });
+    let on_scaling = emit_some(on, |e: Event| {
         let v = select_value(&e);
         Some(Action::Model(ModelChange::Scaling(
             Scaling::ALL
@@ -91,89 +150,59 @@ pub fn model_controls(p: &ModelControlsProps) -> Html {
                 .unwrap_or(Scaling::None),
         )))
     });
+    let shaped = |f: fn(Shape, bool) -> Shape, notice: &'static str| {
+        on_check(on, move |checked| Action::Model(ModelChange::Shape(f(shape, checked), notice)))
+    };
+    let scheduled = |f: fn(Schedule, bool) -> Schedule| {
+        on_check(on, move |checked| Action::Training(TrainingChange::Schedule(f(schedule, checked))))
+    };
+    let cells = CellKind::ALL
+        .iter()
+        .map(|c| (AttrValue::from(c.name()), AttrValue::from(cell_name(*c)), *c == p.settings.cell))
+        .collect();
+    let scalings = Scaling::ALL
+        .iter()
+        .map(|sc| (AttrValue::from(sc.label()), AttrValue::from(scaling_name(*sc)), *sc == p.settings.scaling))
+        .collect();
+    let batch = shape.batch_size;
+    let mut batches = vec![(AttrValue::from("lesson"), AttrValue::from(tr("training.batch_lesson")), batch.is_none())];
+    batches.extend(
+        with_value(&BATCH_SIZES, batch.unwrap_or(BATCH_SIZES[0]))
+            .into_iter()
+            .map(|b| (AttrValue::from(b.to_string()), AttrValue::from(b.to_string()), batch == Some(b))),
+    );
+    let lr = p.settings.learning_rate;
     html! {
         <>
             <h2>{ tr("model.heading") }</h2>
-            <label for="cell" title={tr("model.cell_tip")}>{ tr("model.cell") }</label>
-            <select id="cell" ~value={p.settings.cell.name()} onchange={on_cell}>
-                { for CellKind::ALL.iter().map(|c| html! {
-                    <option value={c.name()} selected={*c == p.settings.cell}>{ cell_name(*c) }</option>
-                }) }
-            </select>
-            <label for="hidden" title={tr("model.hidden_tip")}>{ tr("model.hidden") }</label>
-            <input id="hidden" type="number" min="1" max={MAX_HIDDEN.to_string()} value={p.settings.hidden_size.to_string()} onchange={on_hidden} />
-            <label for="seed" title={tr("model.seed_tip")}>{ tr("model.seed") }</label>
-            <input id="seed" type="number" min="0" max="999999999" value={p.settings.seed.to_string()} onchange={on_seed} />
-            <label for="layers" title={tr("model.layers_tip")}>{ tr("model.layers") }</label>
-            <input id="layers" type="number" min="1" max="4" value={shape.layers.to_string()}
-                onchange={emit_some(&p.on, move |e: Event| Some(match whole_number(&e, 1, 4) {
-                    Ok(n) => Action::Model(ModelChange::Shape(Shape { layers: n, ..shape }, "notice.layers")),
-                    Err(m) => Action::Invalid(Text::new("invalid.layers").and("m", m)),
-                }))} />
-            <label class="check" title={tr("model.bidirectional_tip")}>
-                <input id="bidirectional" type="checkbox" checked={shape.bidirectional}
-                    onchange={emit_some(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { bidirectional: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.bidirectional"))))} />
-                { tr("model.bidirectional") }
-            </label>
-            <label for="dropout" title={tr("model.dropout_tip")}>{ tr("model.dropout") }</label>
-            <select id="dropout" ~value={shape.dropout.to_string()} onchange={emit_some(&p.on, move |e: Event| select_value(&e).parse::<f64>().ok().map(|d| Action::Model(ModelChange::Shape(Shape { dropout: d, ..shape }, "notice.dropout"))))}>
-                { for with_value(&DROPOUTS, shape.dropout).into_iter().map(|d| html! { <option value={d.to_string()} selected={d == shape.dropout}>{ d.to_string() }</option> }) }
-            </select>
-            <label for="init" title={tr("model.init_tip")}>{ tr("model.init") }</label>
-            <select id="init" ~value={key_of(&INITS, &shape.init).unwrap_or_default()} onchange={emit_some(&p.on, move |e: Event| {
-                let v = select_value(&e);
-                let init = value_of(&INITS, &v).unwrap_or(shape.init);
-                Some(Action::Model(ModelChange::Shape(Shape { init, ..shape }, "notice.init")))
-            })}>
-                { table_options(&INITS, &shape.init) }
-            </select>
+            { select("cell", "model.cell", "model.cell_tip", p.settings.cell.name().into(), options(cells), on_cell) }
+            { number("hidden", "model.hidden", "model.hidden_tip", (1, MAX_HIDDEN), p.settings.hidden_size.to_string(), on_hidden) }
+            { number("seed", "model.seed", "model.seed_tip", (0, 999_999_999), p.settings.seed.to_string(), on_seed) }
+            { number("layers", "model.layers", "model.layers_tip", (1, 4), shape.layers.to_string(), on_layers) }
+            { check("bidirectional", "model.bidirectional", tr("model.bidirectional_tip").into(), shape.bidirectional,
+                shaped(|s, bidirectional| Shape { bidirectional, ..s }, "notice.bidirectional")) }
+            { select("dropout", "model.dropout", "model.dropout_tip", shape.dropout.to_string().into(),
+                number_options(with_value(&DROPOUTS, shape.dropout), shape.dropout), on_dropout) }
+            { select("init", "model.init", "model.init_tip", key_of(&INITS, &shape.init).unwrap_or_default().into(),
+                table_options(&INITS, &shape.init), on_init) }
             <h2>{ tr("training.heading") }</h2>
-            <label for="optimizer" title={tr("training.optimiser_tip")}>{ tr("training.optimiser") }</label>
-            <select id="optimizer" ~value={key_of(&OPTIMIZERS, &p.settings.optimizer).unwrap_or_default()} onchange={emit_some(&p.on, |e: Event| {
-                let v = select_value(&e);
-                Some(Action::Model(ModelChange::Optimizer(value_of(&OPTIMIZERS, &v).unwrap_or(OptimizerKind::ADAM))))
-            })}>
-                { table_options(&OPTIMIZERS, &p.settings.optimizer) }
-            </select>
-            <label for="batch" title={tr("training.batch_tip")}>{ tr("training.batch") }</label>
-            <select id="batch" ~value={shape.batch_size.map_or("lesson".to_string(), |b| b.to_string())} onchange={emit_some(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { batch_size: select_value(&e).parse().ok(), ..shape }, "notice.batch"))))}>
-                <option value="lesson" selected={shape.batch_size.is_none()}>{ tr("training.batch_lesson") }</option>
-                { for with_value(&BATCH_SIZES, shape.batch_size.unwrap_or(BATCH_SIZES[0])).into_iter().map(|b| html! { <option value={b.to_string()} selected={shape.batch_size == Some(b)}>{ b.to_string() }</option> }) }
-            </select>
-            <label class="check" title={tr("training.stateful_tip")}>
-                <input id="stateful" type="checkbox" checked={shape.stateful}
-                    onchange={emit_some(&p.on, move |e: Event| Some(Action::Model(ModelChange::Shape(Shape { stateful: e.target_unchecked_into::<HtmlInputElement>().checked(), ..shape }, "notice.stateful"))))} />
-                { tr("training.stateful") }
-            </label>
-            <label for="lr" title={tr("training.lr_tip")}>{ tr("training.lr") }</label>
-            <select id="lr" ~value={p.settings.learning_rate.to_string()} onchange={on_lr}>
-                { for with_value(&LEARNING_RATES, p.settings.learning_rate).into_iter().map(|lr| html! {
-                    <option value={lr.to_string()} selected={lr == p.settings.learning_rate}>{ lr.to_string() }</option>
-                }) }
-            </select>
-            <label for="clip" title={tr("training.clip_tip")}>{ tr("training.clip") }</label>
-            <select id="clip" ~value={key_of(&CLIPS, &p.settings.clip).unwrap_or_default()} onchange={emit_some(&p.on, |e: Event| {
-                let v = select_value(&e);
-                Some(Action::Model(ModelChange::Clipping(value_of(&CLIPS, &v).unwrap_or(Clip::Off))))
-            })}>
-                { table_options(&CLIPS, &p.settings.clip) }
-            </select>
-            <label for="scaling" title={tr("training.scaling_tip")}>{ tr("training.scaling") }</label>
-            <select id="scaling" ~value={p.settings.scaling.label()} onchange={on_scaling}>
-                { for Scaling::ALL.iter().map(|sc| html! {
-                    <option value={sc.label()} selected={*sc == p.settings.scaling}>{ scaling_name(*sc) }</option>
-                }) }
-            </select>
-            <label class="check" title={trf("training.plateau_tip", &[("patience", &PLATEAU_PATIENCE)])}>
-                <input id="plateau" type="checkbox" checked={schedule.reduce_lr_on_plateau}
-                    onchange={emit_some(&p.on, move |e: Event| Some(Action::Training(TrainingChange::Schedule(Schedule { reduce_lr_on_plateau: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))))} />
-                { tr("training.plateau") }
-            </label>
-            <label class="check" title={trf("training.early_tip", &[("patience", &STOP_PATIENCE)])}>
-                <input id="early-stopping" type="checkbox" checked={schedule.early_stopping}
-                    onchange={emit_some(&p.on, move |e: Event| Some(Action::Training(TrainingChange::Schedule(Schedule { early_stopping: e.target_unchecked_into::<HtmlInputElement>().checked(), ..schedule }))))} />
-                { tr("training.early") }
-            </label>
+            { select("optimizer", "training.optimiser", "training.optimiser_tip",
+                key_of(&OPTIMIZERS, &p.settings.optimizer).unwrap_or_default().into(),
+                table_options(&OPTIMIZERS, &p.settings.optimizer), on_optimizer) }
+            { select("batch", "training.batch", "training.batch_tip",
+                batch.map_or("lesson".to_string(), |b| b.to_string()).into(), options(batches), on_batch) }
+            { check("stateful", "training.stateful", tr("training.stateful_tip").into(), shape.stateful,
+                shaped(|s, stateful| Shape { stateful, ..s }, "notice.stateful")) }
+            { select("lr", "training.lr", "training.lr_tip", lr.to_string().into(),
+                number_options(with_value(&LEARNING_RATES, lr), lr), on_lr) }
+            { select("clip", "training.clip", "training.clip_tip", key_of(&CLIPS, &p.settings.clip).unwrap_or_default().into(),
+                table_options(&CLIPS, &p.settings.clip), on_clip) }
+            { select("scaling", "training.scaling", "training.scaling_tip", p.settings.scaling.label().into(),
+                options(scalings), on_scaling) }
+            { check("plateau", "training.plateau", trf("training.plateau_tip", &[("patience", &PLATEAU_PATIENCE)]).into(),
+                schedule.reduce_lr_on_plateau, scheduled(|s, reduce_lr_on_plateau| Schedule { reduce_lr_on_plateau, ..s })) }
+            { check("early-stopping", "training.early", trf("training.early_tip", &[("patience", &STOP_PATIENCE)]).into(),
+                schedule.early_stopping, scheduled(|s, early_stopping| Schedule { early_stopping, ..s })) }
         </>
     }
 }

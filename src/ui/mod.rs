@@ -19,6 +19,7 @@ page_modules!(
     compare,
     controls,
     data_panel,
+    fields,
     files,
     help,
     hooks,
