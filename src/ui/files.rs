@@ -28,8 +28,13 @@ pub async fn read_file(file: File) -> Result<Vec<u8>, String> {
     Ok(Uint8Array::new(&buf).to_vec())
 }
 
-/// Fetches one of the page's own files (e.g. `data/stock_like_synthetic.csv`).
+/// Fetches one of the page's own files (e.g. `data/stock_like_synthetic.csv`); an error
+/// names the file.
 pub async fn fetch_own(path: &str) -> Result<Vec<u8>, String> {
+    fetch_bytes(path).await.map_err(|e| format!("{path}: {e}"))
+}
+
+async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or_else(|| tr("file.no_window").to_string())?;
     let resp = JsFuture::from(window.fetch_with_str(path))
         .await
@@ -38,7 +43,7 @@ pub async fn fetch_own(path: &str) -> Result<Vec<u8>, String> {
         .dyn_into()
         .map_err(|_| tr("file.not_response").to_string())?;
     if !resp.ok() {
-        return Err(format!("{path}: HTTP {}", resp.status()));
+        return Err(format!("HTTP {}", resp.status()));
     }
     let buf = JsFuture::from(
         resp.array_buffer()
@@ -52,9 +57,8 @@ pub async fn fetch_own(path: &str) -> Result<Vec<u8>, String> {
 /// Fetches the words of `lang`: its catalogue's JSON text (`www/i18n`).
 pub async fn fetch_words(lang: crate::i18n::Lang) -> Result<String, String> {
     let file = lang.file();
-    let named = |e: String| if e.contains(file) { e } else { format!("{file}: {e}") };
-    let bytes = fetch_own(file).await.map_err(named)?;
-    String::from_utf8(bytes).map_err(|e| named(e.to_string()))
+    let bytes = fetch_own(file).await?;
+    String::from_utf8(bytes).map_err(|e| format!("{file}: {e}"))
 }
 
 /// Offers `text` as a file download named `name` (a Blob URL on a temporary link).
