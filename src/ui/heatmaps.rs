@@ -16,7 +16,7 @@ use yew::prelude::*;
 use super::app::{emit_some, select_value};
 use super::chart::{ChartCanvas, Painter};
 use super::same;
-use super::controls::NumberField;
+use super::fields::NumberField;
 use super::state::{Action, WatchChange};
 use super::step_through::describe;
 use crate::charts::{draw_heatmap, heat_rgba, HeatCells, HeatGrid, HeatScale};

@@ -12,7 +12,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::app::{cell_name, emit_some};
-use super::controls::NumberField;
+use super::fields::NumberField;
 use super::same;
 use super::state::{Action, WatchChange};
 use crate::charts::diagram::{cell_svg, CellValues};
