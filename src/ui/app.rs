@@ -226,14 +226,21 @@ fn start_worker(ctx: &Context<App>) -> Option<TrainingWorker> {
     }
 }
 
+/// What the page opens on, as `ui::start` read it from the link and the browser's storage
+/// (it fetched the words of its language first).
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    pub start: crate::ui::state::remember::Start,
+    pub lang: crate::i18n::Lang,
+}
+
 impl Component for App {
     type Message = Msg;
-    type Properties = ();
+    type Properties = AppProps;
 
     fn create(ctx: &Context<Self>) -> Self {
-        let start = crate::ui::state::remember::start(&crate::ui::share::kept());
-        // The language `ui::start` fetched the words of (`share::opening_lang`).
-        let lang = crate::i18n::current();
+        let start = ctx.props().start.clone();
+        let lang = ctx.props().lang;
         crate::ui::share::save_lang(lang);
         let (lesson, settings, notice) = (start.lesson, start.settings, start.notice);
         let classroom = start.classroom;

@@ -59,7 +59,8 @@ fn same<T: ?Sized>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
 pub fn start() {
     panic::install();
     keep_offline();
-    let lang = share::opening_lang();
+    let start = state::remember::start(&share::kept());
+    let lang = start.lang.unwrap_or_else(share::remembered_lang);
     wasm_bindgen_futures::spawn_local(async move {
         let document = web_sys::window().and_then(|w| w.document());
         let element = |id: &str| document.as_ref().and_then(|d| d.get_element_by_id(id));
@@ -68,7 +69,8 @@ pub fn start() {
             Ok(()) => {
                 crate::i18n::set(lang);
                 let root = element(ROOT_ID).expect("index.html has an element with id \"app\"");
-                yew::Renderer::<app::App>::with_root(root).render();
+                let props = app::AppProps { start, lang };
+                yew::Renderer::<app::App>::with_root_and_props(root, props).render();
             }
             Err(why) => {
                 let shown = element(WORDS_FAILED_ID).expect("index.html has #words-failed");

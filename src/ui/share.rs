@@ -30,14 +30,6 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The language the page opens in: its link's, else the one remembered from the last visit,
-/// else the browser's.
-pub fn opening_lang() -> Lang {
-    crate::ui::state::remember::start(&kept())
-        .lang
-        .unwrap_or_else(remembered_lang)
-}
-
 /// The language remembered from the last visit, else the browser's.
 pub fn remembered_lang() -> Lang {
     let Some(window) = web_sys::window() else {
